@@ -1,0 +1,58 @@
+// The validated inventory as the rest of the program sees it (schema.ts must produce exactly this shape).
+export type Role = 'control-plane' | 'worker' | 'lb';
+export type HostKeyPolicy = 'strict' | 'accept-new' | 'off';
+
+export interface SshSettings {
+  user?: string;
+  port?: number;
+  identityFile?: string;
+  proxyJump?: string;
+  hostKeys?: HostKeyPolicy;
+}
+
+export interface Host {
+  name: string; // RFC 1123 label, validated
+  address: string; // IPv4, on network.nodes
+  mac?: string; // lower-case aa:bb:cc:dd:ee:ff
+  role: Role;
+  arch?: 'amd64' | 'arm64' | 'armhf';
+  board?: 'raspberry-pi' | 'generic';
+  ssh?: SshSettings;
+  vars?: Record<string, unknown>;
+  labels?: Record<string, string>;
+}
+
+export interface IpRange {
+  first: string;
+  last: string;
+}
+
+export interface Network {
+  nodes: string; // CIDR
+  gateway: string;
+  dhcp?: IpRange;
+  pods: string; // CIDR
+  services: string; // CIDR
+  metallb?: { pool: IpRange[]; route?: string[] }; // pool normalised to ranges (from range, CIDR or list)
+  api: { mode: 'kube-vip' | 'haproxy'; address: string; port: number; name?: string };
+  cni: 'flannel' | 'calico' | 'none';
+  bgp?: { routerAsn: number; clusterAsn: number; peer: string };
+}
+
+export interface Cluster {
+  name: string;
+  kubernetes: string; // "1.32"
+  domain?: string;
+  /** Apt mirror override for the Kubernetes packages (the lab uses it). */
+  packages?: { url?: string; key?: string };
+}
+
+export interface Inventory {
+  /** Absolute path of the file this came from. */
+  file: string;
+  cluster: Cluster;
+  network: Network;
+  ssh: SshSettings;
+  /** In file order. */
+  hosts: Host[];
+}

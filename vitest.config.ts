@@ -1,0 +1,20 @@
+// Two test projects: fast unit tests (anywhere, no root) and lab tests (root + Linux, real sshd hosts in netns).
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    projects: [
+      { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], testTimeout: 10_000 } },
+      {
+        test: {
+          name: 'lab',
+          include: ['test/lab/**/*.test.ts'],
+          // Lab tests build network namespaces; they run one file at a time and may take minutes.
+          fileParallelism: false,
+          testTimeout: 300_000,
+          hookTimeout: 300_000,
+        },
+      },
+    ],
+  },
+});
