@@ -1,0 +1,60 @@
+// Turns zod validation issues into findings at the line:col of the offending YAML value (code `schema`).
+import type { z } from 'zod';
+import type { Finding } from '../diagnostics/finding.js';
+import { didYouMean } from './did-you-mean.js';
+import type { YamlDocument, YamlPath } from './document.js';
+import { allowedKeysAt } from './schema-keys.js';
+
+export interface IssueMappingOptions {
+  /** The schema that produced the issues: enables "did you mean" for unknown keys. */
+  schema?: z.ZodType;
+  /** The code for findings whose issue carries no `params.code` (default `schema`). */
+  code?: string;
+}
+
+type Issue = z.core.$ZodIssue;
+
+function pathOf(issue: Issue): (string | number)[] {
+  return issue.path.filter((p): p is string | number => typeof p !== 'symbol');
+}
+
+function showPath(path: YamlPath): string {
+  return path.length === 0 ? '(top level)' : path.map((p) => (typeof p === 'number' ? `[${p}]` : p)).join('.').replace(/\.\[/g, '[');
+}
+
+function unknownKeyFindings(issue: Issue & { keys: string[] }, doc: YamlDocument, opts: IssueMappingOptions): Finding[] {
+  const path = pathOf(issue);
+  const allowed = opts.schema ? allowedKeysAt(opts.schema, path) : [];
+  return issue.keys.map((key) => {
+    const pos = doc.keyPositionOf([...path, key]);
+    const guess = didYouMean(key, allowed);
+    const where = path.length ? ` in ${showPath(path)}` : '';
+    const hint = guess ? `did you mean '${guess}'?` : allowed.length ? `allowed keys: ${allowed.join(', ')}` : undefined;
+    return { level: 'error' as const, code: opts.code ?? 'schema', message: `unknown key '${key}'${where}`, file: doc.file, ...pos, ...(hint ? { hint } : {}) };
+  });
+}
+
+function messageOf(issue: Issue, path: YamlPath): string {
+  const where = showPath(path);
+  if (issue.code === 'invalid_type' && /received undefined$/.test(issue.message)) return `missing required field '${where}'`;
+  const text = issue.message.replace(/^Invalid input: /, '');
+  return `${where}: ${text}`;
+}
+
+/** One finding per issue (per key for unknown keys), each at the position of the value it is about. */
+export function zodIssuesToFindings(issues: readonly Issue[], doc: YamlDocument, opts: IssueMappingOptions = {}): Finding[] {
+  return issues.flatMap((issue): Finding[] => {
+    if (issue.code === 'unrecognized_keys') return unknownKeyFindings(issue, doc, opts);
+    const path = pathOf(issue);
+    const params = (issue as { params?: { code?: string; hint?: string } }).params;
+    const pos = doc.positionOf(path);
+    return [{
+      level: 'error',
+      code: params?.code ?? opts.code ?? 'schema',
+      message: messageOf(issue, path),
+      file: doc.file,
+      ...pos,
+      ...(params?.hint ? { hint: params.hint } : {}),
+    }];
+  });
+}
