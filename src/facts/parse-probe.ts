@@ -1,0 +1,32 @@
+// Turns a probe's whole stdout into the Facts tables (and the lock section, when the probe took the lock).
+import type { CommandFact, FileFact, PackageFact, ServiceFact } from '../engine/types.js';
+import { createFacts, type FactTables } from './facts.js';
+import { parseBase } from './parse-base.js';
+import { parseCommand, parseFile, parsePackage, parseService } from './parse-items.js';
+import type { ProbeScript } from './probe.js';
+import { splitSections } from './parse-sections.js';
+
+export interface ParsedProbe {
+  tables: FactTables;
+  sections: Map<string, string>;
+  /** False when the output stopped before the end marker (the probe died or was cut). */
+  complete: boolean;
+}
+
+export function parseProbe(stdout: string, probe: Pick<ProbeScript, 'marker' | 'items'>): ParsedProbe {
+  const sections = splitSections(stdout, probe.marker);
+  const files = new Map<string, FileFact>();
+  const packages = new Map<string, PackageFact>();
+  const services = new Map<string, ServiceFact>();
+  const commands = new Map<string, CommandFact>();
+  for (const [id, item] of probe.items) {
+    const body = sections.get(id);
+    if (item.kind === 'file') files.set(item.path, parseFile(body));
+    else if (item.kind === 'package') packages.set(item.name, parsePackage(body));
+    else if (item.kind === 'service') services.set(item.name, parseService(body));
+    else commands.set(item.key, parseCommand(body, sections.get(`${id}.rc`)));
+  }
+  return { tables: { base: parseBase(sections), files, packages, services, commands }, sections, complete: sections.has('end') };
+}
+
+export { createFacts };

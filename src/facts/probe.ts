@@ -1,0 +1,101 @@
+// Builds the ONE POSIX sh script that reads every fact a play needs from a host, in one exec.
+import { quote } from '../transport/command.js';
+import type { ProbeItem } from '../engine/types.js';
+
+/** File content above this size is not read (sha256, mode and owner still are). */
+export const FILE_CONTENT_CAP = 1024 * 1024;
+
+export interface ProbeScript {
+  script: string;
+  marker: string;
+  /** Section id → the probe item it answers (files, packages, services, commands). */
+  items: Map<string, ProbeItem>;
+}
+
+export interface BuildProbeOptions {
+  items: ProbeItem[];
+  /** First address of the inventory's network.nodes: the route to it names the primary interface. */
+  nodesProbeAddress?: string;
+  /** A random per-run marker that delimits sections (see newMarker()). */
+  marker: string;
+  /** Shell lines run first (the engine's per-host lock); they may `exit` to stop the probe. */
+  prelude?: string[];
+  /** Skip the base facts (a lock-only or items-only probe). */
+  skipBase?: boolean;
+}
+
+/** Same item twice (two tasks reading /etc/hosts) is probed once. */
+export function dedupeItems(items: ProbeItem[]): ProbeItem[] {
+  const seen = new Map<string, ProbeItem>();
+  for (const it of items) {
+    const key = it.kind === 'file' ? `f:${it.path}` : it.kind === 'package' ? `p:${it.name}` : it.kind === 'service' ? `s:${it.name}` : `c:${it.key}`;
+    const prev = seen.get(key);
+    if (prev && it.kind === 'command' && prev.kind === 'command' && prev.script !== it.script) {
+      throw new Error(`probe command key '${it.key}' is declared twice with different scripts`);
+    }
+    if (!prev) seen.set(key, it);
+  }
+  return [...seen.values()];
+}
+
+const SYSTEMCTL_SHOW = 'systemctl show -p LoadState,ActiveState,UnitFileState';
+
+function baseSection(nodesProbeAddress: string | undefined): string[] {
+  const lines = [
+    's base.hostname; cat /proc/sys/kernel/hostname 2>/dev/null || hostname',
+    's base.bootid; cat /proc/sys/kernel/random/boot_id 2>/dev/null',
+    's base.osrelease; cat /etc/os-release 2>/dev/null || cat /usr/lib/os-release 2>/dev/null',
+    's base.arch; dpkg --print-architecture 2>/dev/null || uname -m',
+    's base.kernel; uname -r',
+    's base.init; if [ -d /run/systemd/system ]; then echo systemd; else echo other; fi',
+    `s base.svc.NetworkManager; ${SYSTEMCTL_SHOW} NetworkManager 2>/dev/null`,
+    `s base.svc.systemd-networkd; ${SYSTEMCTL_SHOW} systemd-networkd 2>/dev/null`,
+    's base.netplan; for f in /etc/netplan/*.yaml /etc/netplan/*.yml; do [ -e "$f" ] && echo "$f"; done',
+    's base.ifupdown; cat /etc/network/interfaces 2>/dev/null; for f in /etc/network/interfaces.d/*; do [ -f "$f" ] && cat "$f"; done',
+    's base.routes; ip -j route 2>/dev/null',
+    's base.model; cat /proc/device-tree/model /sys/firmware/devicetree/base/model 2>/dev/null | tr -d "\\000"',
+  ];
+  if (nodesProbeAddress) lines.push(`s base.routeget; ip -j route get ${quote(nodesProbeAddress)} 2>/dev/null`);
+  return lines;
+}
+
+function itemSection(id: string, item: ProbeItem): string {
+  switch (item.kind) {
+    case 'file': {
+      const p = quote(item.path);
+      // Line 1: stat fields (type last: it has spaces); line 2: sha256; line 3: base64 content (or nothing).
+      return [
+        `s ${id}; if [ -e ${p} ]; then stat -L -c '%a %U %G %s %F' ${p} 2>/dev/null`,
+        `if [ -f ${p} ]; then sha256sum < ${p} | cut -d' ' -f1`,
+        `if [ "$(stat -L -c %s ${p})" -le ${FILE_CONTENT_CAP} ]; then base64 -w0 < ${p}; echo; else echo TOOBIG; fi; fi; fi`,
+      ].join('; ');
+    }
+    case 'package':
+      return `s ${id}; dpkg-query -W -f '\${db:Status-Abbrev}\\t\${Version}\\n' ${quote(item.name)} 2>/dev/null | head -n1`;
+    case 'service':
+      return `s ${id}; ${SYSTEMCTL_SHOW} ${quote(item.name)} 2>/dev/null`;
+    case 'command':
+      // Its own sh: a module's script can never break the probe's syntax. stderr is dropped, stdin empty.
+      return `s ${id}; sh -c ${quote(item.script)} </dev/null 2>/dev/null; r=$?; s ${id}.rc; echo $r`;
+  }
+}
+
+export function buildProbe(opts: BuildProbeOptions): ProbeScript {
+  const items = new Map<string, ProbeItem>();
+  const body: string[] = [];
+  dedupeItems(opts.items).forEach((item, i) => {
+    const id = `${item.kind}.${i}`;
+    items.set(id, item);
+    body.push(itemSection(id, item));
+  });
+  const script = [
+    `M=${quote(opts.marker)}`,
+    // Every section starts on a fresh line; the parser strips exactly the one newline added here.
+    `s() { printf '\\n%s %s\\n' "$M" "$1"; }`,
+    ...(opts.prelude ?? []),
+    ...(opts.skipBase ? [] : baseSection(opts.nodesProbeAddress)),
+    ...body,
+    's end',
+  ].join('\n');
+  return { script, marker: opts.marker, items };
+}
