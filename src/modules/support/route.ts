@@ -1,0 +1,64 @@
+// Route pieces shared by the route module and per-network-stack persistence (metallb-route).
+import ipaddr from 'ipaddr.js';
+import type { BaseFacts } from '../../engine/types.js';
+
+export type RouteFact = BaseFacts['routes'][number];
+
+export interface RouteSpec {
+  /** CIDR with host bits zero, e.g. 10.4.11.0/24; 'default' is 0.0.0.0/0. */
+  dst: string;
+  dev?: string;
+  via?: string;
+}
+
+/** '10.4.11.0/24', 'default' → '0.0.0.0/0', '10.0.0.5' → '10.0.0.5/32'; undefined when not a network. */
+export function normalizeDst(dst: string): string | undefined {
+  const text = dst.trim() === 'default' ? '0.0.0.0/0' : dst.trim();
+  try {
+    if (!text.includes('/')) {
+      const addr = ipaddr.parse(text);
+      return `${addr.toString()}/${addr.kind() === 'ipv4' ? 32 : 128}`;
+    }
+    const [addr, len] = ipaddr.parseCIDR(text);
+    return `${addr.toString()}/${len}`;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Why a CIDR is not usable as a route destination, or undefined when it is. */
+export function dstProblem(dst: string): string | undefined {
+  const norm = normalizeDst(dst);
+  if (!norm) return `'${dst}' is not an IP network in CIDR form (like 10.4.11.0/24)`;
+  const [addr, len] = ipaddr.parseCIDR(norm);
+  const network = addr.kind() === 'ipv4' ? ipaddr.IPv4.networkAddressFromCIDR(norm) : ipaddr.IPv6.networkAddressFromCIDR(norm);
+  if (network.toString() !== addr.toString()) return `'${dst}' has host bits set; the network is ${network.toString()}/${len}`;
+  return undefined;
+}
+
+/** The routes of the host for this destination. */
+export function routesTo(routes: RouteFact[], dst: string): RouteFact[] {
+  const want = normalizeDst(dst);
+  return routes.filter((r) => normalizeDst(r.dst) === want);
+}
+
+/** A route for dst that goes the wanted way (dev and gateway as given; unset parts match anything). */
+export function findRoute(routes: RouteFact[], spec: RouteSpec): RouteFact | undefined {
+  return routesTo(routes, spec.dst).find(
+    (r) => (spec.dev === undefined || r.dev === spec.dev) && (spec.via === undefined || (r.gateway !== undefined && normalizeDst(r.gateway) === normalizeDst(spec.via))),
+  );
+}
+
+/** 'ip route replace DST via GW dev DEV' as argv ('replace' adds or fixes in one idempotent call). */
+export function routeArgv(spec: RouteSpec, verb: 'replace' | 'del' = 'replace'): string[] {
+  const argv = ['ip', 'route', verb, spec.dst];
+  if (verb === 'replace' && spec.via) argv.push('via', spec.via);
+  if (verb === 'replace' && spec.dev) argv.push('dev', spec.dev);
+  return argv;
+}
+
+/** 'route 10.4.11.0/24 via 192.168.1.1 dev eth0'. */
+export function describeRoute(spec: RouteSpec | RouteFact): string {
+  const via = 'via' in spec ? spec.via : (spec as RouteFact).gateway;
+  return ['route', spec.dst, via ? `via ${via}` : '', spec.dev ? `dev ${spec.dev}` : ''].filter(Boolean).join(' ');
+}
