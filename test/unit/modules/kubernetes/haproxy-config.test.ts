@@ -1,0 +1,31 @@
+// haproxy.cfg content: every control plane as a checked backend, the API frontend, the stats/Prometheus endpoint.
+import { describe, expect, it } from 'vitest';
+import { renderHaproxyConfig } from '../../../../src/modules/kubernetes/haproxy-config.js';
+import { goldentooth } from './fixtures.js';
+
+const inv = goldentooth();
+const cases: Array<{ name: string; opts: Parameters<typeof renderHaproxyConfig>[0]; lines: string[]; absent?: string[] }> = [
+  {
+    name: 'every control plane, round robin, health checked',
+    opts: { inventory: inv },
+    lines: ['    balance roundrobin', '    option tcp-check', '    server bettley 10.4.0.11:6443 check fall 3 rise 2', '    server cargyll 10.4.0.12:6443 check fall 3 rise 2', '    server dalt 10.4.0.13:6443 check fall 3 rise 2'],
+    absent: ['allyrion 10.4.0.10', 'erenford', 'velaryon'],
+  },
+  { name: 'TCP frontend on the API port', opts: { inventory: { ...inv, network: { ...inv.network, api: { ...inv.network.api, port: 8443 } } } }, lines: ['frontend kube-apiserver', '    bind *:8443', '    mode tcp'] },
+  {
+    name: 'stats and Prometheus on 8404',
+    opts: { inventory: inv },
+    lines: ['    bind *:8404', '    http-request use-service prometheus-exporter if { path /metrics }', '    stats uri /stats'],
+  },
+  { name: 'backend and stats ports overridable', opts: { inventory: inv, backendPort: 6444, statsPort: 9000 }, lines: ['    server dalt 10.4.0.13:6444 check fall 3 rise 2', '    bind *:9000'] },
+];
+
+describe('renderHaproxyConfig', () => {
+  it.each(cases)('$name', ({ opts, lines, absent }) => {
+    const cfg = renderHaproxyConfig(opts);
+    const have = cfg.split('\n');
+    for (const l of lines) expect(have).toContain(l);
+    for (const a of absent ?? []) expect(cfg).not.toContain(a);
+    expect(renderHaproxyConfig(opts), 'deterministic').toBe(cfg);
+  });
+});
