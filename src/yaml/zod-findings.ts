@@ -36,6 +36,7 @@ function unknownKeyFindings(issue: Issue & { keys: string[] }, doc: YamlDocument
 
 function messageOf(issue: Issue, path: YamlPath): string {
   const where = showPath(path);
+  if (issue.code === 'custom' && (issue.params as { at?: string } | undefined)?.at === 'key') return issue.message;
   if (issue.code === 'invalid_type' && /received undefined$/.test(issue.message)) return `missing required field '${where}'`;
   const text = issue.message.replace(/^Invalid input: /, '');
   return `${where}: ${text}`;
@@ -46,8 +47,8 @@ export function zodIssuesToFindings(issues: readonly Issue[], doc: YamlDocument,
   return issues.flatMap((issue): Finding[] => {
     if (issue.code === 'unrecognized_keys') return unknownKeyFindings(issue, doc, opts);
     const path = pathOf(issue);
-    const params = (issue as { params?: { code?: string; hint?: string } }).params;
-    const pos = doc.positionOf(path);
+    const params = (issue as { params?: { code?: string; hint?: string; at?: 'key' } }).params;
+    const pos = params?.at === 'key' ? doc.keyPositionOf(path) : doc.positionOf(path);
     return [{
       level: 'error',
       code: params?.code ?? opts.code ?? 'schema',

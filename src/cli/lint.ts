@@ -1,0 +1,55 @@
+// `provision lint -i FILE [--json]`: validates the inventory and its network plan offline (exit 0 ok, 1 errors, 2 usage).
+import { formatFinding, hasErrors, type Finding } from '../diagnostics/finding.js';
+import { withDisplayPaths } from '../inventory/display-path.js';
+import { renderJsonSchema } from '../inventory/emit-json-schema.js';
+import { loadInventory } from '../inventory/load.js';
+import { lintInventory } from '../inventory/lint/index.js';
+import { parseVerbArgs } from './args.js';
+import { UsageError } from './errors.js';
+
+const HELP = `usage: provision lint -i FILE [--json]
+       provision lint --print-schema
+
+Checks the inventory file (YAML, schema, names) and its network plan, without touching any host.
+  -i, --inventory FILE   the inventory to check
+      --json             print {"findings":[...]} instead of text
+      --print-schema     print the inventory JSON Schema
+Exit status: 0 no errors (warnings allowed), 1 errors found, 2 usage error.`;
+
+export async function lintFile(path: string): Promise<Finding[]> {
+  const { inventory, findings, source } = await loadInventory(path);
+  return inventory ? [...findings, ...lintInventory(inventory, source)] : findings;
+}
+
+function summary(findings: Finding[]): string {
+  const count = (level: string) => findings.filter((f) => f.level === level).length;
+  const [e, w] = [count('error'), count('warning')];
+  return `${e} error${e === 1 ? '' : 's'}, ${w} warning${w === 1 ? '' : 's'}`;
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const { values, positionals } = parseVerbArgs(argv, {
+    inventory: { type: 'string', short: 'i' },
+    json: { type: 'boolean' },
+    'print-schema': { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  }, false);
+  if (values.help) {
+    process.stdout.write(`${HELP}\n`);
+    return 0;
+  }
+  if (values['print-schema']) {
+    process.stdout.write(renderJsonSchema());
+    return 0;
+  }
+  if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);
+  if (!values.inventory) throw new UsageError('lint needs an inventory: provision lint -i FILE');
+  const findings = withDisplayPaths(await lintFile(values.inventory));
+  if (values.json) {
+    process.stdout.write(`${JSON.stringify({ findings })}\n`);
+  } else {
+    for (const f of findings) process.stdout.write(`${formatFinding(f)}\n`);
+    process.stdout.write(`${values.inventory}: ${summary(findings)}\n`);
+  }
+  return hasErrors(findings) ? 1 : 0;
+}

@@ -1,0 +1,43 @@
+// BGP: private AS numbers only, a peer on the node LAN, and a note when router and cluster share an AS (iBGP).
+import { inSpan } from '../net.js';
+import type { LintCheck } from './context.js';
+
+/** RFC 6996 private ranges. */
+const PRIVATE: [number, number][] = [[64512, 65534], [4200000000, 4294967294]];
+/** Never usable on a session: RFC 7607 (0), RFC 6793 (AS_TRANS), RFC 5398 (documentation), RFC 7300 (last). */
+const RESERVED: [number, number, string][] = [
+  [0, 0, 'reserved (RFC 7607)'],
+  [23456, 23456, 'AS_TRANS (RFC 6793)'],
+  [64496, 64511, 'in the documentation range 64496-64511 (RFC 5398)'],
+  [65535, 65535, 'reserved (RFC 7300)'],
+  [65536, 65551, 'in the documentation range 65536-65551 (RFC 5398)'],
+  [65552, 131071, 'reserved (IANA)'],
+  [4294967295, 4294967295, 'reserved (RFC 7300)'],
+];
+
+const within = (n: number, [a, b]: readonly [number, number, ...unknown[]]) => n >= a && n <= b;
+
+export const checkBgp: LintCheck = (ctx) => {
+  const bgp = ctx.inv.network.bgp;
+  if (!bgp) return;
+  const hint = 'use a private AS number: 64512-65534 or 4200000000-4294967294 (RFC 6996)';
+  for (const key of ['routerAsn', 'clusterAsn'] as const) {
+    const n = bgp[key];
+    if (PRIVATE.some((r) => within(n, r))) continue;
+    const why = RESERVED.find((r) => within(n, r));
+    if (why) ctx.report('error', 'asn-reserved', `AS ${n} is ${why[2]}`, ['network', 'bgp', key], hint);
+    else ctx.report('warning', 'asn-reserved', `AS ${n} is a public AS number; use it only if it is assigned to you`, ['network', 'bgp', key], hint);
+  }
+  if (!inSpan(bgp.peer, ctx.lan)) {
+    ctx.report('error', 'bgp-peer', `BGP peer ${bgp.peer} is not on the node LAN ${ctx.inv.network.nodes}`, ['network', 'bgp', 'peer'], 'peer with the router on the nodes\' LAN (usually the gateway)');
+  } else if (ctx.inv.hosts.some((h) => h.address === bgp.peer)) {
+    ctx.report('error', 'bgp-peer', `BGP peer ${bgp.peer} is a cluster host, not a router`, ['network', 'bgp', 'peer']);
+  }
+  if (bgp.routerAsn === bgp.clusterAsn) {
+    ctx.report('warning', 'bgp-ibgp', `router and cluster share AS ${bgp.routerAsn} (iBGP)`, ['network', 'bgp', 'clusterAsn'],
+      'legal, but iBGP routes are not re-advertised between peers: make the router a route reflector for the nodes (or use different AS numbers for eBGP)');
+  }
+  if (ctx.inv.network.cni !== 'calico' && !ctx.inv.network.metallb) {
+    ctx.report('warning', 'bgp-peer', 'bgp is set but neither Calico nor MetalLB is configured to use it', ['network', 'bgp']);
+  }
+};

@@ -1,0 +1,62 @@
+// Loads an inventory file: YAML with positions → schema → Inventory, every problem as a finding at its line:col.
+import { resolve } from 'node:path';
+import { formatFinding, hasErrors, type Finding } from '../diagnostics/finding.js';
+import { UserError } from '../cli/errors.js';
+import { parseYamlFile, zodIssuesToFindings, type YamlDocument } from '../yaml/index.js';
+import { inventorySchema } from './schema.js';
+import type { Inventory } from './types.js';
+import { lintInventory } from './lint/index.js';
+
+/** Environment variables that override cluster.packages (the lab points apt at its own mirror). */
+export const PACKAGES_URL_ENV = 'PROVISION_PACKAGES_URL';
+export const PACKAGES_KEY_ENV = 'PROVISION_PACKAGES_KEY';
+
+export interface LoadedInventory {
+  /** Undefined when findings contain an error. */
+  inventory?: Inventory;
+  findings: Finding[];
+  /** The parsed YAML: `source.positionOf(['hosts', name, 'address'])` gives the line:col of any value. */
+  source: YamlDocument;
+}
+
+export function applyEnvOverrides(inv: Inventory, env: NodeJS.ProcessEnv = process.env): Inventory {
+  const url = env[PACKAGES_URL_ENV];
+  const key = env[PACKAGES_KEY_ENV];
+  if (!url && !key) return inv;
+  const packages = { ...inv.cluster.packages, ...(url ? { url } : {}), ...(key ? { key } : {}) };
+  return { ...inv, cluster: { ...inv.cluster, packages } };
+}
+
+/** Validates a YAML document already parsed (used by loadInventory and by tests on in-memory text). */
+export function inventoryFromYaml(source: YamlDocument, env: NodeJS.ProcessEnv = process.env): LoadedInventory {
+  if (source.value === undefined) return { findings: source.findings, source };
+  if (source.value === null || typeof source.value !== 'object' || Array.isArray(source.value)) {
+    return { findings: [{ level: 'error', code: 'schema', message: 'the inventory must be a mapping with cluster, network, ssh and hosts', file: source.file, line: 1, col: 1 }], source };
+  }
+  const parsed = inventorySchema.safeParse(source.value);
+  if (!parsed.success) return { findings: zodIssuesToFindings(parsed.error.issues, source, { schema: inventorySchema }), source };
+  const inventory = applyEnvOverrides({ file: source.file, ...parsed.data }, env);
+  return { inventory, findings: [], source };
+}
+
+export async function loadInventory(path: string): Promise<LoadedInventory> {
+  const source = await parseYamlFile(resolve(path));
+  return inventoryFromYaml(source);
+}
+
+function failure(path: string, findings: Finding[]): UserError {
+  const errors = findings.filter((f) => f.level === 'error');
+  const head = `inventory ${path} has ${errors.length} error${errors.length === 1 ? '' : 's'}:`;
+  return new UserError([head, ...errors.map(formatFinding)].join('\n'), 1, `run 'provision lint -i ${path}' for details`);
+}
+
+/** What every verb calls: the Inventory, or a UserError listing the errors (with lint: the network plan's too). */
+export async function loadInventoryOrThrow(path: string, opts: { lint?: boolean } = {}): Promise<Inventory> {
+  const { inventory, findings, source } = await loadInventory(path);
+  if (!inventory || hasErrors(findings)) throw failure(path, findings);
+  if (opts.lint) {
+    const planFindings = lintInventory(inventory, source);
+    if (hasErrors(planFindings)) throw failure(path, planFindings);
+  }
+  return inventory;
+}

@@ -1,0 +1,90 @@
+// The inventory file format as one zod schema: validates the YAML value and produces the Inventory shape.
+import { z } from 'zod';
+import * as p from './schema-parts.js';
+import type { Cluster, Host, Network, SshSettings } from './types.js';
+
+/** The API endpoint name used in /etc/hosts and certificates when the inventory does not set one. */
+export const DEFAULT_API_NAME = 'k8s-api';
+
+const hostKeys = z.enum(['strict', 'accept-new', 'off']);
+
+const sshFields = {
+  user: p.userName.optional(),
+  port: p.port.optional(),
+  identityFile: p.safeText.optional(),
+  proxyJump: p.safeText.optional(),
+};
+
+const hostSsh = z.strictObject({ ...sshFields, hostKeys: hostKeys.optional() }).describe('per-host SSH overrides');
+const ssh = z
+  .strictObject({ ...sshFields, hostKeys: hostKeys.default('accept-new') })
+  .describe('how to reach the hosts: user, port, identityFile, proxyJump, hostKeys (strict | accept-new | off)');
+
+const host = z
+  .strictObject({
+    address: p.ipv4.describe('IPv4 address on network.nodes'),
+    mac: p.mac.optional().describe('MAC address (quoted), e.g. for DHCP reservations'),
+    role: z.enum(['control-plane', 'worker', 'lb']),
+    arch: z.enum(['amd64', 'arm64', 'armhf']).optional(),
+    board: z.enum(['raspberry-pi', 'generic']).optional(),
+    ssh: hostSsh.optional(),
+    vars: z.record(z.string(), z.unknown()).optional(),
+    labels: p.labels.optional(),
+  })
+  .describe('one machine; the key is its name (an RFC 1123 label)');
+
+/** Names are checked on the keys (positions point at the key); file order is kept. */
+const hosts = z
+  .record(z.string(), host)
+  .superRefine((value, ctx) => {
+    for (const name of Object.keys(value)) {
+      const r = p.hostName.safeParse(name);
+      if (!r.success) for (const iss of r.error.issues) ctx.addIssue({ ...iss, code: 'custom', path: [name], params: { ...(iss as { params?: object }).params, at: 'key' } } as never);
+    }
+  })
+  .refine((value) => Object.keys(value).length > 0, { message: 'no hosts: list at least one control-plane' })
+  .transform((value): Host[] => Object.entries(value).map(([name, h]) => ({ name, ...h })))
+  .describe('the machines, by name, in the order they should be handled');
+
+const cluster = z.strictObject({
+  name: p.hostName,
+  kubernetes: p.kubernetesVersion,
+  domain: p.dnsName.optional(),
+  packages: z.strictObject({ url: p.safeText.optional(), key: p.safeText.optional() }).optional()
+    .describe('apt mirror override for Kubernetes packages (env PROVISION_PACKAGES_URL / PROVISION_PACKAGES_KEY win)'),
+});
+
+const network = z.strictObject({
+  nodes: p.cidr.describe('the LAN the nodes sit on'),
+  gateway: p.ipv4,
+  dhcp: p.rangeText.optional().describe("the router's dynamic range, a.b.c.d-e.f.g.h"),
+  pods: p.cidr,
+  services: p.cidr,
+  metallb: z.strictObject({
+    pool: p.pool.describe('a range, a CIDR or a list of them'),
+    route: p.cidrList.optional().describe('CIDRs routed to the pool on the nodes'),
+  }).optional(),
+  api: z.strictObject({
+    mode: z.enum(['kube-vip', 'haproxy']),
+    address: p.ipv4.describe('the kube-vip VIP, or the address of the lb host running HAProxy'),
+    port: p.port.default(6443),
+    name: p.dnsName.default(DEFAULT_API_NAME).describe(`endpoint DNS name (default ${DEFAULT_API_NAME})`),
+  }),
+  cni: z.enum(['flannel', 'calico', 'none']),
+  bgp: z.strictObject({ routerAsn: p.asn, clusterAsn: p.asn, peer: p.ipv4 }).optional(),
+});
+
+export const inventorySchema = z.strictObject({
+  cluster,
+  network,
+  ssh: ssh.default({ hostKeys: 'accept-new' }),
+  hosts,
+});
+
+export type InventoryInput = z.input<typeof inventorySchema>;
+type Parsed = z.output<typeof inventorySchema>;
+
+// Compile-time check that the schema produces the contract in types.ts (defaults may make fields always set).
+type Fits<A, B> = [A] extends [B] ? true : false;
+const shapeMatches: [Fits<Parsed['cluster'], Cluster>, Fits<Parsed['network'], Network>, Fits<Parsed['ssh'], SshSettings>, Fits<Parsed['hosts'], Host[]>] = [true, true, true, true];
+void shapeMatches;
