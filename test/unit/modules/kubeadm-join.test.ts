@@ -1,0 +1,81 @@
+// The kubeadm-join module from data: guarded by kubelet.conf, secrets only as provider placeholders.
+import { parseAllDocuments } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import mod from '../../../src/modules/kubeadm-join.js';
+import { planCase, runModuleCases } from './harness.js';
+import { goldentooth, homelab } from './kubernetes/fixtures.js';
+
+const KUBELET = '/etc/kubernetes/kubelet.conf';
+const CA = '/etc/kubernetes/pki/ca.crt';
+const CFG = '/etc/kubernetes/provision/kubeadm-join.yaml';
+const joinExec = { kind: 'exec', command: { argv: ['sh', '-c', 'kubeadm join --config "$1"; rc=$?; rm -f "$1"; exit $rc', 'kubeadm-join', CFG], sudo: true } };
+
+runModuleCases(mod, [
+  {
+    name: 'worker: template config 0600, join, config removed; needs only the token',
+    params: {},
+    inventory: goldentooth(),
+    host: 'erenford',
+    expect: {
+      action: 'run',
+      summary: 'join as worker via 10.4.0.10:6443 with a fresh token',
+      steps: [{ kind: 'exec', command: { argv: ['install', '-d', '-m', '0700', '/etc/kubernetes/provision'] } }, { kind: 'write', path: CFG, mode: 0o600, content: { secret: true } }, joinExec],
+      diff: false,
+    },
+  },
+  {
+    name: 'control plane: token and certificate key',
+    params: {},
+    inventory: goldentooth(),
+    host: 'cargyll',
+    expect: { action: 'run', summary: 'join as control plane via 10.4.0.10:6443 with a fresh token and certificate key', diff: false },
+  },
+  { name: 'already joined: noop', params: {}, inventory: goldentooth(), host: 'erenford', facts: { files: { [KUBELET]: 'x', [CA]: 'x' } }, expect: { action: 'noop', summary: 'erenford joined (/etc/kubernetes/kubelet.conf present)' } },
+  {
+    name: 'half-done join: fails with the fix',
+    params: {},
+    inventory: goldentooth(),
+    host: 'erenford',
+    facts: { files: { [CA]: 'x' } },
+    expect: { error: /half-done kubeadm join on erenford: .*Fix: run 'sudo kubeadm reset -f' on erenford/ },
+  },
+  { name: 'init node: noop', params: {}, inventory: goldentooth(), host: 'bettley', expect: { action: 'noop', summary: 'bettley is the init node (kubeadm init, not join)' } },
+  { name: 'lb: noop', params: {}, inventory: goldentooth(), host: 'allyrion', expect: { action: 'noop', summary: /load balancer/ } },
+]);
+
+function joinOf(host: string, kubernetes = '1.32') {
+  const { changes } = planCase(mod, { name: 'x', params: {}, inventory: goldentooth(kubernetes), host });
+  const w = changes[0]!.steps.find((s) => s.kind === 'write');
+  if (w?.kind !== 'write' || typeof w.content !== 'object' || !('template' in w.content)) throw new Error('no template write');
+  return { change: changes[0]!, docs: parseAllDocuments(w.content.template).map((d) => d.toJS() as Record<string, any>), text: w.content.template };
+}
+
+describe('kubeadm join config template', () => {
+  it.each([
+    { host: 'erenford', k: '1.32', api: 'kubeadm.k8s.io/v1beta4', needs: ['kubeadmToken'], cp: false },
+    { host: 'cargyll', k: '1.32', api: 'kubeadm.k8s.io/v1beta4', needs: ['kubeadmToken', 'kubeadmCertKey'], cp: true },
+    { host: 'velaryon', k: '1.29', api: 'kubeadm.k8s.io/v1beta3', needs: ['kubeadmToken'], cp: false },
+  ])('$host on $k', ({ host, k, api, needs, cp }) => {
+    const { change, docs } = joinOf(host, k);
+    expect(change.needs).toEqual(needs);
+    expect(docs).toHaveLength(1);
+    expect(docs[0]).toMatchObject({
+      apiVersion: api,
+      kind: 'JoinConfiguration',
+      discovery: { bootstrapToken: { apiServerEndpoint: '10.4.0.10:6443', token: '{{kubeadmToken.token}}', caCertHashes: ['{{kubeadmToken.caCertHash}}'] } },
+      nodeRegistration: { name: host },
+    });
+    if (cp) expect(docs[0]!.controlPlane).toEqual({ localAPIEndpoint: { advertiseAddress: '10.4.0.12', bindPort: 6443 }, certificateKey: '{{kubeadmCertKey.key}}' });
+    else expect(docs[0]!.controlPlane).toBeUndefined();
+  });
+
+  it('no secret value and no placeholder reaches an argv', () => {
+    const { change } = joinOf('cargyll');
+    for (const s of change.steps) if (s.kind === 'exec') expect(s.command.argv.join(' ')).not.toMatch(/\{\{|token|key/i);
+  });
+
+  it('works for the homelab worker through the VIP', () => {
+    const { changes } = planCase(mod, { name: 'x', params: {}, inventory: homelab(), host: 'k8s-worker-01' });
+    expect(changes[0]!.summary).toBe('join as worker via 192.168.1.50:6443 with a fresh token');
+  });
+});
