@@ -1,0 +1,63 @@
+// The dead man's switch around a firewall apply: a host-side rollback job that only a confirmed run disarms.
+import { shell, type Command } from '../../transport/command.js';
+import { NFT_CANDIDATE, NFT_FILE, NFT_TABLE } from './nft-ruleset.js';
+
+export const GUARD_DIR = '/run/provision/firewall';
+/** Present after the host rolled itself back: the run (and the lab tests) can read why. */
+export const ROLLED_BACK_MARKER = `${GUARD_DIR}/rolled-back`;
+
+export interface GuardOptions {
+  /** Seconds after arming at which the host restores the previous table unless disarmed. */
+  rollbackAfterSeconds: number;
+}
+
+/**
+ * arm: save the live table (or "no table") as a rollback file, then start a job in its own session
+ * (setsid, stdio detached, survives the SSH connection) that sleeps and then loads the rollback file.
+ * The job writes its pid first; arm waits for it, so a disarm can never miss the job.
+ */
+export function armCommand(opts: GuardOptions): Command {
+  const n = Math.max(1, Math.floor(opts.rollbackAfterSeconds));
+  const rb = `${GUARD_DIR}/rollback.nft`;
+  const job = [
+    `echo $$ > ${GUARD_DIR}/job.pid`,
+    `sleep ${n}`,
+    `nft -f ${rb} && date -u +%FT%TZ > ${ROLLED_BACK_MARKER}`,
+    `rm -f ${GUARD_DIR}/job.pid`,
+  ].join('; ');
+  return shell(
+    [
+      'set -e',
+      `mkdir -p ${GUARD_DIR}`,
+      `rm -f ${ROLLED_BACK_MARKER}`,
+      // A job left by an interrupted run must not fire in the middle of this one.
+      `if [ -s ${GUARD_DIR}/job.pid ]; then kill -TERM -- -"$(cat ${GUARD_DIR}/job.pid)" 2>/dev/null || true; rm -f ${GUARD_DIR}/job.pid; fi`,
+      `{ echo 'table ${NFT_TABLE} {}'; echo 'delete table ${NFT_TABLE}'; nft list table ${NFT_TABLE} 2>/dev/null || true; } > ${rb}`,
+      `setsid nohup sh -c '${job}' </dev/null >/dev/null 2>&1 &`,
+      `i=0; while [ ! -s ${GUARD_DIR}/job.pid ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i+1)); done`,
+      `[ -s ${GUARD_DIR}/job.pid ] || { echo 'firewall rollback job did not start' >&2; exit 1; }`,
+    ].join('\n'),
+    { sudo: true },
+  );
+}
+
+/** apply: load the validated candidate in one nft transaction. */
+export function applyCommand(): Command {
+  return { argv: ['nft', '-f', NFT_CANDIDATE], sudo: true };
+}
+
+/**
+ * disarm: stop the job (its whole process group, so the sleep dies too), then persist: the candidate
+ * becomes the file /etc/nftables.conf includes, and nftables.service loads it at boot.
+ * `enable` only, never `restart`: a restart would re-run the user's `flush ruleset` and drop kube-proxy's tables.
+ */
+export function disarmCommand(opts: { persist: boolean }): Command {
+  const lines = [
+    'set -e',
+    `if [ -s ${GUARD_DIR}/job.pid ]; then kill -TERM -- -"$(cat ${GUARD_DIR}/job.pid)" 2>/dev/null || true; rm -f ${GUARD_DIR}/job.pid; fi`,
+    `if [ -f ${ROLLED_BACK_MARKER} ]; then echo "the host already rolled the firewall back at $(cat ${ROLLED_BACK_MARKER})" >&2; exit 1; fi`,
+    `mv -f ${NFT_CANDIDATE} ${NFT_FILE}`,
+  ];
+  if (opts.persist) lines.push('if command -v systemctl >/dev/null 2>&1; then systemctl enable nftables >/dev/null 2>&1 || true; fi');
+  return shell(lines.join('\n'), { sudo: true });
+}

@@ -1,0 +1,64 @@
+// Renders provision's own nftables table (inet provision) as one atomic, re-loadable file.
+import { createHash } from 'node:crypto';
+import type { PortRule } from './firewall-rules.js';
+
+export const NFT_TABLE = 'inet provision';
+export const NFT_FILE = '/etc/provision/firewall.nft';
+/** Written and validated first; renamed over NFT_FILE only once the new rules proved SSH still works. */
+export const NFT_CANDIDATE = '/etc/provision/firewall.candidate.nft';
+export const NFTABLES_CONF = '/etc/nftables.conf';
+
+function ruleLine(r: PortRule): string {
+  const from = r.from ? `ip saddr ${r.from} ` : '';
+  const comment = ` comment "${r.why.replace(/"/g, "'")}"`;
+  if (r.proto === 'ipip') return `${from}meta l4proto ipip accept${comment}`;
+  const ports = r.ports.length === 1 ? r.ports[0]! : `{ ${r.ports.join(', ')} }`;
+  return `${from}${r.proto} dport ${ports} accept${comment}`;
+}
+
+/** The rules without the fingerprint: what the fingerprint is computed over. */
+function body(rules: PortRule[]): string[] {
+  return [
+    '\tchain input {',
+    '\t\ttype filter hook input priority filter; policy drop;',
+    '\t\tct state established,related accept',
+    '\t\tiif "lo" accept',
+    '\t\tmeta l4proto { icmp, ipv6-icmp } accept',
+    ...rules.map((r) => `\t\t${ruleLine(r)}`),
+    '\t}',
+  ];
+}
+
+/** 16 hex of sha256 over the rules: stored as the table's comment so the probe can tell live == wanted. */
+export function rulesFingerprint(rules: PortRule[]): string {
+  return createHash('sha256').update(body(rules).join('\n')).digest('hex').slice(0, 16);
+}
+
+/**
+ * The whole file. `table … {}` then `delete table …` makes the load work whether the table exists or not,
+ * and nft -f applies the file as ONE transaction: the old table is never half-replaced. Other tables
+ * (kube-proxy's, the CNI's, the user's) are never touched: no `flush ruleset`.
+ */
+export function renderNftRuleset(rules: PortRule[]): string {
+  return [
+    '#!/usr/sbin/nft -f',
+    '# Managed by provision (firewall module). Re-run provision instead of editing.',
+    `table ${NFT_TABLE} {}`,
+    `delete table ${NFT_TABLE}`,
+    `table ${NFT_TABLE} {`,
+    `\tcomment "provision:${rulesFingerprint(rules)}"`,
+    ...body(rules),
+    '}',
+    '',
+  ].join('\n');
+}
+
+/** The fingerprint the live table carries (from `nft list table inet provision`), or undefined. */
+export function liveFingerprint(listing: string): string | undefined {
+  return /comment "provision:([0-9a-f]{16})"/.exec(listing)?.[1];
+}
+
+/** The block in /etc/nftables.conf that loads our file at boot (after the user's own rules). */
+export function includeBlock(): string {
+  return `include "${NFT_FILE}"\n`;
+}
