@@ -1,0 +1,151 @@
+// sudo as data: wrap a command so sudo asks with a unique prompt, and read sudo's stderr to decide what to send.
+import { randomBytes } from 'node:crypto';
+import type { Command } from './command.js';
+import type { SudoErrorKind } from './errors.js';
+
+export interface BecomeWrap {
+  /** The command to run instead (argv only: stdin is written by the session after sudo lets us in). */
+  command: Command;
+  prompt: string;
+  marker: string;
+}
+
+/**
+ * `sudo -S -p PROMPT -- sh -c 'echo MARKER >&2; exec "$@"' sh [env K=V...] argv...`
+ * The marker tells us sudo has finished (with or without a password) and the real command starts.
+ */
+export function wrapSudo(cmd: Command, ids: { prompt?: string; marker?: string } = {}): BecomeWrap {
+  const token = randomBytes(9).toString('hex');
+  const prompt = ids.prompt ?? `[provision-sudo-${token}] password: `;
+  const marker = ids.marker ?? `provision-become-ok-${token}`;
+  const env = Object.entries(cmd.env ?? {}).map(([k, v]) => {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k)) throw new Error(`invalid environment variable name ${JSON.stringify(k)}`);
+    return `${k}=${v}`;
+  });
+  const argv = [
+    'sudo', '-S', '-p', prompt, '--',
+    'sh', '-c', `printf '%s\\n' '${marker}' >&2; exec "$@"`, 'sh',
+    ...(env.length > 0 ? ['env', ...env] : []),
+    ...cmd.argv,
+  ];
+  return { command: { argv }, prompt, marker };
+}
+
+export type BecomeAction =
+  | { kind: 'send-password' }
+  /** sudo let us in: `stderr` is what the command itself wrote so far (after the marker). */
+  | { kind: 'ready'; stderr: string }
+  | { kind: 'fail'; error: SudoErrorKind; detail: string };
+
+const EXPIRED = [/password has expired/i, /required to change your password/i, /password change required/i, /Password expired/i];
+const NOT_ALLOWED = [/is not in the sudoers file/i, /is not allowed to (run|execute)/i, /may not run sudo/i, /not allowed to execute/i];
+const REQUIRED = [/a password is required/i, /no password was provided/i, /a terminal is required/i];
+const WRONG = [/Sorry, try again/i, /incorrect password attempt/i, /Authentication failure/i];
+
+/**
+ * Feeds on sudo's stderr until the command starts. Pure: the session does the I/O.
+ * Text before the marker belongs to sudo (prompts, lecture, complaints) and is never returned.
+ */
+export class BecomeWatcher {
+  #buffer = '';
+  #promptsAnswered = 0;
+  #done = false;
+  readonly #prompt: string;
+  readonly #marker: string;
+  readonly #hasPassword: boolean;
+
+  constructor(opts: { prompt: string; marker: string; hasPassword: boolean }) {
+    this.#prompt = opts.prompt;
+    this.#marker = opts.marker;
+    this.#hasPassword = opts.hasPassword;
+  }
+
+  get done(): boolean {
+    return this.#done;
+  }
+
+  /** Give it the next stderr chunk; it returns what to do now (possibly nothing). */
+  feed(chunk: string): BecomeAction[] {
+    if (this.#done) return [];
+    this.#buffer += chunk;
+    const markerAt = this.#buffer.indexOf(`${this.#marker}\n`);
+    const before = markerAt >= 0 ? this.#buffer.slice(0, markerAt) : this.#buffer;
+    const failure = this.#failure(before);
+    if (failure) {
+      this.#done = true;
+      return [failure];
+    }
+    if (markerAt >= 0) {
+      this.#done = true;
+      return [{ kind: 'ready', stderr: this.#buffer.slice(markerAt + this.#marker.length + 1) }];
+    }
+    const prompts = countOccurrences(before, this.#prompt);
+    if (prompts > this.#promptsAnswered) {
+      if (!this.#hasPassword) {
+        this.#done = true;
+        return [{ kind: 'fail', error: 'password-required', detail: 'sudo asked for a password' }];
+      }
+      if (this.#promptsAnswered > 0) {
+        // Asked again after we answered: the password was wrong (whatever the language of the message).
+        this.#done = true;
+        return [{ kind: 'fail', error: 'wrong-password', detail: 'sudo asked for the password again' }];
+      }
+      this.#promptsAnswered = prompts;
+      return [{ kind: 'send-password' }];
+    }
+    return [];
+  }
+
+  /** The channel closed before the marker: explain why from what sudo said. */
+  finish(): BecomeAction | undefined {
+    if (this.#done) return undefined;
+    this.#done = true;
+    const failure = this.#failure(this.#buffer);
+    if (failure) return failure;
+    if (countOccurrences(this.#buffer, this.#prompt) > 0 && !this.#hasPassword) {
+      return { kind: 'fail', error: 'password-required', detail: 'sudo asked for a password' };
+    }
+    return undefined;
+  }
+
+  /** sudo's own output with our prompt removed (for an unexplained sudo failure). */
+  sudoOutput(): string {
+    return this.#buffer.split(this.#prompt).join('');
+  }
+
+  #failure(text: string): BecomeAction | undefined {
+    const said = (res: RegExp[]) => res.find((re) => re.test(text));
+    if (said(EXPIRED)) return { kind: 'fail', error: 'password-expired', detail: firstLine(text, EXPIRED) };
+    if (said(NOT_ALLOWED)) return { kind: 'fail', error: 'not-allowed', detail: firstLine(text, NOT_ALLOWED) };
+    if (said(WRONG)) return { kind: 'fail', error: 'wrong-password', detail: firstLine(text, WRONG) };
+    if (said(REQUIRED)) return { kind: 'fail', error: 'password-required', detail: firstLine(text, REQUIRED) };
+    return undefined;
+  }
+}
+
+/** What to tell the user for each kind of sudo refusal. */
+export function describeSudoFailure(kind: SudoErrorKind, host: string, user?: string): { message: string; hint: string } {
+  const who = user ? `${user}@${host}` : host;
+  switch (kind) {
+    case 'wrong-password':
+      return { message: `${who}: sudo rejected the become password`, hint: 'check the password given by --ask-become-pass or PROVISION_BECOME_PASSWORD' };
+    case 'password-required':
+      return { message: `${who}: sudo needs a password and none was given`, hint: 'use --ask-become-pass, or set PROVISION_BECOME_PASSWORD' };
+    case 'password-expired':
+      return { message: `${who}: the account's password has expired, sudo will not run`, hint: `log in once (ssh ${who}) and change the password with passwd` };
+    case 'not-allowed':
+      return { message: `${who}: the user may not run commands with sudo`, hint: `add the user to the sudo group on ${host} (usermod -aG sudo USER) or give it a sudoers rule` };
+  }
+}
+
+function countOccurrences(text: string, needle: string): number {
+  if (needle === '') return 0;
+  let n = 0;
+  for (let i = text.indexOf(needle); i >= 0; i = text.indexOf(needle, i + needle.length)) n++;
+  return n;
+}
+
+function firstLine(text: string, res: RegExp[]): string {
+  const line = text.split('\n').find((l) => res.some((re) => re.test(l)));
+  return (line ?? '').trim().slice(0, 200);
+}

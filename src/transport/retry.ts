@@ -1,0 +1,44 @@
+// Retry transient connect failures with jittered exponential backoff; never auth or host-key failures.
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ConnectError } from './errors.js';
+
+export interface RetryOptions {
+  /** Extra attempts after the first. */
+  retries: number;
+  /** First backoff ceiling in ms; doubles each attempt ("full jitter": a random wait up to the ceiling). */
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+  random?: () => number;
+  signal?: AbortSignal;
+}
+
+/** Only ConnectErrors marked transient are retried: AuthError/HostKeyError/SudoError never are. */
+export function isRetryable(err: unknown): boolean {
+  return err instanceof ConnectError && err.transient;
+}
+
+export async function withRetries<T>(attempt: (n: number) => Promise<T>, opts: RetryOptions): Promise<T> {
+  const base = opts.baseDelayMs ?? 200;
+  const max = opts.maxDelayMs ?? 3000;
+  const random = opts.random ?? Math.random;
+  for (let n = 0; ; n++) {
+    try {
+      return await attempt(n);
+    } catch (err) {
+      if (n >= opts.retries || !isRetryable(err) || opts.signal?.aborted) throw err;
+      const ceiling = Math.min(max, base * 2 ** n);
+      await sleep(Math.round(ceiling / 2 + (random() * ceiling) / 2), undefined, { signal: opts.signal });
+    }
+  }
+}
+
+const TRANSIENT_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ECONNABORTED', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
+const TRANSIENT_MESSAGES = [/Connection lost before handshake/i, /Timed out while waiting for handshake/i, /Keepalive timeout/i, /socket hang up/i, /read ECONNRESET/i];
+
+/** Classify a low-level connect error (ssh2 or socket) as worth another attempt. */
+export function isTransientCause(err: unknown): boolean {
+  const e = err as { code?: string; message?: string; level?: string };
+  if (e?.level === 'client-authentication') return false;
+  if (e?.code && TRANSIENT_CODES.has(e.code)) return true;
+  return TRANSIENT_MESSAGES.some((re) => re.test(e?.message ?? ''));
+}

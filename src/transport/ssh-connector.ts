@@ -1,0 +1,203 @@
+// One connector per run: resolves settings, shares ProxyJump hops, pools one connection per host, closes all.
+import type { Host, Inventory, SshSettings } from '../inventory/types.js';
+import type { Secret } from './command.js';
+import { KnownHostsStore, type HostKeyPolicy } from './known-hosts-store.js';
+import { KeyedLimiter, Limiter } from './limiter.js';
+import { canPrompt, promptSecret } from './prompt-secret.js';
+import type { ConnectTarget, Session } from './session.js';
+import { openClient, type OpenedClient } from './ssh.js';
+import { findSshConfigPath, loadSshConfig, resolveSsh, type LoadedSshConfig, type ResolvedSsh } from './ssh-config.js';
+import { SshSession } from './ssh-session.js';
+
+export interface ConnectorOptions {
+  /** --ssh-config PATH (else PROVISION_SSH_CONFIG, else ~/.ssh/config when present). */
+  sshConfigPath?: string;
+  /** --host-keys: overrides the inventory and the ssh config. */
+  hostKeyPolicy?: HostKeyPolicy;
+  becomePassword?: Secret;
+  /** Default: the config's ConnectTimeout, else 10 s. */
+  connectTimeoutMs?: number;
+  keepaliveIntervalMs?: number;
+  /** Handshakes in flight per sshd endpoint (below sshd's MaxStartups 10). Default 8. */
+  maxHandshakesPerTarget?: number;
+  /** Channels open per connection (below sshd's MaxSessions 10). Default 9. */
+  maxChannelsPerConnection?: number;
+  /** Extra attempts on transient connect failures. Default 3. */
+  retries?: number;
+  retryBaseDelayMs?: number;
+  /** Ask for an identity file's passphrase; default: prompt on the TTY when there is one, else give up. */
+  askPassphrase?: (file: string) => Promise<Secret | undefined>;
+  env?: NodeJS.ProcessEnv;
+  home?: string;
+}
+
+export interface ConnectOptions {
+  /** A new connection outside the pool (dead man's switch checks, after a reboot). Caller closes it. */
+  fresh?: boolean;
+}
+
+export interface Connector {
+  connect(host: Host, inventory: Inventory, opts?: ConnectOptions): Promise<Session>;
+  connectTarget(target: ConnectTarget, opts?: ConnectOptions): Promise<Session>;
+  /** Settings that would be used for a target (for `provision facts -v` and tests). */
+  resolve(target: ConnectTarget): ResolvedSsh;
+  closeAll(): Promise<void>;
+  /** known_hosts lines we skipped (e.g. @cert-authority). */
+  readonly notes: string[];
+}
+
+/** The inventory's view of a host: host-level ssh settings over the inventory's ssh block. */
+export function targetOf(host: Host, inventory: Inventory): ConnectTarget {
+  const merged: SshSettings = { ...inventory.ssh, ...definedOnly(host.ssh ?? {}) };
+  return { name: host.name, address: host.address, ...definedOnly(merged) };
+}
+
+export function createConnector(options: ConnectorOptions = {}): Connector {
+  const env = options.env ?? process.env;
+  const store = new KnownHostsStore();
+  const handshakes = new KeyedLimiter(options.maxHandshakesPerTarget ?? 8);
+  const pooled = new Map<string, Promise<SshSession>>();
+  const fresh = new Set<SshSession>();
+  const hops = new Map<string, Promise<OpenedClient>>();
+  const passphrases = new Map<string, Promise<Secret | undefined>>();
+  const promptOne = new Limiter(1);
+  let config: LoadedSshConfig | undefined | null = null;
+
+  const loadConfig = (): LoadedSshConfig | undefined => {
+    if (config === null) {
+      const path = findSshConfigPath({ ...(options.sshConfigPath ? { flag: options.sshConfigPath } : {}), env, ...(options.home ? { home: options.home } : {}) });
+      config = path ? loadSshConfig(path, options.home) : undefined;
+    }
+    return config;
+  };
+  const passphraseFor = (file: string) => {
+    let p = passphrases.get(file);
+    if (!p) {
+      const ask = options.askPassphrase ?? (canPrompt() ? (f: string) => promptSecret(`Enter passphrase for key '${f}': `) : undefined);
+      p = ask ? promptOne.run(() => ask(file)) : Promise.resolve(undefined);
+      passphrases.set(file, p);
+    }
+    return p;
+  };
+  const resolve = (target: ConnectTarget): ResolvedSsh =>
+    resolveSsh({
+      name: target.name,
+      address: target.address,
+      explicit: definedOnly({
+        user: target.user,
+        port: target.port,
+        identityFile: target.identityFile,
+        proxyJump: target.proxyJump,
+        hostKeys: options.hostKeyPolicy ?? target.hostKeys,
+      }),
+      config: loadConfig(),
+      env,
+      ...(options.home ? { home: options.home } : {}),
+    });
+  const common = (settings: ResolvedSsh, label: string) => ({
+    settings,
+    label,
+    store,
+    handshakes,
+    connectTimeoutMs: options.connectTimeoutMs ?? settings.connectTimeoutMs ?? 10_000,
+    keepaliveIntervalMs: options.keepaliveIntervalMs ?? 15_000,
+    retries: options.retries ?? 3,
+    ...(options.retryBaseDelayMs !== undefined ? { retryBaseDelayMs: options.retryBaseDelayMs } : {}),
+    passphraseFor,
+  });
+
+  /** Connect through the hop chain; each hop is verified against known_hosts and shared by every host behind it. */
+  const connectChain = async (settings: ResolvedSsh, forHost: string, depth: number): Promise<OpenedClient | undefined> => {
+    if (depth > 8) throw new Error(`${forHost}: ProxyJump chain is too long or loops`);
+    let via: OpenedClient | undefined;
+    for (const [i, spec] of settings.proxyJump.entries()) {
+      const hopSettings = resolveSsh({
+        name: spec.host,
+        explicit: definedOnly({
+          user: spec.user,
+          port: spec.port,
+          hostKeys: options.hostKeyPolicy,
+          ...(i > 0 ? { proxyJump: 'none' } : {}), // later hops are reached through the earlier ones
+        }),
+        config: loadConfig(),
+        env,
+        ...(options.home ? { home: options.home } : {}),
+      });
+      const parent = i === 0 ? await connectChain(hopSettings, forHost, depth + 1) : via;
+      const key = `${parent ? `${parent.key}>` : ''}${hopSettings.user}@${hopSettings.hostname}:${hopSettings.port}`;
+      let hop = hops.get(key);
+      if (!hop) {
+        hop = openClient({ ...common(hopSettings, `${spec.host} (ProxyJump hop for ${forHost})`), ...(parent ? { via: parent } : {}) });
+        hops.set(key, hop);
+        hop.then(
+          (h) => h.client.on('close', () => hops.delete(key)).on('error', () => undefined),
+          () => hops.delete(key),
+        );
+      }
+      via = await hop;
+    }
+    return via;
+  };
+
+  const open = async (target: ConnectTarget): Promise<SshSession> => {
+    const settings = resolve(target);
+    const via = await connectChain(settings, target.name, 0);
+    const { client } = await openClient({ ...common(settings, target.name), ...(via ? { via } : {}) });
+    const becomePassword = target.becomePassword ?? options.becomePassword;
+    return new SshSession({
+      host: target.name,
+      user: settings.user,
+      client,
+      maxChannels: options.maxChannelsPerConnection ?? 9,
+      ...(becomePassword ? { becomePassword } : {}),
+    });
+  };
+
+  const connectTarget = async (target: ConnectTarget, opts: ConnectOptions = {}): Promise<Session> => {
+    if (opts.fresh) {
+      const s = await open(target);
+      fresh.add(s);
+      return s;
+    }
+    const existing = pooled.get(target.name);
+    if (existing) {
+      const s = await existing.catch(() => undefined);
+      if (s?.alive) return s;
+    }
+    const p = open(target);
+    pooled.set(target.name, p);
+    p.catch(() => pooled.delete(target.name));
+    return p;
+  };
+
+  return {
+    connect: (host, inventory, opts) => connectTarget(targetOf(host, inventory), opts),
+    connectTarget,
+    resolve,
+    notes: store.notes,
+    async closeAll() {
+      const sessions = await Promise.all([...pooled.values()].map((p) => p.catch(() => undefined)));
+      await Promise.all([...sessions, ...fresh].map((s) => s?.close()));
+      pooled.clear();
+      fresh.clear();
+      const clients = await Promise.all([...hops.values()].map((p) => p.catch(() => undefined)));
+      for (const c of clients.reverse()) c?.client.end();
+      hops.clear();
+    },
+  };
+}
+
+/** Open one connection outside any run (closing the session also closes its hops). */
+export async function connect(target: ConnectTarget, options: ConnectorOptions = {}): Promise<Session> {
+  const connector = createConnector(options);
+  const session = await connector.connectTarget(target, { fresh: true });
+  return {
+    host: session.host,
+    exec: (cmd, opts) => session.exec(cmd, opts),
+    close: () => connector.closeAll(),
+  };
+}
+
+function definedOnly<T extends object>(o: T): { [K in keyof T]: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as { [K in keyof T]: Exclude<T[K], undefined> };
+}

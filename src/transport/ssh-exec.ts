@@ -1,0 +1,128 @@
+// One command over one SSH channel: quoting, sudo become, stdin streaming, timeouts, channel cap.
+import type { Client, ClientChannel } from 'ssh2';
+import { BecomeWatcher, describeSudoFailure, wrapSudo } from './become.js';
+import { renderCommand, Secret, displayCommand, type Command } from './command.js';
+import { ConnectError, ExecTimeoutError, SudoError } from './errors.js';
+import type { Limiter } from './limiter.js';
+import type { ExecOptions, ExecResult } from './session.js';
+
+export interface ExecContext {
+  client: Client;
+  host: string;
+  user: string;
+  channels: Limiter;
+  becomePassword?: Secret;
+  /** True once the connection is gone. */
+  isLost: () => boolean;
+}
+
+/** Open a channel (waiting for a free slot; if sshd refuses one while others are open, lower the cap and wait). */
+async function openChannel(ctx: ExecContext, text: string): Promise<{ stream: ClientChannel; release: () => void }> {
+  for (;;) {
+    const release = await ctx.channels.acquire();
+    if (ctx.isLost()) {
+      release();
+      throw new ConnectError(`${ctx.host}: connection lost`, { host: ctx.host });
+    }
+    try {
+      const stream = await new Promise<ClientChannel>((resolve, reject) =>
+        ctx.client.exec(text, (err, s) => (err ? reject(err) : resolve(s))),
+      );
+      return { stream, release };
+    } catch (err) {
+      const othersOpen = ctx.channels.active - 1;
+      release();
+      if (/Channel open failure/i.test((err as Error).message) && othersOpen > 0 && !ctx.isLost()) {
+        ctx.channels.lower(othersOpen); // sshd's MaxSessions is lower than ours: adapt and queue
+        continue;
+      }
+      throw new ConnectError(`${ctx.host}: could not open a channel: ${(err as Error).message}`, { host: ctx.host, cause: err });
+    }
+  }
+}
+
+export async function execOverSsh(ctx: ExecContext, cmd: Command, opts: ExecOptions = {}): Promise<ExecResult> {
+  opts.signal?.throwIfAborted();
+  const become = cmd.sudo ? wrapSudo(cmd) : undefined;
+  const text = renderCommand(become ? become.command : { argv: cmd.argv, env: cmd.env });
+  const { stream, release } = await openChannel(ctx, text);
+  return new Promise<ExecResult>((resolve, reject) => {
+    const stdout: Buffer[] = [];
+    const stderr: Buffer[] = [];
+    let exit: { code: number | null; signal?: string } | undefined;
+    let failure: Error | undefined;
+    let settled = false;
+    const watcher = become
+      ? new BecomeWatcher({ prompt: become.prompt, marker: become.marker, hasPassword: ctx.becomePassword !== undefined })
+      : undefined;
+
+    const writeStdin = () => {
+      const input = cmd.stdin;
+      if (input !== undefined) stream.write(input instanceof Secret ? input.reveal() : input);
+      stream.end();
+    };
+    const abort = (err: Error) => {
+      if (failure) return;
+      failure = err;
+      stream.close();
+    };
+    const timer = opts.timeoutMs
+      ? setTimeout(
+          () =>
+            abort(
+              new ExecTimeoutError(`${ctx.host}: command timed out after ${opts.timeoutMs} ms: ${displayCommand(cmd)}`, {
+                host: ctx.host,
+                timeoutMs: opts.timeoutMs!,
+              }),
+            ),
+          opts.timeoutMs,
+        )
+      : undefined;
+    const onAbort = () => abort(opts.signal!.reason instanceof Error ? opts.signal!.reason : new Error('aborted'));
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
+
+    stream.on('data', (d: Buffer) => stdout.push(d));
+    stream.stderr.on('data', (d: Buffer) => {
+      if (!watcher || watcher.done) return void stderr.push(d);
+      for (const action of watcher.feed(d.toString('utf8'))) {
+        if (action.kind === 'send-password') stream.write(`${ctx.becomePassword!.reveal()}\n`);
+        else if (action.kind === 'ready') {
+          if (action.stderr) stderr.push(Buffer.from(action.stderr));
+          writeStdin();
+        } else abort(sudoError(ctx, action.error, action.detail));
+      }
+    });
+    stream.on('exit', (code: number | null, signal?: string) => {
+      exit = { code, ...(signal ? { signal: signal.startsWith('SIG') ? signal : `SIG${signal}` } : {}) };
+    });
+    stream.on('error', (err: Error) => abort(new ConnectError(`${ctx.host}: channel error: ${err.message}`, { host: ctx.host, cause: err })));
+    stream.on('close', () => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      opts.signal?.removeEventListener('abort', onAbort);
+      release();
+      if (!failure && watcher && !watcher.done) {
+        const last = watcher.finish();
+        if (last?.kind === 'fail') failure = sudoError(ctx, last.error, last.detail);
+        else stderr.push(Buffer.from(watcher.sudoOutput()));
+      }
+      if (failure) return reject(failure);
+      if (!exit && ctx.isLost()) {
+        return reject(new ConnectError(`${ctx.host}: connection lost while running: ${displayCommand(cmd)}`, { host: ctx.host }));
+      }
+      resolve({
+        code: exit?.code ?? -1,
+        stdout: Buffer.concat(stdout).toString('utf8'),
+        stderr: Buffer.concat(stderr).toString('utf8'),
+        ...(exit?.signal ? { signal: exit.signal } : exit ? {} : { signal: 'closed' }),
+      });
+    });
+    if (!watcher) writeStdin();
+  });
+}
+
+function sudoError(ctx: ExecContext, kind: SudoError['kind'], detail: string): SudoError {
+  const { message, hint } = describeSudoFailure(kind, ctx.host, ctx.user);
+  return new SudoError(`${message} (${detail})`, { host: ctx.host, kind, hint });
+}
