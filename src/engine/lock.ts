@@ -1,0 +1,45 @@
+// The per-host run lock: a kernel flock held for the whole run by a holder process tied to our SSH connection.
+import { quote } from '../transport/command.js';
+
+export const LOCK_FILE = '/run/lock/provision.lock';
+/** Exit code of a probe that found the lock taken. */
+export const LOCK_BUSY_EXIT = 75;
+/** How long a run waits for a lock before failing (covers the previous run's holder winding down). */
+export const LOCK_WAIT_SECONDS = 2;
+
+/**
+ * Shell lines (run first in the host's first probe, as root): open the lock file on fd 9, `flock -w`
+ * it, then start a detached holder (`tail --pid`) that keeps fd 9 — hence the lock — until the sshd
+ * process of THIS connection exits. A finished, killed or disconnected run therefore never leaves a
+ * stale lock (the kernel drops it with the holder), and no extra exec is needed to release it.
+ * A second run prints the holder line (`owner`, e.g. "alice@laptop pid 4242", and start time) in a
+ * `lock.busy` section and exits 75.
+ */
+export interface LockOptions {
+  /** Shown to a second run: "alice@laptop pid 4242". */
+  owner: string;
+  file?: string;
+  /** Tests: tie the lock to the probe's parent process instead of the sshd connection process. */
+  watchParent?: boolean;
+}
+
+export function lockPrelude(opts: LockOptions): string[] {
+  const file = opts.file ?? LOCK_FILE;
+  return [
+    `L=${quote(file)}; [ -d "$(dirname "$L")" ] || L=/tmp/provision.lock`,
+    `exec 9>>"$L"`,
+    `if ! flock -w ${LOCK_WAIT_SECONDS} 9; then s lock.busy; cat "$L.holder" 2>/dev/null; exit ${LOCK_BUSY_EXIT}; fi`,
+    // Walk up from this shell to the first sshd* ancestor: the per-connection process (sshd / sshd-session).
+    opts.watchParent ? 'p=1' : `p=$$; while [ "$p" -gt 1 ]; do read -r c < /proc/$p/comm || break; case "$c" in sshd*) break;; esac; read -r st < /proc/$p/stat || break; st=\${st##*) }; set -- $st; p=$2; done`,
+    `[ "$p" -gt 1 ] || p=$PPID`,
+    `setsid sh -c 'exec tail --pid="$1" -s 0.2 -f /dev/null' sh "$p" </dev/null >/dev/null 2>&1 &`,
+    `printf '%s since %s (holder pid %s)\\n' ${quote(opts.owner)} "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$!" > "$L.holder"`,
+    `s lock.ok`,
+  ];
+}
+
+/** The text a busy lock reported, for the error message. */
+export function lockHolderMessage(holder: string | undefined): string {
+  const who = holder?.trim() || 'another provision run (holder unknown)';
+  return `host is locked by another provision run: ${who}`;
+}
