@@ -1,8 +1,7 @@
 // Renders the /etc/hosts lines provision owns: every inventory host plus the API endpoint name.
+import { DEFAULT_API_NAME } from '../../inventory/schema.js';
 import type { Inventory } from '../../inventory/types.js';
 
-/** Used when network.api.name is not set, so nodes and humans still have a stable name for the API. */
-export const DEFAULT_API_NAME = 'k8s-api';
 export const HOSTS_MARKER = 'provision hosts';
 
 export interface HostsEntry {
