@@ -2,8 +2,7 @@
 import { formatFinding, hasErrors, type Finding } from '../diagnostics/finding.js';
 import { withDisplayPaths } from '../inventory/display-path.js';
 import { renderJsonSchema } from '../inventory/emit-json-schema.js';
-import { loadInventory } from '../inventory/load.js';
-import { lintInventory } from '../inventory/lint/index.js';
+import { lintInventoryFile } from '../inventory/lint-file.js';
 import { parseVerbArgs } from './args.js';
 import { UsageError } from './errors.js';
 
@@ -15,11 +14,6 @@ Checks the inventory file (YAML, schema, names) and its network plan, without to
       --json             print {"findings":[...]} instead of text
       --print-schema     print the inventory JSON Schema
 Exit status: 0 no errors (warnings allowed), 1 errors found, 2 usage error.`;
-
-export async function lintFile(path: string): Promise<Finding[]> {
-  const { inventory, findings, source } = await loadInventory(path);
-  return inventory ? [...findings, ...lintInventory(inventory, source)] : findings;
-}
 
 function summary(findings: Finding[]): string {
   const count = (level: string) => findings.filter((f) => f.level === level).length;
@@ -44,7 +38,7 @@ export async function run(argv: string[]): Promise<number> {
   }
   if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);
   if (!values.inventory) throw new UsageError('lint needs an inventory: provision lint -i FILE');
-  const findings = withDisplayPaths(await lintFile(values.inventory));
+  const findings = withDisplayPaths(await lintInventoryFile(values.inventory));
   if (values.json) {
     process.stdout.write(`${JSON.stringify({ findings })}\n`);
   } else {

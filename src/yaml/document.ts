@@ -1,11 +1,13 @@
 // YAML with source positions: parse once, keep the node tree so any value can be traced back to line:col.
 import { readFile, stat } from 'node:fs/promises';
-import { LineCounter, parseDocument, isMap, isScalar, type Document, type Node } from 'yaml';
+import { LineCounter, parseDocument, isMap, isScalar, visit, type Document, type Node } from 'yaml';
 import type { Finding } from '../diagnostics/finding.js';
 import { findExcessiveNesting, MAX_YAML_NESTING } from './depth-guard.js';
 
 /** Files larger than this are refused before parsing (an inventory of hundreds of hosts is ~50 KiB). */
 export const MAX_YAML_BYTES = 256 * 1024;
+/** At most this many YAML errors are reported: after the first few, the parser's errors are mostly echoes. */
+export const MAX_YAML_FINDINGS = 5;
 /** Alias expansions allowed per document: enough for real anchors, far too few for a "billion laughs". */
 export const MAX_YAML_ALIASES = 100;
 
@@ -79,6 +81,17 @@ function makeLocator(doc: Document, counter: LineCounter) {
   return { positionOf, keyPositionOf };
 }
 
+function firstAlias(doc: Document, counter: LineCounter): Position {
+  let pos = START;
+  visit(doc, {
+    Alias(_, node) {
+      if (node.range) pos = counter.linePos(node.range[0]);
+      return visit.BREAK;
+    },
+  });
+  return pos;
+}
+
 export function parseYamlText(text: string, file: string, opts: ParseYamlOptions = {}): YamlDocument {
   const maxBytes = opts.maxBytes ?? MAX_YAML_BYTES;
   const bytes = Buffer.byteLength(text, 'utf8');
@@ -97,7 +110,7 @@ export function parseYamlText(text: string, file: string, opts: ParseYamlOptions
     return failed(file, [yamlFinding(file, `cannot parse: ${(err as Error).message}`)]);
   }
   const locator = makeLocator(doc, counter);
-  const findings: Finding[] = doc.errors.map((e) => {
+  const findings: Finding[] = doc.errors.slice(0, MAX_YAML_FINDINGS).map((e) => {
     const pos = e.linePos?.[0] ?? START;
     const hint = e.code === 'DUPLICATE_KEY' ? 'each key may appear once per mapping; remove or rename one' : undefined;
     return yamlFinding(file, cleanMessage(e.message), pos, hint);
@@ -110,7 +123,7 @@ export function parseYamlText(text: string, file: string, opts: ParseYamlOptions
     const message = err instanceof ReferenceError && /alias/i.test(err.message)
       ? `too many alias expansions (limit ${opts.maxAliases ?? MAX_YAML_ALIASES}): refusing a possible alias bomb`
       : `cannot read value: ${(err as Error).message}`;
-    return { file, value: undefined, findings: [yamlFinding(file, message, START, 'use fewer anchors/aliases (*name)')], ...locator };
+    return { file, value: undefined, findings: [yamlFinding(file, message, firstAlias(doc, counter), 'use fewer anchors/aliases (*name)')], ...locator };
   }
 }
 
