@@ -3,15 +3,20 @@ import { z } from 'zod';
 import type { Change, Module } from '../engine/types.js';
 import { change, execStep, noop } from './support/index.js';
 import { apiEndpoint, firstControlPlane } from './kubernetes/cluster-shape.js';
+import { renderEndpointDiagnosis } from './kubernetes/endpoint-diagnosis.js';
 import { renderJoinConfigTemplate } from './kubernetes/kubeadm-config.js';
 import { CA_CERT, JOIN_CONFIG, KUBELET_CONF, PROVISION_DIR } from './kubernetes/paths.js';
 import { CERT_KEY_PROVIDER, TOKEN_PROVIDER } from './kubernetes/provider-names.js';
+import { joinProviders } from './kubernetes/providers.js';
 
 const schema = z.strictObject({});
 type Params = z.infer<typeof schema>;
 
-/** kubeadm join, then the config (it holds the token) is removed whatever the outcome. */
-const JOIN_SCRIPT = 'kubeadm join --config "$1"; rc=$?; rm -f "$1"; exit $rc';
+/**
+ * kubeadm join, then the config (it holds the token) is removed whatever the outcome; on failure the
+ * endpoint diagnosis ($2, a bash script) says whether the LB backends or the VIP are the cause.
+ */
+const JOIN_SCRIPT = 'kubeadm join --config "$1"; rc=$?; rm -f "$1"; if [ $rc -ne 0 ]; then bash -c "$2" >&2; fi; exit $rc';
 
 const kubeadmJoin: Module<Params> = {
   name: 'kubeadm-join',
@@ -40,7 +45,7 @@ const kubeadmJoin: Module<Params> = {
         execStep(['install', '-d', '-m', '0700', PROVISION_DIR]),
         // A template: the runner fills the provider placeholders at apply time; the file is root-only and removed after.
         { kind: 'write', path: JOIN_CONFIG, content: { template: renderJoinConfigTemplate({ inventory: ctx.inventory, host }), secret: true }, mode: 0o600, owner: 'root', group: 'root' },
-        execStep(['sh', '-c', JOIN_SCRIPT, 'kubeadm-join', JOIN_CONFIG]),
+        execStep(['sh', '-c', JOIN_SCRIPT, 'kubeadm-join', JOIN_CONFIG, renderEndpointDiagnosis({ inventory: ctx.inventory, from: host.name })]),
       ],
     });
     out.needs = needs;
@@ -49,3 +54,6 @@ const kubeadmJoin: Module<Params> = {
 };
 
 export default kubeadmJoin;
+
+/** The playbook loader registers these for the runner: the join secrets, resolved lazily on a healthy control plane. */
+export const providers = joinProviders;

