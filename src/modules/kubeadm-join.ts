@@ -16,7 +16,10 @@ type Params = z.infer<typeof schema>;
  * kubeadm join, then the config (it holds the token) is removed whatever the outcome; on failure the
  * endpoint diagnosis ($2, a bash script) says whether the LB backends or the VIP are the cause.
  */
-const JOIN_SCRIPT = 'kubeadm join --config "$1"; rc=$?; rm -f "$1"; if [ $rc -ne 0 ]; then bash -c "$2" >&2; fi; exit $rc';
+const JOIN_SCRIPT =
+  'out=$(kubeadm join --config "$1" 2>&1); rc=$?; rm -f "$1"; ' +
+  // The diagnosis first, then kubeadm's last lines: the run's error report keeps the head of stderr.
+  'if [ $rc -ne 0 ]; then bash -c "$2" >&2; printf "%s\\n" "$out" | tail -n 25 >&2; else printf "%s\\n" "$out"; fi; exit $rc';
 
 const kubeadmJoin: Module<Params> = {
   name: 'kubeadm-join',

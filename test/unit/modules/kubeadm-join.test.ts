@@ -1,6 +1,7 @@
 // The kubeadm-join module from data: guarded by kubelet.conf, secrets only as provider placeholders.
 import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { templateProviders } from '../../../src/engine/templates.js';
 import mod from '../../../src/modules/kubeadm-join.js';
 import { planCase, runModuleCases } from './harness.js';
 import { goldentooth, homelab } from './kubernetes/fixtures.js';
@@ -8,7 +9,7 @@ import { goldentooth, homelab } from './kubernetes/fixtures.js';
 const KUBELET = '/etc/kubernetes/kubelet.conf';
 const CA = '/etc/kubernetes/pki/ca.crt';
 const CFG = '/etc/kubernetes/provision/kubeadm-join.yaml';
-const JOIN = 'kubeadm join --config "$1"; rc=$?; rm -f "$1"; if [ $rc -ne 0 ]; then bash -c "$2" >&2; fi; exit $rc';
+const JOIN = expect.stringMatching(/^out=\$\(kubeadm join --config "\$1" 2>&1\); rc=\$\?; rm -f "\$1"; if \[ \$rc -ne 0 \]; then bash -c "\$2" >&2;/);
 const joinExec = { kind: 'exec', command: { argv: ['sh', '-c', JOIN, 'kubeadm-join', CFG, expect.stringContaining('has NO healthy kube-apiserver backend')], sudo: true } };
 
 runModuleCases(mod, [
@@ -53,20 +54,22 @@ function joinOf(host: string, kubernetes = '1.32') {
 
 describe('kubeadm join config template', () => {
   it.each([
-    { host: 'erenford', k: '1.32', api: 'kubeadm.k8s.io/v1beta4', needs: ['kubeadmToken'], cp: false },
-    { host: 'cargyll', k: '1.32', api: 'kubeadm.k8s.io/v1beta4', needs: ['kubeadmToken', 'kubeadmCertKey'], cp: true },
-    { host: 'velaryon', k: '1.29', api: 'kubeadm.k8s.io/v1beta3', needs: ['kubeadmToken'], cp: false },
+    { host: 'erenford', k: '1.32', api: 'kubeadm.k8s.io/v1beta4', needs: ['kubeadm-token'], cp: false },
+    { host: 'cargyll', k: '1.32', api: 'kubeadm.k8s.io/v1beta4', needs: ['kubeadm-token', 'kubeadm-cert-key'], cp: true },
+    { host: 'velaryon', k: '1.29', api: 'kubeadm.k8s.io/v1beta3', needs: ['kubeadm-token'], cp: false },
   ])('$host on $k', ({ host, k, api, needs, cp }) => {
-    const { change, docs } = joinOf(host, k);
+    const { change, docs, text } = joinOf(host, k);
     expect(change.needs).toEqual(needs);
+    // The engine finds the providers from the placeholders too: both views must agree.
+    expect(templateProviders(text)).toEqual(needs);
     expect(docs).toHaveLength(1);
     expect(docs[0]).toMatchObject({
       apiVersion: api,
       kind: 'JoinConfiguration',
-      discovery: { bootstrapToken: { apiServerEndpoint: '10.4.0.10:6443', token: '{{kubeadmToken.token}}', caCertHashes: ['{{kubeadmToken.caCertHash}}'] } },
+      discovery: { bootstrapToken: { apiServerEndpoint: '10.4.0.10:6443', token: '{{kubeadm-token.token}}', caCertHashes: ['{{kubeadm-token.caCertHash}}'] } },
       nodeRegistration: { name: host },
     });
-    if (cp) expect(docs[0]!.controlPlane).toEqual({ localAPIEndpoint: { advertiseAddress: '10.4.0.12', bindPort: 6443 }, certificateKey: '{{kubeadmCertKey.key}}' });
+    if (cp) expect(docs[0]!.controlPlane).toEqual({ localAPIEndpoint: { advertiseAddress: '10.4.0.12', bindPort: 6443 }, certificateKey: '{{kubeadm-cert-key.key}}' });
     else expect(docs[0]!.controlPlane).toBeUndefined();
   });
 
