@@ -68,6 +68,8 @@ const poolEntry = z.string().transform((v, ctx): IpRange => {
   } else if (v.includes('-')) {
     const r = rangeText.safeParse(v);
     if (r.success) return r.data;
+    for (const iss of r.error.issues) ctx.addIssue({ code: 'custom', message: iss.message });
+    return z.NEVER;
   } else if (isIpv4(v.trim())) return { first: v.trim(), last: v.trim() };
   ctx.addIssue({ code: 'custom', message: `${JSON.stringify(v)} is not a range, CIDR or address` });
   return z.NEVER;

@@ -42,9 +42,26 @@ function messageOf(issue: Issue, path: YamlPath): string {
   return `${where}: ${text}`;
 }
 
+/**
+ * A union's own message is just "Invalid input": use the issues of the branch whose basic type the
+ * input matched (its first issue is not a type mismatch at the union itself), with paths made absolute.
+ */
+function unwrapUnion(issue: Issue): Issue[] | undefined {
+  if (issue.code !== 'invalid_union') return undefined;
+  const branches = (issue as { errors?: Issue[][] }).errors ?? [];
+  const typeMismatch = (i: Issue | undefined) => i?.code === 'invalid_type' && i.path.length === 0;
+  const matched = branches.find((b) => b.length > 0 && !typeMismatch(b[0]));
+  if (matched) return matched.map((i) => ({ ...i, path: [...issue.path, ...i.path] }) as Issue);
+  const expected = branches.map((b) => (b[0] as { expected?: string } | undefined)?.expected).filter(Boolean);
+  if (expected.length === 0) return undefined;
+  return [{ ...issue, message: `expected ${[...new Set(expected)].join(' or ')}` } as Issue];
+}
+
 /** One finding per issue (per key for unknown keys), each at the position of the value it is about. */
 export function zodIssuesToFindings(issues: readonly Issue[], doc: YamlDocument, opts: IssueMappingOptions = {}): Finding[] {
   return issues.flatMap((issue): Finding[] => {
+    const inner = unwrapUnion(issue);
+    if (inner && !(inner.length === 1 && inner[0]!.code === 'invalid_union')) return zodIssuesToFindings(inner, doc, opts);
     if (issue.code === 'unrecognized_keys') return unknownKeyFindings(issue, doc, opts);
     const path = pathOf(issue);
     const params = (issue as { params?: { code?: string; hint?: string; at?: 'key' } }).params;
