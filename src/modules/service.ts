@@ -6,7 +6,7 @@ import { execStep } from './support/command.js';
 
 const schema = z
   .strictObject({
-    name: z.string().regex(/^[A-Za-z0-9@._:\\-]+$/, 'must be a systemd unit name like containerd or kubelet.service'),
+    name: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9@._:\\-]*$/, 'must be a systemd unit name like containerd or kubelet.service'),
     enabled: z.boolean().optional(),
     /**
      * started/stopped converge; restarted/reloaded act EVERY time the task is planned, so use them in

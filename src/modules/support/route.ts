@@ -49,11 +49,11 @@ export function findRoute(routes: RouteFact[], spec: RouteSpec): RouteFact | und
   );
 }
 
-/** 'ip route replace DST via GW dev DEV' as argv ('replace' adds or fixes in one idempotent call). */
+/** 'ip route replace DST via GW dev DEV' as argv ('replace' adds or fixes in one idempotent call; 'del' only the matching route). */
 export function routeArgv(spec: RouteSpec, verb: 'replace' | 'del' = 'replace'): string[] {
   const argv = ['ip', 'route', verb, spec.dst];
-  if (verb === 'replace' && spec.via) argv.push('via', spec.via);
-  if (verb === 'replace' && spec.dev) argv.push('dev', spec.dev);
+  if (spec.via) argv.push('via', spec.via);
+  if (spec.dev) argv.push('dev', spec.dev);
   return argv;
 }
 

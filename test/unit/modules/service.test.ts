@@ -21,6 +21,7 @@ runModuleCases(mod, [
   { name: 'non-systemd host is an error', params: { name: 'haproxy', state: 'started' }, facts: { base: { initSystem: 'other' } }, expect: { error: /does not run systemd/ } },
   { name: 'schema: nothing asked', params: { name: 'haproxy' }, expect: { error: /give enabled, state, or both/ } },
   { name: 'schema: shell in name', params: { name: 'x; reboot', state: 'started' }, expect: { error: /systemd unit name/ } },
+  { name: 'schema: option-looking name', params: { name: '--force', state: 'started' }, expect: { error: /systemd unit name/ } },
   { name: 'schema: bad state', params: { name: 'x', state: 'running' }, expect: { error: /state/ } },
   { name: 'schema: unknown param', params: { name: 'x', state: 'started', masked: true }, expect: { error: /masked/ } },
 ]);

@@ -42,6 +42,7 @@ describe('routeArgv', () => {
   it.each([
     [{ dst: '10.4.11.0/24', dev: 'eth1' }, 'replace', ['ip', 'route', 'replace', '10.4.11.0/24', 'dev', 'eth1']],
     [{ dst: '10.4.11.0/24', via: '192.168.1.1', dev: 'eth0' }, 'replace', ['ip', 'route', 'replace', '10.4.11.0/24', 'via', '192.168.1.1', 'dev', 'eth0']],
-    [{ dst: '10.4.11.0/24', via: '192.168.1.1' }, 'del', ['ip', 'route', 'del', '10.4.11.0/24']],
+    [{ dst: '10.4.11.0/24', via: '192.168.1.1' }, 'del', ['ip', 'route', 'del', '10.4.11.0/24', 'via', '192.168.1.1']],
+    [{ dst: '10.4.11.0/24' }, 'del', ['ip', 'route', 'del', '10.4.11.0/24']],
   ] as Array<[RouteSpec, 'replace' | 'del', string[]]>)('%j %s', (spec, verb, argv) => expect(routeArgv(spec, verb)).toEqual(argv));
 });
