@@ -1,0 +1,138 @@
+// Builds the lab's offline apt mirror: stand-in kubeadm/kubelet/kubectl/containerd .debs (amd64 + arm64), Packages, a signed Release.
+import { createHash } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
+import { chmodSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync, copyFileSync } from 'node:fs';
+import { IN_HOST_STANDINS } from './host-root.js';
+import { run, mapLimit } from './sh.js';
+
+export interface DebSpec {
+  name: string;
+  version: string;
+  description: string;
+  /** path inside the package → {content, mode} */
+  files: Record<string, { content: string; mode: number }>;
+}
+
+const shim = (script: string, prog: string) => ({
+  content: `#!/bin/sh\n# provision lab stand-in (${prog})\nexport LAB_PROG=${prog}\nexec /usr/bin/node ${IN_HOST_STANDINS}/${script} "$@"\n`,
+  mode: 0o755,
+});
+
+const unit = (desc: string, exec: string, extra = '') => ({
+  content: `[Unit]\nDescription=${desc}\nAfter=network-online.target\n\n[Service]\n${extra}ExecStart=${exec}\nRestart=always\n\n[Install]\nWantedBy=multi-user.target\n`,
+  mode: 0o644,
+});
+
+export interface RepoVersions {
+  /** "1.32" → packages 1.32.3-1.1 */
+  kubernetes: string;
+  containerd: string;
+}
+
+export function kubePackageVersion(minor: string): string {
+  return `${minor}.3-1.1`;
+}
+
+export function debSpecs(v: RepoVersions): DebSpec[] {
+  const kv = kubePackageVersion(v.kubernetes);
+  return [
+    { name: 'kubeadm', version: kv, description: 'provision lab stand-in for kubeadm', files: { '/usr/bin/kubeadm': shim('kubeadm.mjs', 'kubeadm') } },
+    { name: 'kubectl', version: kv, description: 'provision lab stand-in for kubectl', files: { '/usr/bin/kubectl': shim('kubectl.mjs', 'kubectl') } },
+    {
+      name: 'kubelet',
+      version: kv,
+      description: 'provision lab stand-in for the kubelet (static pods: API server, kube-vip)',
+      files: { '/usr/bin/kubelet': shim('kubelet.mjs', 'kubelet'), '/lib/systemd/system/kubelet.service': unit('kubelet: The Kubernetes Node Agent', '/usr/bin/kubelet', 'KillMode=control-group\n') },
+    },
+    {
+      name: 'containerd',
+      version: `${v.containerd}-1`,
+      description: 'provision lab stand-in for containerd',
+      files: {
+        '/usr/bin/containerd': { content: shim('containerd.mjs', 'containerd').content.replace('exec ', `export LAB_CONTAINERD_VERSION=${v.containerd}\nexec `), mode: 0o755 },
+        '/lib/systemd/system/containerd.service': unit('containerd container runtime', '/usr/bin/containerd'),
+      },
+    },
+  ];
+}
+
+export function controlFile(spec: DebSpec, arch: string): string {
+  return [`Package: ${spec.name}`, `Version: ${spec.version}`, `Architecture: ${arch}`, 'Maintainer: provision lab <lab@provision.invalid>', 'Section: admin', 'Priority: optional', `Description: ${spec.description}`, ''].join('\n');
+}
+
+function hashes(buf: Buffer) {
+  return {
+    md5: createHash('md5').update(buf).digest('hex'),
+    sha256: createHash('sha256').update(buf).digest('hex'),
+    size: buf.length,
+  };
+}
+
+/** One Packages stanza per .deb (the fields apt needs). */
+export function packagesStanza(control: string, filename: string, deb: Buffer): string {
+  const h = hashes(deb);
+  return `${control.trimEnd()}\nFilename: ${filename}\nSize: ${h.size}\nMD5sum: ${h.md5}\nSHA256: ${h.sha256}\n`;
+}
+
+export function releaseFile(indexes: Record<string, Buffer>, date: Date): string {
+  const rows = (k: 'md5' | 'sha256') => Object.entries(indexes).map(([n, b]) => ` ${hashes(b)[k]} ${b.length} ${n}`);
+  return ['Origin: provision-lab', 'Label: provision-lab', 'Suite: lab', 'Codename: lab', `Date: ${date.toUTCString().replace('GMT', 'UTC')}`, 'Architectures: amd64 arm64', 'MD5Sum:', ...rows('md5'), 'SHA256:', ...rows('sha256'), ''].join('\n');
+}
+
+export interface BuiltRepo {
+  dir: string;
+  /** Binary keyring for signed-by= */
+  keyring: Buffer;
+}
+
+/** Runs gpg inside `nsWrap` (the router namespace) so that a gpg-agent it starts is swept with the lab. */
+export async function buildRepo(opts: { dir: string; versions: RepoVersions; nsWrap: (argv: string[]) => string[] }): Promise<BuiltRepo> {
+  const { dir } = opts;
+  rmSync(dir, { recursive: true, force: true });
+  const build = `${dir}/.build`;
+  const gnupg = `${dir}/.gnupg`;
+  mkdirSync(gnupg, { recursive: true, mode: 0o700 });
+  const gpg = (args: string[], input?: string) => run(opts.nsWrap(['gpg', '--homedir', gnupg, '--batch', '--quiet', '--no-tty', ...args]), { input });
+  const keyPromise = gpg(['--passphrase', '', '--quick-gen-key', 'provision lab apt <lab@provision.invalid>', 'ed25519', 'sign', 'never']);
+  const debs: Array<{ arch: string; file: string; control: string }> = [];
+  const jobs = debSpecs(opts.versions).flatMap((spec) => ['amd64', 'arm64'].map((arch) => ({ spec, arch })));
+  await mapLimit(jobs, 4, async ({ spec, arch }) => {
+    const root = `${build}/${spec.name}_${arch}`;
+    mkdirSync(`${root}/DEBIAN`, { recursive: true });
+    const control = controlFile(spec, arch);
+    writeFileSync(`${root}/DEBIAN/control`, control);
+    for (const [p, f] of Object.entries(spec.files)) {
+      mkdirSync(`${root}${p.slice(0, p.lastIndexOf('/'))}`, { recursive: true });
+      writeFileSync(`${root}${p}`, f.content);
+      chmodSync(`${root}${p}`, f.mode);
+    }
+    const file = `${spec.name}_${spec.version}_${arch}.deb`;
+    await run(['dpkg-deb', '--root-owner-group', '-Zgzip', '-z1', '--build', root, `${build}/${file}`]);
+    debs.push({ arch, file, control });
+  });
+  await keyPromise;
+  await gpg(['--yes', '-o', `${dir}/provision-lab.gpg`, '--export']);
+  const armored = (await gpg(['--armor', '--export'])).stdout;
+  const keyringBuf = readFileSync(`${dir}/provision-lab.gpg`);
+  for (const repo of ['kubernetes', 'debian']) {
+    const rdir = `${dir}/${repo}`;
+    mkdirSync(rdir, { recursive: true });
+    const stanzas: string[] = [];
+    for (const d of [...debs].sort((a, b) => a.file.localeCompare(b.file))) {
+      copyFileSync(`${build}/${d.file}`, `${rdir}/${d.file}`);
+      stanzas.push(packagesStanza(d.control, `./${d.file}`, readFileSync(`${rdir}/${d.file}`)));
+    }
+    const packages = Buffer.from(stanzas.join('\n'));
+    const packagesGz = gzipSync(packages);
+    writeFileSync(`${rdir}/Packages`, packages);
+    writeFileSync(`${rdir}/Packages.gz`, packagesGz);
+    writeFileSync(`${rdir}/Release`, releaseFile({ Packages: packages, 'Packages.gz': packagesGz }, new Date()));
+    await gpg(['--yes', '--clearsign', '-o', `${rdir}/InRelease`, `${rdir}/Release`]);
+    await gpg(['--yes', '-abs', '-o', `${rdir}/Release.gpg`, `${rdir}/Release`]);
+    writeFileSync(`${rdir}/Release.key`, armored);
+  }
+  await run(opts.nsWrap(['gpgconf', '--homedir', gnupg, '--kill', 'all']), { nothrow: true });
+  rmSync(build, { recursive: true, force: true });
+  statSync(`${dir}/kubernetes/InRelease`);
+  return { dir, keyring: keyringBuf };
+}

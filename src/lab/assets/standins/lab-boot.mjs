@@ -1,0 +1,48 @@
+// Boots a lab host from what it persisted: swap from fstab, modules-load.d, sysctl.d, network files, enabled services, then sshd.
+import { existsSync, readFileSync, readdirSync, writeFileSync, mkdirSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { applyFile, systemFiles } from './lib/sysctl-lib.mjs';
+import { persistedCommands } from './lib/net-persist.mjs';
+import { enabledUnits, findUnit, startUnit } from './lib/units.mjs';
+
+const phase = process.argv[2] ?? 'system';
+const iface = process.env.LAB_IFACE ?? 'eth0';
+const log = (m) => process.stdout.write(`[lab-boot ${phase}] ${m}\n`);
+
+function lines(file) {
+  try { return readFileSync(file, 'utf8').split('\n').map((l) => l.replace(/#.*/, '').trim()).filter(Boolean); } catch { return []; }
+}
+
+async function system() {
+  for (const d of ['/run/lab/services', '/run/sshd', '/run/lock', '/var/log/lab']) mkdirSync(d, { recursive: true, mode: 0o755 });
+  const swaps = lines('/etc/fstab').map((l) => l.split(/\s+/)).filter((f) => f[2] === 'swap' && !(f[3] ?? '').split(',').includes('noauto')).map((f) => f[0]);
+  writeFileSync('/run/lab/swaps', swaps.map((s) => `${s}\n`).join(''));
+  const mods = new Set(lines('/etc/modules'));
+  for (const dir of ['/usr/lib/modules-load.d', '/etc/modules-load.d', '/run/modules-load.d']) {
+    if (!existsSync(dir)) continue;
+    for (const f of readdirSync(dir).filter((f) => f.endsWith('.conf')).sort()) for (const m of lines(`${dir}/${f}`)) mods.add(m.replace(/-/g, '_'));
+  }
+  writeFileSync('/run/lab/modules', [...mods].map((m) => `${m}\n`).join(''));
+  for (const f of systemFiles()) for (const e of applyFile(f)) log(e);
+  for (const c of await persistedCommands(iface)) {
+    const r = c.shell ? spawnSync('/bin/sh', ['-c', c.shell], { encoding: 'utf8' }) : spawnSync(c.argv[0], c.argv.slice(1), { encoding: 'utf8' });
+    log(`${c.shell ?? c.argv.join(' ')} -> ${r.status}${r.stderr ? ` ${r.stderr.trim()}` : ''}`);
+  }
+  for (const name of enabledUnits()) {
+    if (name === 'ssh.service' || name === 'sshd.service') continue;
+    const u = findUnit(name);
+    if (!u || !['haproxy.service', 'containerd.service', 'kubelet.service', 'nftables.service'].includes(u.name)) continue;
+    const r = await startUnit(u);
+    log(`start ${u.name}: ${r.ok ? 'ok' : r.message}`);
+  }
+}
+
+async function ssh() {
+  const u = findUnit('ssh');
+  if (!u) { log('no ssh.service unit'); return; }
+  const r = await startUnit(u);
+  log(`start ssh.service: ${r.ok ? 'ok' : r.message}`);
+  if (!r.ok) process.exitCode = 1;
+}
+
+(phase === 'ssh' ? ssh() : system()).catch((e) => { log(`failed: ${e.stack ?? e}`); process.exitCode = 1; });

@@ -1,0 +1,30 @@
+// Lab stand-in for swapoff/swapon: swap is a per-host record (boot turns on the swap lines of /etc/fstab), never the machine's swap.
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+
+
+const REC = '/run/lab/swaps';
+const read = () => { try { return readFileSync(REC, 'utf8').split('\n').filter(Boolean); } catch { return []; } };
+const save = (l) => { mkdirSync('/run/lab', { recursive: true }); writeFileSync(REC, l.map((s) => `${s}\n`).join('')); };
+function fstabSwaps() {
+  try {
+    return readFileSync('/etc/fstab', 'utf8').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'))
+      .map((l) => l.split(/\s+/)).filter((f) => f[2] === 'swap' && !(f[3] ?? '').split(',').includes('noauto')).map((f) => f[0]);
+  } catch { return []; }
+}
+const prog = process.env.LAB_PROG ?? 'swapon';
+const args = process.argv.slice(2);
+const all = args.includes('-a') || args.includes('--all');
+const devs = args.filter((a) => !a.startsWith('-'));
+if (prog === 'swapoff') {
+  save(all ? [] : read().filter((s) => !devs.includes(s)));
+} else if (args.includes('--show') || args.includes('-s') || args.includes('--summary')) {
+  const on = read();
+  if (on.length) {
+    if (args.includes('-s') || args.includes('--summary')) process.stdout.write('Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority\n' + on.map((s) => `${s}\t\t\t\tfile\t\t1048572\t\t0\t\t-2\n`).join(''));
+    else if (args.includes('--noheadings')) process.stdout.write(on.map((s) => `${s} file 1024M 0B -2\n`).join(''));
+    else process.stdout.write('NAME      TYPE SIZE USED PRIO\n' + on.map((s) => `${s} file   1G   0B   -2\n`).join(''));
+  }
+} else {
+  const want = all ? fstabSwaps() : devs;
+  save([...new Set([...read(), ...want])]);
+}

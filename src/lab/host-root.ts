@@ -1,0 +1,180 @@
+// Writes a host's private files into its overlay upper dir before it boots: identity, login user, sshd, stand-ins, apt sources.
+import { chmodSync, chownSync, copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { dirname, join } from 'node:path';
+import type { LabHostPlan, LabPlan } from './plan.js';
+import { run } from './sh.js';
+
+/** Where the provision package is visible inside every host (read-only bind mount). */
+export const IN_HOST_PKG = '/usr/lib/provision-lab/pkg';
+export const IN_HOST_STANDINS = `${IN_HOST_PKG}/dist/lab/assets/standins`;
+
+/** Stand-in command → script; each is installed in /usr/local/sbin and over the real binary's paths. */
+export const STANDINS: Record<string, { script: string; paths: string[] }> = {
+  systemctl: { script: 'systemctl.mjs', paths: ['/usr/bin/systemctl'] },
+  sysctl: { script: 'sysctl.mjs', paths: ['/usr/sbin/sysctl'] },
+  swapoff: { script: 'swap.mjs', paths: ['/usr/sbin/swapoff'] },
+  swapon: { script: 'swap.mjs', paths: ['/usr/sbin/swapon'] },
+  modprobe: { script: 'modprobe.mjs', paths: ['/usr/sbin/modprobe'] },
+  lsmod: { script: 'modprobe.mjs', paths: ['/usr/sbin/lsmod'] },
+  rmmod: { script: 'modprobe.mjs', paths: ['/usr/sbin/rmmod'] },
+  insmod: { script: 'modprobe.mjs', paths: ['/usr/sbin/insmod'] },
+  reboot: { script: 'reboot.mjs', paths: ['/usr/sbin/reboot'] },
+  shutdown: { script: 'reboot.mjs', paths: ['/usr/sbin/shutdown'] },
+};
+
+export function shimScript(prog: string, script: string): string {
+  return `#!/bin/sh\n# provision lab stand-in: ${prog} acts on this lab host only.\nexport LAB_PROG=${prog}\nexec /usr/bin/node ${IN_HOST_STANDINS}/${script} "$@"\n`;
+}
+
+/** mkdir -p inside upper, giving each new directory the mode and owner of the same path on the machine. */
+function mkdirLike(upper: string, rel: string): void {
+  let cur = '';
+  for (const part of rel.split('/').filter(Boolean)) {
+    cur += `/${part}`;
+    const target = upper + cur;
+    if (existsSync(target)) continue;
+    mkdirSync(target);
+    try {
+      const st = statSync(cur);
+      chmodSync(target, st.mode & 0o7777);
+      chownSync(target, st.uid, st.gid);
+    } catch {
+      chmodSync(target, 0o755);
+    }
+  }
+}
+
+function put(upper: string, path: string, content: string, mode = 0o644, owner?: { uid: number; gid: number }): void {
+  mkdirLike(upper, dirname(path));
+  const file = upper + path;
+  writeFileSync(file, content);
+  chmodSync(file, mode);
+  if (owner) chownSync(file, owner.uid, owner.gid);
+}
+
+export interface LoginUser {
+  name: string;
+  uid: number;
+  gid: number;
+  /** crypt(3) hash for /etc/shadow, or '*' (no password; key login only). */
+  hash: string;
+}
+
+/** Adds the login user to copies of the machine's passwd/group/shadow (or replaces an existing entry of that name). */
+export function withUser(files: { passwd: string; group: string; shadow: string }, user: LoginUser) {
+  const drop = (text: string) => text.split('\n').filter((l) => l && !l.startsWith(`${user.name}:`));
+  const passwd = [...drop(files.passwd), `${user.name}:x:${user.uid}:${user.gid}:provision lab:/home/${user.name}:/bin/bash`];
+  const group = [...drop(files.group), `${user.name}:x:${user.gid}:`];
+  const shadow = [...drop(files.shadow), `${user.name}:${user.hash}:19000:0:99999:7:::`];
+  return { passwd: passwd.join('\n') + '\n', group: group.join('\n') + '\n', shadow: shadow.join('\n') + '\n' };
+}
+
+/** The first uid >= 1000 free in the machine's passwd. */
+export function freeUid(passwd: string, name: string): number {
+  const used = new Set<number>();
+  for (const l of passwd.split('\n')) {
+    const f = l.split(':');
+    if (f[0] === name) continue;
+    if (f[2]) used.add(Number(f[2]));
+  }
+  let uid = 1000;
+  while (used.has(uid)) uid++;
+  return uid;
+}
+
+export function sshdConfig(): string {
+  return [
+    '# provision lab: this host\'s sshd (started with the absolute default path /etc/ssh/sshd_config)',
+    'Port 22',
+    'ListenAddress 0.0.0.0',
+    'HostKey /etc/ssh/ssh_host_ed25519_key',
+    'PermitRootLogin no',
+    'PasswordAuthentication no',
+    'KbdInteractiveAuthentication no',
+    'PubkeyAuthentication yes',
+    'AuthorizedKeysFile .ssh/authorized_keys',
+    'UsePAM no',
+    'PrintMotd no',
+    'PidFile /run/sshd.pid',
+    'Subsystem sftp internal-sftp',
+    'LogLevel ERROR',
+    '',
+  ].join('\n');
+}
+
+export interface HostRootOptions {
+  plan: LabPlan;
+  host: LabHostPlan;
+  upper: string;
+  clientPublicKey: string;
+  /** crypt hash of --sudo-password, or undefined for NOPASSWD sudo. */
+  sudoHash?: string;
+  /** Binary keyring (gpg --export) that signs the lab's apt repository. */
+  aptKeyring: Buffer;
+  aptBaseUrl: string;
+}
+
+/** Whiteouts (char 0:0 in upper) hide machine files the host must not inherit. */
+async function whiteout(upper: string, paths: string[]): Promise<void> {
+  const present = paths.filter((p) => existsSync(p) || isLink(p));
+  if (present.length === 0) return;
+  for (const p of present) mkdirLike(upper, dirname(p));
+  await run(['sh', '-c', present.map((p) => `mknod '${upper}${p}' c 0 0`).join(' && ')]);
+}
+
+function isLink(p: string): boolean {
+  try {
+    return lstatSync(p).isSymbolicLink();
+  } catch {
+    return false;
+  }
+}
+
+export async function prepareHostRoot(o: HostRootOptions): Promise<void> {
+  const { upper, host, plan } = o;
+  const passwd = readFileSync('/etc/passwd', 'utf8');
+  const uid = freeUid(passwd, host.user);
+  const user: LoginUser = { name: host.user, uid, gid: uid, hash: o.sudoHash ?? '*' };
+  const files = withUser({ passwd, group: readFileSync('/etc/group', 'utf8'), shadow: readFileSync('/etc/shadow', 'utf8') }, user);
+  put(upper, '/etc/passwd', files.passwd);
+  put(upper, '/etc/group', files.group);
+  put(upper, '/etc/shadow', files.shadow, 0o640, { uid: 0, gid: statSync('/etc/shadow').gid });
+  put(upper, '/etc/hostname', `${host.name}\n`);
+  put(upper, '/etc/hosts', `127.0.0.1\tlocalhost\n127.0.1.1\t${host.name}\n::1\tlocalhost ip6-localhost ip6-loopback\n`);
+  put(upper, '/etc/machine-id', `${randomBytes(16).toString('hex')}\n`, 0o444);
+  put(upper, '/etc/resolv.conf', `# provision lab: no DNS server answers inside the lab; names come from /etc/hosts\nnameserver ${plan.gateway}\noptions timeout:1 attempts:1\n`);
+  put(upper, '/etc/fstab', '# provision lab: swap is on at boot until this line goes\n/swapfile none swap sw 0 0\n');
+  const sudo = o.sudoHash ? `${host.user} ALL=(ALL:ALL) ALL\n` : `${host.user} ALL=(ALL:ALL) NOPASSWD:ALL\n`;
+  put(upper, '/etc/sudoers.d/provision-lab', sudo, 0o440);
+  const home = `/home/${host.user}`;
+  const owner = { uid, gid: uid };
+  mkdirLike(upper, home);
+  chownSync(upper + home, uid, uid);
+  chmodSync(upper + home, 0o750);
+  mkdirSync(`${upper}${home}/.ssh`, { recursive: true });
+  chownSync(`${upper}${home}/.ssh`, uid, uid);
+  chmodSync(`${upper}${home}/.ssh`, 0o700);
+  put(upper, `${home}/.ssh/authorized_keys`, o.clientPublicKey, 0o600, owner);
+  const rc = '# provision lab: a minimal shell rc (fast logins)\nexport PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\n';
+  for (const f of ['.bashrc', '.profile']) put(upper, `${home}/${f}`, rc, 0o644, owner);
+  for (const f of ['.bashrc', '.profile']) put(upper, `/root/${f}`, rc, 0o644);
+  put(upper, '/etc/ssh/sshd_config', sshdConfig());
+  await run(['ssh-keygen', '-q', '-t', 'ed25519', '-N', '', '-C', `root@${host.name}`, '-f', `${upper}/etc/ssh/ssh_host_ed25519_key`]);
+  put(upper, '/usr/share/keyrings/provision-lab.gpg', '');
+  writeFileSync(`${upper}/usr/share/keyrings/provision-lab.gpg`, o.aptKeyring);
+  put(upper, '/etc/apt/sources.list', `# provision lab: the lab's offline mirror replaces the machine's sources\ndeb [signed-by=/usr/share/keyrings/provision-lab.gpg] ${o.aptBaseUrl}/debian/ /\n`);
+  for (const [prog, s] of Object.entries(STANDINS)) {
+    put(upper, `/usr/local/sbin/${prog}`, shimScript(prog, s.script), 0o755);
+    for (const p of s.paths) put(upper, p, shimScript(prog, s.script), 0o755);
+  }
+  const sourcesD = existsSync('/etc/apt/sources.list.d') ? readdirSync('/etc/apt/sources.list.d').map((f) => `/etc/apt/sources.list.d/${f}`) : [];
+  const keys = ['rsa', 'ecdsa', 'dsa'].flatMap((k) => [`/etc/ssh/ssh_host_${k}_key`, `/etc/ssh/ssh_host_${k}_key.pub`]);
+  await whiteout(upper, [...sourcesD, ...keys, '/etc/sudoers.d/90-cloud-init-users']);
+}
+
+/** Copies a file into upper at the same path (used for shared lab files such as the CA of the apt repo). */
+export function copyIntoUpper(upper: string, from: string, to: string): void {
+  mkdirLike(upper, dirname(to));
+  copyFileSync(from, join(upper, to));
+}

@@ -1,0 +1,19 @@
+// `provision lab run`: the argv and environment that run provision as the laptop would, from the lab's controller namespace.
+import { resolve } from 'node:path';
+import { PACKAGE_ROOT } from './host-runtime.js';
+import type { LabState } from './state.js';
+
+export function labRunEnv(state: LabState, base: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return {
+    ...base,
+    HOME: `${state.plan.dir}/home`,
+    PROVISION_SSH_CONFIG: `${state.plan.dir}/ssh/ssh_config`,
+    PROVISION_PACKAGES_URL: state.packagesUrl,
+    PROVISION_PACKAGES_KEY: state.packagesKey,
+    PROVISION_LAB: state.plan.name,
+  };
+}
+
+export function labRunArgv(state: LabState, args: string[], root = PACKAGE_ROOT): string[] {
+  return ['ip', 'netns', 'exec', state.plan.controllerNs, process.execPath, resolve(root, 'dist/cli/main.js'), ...args];
+}

@@ -1,0 +1,110 @@
+// `provision lab up`: builds the whole lab (fabric, apt mirror, hosts in parallel) and records it in state.json.
+import { existsSync, mkdirSync, openSync, closeSync, readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { UserError } from '../cli/errors.js';
+import type { Inventory } from '../inventory/types.js';
+import { buildRepo } from './apt-repo.js';
+import { createFabric, createHostLink } from './network.js';
+import { planLab, type LabPlan } from './plan.js';
+import { prepareHostRoot } from './host-root.js';
+import { ASSETS, HOST_PATH, hostDirs, startHost } from './host-runtime.js';
+import { createClientKey, sshPaths, writeSshFiles } from './ssh-material.js';
+import { inNetns, mapLimit, run } from './sh.js';
+import { readState, writeState, type LabState } from './state.js';
+import { labDown } from './lab-down.js';
+import type { Secret } from '../transport/command.js';
+
+export interface LabUpOptions {
+  inventory: Inventory;
+  name?: string;
+  sudoPassword?: Secret;
+  /** Seconds sshd stays down during a lab reboot. */
+  sshDownSeconds?: number;
+  containerdVersion?: string;
+  parallel?: number;
+  log?: (line: string) => void;
+}
+
+async function cryptPassword(pw: Secret): Promise<string> {
+  const r = await run(['openssl', 'passwd', '-6', '-stdin'], { input: `${pw.reveal()}\n` });
+  return r.stdout.trim();
+}
+
+function startRepoServer(plan: LabPlan): number {
+  const out = openSync(`${plan.dir}/repo-server.log`, 'a');
+  const child = spawn('ip', inNetns(plan.routerNs, [process.execPath, `${ASSETS}/serve-repo.mjs`, `${plan.dir}/repo`, plan.gateway, '80']).slice(1), {
+    detached: true,
+    stdio: ['ignore', out, out],
+    env: { PATH: HOST_PATH },
+  });
+  child.unref();
+  closeSync(out);
+  return child.pid!;
+}
+
+async function waitForRepo(plan: LabPlan): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    const r = await run(inNetns(plan.controllerNs, ['curl', '-sf', '-o', '/dev/null', `http://${plan.gateway}/kubernetes/InRelease`]), { nothrow: true });
+    if (r.code === 0) return;
+    await new Promise((res) => setTimeout(res, 50));
+  }
+  throw new Error(`the lab's apt mirror did not start (see ${plan.dir}/repo-server.log)`);
+}
+
+export async function labUp(opts: LabUpOptions): Promise<LabState> {
+  const log = opts.log ?? (() => {});
+  const plan = planLab(opts.inventory, { name: opts.name });
+  const existing = readState(plan.dir);
+  if (existing) {
+    throw new UserError(`lab '${plan.name}' is already up (${existing.plan.hosts.length} hosts, since ${existing.createdAt})`, 1, `provision lab down --name ${plan.name} first, or use it: provision lab status`);
+  }
+  if (existsSync(plan.dir)) {
+    log(`removing a half-built lab '${plan.name}'`);
+    await labDown({ name: plan.name, quiet: true });
+  }
+  const started = Date.now();
+  mkdirSync(plan.dir, { recursive: true, mode: 0o700 });
+  const sshDownSeconds = opts.sshDownSeconds ?? 2;
+  try {
+    await createFabric(plan);
+    const paths = sshPaths(plan);
+    const [clientPub, repo, sudoHash] = await Promise.all([
+      createClientKey(paths),
+      buildRepo({ dir: `${plan.dir}/repo`, versions: { kubernetes: opts.inventory.cluster.kubernetes, containerd: opts.containerdVersion ?? '1.7.24' }, nsWrap: (argv) => inNetns(plan.routerNs, argv) }),
+      opts.sudoPassword ? cryptPassword(opts.sudoPassword) : Promise.resolve(undefined),
+    ]);
+    const aptBaseUrl = `http://${plan.gateway}`;
+    const repoPid = startRepoServer(plan);
+    log(`fabric, keys and apt mirror ready (${((Date.now() - started) / 1000).toFixed(1)}s)`);
+    const hostKeys = new Map<string, string>();
+    await mapLimit(plan.hosts, opts.parallel ?? 4, async (host) => {
+      const d = hostDirs(plan, host.name);
+      mkdirSync(d.upper, { recursive: true });
+      await createHostLink(plan, host);
+      await prepareHostRoot({ plan, host, upper: d.upper, clientPublicKey: clientPub, sudoHash, aptKeyring: repo.keyring, aptBaseUrl });
+      hostKeys.set(host.name, readFileSync(`${d.upper}/etc/ssh/ssh_host_ed25519_key.pub`, 'utf8'));
+      await startHost(plan, host, sshDownSeconds);
+      log(`  ${host.name.padEnd(16)} ${host.address.padEnd(15)} up`);
+    });
+    writeSshFiles(plan, paths, hostKeys);
+    await waitForRepo(plan);
+    const state: LabState = {
+      plan,
+      inventoryFile: opts.inventory.file,
+      createdAt: new Date().toISOString(),
+      sudoPassword: Boolean(opts.sudoPassword),
+      sshDownSeconds,
+      aptBaseUrl,
+      packagesUrl: `${aptBaseUrl}/kubernetes`,
+      packagesKey: `${aptBaseUrl}/kubernetes/Release.key`,
+      repoPid,
+    };
+    writeState(state);
+    log(`lab '${plan.name}' up: ${plan.hosts.length} hosts in ${((Date.now() - started) / 1000).toFixed(1)}s`);
+    return state;
+  } catch (err) {
+    log(`lab up failed; cleaning up: ${(err as Error).message}`);
+    await labDown({ name: plan.name, quiet: true });
+    throw err;
+  }
+}

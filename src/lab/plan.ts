@@ -1,0 +1,117 @@
+// Turns an inventory into the lab's layout (namespaces, interface names, addresses, MACs) as pure data, so it can be tested without root.
+import { createHash } from 'node:crypto';
+import ipaddr from 'ipaddr.js';
+import type { Inventory, Role } from '../inventory/types.js';
+
+export const LAB_BASE = '/var/lib/provision-lab';
+
+export interface LabHostPlan {
+  name: string;
+  role: Role;
+  /** Network namespace of the host. */
+  ns: string;
+  /** The bridge port (in the switch namespace) wired to the host's eth0. */
+  port: string;
+  address: string;
+  /** address/prefix, as put on eth0. */
+  cidr: string;
+  mac: string;
+  user: string;
+}
+
+export interface LabPlan {
+  name: string;
+  dir: string;
+  prefix: number;
+  gateway: string;
+  switchNs: string;
+  routerNs: string;
+  controllerNs: string;
+  controllerAddress: string;
+  /** The kube-vip VIP or the HAProxy address (never given to a lab namespace by the lab itself). */
+  apiAddress: string;
+  hosts: LabHostPlan[];
+}
+
+export interface LabPlanOptions {
+  /** --name; defaults to cluster.name. */
+  name?: string;
+  base?: string;
+}
+
+const NAME_RE = /^[a-z0-9]([a-z0-9-]{0,30}[a-z0-9])?$/;
+
+export function validateLabName(name: string): string | undefined {
+  return NAME_RE.test(name) ? undefined : `lab name '${name}' must be 1-32 characters of a-z, 0-9 and '-' (not at either end)`;
+}
+
+/** A stable locally-administered MAC for hosts that have none in the inventory. */
+export function generatedMac(lab: string, host: string): string {
+  const h = createHash('sha256').update(`${lab}/${host}`).digest();
+  const bytes = [0x02, h[0]!, h[1]!, h[2]!, h[3]!, h[4]!];
+  return bytes.map((b) => b.toString(16).padStart(2, '0')).join(':');
+}
+
+function inRange(addr: ipaddr.IPv4, first: string, last: string): boolean {
+  const n = ipToInt(addr);
+  return n >= ipToInt(ipaddr.IPv4.parse(first)) && n <= ipToInt(ipaddr.IPv4.parse(last));
+}
+
+function ipToInt(a: ipaddr.IPv4): number {
+  return a.octets.reduce((n, o) => n * 256 + o, 0);
+}
+
+function intToIp(n: number): string {
+  return [24, 16, 8, 0].map((s) => Math.floor(n / 2 ** s) % 256).join('.');
+}
+
+/** The laptop's address: the highest address on the node LAN that nothing in the plan uses. */
+export function pickControllerAddress(inv: Inventory): string {
+  const [net, prefix] = ipaddr.IPv4.parseCIDR(inv.network.nodes) as [ipaddr.IPv4, number];
+  const size = 2 ** (32 - prefix);
+  const first = ipToInt(net) - (ipToInt(net) % size);
+  const used = new Set([inv.network.gateway, inv.network.api.address, ...inv.hosts.map((h) => h.address)]);
+  const reserved = [...(inv.network.dhcp ? [inv.network.dhcp] : []), ...(inv.network.metallb?.pool ?? [])];
+  for (let n = first + size - 2; n > first; n--) {
+    const ip = intToIp(n);
+    if (used.has(ip)) continue;
+    const a = ipaddr.IPv4.parse(ip);
+    if (reserved.some((r) => inRange(a, r.first, r.last))) continue;
+    return ip;
+  }
+  throw new Error(`no free address for the lab's controller on ${inv.network.nodes}`);
+}
+
+export function planLab(inv: Inventory, opts: LabPlanOptions = {}): LabPlan {
+  const name = opts.name ?? inv.cluster.name;
+  const bad = validateLabName(name);
+  if (bad) throw new Error(bad);
+  const prefix = Number(inv.network.nodes.split('/')[1]);
+  const hosts = inv.hosts.map((h, i) => ({
+    name: h.name,
+    role: h.role,
+    ns: `pl-${name}.${h.name}`,
+    port: `p${i}`,
+    address: h.address,
+    cidr: `${h.address}/${prefix}`,
+    mac: h.mac ?? generatedMac(name, h.name),
+    user: h.ssh?.user ?? inv.ssh.user ?? 'pi',
+  }));
+  return {
+    name,
+    dir: `${opts.base ?? LAB_BASE}/${name}`,
+    prefix,
+    gateway: inv.network.gateway,
+    switchNs: `pl-${name}_switch`,
+    routerNs: `pl-${name}_router`,
+    controllerNs: `pl-${name}_laptop`,
+    controllerAddress: pickControllerAddress(inv),
+    apiAddress: inv.network.api.address,
+    hosts,
+  };
+}
+
+/** Every namespace a lab with this name may have created (for `lab down` of a half-built lab). */
+export function isLabNamespace(lab: string, ns: string): boolean {
+  return ns.startsWith(`pl-${lab}.`) || ns.startsWith(`pl-${lab}_`);
+}
