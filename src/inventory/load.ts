@@ -6,6 +6,7 @@ import { parseYamlFile, zodIssuesToFindings, type YamlDocument } from '../yaml/i
 import { inventorySchema } from './schema.js';
 import type { Inventory } from './types.js';
 import { lintInventory } from './lint/index.js';
+import { withDisplayPaths } from './display-path.js';
 
 /** Environment variables that override cluster.packages (the lab points apt at its own mirror). */
 export const PACKAGES_URL_ENV = 'PROVISION_PACKAGES_URL';
@@ -45,7 +46,7 @@ export async function loadInventory(path: string): Promise<LoadedInventory> {
 }
 
 function failure(path: string, findings: Finding[]): UserError {
-  const errors = findings.filter((f) => f.level === 'error');
+  const errors = withDisplayPaths(findings.filter((f) => f.level === 'error'));
   const head = `inventory ${path} has ${errors.length} error${errors.length === 1 ? '' : 's'}:`;
   return new UserError([head, ...errors.map(formatFinding)].join('\n'), 1, `run 'provision lint -i ${path}' for details`);
 }

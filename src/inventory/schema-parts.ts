@@ -16,7 +16,7 @@ export const hostName = z.string().superRefine((v, ctx) => {
     message: `${JSON.stringify(v)} is not a valid name: use 1-63 lower-case letters, digits and '-', starting and ending with a letter or digit`,
     params: named("host names are RFC 1123 labels (like 'k8s-worker-01'); they become node names and reach remote shells"),
   });
-});
+}).meta({ pattern: LABEL.source });
 
 /** A DNS name: dot-separated RFC 1123 labels (cluster domain, API endpoint name). */
 export const dnsName = z.string().superRefine((v, ctx) => {
@@ -33,13 +33,13 @@ export const userName = z.string().superRefine((v, ctx) => {
 /** Local file paths or ssh destinations: printable, no control characters. */
 export const safeText = z.string().min(1).refine((v) => !/[\u0000-\u001f\u007f]/.test(v), { message: 'contains control characters' });
 
-export const ipv4 = z.string().refine(isIpv4, { message: 'not an IPv4 address (expected a.b.c.d)' });
+export const ipv4 = z.string().refine(isIpv4, { message: 'not an IPv4 address (expected a.b.c.d)' }).meta({ format: 'ipv4' });
 
 export const cidr = z.string().superRefine((v, ctx) => {
   const p = parseCidr(v);
   if (!p) ctx.addIssue({ code: 'custom', message: `${JSON.stringify(v)} is not an IPv4 CIDR (expected a.b.c.d/n)` });
   else if (p.canonical !== v.trim()) ctx.addIssue({ code: 'custom', message: `${v} has host bits set`, params: { hint: `did you mean ${p.canonical}?` } });
-});
+}).meta({ pattern: '^\\d{1,3}(\\.\\d{1,3}){3}/\\d{1,2}$' });
 
 export const mac = z
   .string()

@@ -36,6 +36,7 @@ const host = z
 /** Names are checked on the keys (positions point at the key); file order is kept. */
 const hosts = z
   .record(z.string(), host)
+  .meta({ propertyNames: { pattern: '^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$' } })
   .superRefine((value, ctx) => {
     for (const name of Object.keys(value)) {
       const r = p.hostName.safeParse(name);
