@@ -15,8 +15,8 @@ const schema = z.strictObject({
 export type KernelModuleParams = z.output<typeof schema>;
 
 export const LOADED_KEY = 'kernel-module:loaded';
-/** Loaded modules (lsmod; the lab's stand-in prints the same) and the modules built into the kernel. */
-export const LOADED_SCRIPT = `lsmod; echo '--- builtin'; cat "/lib/modules/$(uname -r)/modules.builtin" 2>/dev/null`;
+/** Loaded modules (lsmod, the lab's stand-in, else /proc/modules) and the modules built into the kernel. */
+export const LOADED_SCRIPT = `lsmod 2>/dev/null || cat /proc/modules; echo '--- builtin'; cat "/lib/modules/$(uname -r)/modules.builtin" 2>/dev/null`;
 
 /** modprobe treats '-' and '_' alike; lsmod prints '_'. */
 const canon = (name: string) => name.replace(/-/g, '_');

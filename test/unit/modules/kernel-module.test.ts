@@ -19,6 +19,8 @@ describe('parseLoaded', () => {
     ['br_netfilter', true], ['bridge', true], ['overlay', true], ['ip_tables', true], ['ip-tables', true], ['nf_conntrack', true], ['Module', false], ['Size', false], ['vxlan', false],
   ] as Array<[string, boolean]>)('%s loaded=%s', (name, loaded) => expect(parseLoaded(LSMOD).has(name.replace(/-/g, '_'))).toBe(loaded));
   it('empty output: nothing loaded', () => expect(parseLoaded('').size).toBe(0));
+  it('/proc/modules format (no lsmod): first column', () =>
+    expect([...parseLoaded('overlay 151552 0 - Live 0x0000000000000000\nbr_netfilter 32768 0 - Live 0x0\n--- builtin\n')]).toEqual(['overlay', 'br_netfilter']));
 });
 
 runModuleCases(mod, [
