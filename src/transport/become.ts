@@ -113,7 +113,8 @@ export class BecomeWatcher {
     return this.#buffer.split(this.#prompt).join('');
   }
 
-  #failure(text: string): BecomeAction | undefined {
+  #failure(raw: string): BecomeAction | undefined {
+    const text = raw.split(this.#prompt).join('\n');
     const said = (res: RegExp[]) => res.find((re) => re.test(text));
     if (said(EXPIRED)) return { kind: 'fail', error: 'password-expired', detail: firstLine(text, EXPIRED) };
     if (said(NOT_ALLOWED)) return { kind: 'fail', error: 'not-allowed', detail: firstLine(text, NOT_ALLOWED) };

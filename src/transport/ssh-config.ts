@@ -145,23 +145,57 @@ export function resolveSsh(input: ResolveInput): ResolvedSsh {
   };
 }
 
-/** ssh_config(5): the first value obtained wins; we look up the inventory name first, then its address. */
+/**
+ * ssh_config(5) in one pass, first value wins; a Host block applies when its patterns match the inventory
+ * name OR its address (a negated pattern matching either vetoes the block). `Match` supports only
+ * `all` and `host`/`originalhost`: other criteria (exec, user, ...) never match, so no command runs.
+ */
 function computeFor(config: LoadedSshConfig | undefined, names: (string | undefined)[]): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};
   if (!config) return out;
-  for (const n of names) {
-    if (!n) continue;
-    // matchExec:false — never run shell commands from a config file while planning.
-    const got = config.config.compute(n, { ignoreCase: true, matchExec: false });
-    for (const [k, v] of Object.entries(got)) {
-      if (k === 'host') continue;
-      if (k === 'identityfile' || k === 'certificatefile') {
-        const list = [...((out[k] as string[] | undefined) ?? []), ...(Array.isArray(v) ? v : [v])];
-        out[k] = [...new Set(list)];
-      } else if (out[k] === undefined) out[k] = v;
-    }
+  const candidates = names.filter((n): n is string => Boolean(n));
+  const set = (param: string, value: unknown) => {
+    const k = param.toLowerCase();
+    const vals = Array.isArray(value) ? value.map((v: { val: string }) => v.val) : [String(value)];
+    if (REPEATABLE.has(k)) out[k] = [...((out[k] as string[] | undefined) ?? []), ...vals];
+    else if (out[k] === undefined) out[k] = MULTI_VALUE.has(k) ? vals : vals.join(' ');
+  };
+  const applyAll = (lines: SSHConfig) => {
+    for (const l of lines) if (l.type === SSHConfig.DIRECTIVE) set(l.param, l.value);
+  };
+  for (const line of config.config) {
+    if (line.type !== SSHConfig.DIRECTIVE) continue;
+    if (/^host$/i.test(line.param) && 'config' in line) {
+      if (patternListMatches(valuesOf(line.value), candidates)) applyAll(line.config);
+    } else if (/^match$/i.test(line.param) && 'config' in line) {
+      if (matchApplies((line as { criteria?: Record<string, unknown> }).criteria ?? {}, candidates)) applyAll(line.config);
+    } else set(line.param, line.value);
   }
   return out;
+}
+
+const REPEATABLE = new Set(['identityfile', 'certificatefile']);
+const MULTI_VALUE = new Set(['userknownhostsfile', 'globalknownhostsfile']);
+
+function valuesOf(value: unknown): string[] {
+  return Array.isArray(value) ? value.map((v: { val: string }) => v.val) : String(value).split(/[\s,]+/);
+}
+
+function patternListMatches(patterns: string[], names: string[]): boolean {
+  const list = patterns.flatMap((p) => p.split(',')).filter((p) => p !== '');
+  for (const p of list) if (p.startsWith('!') && names.some((n) => matchWildcard(p.slice(1), n))) return false;
+  return list.some((p) => !p.startsWith('!') && names.some((n) => matchWildcard(p, n)));
+}
+
+function matchApplies(criteria: Record<string, unknown>, names: string[]): boolean {
+  const keys = Object.keys(criteria);
+  if (keys.length === 0) return false;
+  return keys.every((k) => {
+    const key = k.toLowerCase();
+    if (key === 'all') return true;
+    if (key === 'host' || key === 'originalhost') return patternListMatches(valuesOf(criteria[k]), names);
+    return false;
+  });
 }
 
 function policyOf(v: string | undefined): HostKeyPolicy | undefined {

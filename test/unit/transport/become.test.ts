@@ -1,0 +1,113 @@
+// sudo become from recorded stderr: when to send the password, when the command starts, which error it is.
+import { execFileSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { BecomeWatcher, wrapSudo, type BecomeAction } from '../../../src/transport/become.js';
+import { renderCommand } from '../../../src/transport/command.js';
+
+const P = '[provision-sudo-abc] password: ';
+const M = 'provision-become-ok-abc';
+
+const cases: { name: string; chunks: string[]; hasPassword: boolean; want: BecomeAction[]; finish?: BecomeAction }[] = [
+  { name: 'passwordless sudo: marker only', chunks: [`${M}\n`], hasPassword: false, want: [{ kind: 'ready', stderr: '' }] },
+  {
+    name: 'prompt, then marker, command stderr kept',
+    chunks: [P, `\n${M}\nwarning: x\n`],
+    hasPassword: true,
+    want: [{ kind: 'send-password' }, { kind: 'ready', stderr: 'warning: x\n' }],
+  },
+  {
+    name: 'prompt split across chunks, lecture before it',
+    chunks: ['\nWe trust you have received the usual lecture from the local System\nAdministrator.\n\n[provision-sudo', '-abc] password: ', `${M}`, '\nout'],
+    hasPassword: true,
+    want: [{ kind: 'send-password' }, { kind: 'ready', stderr: 'out' }],
+  },
+  {
+    name: 'wrong password',
+    chunks: [P, 'Sorry, try again.\n', P],
+    hasPassword: true,
+    want: [{ kind: 'send-password' }, { kind: 'fail', error: 'wrong-password', detail: 'Sorry, try again.' }],
+  },
+  {
+    name: 'asked twice without a message (other locale) is a wrong password',
+    chunks: [P, `Lo siento, vuelva a intentarlo.\n${P}`],
+    hasPassword: true,
+    want: [{ kind: 'send-password' }, { kind: 'fail', error: 'wrong-password', detail: 'sudo asked for the password again' }],
+  },
+  {
+    name: 'prompt but no password available',
+    chunks: [P],
+    hasPassword: false,
+    want: [{ kind: 'fail', error: 'password-required', detail: 'sudo asked for a password' }],
+  },
+  {
+    name: 'sudo -n style: a password is required',
+    chunks: ['sudo: a password is required\n'],
+    hasPassword: false,
+    want: [{ kind: 'fail', error: 'password-required', detail: 'sudo: a password is required' }],
+  },
+  {
+    name: 'expired password (PAM)',
+    chunks: [P, 'You are required to change your password immediately (administrator enforced).\nCurrent password: '],
+    hasPassword: true,
+    want: [{ kind: 'send-password' }, { kind: 'fail', error: 'password-expired', detail: 'You are required to change your password immediately (administrator enforced).' }],
+  },
+  {
+    name: 'expired password (shadow)',
+    chunks: ['Your password has expired.\n'],
+    hasPassword: true,
+    want: [{ kind: 'fail', error: 'password-expired', detail: 'Your password has expired.' }],
+  },
+  {
+    name: 'not in sudoers',
+    chunks: [P, 'pi is not in the sudoers file.\n'],
+    hasPassword: true,
+    want: [{ kind: 'send-password' }, { kind: 'fail', error: 'not-allowed', detail: 'pi is not in the sudoers file.' }],
+  },
+  {
+    name: 'not allowed to run this command',
+    chunks: ['Sorry, user pi is not allowed to execute \'/bin/sh\' as root on k8s-cp-01.\n'],
+    hasPassword: false,
+    want: [{ kind: 'fail', error: 'not-allowed', detail: "Sorry, user pi is not allowed to execute '/bin/sh' as root on k8s-cp-01." }],
+  },
+  {
+    name: 'channel closes after three wrong attempts',
+    chunks: [P],
+    hasPassword: true,
+    want: [{ kind: 'send-password' }],
+    finish: undefined,
+  },
+  {
+    name: 'a "Sorry" written by the command after the marker is the command\'s',
+    chunks: [`${M}\nSorry, try again.\n`],
+    hasPassword: false,
+    want: [{ kind: 'ready', stderr: 'Sorry, try again.\n' }],
+  },
+];
+
+describe('BecomeWatcher', () => {
+  it.each(cases)('$name', (c) => {
+    const w = new BecomeWatcher({ prompt: P, marker: M, hasPassword: c.hasPassword });
+    const got = c.chunks.flatMap((ch) => w.feed(ch));
+    expect(got).toEqual(c.want);
+    if ('finish' in c) expect(w.finish()).toEqual(c.finish);
+  });
+
+  it('after close, reports sudo output without the prompt', () => {
+    const w = new BecomeWatcher({ prompt: P, marker: M, hasPassword: true });
+    w.feed(`${P}sudo: unable to resolve host x\n`);
+    expect(w.finish()).toBeUndefined();
+    expect(w.sudoOutput()).toBe('sudo: unable to resolve host x\n');
+  });
+});
+
+describe('wrapSudo', () => {
+  it('keeps the password out of argv and quotes everything; the inner command runs unchanged', () => {
+    const wrap = wrapSudo({ argv: ['printf', '%s|%s', "a'b", '$(id)'], env: { X: '1 2' } }, { prompt: P, marker: M });
+    expect(wrap.command.argv.slice(0, 5)).toEqual(['sudo', '-S', '-p', P, '--']);
+    // Run the wrapped text with a stand-in "sudo" that just drops its options, to check the quoting end to end.
+    const text = renderCommand(wrap.command).replace(/^sudo -S -p '[^']*' --/, 'exec');
+    const out = execFileSync('sh', ['-c', text], { stdio: ['ignore', 'pipe', 'pipe'] });
+    expect(out.toString()).toBe("a'b|$(id)");
+    expect(wrap.command.argv).toContain('X=1 2');
+  });
+});

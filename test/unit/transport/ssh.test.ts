@@ -1,0 +1,282 @@
+// The real transport against in-process ssh2 servers: exec, host-key policies, auth, retries, caps, ProxyJump, become.
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import ssh2 from 'ssh2';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { Secret } from '../../../src/transport/command.js';
+import { AuthError, ConnectError, ExecTimeoutError, HostKeyError, SudoError } from '../../../src/transport/errors.js';
+import { createConnector, type Connector, type ConnectorOptions } from '../../../src/transport/ssh-connector.js';
+import { FAKE_SUDO, freePort, startTestServer, type TestServer } from './ssh-test-server.js';
+
+const gen = () => ssh2.utils.generateKeyPairSync('ed25519');
+const userKey = gen();
+const otherUserKey = gen();
+const hostKeyA = gen();
+const hostKeyB = gen();
+const jumpHostKey = gen();
+
+let dir: string;
+const servers: TestServer[] = [];
+const connectors: Connector[] = [];
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'provision-ssh-'));
+  mkdirSync(join(dir, 'bin'));
+  writeFileSync(join(dir, 'bin', 'sudo'), FAKE_SUDO);
+  chmodSync(join(dir, 'bin', 'sudo'), 0o755);
+  writeFileSync(join(dir, 'id'), userKey.private, { mode: 0o600 });
+  writeFileSync(join(dir, 'other_id'), otherUserKey.private, { mode: 0o600 });
+});
+afterEach(async () => {
+  await Promise.all(connectors.splice(0).map((c) => c.closeAll()));
+  await Promise.all(servers.splice(0).map((s) => s.stop()));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+let seq = 0;
+/** A fresh known_hosts + ssh config for one test; returns a connector factory. */
+function setup(extra = '', identity = 'id') {
+  const n = ++seq;
+  const knownHosts = join(dir, `known_hosts_${n}`);
+  const config = join(dir, `config_${n}`);
+  writeFileSync(
+    config,
+    `${extra}
+Host *
+  HostName 127.0.0.1
+  User tester
+  IdentityFile ${join(dir, identity)}
+  UserKnownHostsFile ${knownHosts}
+  GlobalKnownHostsFile ${join(dir, 'no_global')}
+  IdentityAgent none
+`,
+  );
+  const make = (o: ConnectorOptions = {}) => {
+    const c = createConnector({ sshConfigPath: config, env: {}, home: dir, retryBaseDelayMs: 50, ...o });
+    connectors.push(c);
+    return c;
+  };
+  return { knownHosts, config, make };
+}
+
+async function server(o: Partial<Parameters<typeof startTestServer>[0]> = {}) {
+  const s = await startTestServer({
+    hostKey: hostKeyA.private,
+    authorizedKeys: [userKey.public],
+    env: { ...process.env, PATH: `${join(dir, 'bin')}:${process.env.PATH}` },
+    ...o,
+  });
+  servers.push(s);
+  return s;
+}
+
+const target = (port: number, name = 'node-1') => ({ name, address: '127.0.0.1', port });
+
+describe('exec', () => {
+  it('returns stdout, stderr and exit codes; streams stdin (string, Buffer, Secret); quotes hostile argv', async () => {
+    const s = await server();
+    const c = setup().make();
+    const session = await c.connectTarget(target(s.port));
+    const hostile = `a'b "c" $(touch /tmp/x) \`id\` ; | & \n\tend`;
+    const cases = [
+      { cmd: { argv: ['sh', '-c', 'echo out; echo err >&2; exit 3'] }, want: { code: 3, stdout: 'out\n', stderr: 'err\n' } },
+      { cmd: { argv: ['printf', '%s', hostile] }, want: { code: 0, stdout: hostile, stderr: '' } },
+      { cmd: { argv: ['cat'], stdin: 'hello\nworld' }, want: { code: 0, stdout: 'hello\nworld', stderr: '' } },
+      { cmd: { argv: ['cat'], stdin: new Secret('s3cret') }, want: { code: 0, stdout: 's3cret', stderr: '' } },
+      { cmd: { argv: ['sh', '-c', 'printf %s "$V"'], env: { V: hostile } }, want: { code: 0, stdout: hostile, stderr: '' } },
+    ];
+    for (const { cmd, want } of cases) expect(await session.exec(cmd)).toEqual(want);
+    const big = Buffer.alloc(2 * 1024 * 1024, 'x');
+    const r = await session.exec({ argv: ['wc', '-c'], stdin: big });
+    expect(r.stdout.trim()).toBe(String(big.length));
+    expect(s.stats.connections).toBe(1); // one connection for everything
+  });
+
+  it('times out a command (ExecTimeoutError) and reports a dropped connection as ConnectError', async () => {
+    const s = await server();
+    const c = setup().make();
+    const session = await c.connectTarget(target(s.port));
+    await expect(session.exec({ argv: ['sleep', '5'] }, { timeoutMs: 200 })).rejects.toBeInstanceOf(ExecTimeoutError);
+    const running = session.exec({ argv: ['sleep', '5'] });
+    setTimeout(() => s.dropAll(), 100);
+    await expect(running).rejects.toBeInstanceOf(ConnectError);
+    // the pool notices and reconnects on the next connect()
+    const again = await c.connectTarget(target(s.port));
+    expect((await again.exec({ argv: ['echo', 'back'] })).stdout).toBe('back\n');
+  });
+});
+
+describe('host keys', () => {
+  it('accept-new pins a plain line; the next run trusts it; a changed key is refused naming file:line and the fix', async () => {
+    const s = await server();
+    const { knownHosts, make } = setup();
+    await (await make().connectTarget(target(s.port))).exec({ argv: ['true'] });
+    const pinned = readFileSync(knownHosts, 'utf8');
+    expect(pinned).toMatch(new RegExp(`^\\[127\\.0\\.0\\.1\\]:${s.port} ssh-ed25519 \\S+\\n$`));
+    await (await make({ hostKeyPolicy: 'strict' }).connectTarget(target(s.port))).exec({ argv: ['true'] });
+    await s.stop();
+    servers.pop();
+    const reinstalled = await server({ hostKey: hostKeyB.private, port: s.port });
+    for (const policy of ['accept-new', 'strict'] as const) {
+      const err = await make({ hostKeyPolicy: policy }).connectTarget(target(reinstalled.port)).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(HostKeyError);
+      const e = err as HostKeyError;
+      expect(e.problem).toBe('changed');
+      expect(e.message).toContain(`${knownHosts}:1`);
+      expect(e.message).toContain(`ssh-keygen -R '[127.0.0.1]:${s.port}' -f ${knownHosts}`);
+      expect(e.host).toBe('node-1');
+    }
+    expect(reinstalled.stats.authenticated).toBe(0);
+    expect(readFileSync(knownHosts, 'utf8')).toBe(pinned); // nothing re-pinned
+    // off: connects anyway
+    await (await make({ hostKeyPolicy: 'off' }).connectTarget(target(reinstalled.port))).exec({ argv: ['true'] });
+  });
+
+  it('strict refuses an unknown key without retrying; HashKnownHosts yes pins a hashed line', async () => {
+    const s = await server();
+    const strict = setup();
+    const err = await strict.make({ hostKeyPolicy: 'strict' }).connectTarget(target(s.port)).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(HostKeyError);
+    expect((err as HostKeyError).problem).toBe('unknown');
+    expect(s.stats.connections).toBe(1);
+    const hashed = setup('Host *\n  HashKnownHosts yes\n');
+    await hashed.make().connectTarget(target(s.port));
+    const line = readFileSync(hashed.knownHosts, 'utf8');
+    expect(line).toMatch(/^\|1\|\S+\|\S+ ssh-ed25519 \S+\n$/);
+    expect(line).not.toContain('127.0.0.1');
+    await (await hashed.make({ hostKeyPolicy: 'strict' }).connectTarget(target(s.port))).exec({ argv: ['true'] });
+  });
+});
+
+describe('auth and retries', () => {
+  it('an unknown key fails with AuthError after one connection (no retry)', async () => {
+    const s = await server();
+    const err = await setup('', 'other_id').make({ retries: 3 }).connectTarget(target(s.port)).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AuthError);
+    expect((err as Error).message).toMatch(/authentication failed for tester@127\.0\.0\.1/);
+    expect((err as Error).message).toContain(join(dir, 'other_id'));
+    expect(s.stats.connections).toBe(1);
+  });
+
+  it('an encrypted key without a terminal is skipped with a clear reason', async () => {
+    const s = await server({ authorizedKeys: [userKey.public] });
+    const enc = ssh2.utils.generateKeyPairSync('ed25519', { passphrase: 'pp', cipher: 'aes256-cbc', rounds: 2 });
+    writeFileSync(join(dir, 'enc_id'), enc.private, { mode: 0o600 });
+    const err = await setup('', 'enc_id').make({ askPassphrase: async () => undefined }).connectTarget(target(s.port)).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AuthError);
+    expect((err as Error).message).toMatch(/enc_id is encrypted and no terminal is available.*ssh-add/);
+    // with a passphrase source, the same key works once the server knows it
+    const s2 = await server({ authorizedKeys: [enc.public] });
+    const ok = await setup('', 'enc_id').make({ askPassphrase: async () => new Secret('pp') }).connectTarget(target(s2.port));
+    expect((await ok.exec({ argv: ['echo', 'ok'] })).stdout).toBe('ok\n');
+  });
+
+  it('retries while sshd is down (refused), then connects', async () => {
+    const port = await freePort();
+    const c = setup().make({ retries: 6, retryBaseDelayMs: 100 });
+    const started = (async () => {
+      await new Promise((r) => setTimeout(r, 400));
+      return server({ port });
+    })();
+    const session = await c.connectTarget(target(port));
+    expect((await session.exec({ argv: ['echo', 'up'] })).stdout).toBe('up\n');
+    expect((await started).stats.connections).toBe(1);
+  });
+
+  it('gives up on a refused port after the retries, with a ConnectError naming the host', async () => {
+    const port = await freePort();
+    const err = await setup().make({ retries: 1 }).connectTarget(target(port, 'k8s-cp-01')).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConnectError);
+    expect((err as ConnectError).message).toMatch(/^k8s-cp-01: cannot connect to tester@127\.0\.0\.1:\d+: ECONNREFUSED/);
+  });
+});
+
+describe('limits', () => {
+  it('keeps at most N channels open per connection and adapts when sshd refuses (MaxSessions 2)', async () => {
+    const s = await server({ maxSessions: 2 });
+    const session = await setup().make().connectTarget(target(s.port));
+    const results = await Promise.all(Array.from({ length: 12 }, (_, i) => session.exec({ argv: ['sh', '-c', `sleep 0.05; echo ${i}`] })));
+    expect(results.map((r) => r.stdout)).toEqual(Array.from({ length: 12 }, (_, i) => `${i}\n`));
+    expect(s.stats.maxOpenSessions).toBeLessThanOrEqual(2);
+    const roomy = await server();
+    const capped = await setup().make({ maxChannelsPerConnection: 3 }).connectTarget(target(roomy.port));
+    await Promise.all(Array.from({ length: 10 }, () => capped.exec({ argv: ['sleep', '0.05'] })));
+    expect(roomy.stats.maxOpenSessions).toBe(3);
+  });
+
+  it('keeps at most N handshakes in flight per sshd', async () => {
+    const s = await server();
+    const c = setup().make({ maxHandshakesPerTarget: 2 });
+    const sessions = await Promise.all(Array.from({ length: 6 }, (_, i) => c.connectTarget(target(s.port, `h${i}`))));
+    expect(sessions).toHaveLength(6);
+    expect(s.stats.connections).toBe(6);
+    expect(s.stats.maxPreAuth).toBeLessThanOrEqual(2);
+  });
+});
+
+describe('ProxyJump', () => {
+  it('tunnels through a shared hop and verifies the hop key too', async () => {
+    const jump = await server({ hostKey: jumpHostKey.private, allowForwarding: true });
+    const t1 = await server();
+    const t2 = await server();
+    const hop = `Host jumphost\n  Port ${jump.port}\n\nHost t-*\n  ProxyJump jumphost\n`;
+    const { knownHosts, make } = setup(hop);
+    const c = make();
+    const [a, b] = await Promise.all([c.connectTarget(target(t1.port, 't-1')), c.connectTarget(target(t2.port, 't-2'))]);
+    expect((await a.exec({ argv: ['echo', 'a'] })).stdout).toBe('a\n');
+    expect((await b.exec({ argv: ['echo', 'b'] })).stdout).toBe('b\n');
+    expect(jump.stats.connections).toBe(1); // one hop connection shared by both hosts
+    expect(jump.stats.forwards.sort()).toEqual([`127.0.0.1:${t1.port}`, `127.0.0.1:${t2.port}`].sort());
+    expect(t1.stats.connections).toBe(1);
+    const pins = readFileSync(knownHosts, 'utf8');
+    expect(pins).toContain(`[127.0.0.1]:${jump.port} ssh-ed25519`);
+    expect(pins).toContain(`[127.0.0.1]:${t1.port} ssh-ed25519`);
+
+    // the hop's key changes: refused, and the error names the hop
+    const jumpLine = pins.split('\n').findIndex((l) => l.startsWith(`[127.0.0.1]:${jump.port}`)) + 1;
+    await jump.stop();
+    const evil = await server({ hostKey: hostKeyB.private, allowForwarding: true, port: jump.port });
+    const err = await make().connectTarget(target(t1.port, 't-1')).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(HostKeyError);
+    expect((err as HostKeyError).message).toMatch(/^jumphost \(ProxyJump hop for t-1\): HOST KEY CHANGED/);
+    expect((err as HostKeyError).line).toBe(jumpLine);
+    expect(evil.stats.authenticated).toBe(0);
+  });
+});
+
+describe('become (sudo)', () => {
+  const canary = 'Canary-pw-7f3a9';
+  async function become(mode: string, password?: string) {
+    const s = await server({ env: { ...process.env, PATH: `${join(dir, 'bin')}:${process.env.PATH}`, FAKE_SUDO_MODE: mode, FAKE_SUDO_PASSWORD: canary } });
+    const c = setup().make(password === undefined ? {} : { becomePassword: new Secret(password) });
+    return { s, session: await c.connectTarget(target(s.port)) };
+  }
+  const cmd = { argv: ['sh', '-c', 'cat; echo " stderr-line" >&2; exit 4'], sudo: true, stdin: 'data-after-sudo' };
+
+  it.each([
+    ['password', canary],
+    ['nopass', undefined],
+  ])('mode %s: stdin reaches the command after sudo; prompt and marker are stripped', async (mode, pw) => {
+    const { s, session } = await become(mode, pw);
+    const r = await session.exec(cmd);
+    expect(r).toEqual({ code: 4, stdout: 'data-after-sudo', stderr: ' stderr-line\n' });
+    expect(s.stats.commands.join('\n')).not.toContain(canary);
+  });
+
+  it.each([
+    ['password', 'wrong-one', 'wrong-password'],
+    ['password', undefined, 'password-required'],
+    ['expired', canary, 'password-expired'],
+    ['notallowed', canary, 'not-allowed'],
+  ])('mode %s with password %s → SudoError %s, password never shown', async (mode, pw, kind) => {
+    const { s, session } = await become(mode, pw);
+    const err = await session.exec(cmd).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SudoError);
+    expect((err as SudoError).kind).toBe(kind);
+    const shown = `${(err as Error).message} ${(err as SudoError).hint} ${JSON.stringify(err)} ${String(err)}`;
+    expect(shown).not.toContain(canary);
+    expect(shown).not.toContain('wrong-one');
+    expect(s.stats.commands.join('\n')).not.toContain(canary);
+  });
+});
