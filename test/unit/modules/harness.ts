@@ -19,7 +19,7 @@
 //   { action, summary?, steps?, diff?, probe?, converges? }   exactly one Change
 //   { changes: [{ action, summary?, steps?, diff? }, ...], probe?, converges? }   several Changes, in order
 // summary: exact string or RegExp. steps: partial objects matched in order (toMatchObject; same length).
-// diff: true/false (present or not) or partial { before?, after? }. probe: partial ProbeItems, same length.
+// diff: true/false (present or not) or partial { path?, before?, after? }. probe: partial ProbeItems, same length.
 //
 // Checked for EVERY case, whatever expect says:
 // - plan() reads only facts its probe() declared (like the real engine), and the case's facts spec
@@ -38,7 +38,7 @@ export interface ChangeExpect {
   action: Action;
   summary?: string | RegExp;
   steps?: Array<Record<string, unknown>>;
-  diff?: boolean | { before?: string; after?: string };
+  diff?: boolean | { path?: string; before?: string; after?: string };
 }
 
 export type CaseExpect =
