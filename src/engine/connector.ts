@@ -1,0 +1,19 @@
+// How the engine gets sessions: an interface, so the runner is tested with in-memory sessions.
+import type { Host, Inventory } from '../inventory/types.js';
+import type { Session } from '../transport/session.js';
+
+export interface ConnectOptions {
+  /** A new connection even if one to this host is open (the guarded step's confirmation, reboots). */
+  fresh?: boolean;
+}
+
+export interface Connector {
+  connect(host: Host, inventory: Inventory, opts?: ConnectOptions): Promise<Session>;
+  closeAll(): Promise<void>;
+}
+
+/** Whether an error means "could not reach the host" (vs. a command or a plan failing). */
+export function isUnreachable(err: unknown): boolean {
+  const name = (err as Error | undefined)?.name;
+  return name === 'ConnectError' || name === 'HostKeyError' || name === 'AuthError';
+}

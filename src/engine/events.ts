@@ -1,0 +1,15 @@
+// What the runner tells a reporter while it works (the report/ layer renders it; the engine never prints).
+import type { ChangeRecord, HostReport, RunReport } from './report-model.js';
+
+export type HostPhase = 'waiting' | 'connecting' | 'probing' | 'planning' | 'applying' | 'handlers' | 'rebooting' | 'done' | 'failed' | 'skipped';
+
+export interface RunObserver {
+  playStart?(e: { play: string; index: number; total: number; hosts: string[] }): void;
+  /** `task` is the task being applied (phase applying/handlers). */
+  hostPhase?(e: { play: string; host: string; phase: HostPhase; task?: string }): void;
+  /** A change planned (--check) or applied/failed. Noops are reported too, with action 'noop'. */
+  change?(e: { host: string; record: ChangeRecord }): void;
+  hostEnd?(e: { play: string; host: string; report: HostReport; error?: string }): void;
+  playEnd?(e: { play: string }): void;
+  runEnd?(e: { report: RunReport }): void;
+}

@@ -1,0 +1,163 @@
+// One host in one play: probe once, plan every task (pure), then (unless --check) apply the changes in order.
+import { createFacts } from '../facts/facts.js';
+import { parseProbe } from '../facts/parse-probe.js';
+import { buildProbe } from '../facts/probe.js';
+import type { Host, Inventory } from '../inventory/types.js';
+import type { Play, Task } from '../playbook/types.js';
+import { whenHolds } from '../playbook/when.js';
+import { shell } from '../transport/command.js';
+import type { Session } from '../transport/session.js';
+import { applyStep, StepError, trimOutput } from './apply.js';
+import type { Connector } from './connector.js';
+import type { RunObserver } from './events.js';
+import { lockHolderMessage, lockPrelude } from './lock.js';
+import { firstAddress } from './net.js';
+import type { ProviderResolver } from './providers.js';
+import type { ChangeRecord, HostReport } from './report-model.js';
+import type { Change, Facts, ProbeItem } from './types.js';
+
+export interface HostPlayContext {
+  play: Play;
+  host: Host;
+  inventory: Inventory;
+  session(): Promise<Session>;
+  replaceSession(session: Session): Promise<void>;
+  /** This run's lock is already held on the host (taken by an earlier probe on this connection). */
+  locked: boolean;
+  lockOwner: string;
+  lockFile?: string;
+  connector: Connector;
+  providers: ProviderResolver;
+  check: boolean;
+  marker: string;
+  report: HostReport;
+  peers: ReadonlyMap<string, Facts>;
+  observer?: RunObserver;
+  /** The reason to stop starting new steps (max-fail reached, interrupted), or undefined. */
+  stopReason(): string | undefined;
+  pollMs?: number;
+}
+
+/** A failure that ends this host's run; `unreachable` when the host could not be talked to. */
+export class HostFailure extends Error {
+  constructor(
+    message: string,
+    readonly unreachable = false,
+  ) {
+    super(message);
+    this.name = 'HostFailure';
+  }
+}
+
+function probeItems(tasks: Task[], ctx: HostPlayContext): ProbeItem[] {
+  return tasks.flatMap((t) => {
+    try {
+      return t.module.probe(t.params, { host: ctx.host, inventory: ctx.inventory });
+    } catch (e) {
+      throw new HostFailure(`task '${t.name}': cannot list its probe items: ${(e as Error).message}`);
+    }
+  });
+}
+
+/** Runs the play's single probe (taking the run lock first if this connection does not hold it yet). */
+export async function probeHost(ctx: HostPlayContext): Promise<{ facts: Facts; locked: boolean }> {
+  ctx.observer?.hostPhase?.({ play: ctx.play.name, host: ctx.host.name, phase: 'probing' });
+  const probe = buildProbe({
+    items: probeItems([...ctx.play.tasks, ...ctx.play.handlers], ctx),
+    marker: ctx.marker,
+    nodesProbeAddress: firstAddress(ctx.inventory.network.nodes),
+    prelude: ctx.locked ? [] : lockPrelude({ owner: ctx.lockOwner, file: ctx.lockFile }),
+  });
+  const session = await ctx.session();
+  const r = await session.exec(shell(probe.script, { sudo: true }));
+  const parsed = parseProbe(r.stdout, probe);
+  if (parsed.sections.has('lock.busy')) throw new HostFailure(lockHolderMessage(parsed.sections.get('lock.busy')));
+  if (!parsed.complete) throw new HostFailure(`the probe did not complete (exit ${r.code}${r.signal ? `, ${r.signal}` : ''})${r.stderr.trim() ? `: ${trimOutput(r.stderr)}` : ''}`);
+  return { facts: createFacts(parsed.tables), locked: true };
+}
+
+interface Planned {
+  task: Task;
+  changes: Change[];
+}
+
+function planTasks(tasks: Task[], facts: Facts, ctx: HostPlayContext): Planned[] {
+  return tasks.flatMap((task) => {
+    if (task.when && !whenHolds(task.when.expr, { host: ctx.host, facts: facts.base })) return [];
+    try {
+      const out = task.module.plan(task.params, { host: ctx.host, inventory: ctx.inventory, facts, peers: ctx.peers, task: task.name });
+      return [{ task, changes: Array.isArray(out) ? out : [out] }];
+    } catch (e) {
+      throw new HostFailure(`task '${task.name}': planning failed: ${(e as Error).message}`);
+    }
+  });
+}
+
+/** A diff of content that is (or is filled from) a secret must never be shown. */
+function safeDiff(change: Change): Change['diff'] {
+  if (!change.diff) return undefined;
+  const secret = change.steps.some((s) => s.kind === 'write' && s.path === change.diff!.path && typeof s.content !== 'string');
+  return secret ? { path: change.diff.path, before: '<secret>', after: '<secret>' } : change.diff;
+}
+
+async function applyChange(change: Change, task: Task, ctx: HostPlayContext, record: ChangeRecord): Promise<void> {
+  for (const name of change.needs ?? []) await ctx.providers.get(name);
+  const outputs: string[] = [];
+  for (const step of change.steps) {
+    const stop = ctx.stopReason();
+    if (stop) throw new HostFailure(`stopped before '${task.name}' finished (${stop})`);
+    const res = await applyStep(step, {
+      host: ctx.host,
+      inventory: ctx.inventory,
+      session: await ctx.session(),
+      connector: ctx.connector,
+      providers: ctx.providers.get,
+      replaceSession: ctx.replaceSession,
+      pollMs: ctx.pollMs,
+    });
+    if (res.output) outputs.push(res.output);
+  }
+  if (outputs.length) record.output = outputs.join('\n');
+  record.applied = true;
+}
+
+async function runPlanned(planned: Planned[], ctx: HostPlayContext, notified: Set<string>, phase: 'applying' | 'handlers'): Promise<void> {
+  for (const { task, changes } of planned) {
+    for (const change of changes) {
+      const record: ChangeRecord = { play: ctx.play.name, task: task.name, action: change.action, summary: change.summary, applied: false };
+      const diff = safeDiff(change);
+      if (diff) record.diff = diff;
+      if (change.action === 'noop') {
+        ctx.report.ok++;
+        ctx.observer?.change?.({ host: ctx.host.name, record });
+        continue;
+      }
+      ctx.report.changed++;
+      ctx.report.changes.push(record);
+      if (!ctx.check) {
+        ctx.observer?.hostPhase?.({ play: ctx.play.name, host: ctx.host.name, phase, task: task.name });
+        try {
+          await applyChange(change, task, ctx, record);
+        } catch (e) {
+          record.error = (e as Error).message;
+          if (e instanceof StepError && e.output) record.output = e.output;
+          ctx.report.changed--;
+          ctx.observer?.change?.({ host: ctx.host.name, record });
+          throw e instanceof HostFailure ? e : new HostFailure(`task '${task.name}': ${(e as Error).message}`, (e as Error).name === 'ConnectError');
+        }
+      }
+      for (const n of [...task.notify, ...(change.notify ?? [])]) notified.add(n);
+      ctx.observer?.change?.({ host: ctx.host.name, record });
+    }
+  }
+}
+
+/** Plan everything first (a planning error changes nothing), then apply; handlers last, once each. */
+export async function planAndApply(ctx: HostPlayContext, facts: Facts): Promise<void> {
+  ctx.observer?.hostPhase?.({ play: ctx.play.name, host: ctx.host.name, phase: 'planning' });
+  const planned = planTasks(ctx.play.tasks, facts, ctx);
+  const notified = new Set<string>();
+  await runPlanned(planned, ctx, notified, 'applying');
+  const handlers = ctx.play.handlers.filter((h) => notified.has(h.name));
+  if (handlers.length) await runPlanned(planTasks(handlers, facts, ctx), ctx, new Set(), 'handlers');
+}

@@ -1,0 +1,129 @@
+// Runs a loaded playbook: plays in sequence, hosts in parallel (bounded, in serial batches), failures isolated.
+import { hostname, userInfo } from 'node:os';
+import { newMarker } from '../facts/parse-sections.js';
+import type { Host, Inventory } from '../inventory/types.js';
+import { resolveTerms, selectHosts } from '../playbook/selector.js';
+import type { Play, Playbook } from '../playbook/types.js';
+import { isUnreachable, type Connector } from './connector.js';
+import type { RunObserver } from './events.js';
+import { HostFailure, planAndApply, probeHost, type HostPlayContext } from './host-play.js';
+import { mapLimit, serialBatches } from './batches.js';
+import { ProviderResolver } from './providers.js';
+import { emptyHostReport, totals, type HostReport, type RunReport } from './report-model.js';
+import { SessionPool } from './session-pool.js';
+import type { Facts } from './types.js';
+
+export interface RunOptions {
+  connector: Connector;
+  /** Plan only: probe and report what would change, change nothing. */
+  check?: boolean;
+  /** A host selector (same grammar as `hosts:`) intersected with every play's hosts. */
+  limit?: string;
+  /** Hosts worked on at once within a play (default 32). */
+  concurrency?: number;
+  /** Abort the rest of the run once this many hosts have failed. */
+  maxFail?: number;
+  observer?: RunObserver;
+  /** Aborting stops new steps from starting; the current step finishes; locks and sessions are released. */
+  signal?: AbortSignal;
+  /** Extra selection for callers like `provision join` (applied after hosts/limit). */
+  selectHosts?: (play: Play, hosts: Host[]) => Host[];
+  /** Shown to a concurrent run that finds the lock taken; default "user@machine pid N". */
+  lockOwner?: string;
+  lockFile?: string;
+  /** Reboot poll interval (tests). */
+  pollMs?: number;
+}
+
+export interface RunPlaybookArgs {
+  playbook: Playbook;
+  inventory: Inventory;
+  options: RunOptions;
+}
+
+export const DEFAULT_CONCURRENCY = 32;
+
+export async function runPlaybook({ playbook, inventory, options: o }: RunPlaybookArgs): Promise<RunReport> {
+  const report: RunReport = { playbook: playbook.name, check: !!o.check, changed: 0, failed: 0, hosts: {} };
+  const pool = new SessionPool(o.connector, inventory);
+  const providers = new ProviderResolver({ providers: playbook.providers, inventory, session: (n) => pool.get(n) });
+  const limit = o.limit ? new Set(selectHosts(o.limit, inventory).map((h) => h.name)) : undefined;
+  const failed = new Set<string>();
+  const peers = new Map<string, Facts>();
+  const marker = newMarker();
+  const lockOwner = o.lockOwner ?? `${userInfo().username}@${hostname()} pid ${process.pid}`;
+  const stopReason = () => report.aborted ?? (o.signal?.aborted ? 'interrupted' : undefined);
+  const hostReport = (name: string): HostReport => (report.hosts[name] ??= emptyHostReport());
+
+  const fail = async (play: Play, host: string, err: unknown) => {
+    const r = hostReport(host);
+    r.failed = 1;
+    r.unreachable ||= err instanceof HostFailure ? err.unreachable : isUnreachable(err);
+    r.error = (err as Error).message;
+    failed.add(host);
+    o.observer?.hostEnd?.({ play: play.name, host, report: r, error: r.error });
+    if (o.maxFail !== undefined && failed.size >= o.maxFail && !report.aborted) report.aborted = `--max-fail ${o.maxFail} reached`;
+    await pool.drop(host);
+  };
+
+  const context = (play: Play, host: Host): HostPlayContext => ({
+    play, host, inventory, connector: o.connector, providers, check: !!o.check, marker, peers, lockOwner,
+    lockFile: o.lockFile, observer: o.observer, stopReason, pollMs: o.pollMs, report: hostReport(host.name),
+    locked: pool.locked.has(host.name),
+    session: () => pool.get(host.name),
+    replaceSession: async (s) => {
+      pool.replace(host.name, s);
+      // Re-take the run lock on the new connection (the old holder died with the old one).
+      const again = await probeHost({ ...context(play, host), play: { ...play, tasks: [], handlers: [] }, locked: false });
+      if (again.locked) pool.locked.add(host.name);
+    },
+  });
+
+  try {
+    for (const [index, play] of playbook.plays.entries()) {
+      if (stopReason()) break;
+      let hosts = resolveTerms(play.selector, inventory).filter((h) => (!limit || limit.has(h.name)) && !failed.has(h.name));
+      if (o.selectHosts) hosts = o.selectHosts(play, hosts);
+      o.observer?.playStart?.({ play: play.name, index, total: playbook.plays.length, hosts: hosts.map((h) => h.name) });
+      for (const batch of serialBatches(hosts, play.serial)) {
+        // Phase 1: connect and probe every host of the batch, so planning sees all peers' facts.
+        const probed = await mapLimit(batch, o.concurrency ?? DEFAULT_CONCURRENCY, async (host) => {
+          hostReport(host.name);
+          if (stopReason()) return markSkipped(play, host);
+          try {
+            o.observer?.hostPhase?.({ play: play.name, host: host.name, phase: 'connecting' });
+            const { facts } = await probeHost(context(play, host));
+            pool.locked.add(host.name);
+            peers.set(host.name, facts);
+            return { host, facts };
+          } catch (e) {
+            await fail(play, host.name, e);
+            return undefined;
+          }
+        });
+        // Phase 2: plan and apply, each host on its own.
+        await mapLimit(probed.filter((p): p is { host: Host; facts: Facts } => !!p), o.concurrency ?? DEFAULT_CONCURRENCY, async ({ host, facts }) => {
+          try {
+            await planAndApply(context(play, host), facts);
+            o.observer?.hostEnd?.({ play: play.name, host: host.name, report: hostReport(host.name) });
+          } catch (e) {
+            await fail(play, host.name, e);
+          }
+        });
+      }
+      o.observer?.playEnd?.({ play: play.name });
+    }
+  } finally {
+    await pool.closeAll();
+  }
+  totals(report);
+  o.observer?.runEnd?.({ report });
+  return report;
+
+  function markSkipped(play: Play, host: Host): undefined {
+    const r = hostReport(host.name);
+    if (r.ok + r.changed + r.failed === 0) r.skipped = true;
+    o.observer?.hostPhase?.({ play: play.name, host: host.name, phase: 'skipped' });
+    return undefined;
+  }
+}

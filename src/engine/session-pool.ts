@@ -1,0 +1,52 @@
+// The run's connections: one per host for the whole run, opened on first use, plus lock state per host.
+import type { Host, Inventory } from '../inventory/types.js';
+import type { Session } from '../transport/session.js';
+import type { Connector } from './connector.js';
+
+export class SessionPool {
+  readonly #sessions = new Map<string, Promise<Session>>();
+  /** Hosts whose run lock this run holds (tied to the current connection). */
+  readonly locked = new Set<string>();
+
+  constructor(
+    readonly connector: Connector,
+    readonly inventory: Inventory,
+  ) {}
+
+  host(name: string): Host {
+    const h = this.inventory.hosts.find((x) => x.name === name);
+    if (!h) throw new Error(`host '${name}' is not in the inventory`);
+    return h;
+  }
+
+  get(name: string): Promise<Session> {
+    let p = this.#sessions.get(name);
+    if (!p) {
+      p = this.connector.connect(this.host(name), this.inventory);
+      this.#sessions.set(name, p);
+      // A failed connect is not cached: a later play (or provider lookup) may retry it.
+      p.catch(() => this.#sessions.delete(name));
+    }
+    return p;
+  }
+
+  /** After a reboot: the old connection is gone (and with it the lock). */
+  replace(name: string, session: Session): void {
+    this.#sessions.set(name, Promise.resolve(session));
+    this.locked.delete(name);
+  }
+
+  async drop(name: string): Promise<void> {
+    const p = this.#sessions.get(name);
+    this.#sessions.delete(name);
+    this.locked.delete(name);
+    if (p) await p.then((s) => s.close()).catch(() => undefined);
+  }
+
+  async closeAll(): Promise<void> {
+    const all = [...this.#sessions.values()];
+    this.#sessions.clear();
+    await Promise.all(all.map((p) => p.then((s) => s.close()).catch(() => undefined)));
+    await this.connector.closeAll();
+  }
+}

@@ -1,0 +1,65 @@
+// Modules for runner tests: they act inside each fake host's directory (host.vars.dir).
+import { z } from 'zod';
+import type { Change, Module } from '../../../src/engine/types.js';
+import { Secret, shell } from '../../../src/transport/command.js';
+import type { Host } from '../../../src/inventory/types.js';
+
+const dirOf = (h: Host) => String(h.vars?.dir);
+const base = (host: Host, task: string) => ({ host: host.name, task });
+
+const fileP = z.object({ name: z.string(), content: z.string() }).strict();
+export const tfile: Module<z.infer<typeof fileP>> = {
+  name: 'tfile',
+  schema: fileP,
+  probe: (p, ctx) => [{ kind: 'file', path: `${dirOf(ctx.host)}/${p.name}` }],
+  plan(p, ctx): Change {
+    const path = `${dirOf(ctx.host)}/${p.name}`;
+    const f = ctx.facts.file(path);
+    if (f.content === p.content) return { ...base(ctx.host, ctx.task), action: 'noop', summary: `${p.name} up to date`, steps: [] };
+    return { ...base(ctx.host, ctx.task), action: f.exists ? 'update' : 'create', summary: `write ${p.name}`, diff: { path, before: f.content ?? '', after: p.content }, steps: [{ kind: 'write', path, content: p.content }] };
+  },
+};
+
+const cmdP = z.object({ script: z.string(), creates: z.string().optional() }).strict();
+export const tcmd: Module<z.infer<typeof cmdP>> = {
+  name: 'tcmd',
+  schema: cmdP,
+  probe: (p, ctx) => (p.creates ? [{ kind: 'file', path: `${dirOf(ctx.host)}/${p.creates}` }] : []),
+  plan(p, ctx): Change {
+    if (p.creates && ctx.facts.file(`${dirOf(ctx.host)}/${p.creates}`).exists) return { ...base(ctx.host, ctx.task), action: 'noop', summary: `${p.creates} exists`, steps: [] };
+    return { ...base(ctx.host, ctx.task), action: 'run', summary: `run ${p.script}`, steps: [{ kind: 'exec', command: shell(`cd "$HOST_DIR" && ${p.script}`) }] };
+  },
+};
+
+/** Writes a file from a provider template (like kubeadm-join's config). */
+const secretP = z.object({ name: z.string(), template: z.string() }).strict();
+export const tsecret: Module<z.infer<typeof secretP>> = {
+  name: 'tsecret',
+  schema: secretP,
+  probe: (p, ctx) => [{ kind: 'file', path: `${dirOf(ctx.host)}/${p.name}` }],
+  plan(p, ctx): Change {
+    const path = `${dirOf(ctx.host)}/${p.name}`;
+    if (ctx.facts.file(path).exists) return { ...base(ctx.host, ctx.task), action: 'noop', summary: 'joined', steps: [] };
+    return {
+      ...base(ctx.host, ctx.task), action: 'create', summary: `write ${p.name} from a template`, needs: ['tok'],
+      diff: { path, before: '', after: p.template },
+      steps: [{ kind: 'write', path, content: { template: p.template, secret: true }, mode: 0o600 }],
+    };
+  },
+};
+
+const guardP = z.object({ marker: z.string() }).strict();
+export const tguard: Module<z.infer<typeof guardP>> = {
+  name: 'tguard',
+  schema: guardP,
+  probe: (p, ctx) => [{ kind: 'file', path: `${dirOf(ctx.host)}/${p.marker}` }],
+  plan(p, ctx): Change {
+    if (ctx.facts.file(`${dirOf(ctx.host)}/${p.marker}`).exists) return { ...base(ctx.host, ctx.task), action: 'noop', summary: 'in place', steps: [] };
+    const sh = (s: string) => shell(`cd "$HOST_DIR" && ${s}`);
+    return { ...base(ctx.host, ctx.task), action: 'update', summary: 'guarded change', steps: [{ kind: 'guarded', arm: sh('touch armed'), apply: sh(`touch ${p.marker}`), disarm: sh('rm armed'), confirmTimeoutMs: 2000 }] };
+  },
+};
+
+export const tproviders = [{ name: 'tok', candidates: () => ['h1', 'h2', 'h3'], ready: shell('cd "$HOST_DIR" && test -f ready'), command: shell('cd "$HOST_DIR" && echo "s3cr3t-$(basename "$HOST_DIR")" && touch provided'), parse: (out: string) => ({ value: new Secret(out.trim()) }) }];
+
+export const runnerModules = [tfile, tcmd, tsecret, tguard];

@@ -1,0 +1,184 @@
+// The runner against fake hosts (temp dirs, real sh): convergence, --check, isolation, serial, handlers, providers, max-fail.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runPlaybook, type RunOptions } from '../../../src/engine/runner.js';
+import type { Inventory } from '../../../src/inventory/types.js';
+import { loadPlaybook } from '../../../src/playbook/load.js';
+import { memoryModuleSource } from '../../../src/playbook/modules.js';
+import { fakeInventory } from '../../support/fake-inventory.js';
+import { LocalHosts, LOCK_TOKEN } from './local-hosts.js';
+import { runnerModules, tproviders } from './runner-modules.js';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+
+function setup(opts: ConstructorParameters<typeof LocalHosts>[0] = {}) {
+  const hosts = new LocalHosts(opts);
+  const names = ['h1', 'h2', 'h3'];
+  const inventory: Inventory = fakeInventory({
+    hosts: names.map((name, i) => ({ name, address: `192.168.1.${11 + i}`, role: i === 0 ? 'control-plane' : 'worker', vars: { dir: hosts.dir(name) } })),
+  });
+  return { hosts, inventory };
+}
+
+async function run(yaml: string, env: ReturnType<typeof setup>, options: Partial<RunOptions> = {}) {
+  const path = join(mkdtempSync(join(tmpdir(), 'provision-pb-')), 'pb.yaml');
+  writeFileSync(path, yaml);
+  const loaded = await loadPlaybook({ path, inventory: env.inventory, modules: memoryModuleSource(runnerModules, tproviders) });
+  if (!loaded.playbook) throw new Error(JSON.stringify(loaded.findings));
+  return runPlaybook({ playbook: loaded.playbook, inventory: env.inventory, options: { connector: env.hosts, lockFile: LOCK_TOKEN, pollMs: 10, ...options } });
+}
+
+const FILES = `name: t
+plays:
+  - name: files
+    hosts: all
+    tasks:
+      - tfile: { name: motd, content: "hello\\n" }
+      - tfile: { name: other, content: "x" }
+`;
+
+describe('runPlaybook', () => {
+  it('converges, then a re-run changes nothing with one connection and one exec per host', async () => {
+    const env = setup();
+    const first = await run(FILES, env);
+    expect(first).toMatchObject({ changed: 6, failed: 0 });
+    expect(first.hosts.h1!.changes.map((c) => c.action)).toEqual(['create', 'create']);
+    for (const h of ['h1', 'h2', 'h3']) expect(readFileSync(join(env.hosts.dir(h), 'motd'), 'utf8')).toBe('hello\n');
+    env.hosts.log.length = 0;
+    env.hosts.connects.length = 0;
+    const second = await run(FILES, env);
+    expect(second).toMatchObject({ changed: 0, failed: 0 });
+    expect(second.hosts.h2).toMatchObject({ ok: 2, changed: 0, failed: 0, unreachable: false, changes: [] });
+    for (const h of ['h1', 'h2', 'h3']) {
+      expect(env.hosts.connects.filter((c) => c.host === h)).toHaveLength(1);
+      expect(env.hosts.execs(h)).toHaveLength(1);
+    }
+  });
+
+  it('--check plans without writing', async () => {
+    const env = setup();
+    const r = await run(FILES, env, { check: true });
+    expect(r).toMatchObject({ check: true, changed: 6, failed: 0 });
+    for (const h of ['h1', 'h2', 'h3']) expect(existsSync(join(env.hosts.dir(h), 'motd'))).toBe(false);
+    expect(env.hosts.log.every((l) => l.text.includes('@@provision-'))).toBe(true);
+  });
+
+  it('an unreachable host fails alone; the others converge', async () => {
+    const env = setup({ unreachable: new Set(['h2']) });
+    const r = await run(FILES, env);
+    expect(r).toMatchObject({ changed: 4, failed: 1 });
+    expect(r.hosts.h2).toMatchObject({ unreachable: true, failed: 1, error: expect.stringMatching(/connection refused/) });
+    expect(existsSync(join(env.hosts.dir('h3'), 'motd'))).toBe(true);
+  });
+
+  it('a failing step stops that host only, and later plays skip it', async () => {
+    const env = setup();
+    const pb = `name: t
+plays:
+  - name: one
+    hosts: all
+    tasks:
+      - tcmd: { script: 'test "$(basename "$PWD")" != h1 || { echo broken >&2; exit 3; }' }
+      - tfile: { name: after, content: "y" }
+  - name: two
+    hosts: all
+    tasks:
+      - tfile: { name: second-play, content: "z" }
+`;
+    const r = await run(pb, env);
+    expect(r.failed).toBe(1);
+    expect(r.hosts.h1!.error).toMatch(/exit 3[\s\S]*broken/);
+    expect(existsSync(join(env.hosts.dir('h1'), 'after'))).toBe(false);
+    expect(existsSync(join(env.hosts.dir('h1'), 'second-play'))).toBe(false);
+    expect(existsSync(join(env.hosts.dir('h2'), 'second-play'))).toBe(true);
+  });
+
+  it('serial batches finish one batch before probing the next; --max-fail aborts the rest', async () => {
+    const env = setup();
+    const pb = `name: t
+plays:
+  - name: serial
+    hosts: all
+    serial: 1
+    tasks:
+      - tcmd: { script: 'date +%s%N > applied; test "$(basename "$PWD")" != h2' }
+`;
+    const r = await run(pb, env, { maxFail: 1 });
+    const order = env.hosts.log.map((l) => `${l.host}:${l.text.includes('@@provision-') ? 'probe' : 'apply'}`);
+    expect(order).toEqual(['h1:probe', 'h1:apply', 'h2:probe', 'h2:apply']);
+    expect(r.aborted).toMatch(/max-fail 1/);
+    expect(r.hosts.h3).toMatchObject({ skipped: true, failed: 0 });
+  });
+
+  it('handlers run once per host, only when a change was applied', async () => {
+    const env = setup();
+    writeFileSync(join(env.hosts.dir('h3'), 'conf'), 'v1');
+    const pb = `name: t
+plays:
+  - name: h
+    hosts: all
+    tasks:
+      - tfile: { name: conf, content: v1 }
+        notify: restart
+      - tfile: { name: conf2, content: v1 }
+        notify: [restart]
+    handlers:
+      - name: restart
+        tcmd: { script: 'echo x >> restarted' }
+`;
+    await run(pb, env);
+    expect(readFileSync(join(env.hosts.dir('h1'), 'restarted'), 'utf8')).toBe('x\n');
+    await run(pb, env);
+    expect(readFileSync(join(env.hosts.dir('h1'), 'restarted'), 'utf8')).toBe('x\n');
+  });
+
+  it('resolves a provider once, on the first ready candidate, and keeps its value secret', async () => {
+    const env = setup();
+    writeFileSync(join(env.hosts.dir('h2'), 'ready'), '');
+    writeFileSync(join(env.hosts.dir('h3'), 'ready'), '');
+    const pb = `name: t
+plays:
+  - name: join
+    hosts: all
+    tasks:
+      - tsecret: { name: join.conf, template: "token: {{tok.value}}\\n" }
+`;
+    const r = await run(pb, env, { diff: true } as never);
+    for (const h of ['h1', 'h2', 'h3']) expect(readFileSync(join(env.hosts.dir(h), 'join.conf'), 'utf8')).toBe('token: s3cr3t-h2\n');
+    expect(existsSync(join(env.hosts.dir('h2'), 'provided'))).toBe(true);
+    expect(existsSync(join(env.hosts.dir('h3'), 'provided'))).toBe(false);
+    const json = JSON.stringify(r);
+    expect(json).not.toContain('s3cr3t');
+    expect(r.hosts.h1!.changes[0]!.diff).toEqual({ path: expect.any(String), before: '<secret>', after: '<secret>' });
+    expect(env.hosts.log.filter((l) => l.text.includes('touch provided'))).toHaveLength(1);
+  });
+
+  it('a guarded change whose confirmation connection fails is reported as rolled back', async () => {
+    const env = setup({ refuseFresh: new Set(['h1']) });
+    const pb = `name: t
+plays:
+  - name: fw
+    hosts: all
+    tasks:
+      - tguard: { marker: fw-applied }
+`;
+    const r = await run(pb, env);
+    expect(r.hosts.h1).toMatchObject({ failed: 1, error: expect.stringMatching(/rolled back by the host/) });
+    expect(existsSync(join(env.hosts.dir('h1'), 'armed'))).toBe(true); // not disarmed: the host's timer restores it
+    expect(existsSync(join(env.hosts.dir('h2'), 'armed'))).toBe(false);
+    expect(r.hosts.h2).toMatchObject({ changed: 1, failed: 0 });
+    expect(env.hosts.connects.filter((c) => c.fresh).map((c) => c.host).sort()).toEqual(['h1', 'h2', 'h3']);
+  });
+
+  it('an aborted signal starts nothing; --limit narrows every play', async () => {
+    const env = setup();
+    const ac = new AbortController();
+    ac.abort();
+    const r = await run(FILES, env, { signal: ac.signal });
+    expect(env.hosts.log).toHaveLength(0);
+    expect(Object.values(r.hosts).every((h) => h.skipped)).toBe(true);
+    const limited = await run(FILES, env, { limit: 'worker,!h3' });
+    expect(Object.keys(limited.hosts)).toEqual(['h2']);
+  });
+});
