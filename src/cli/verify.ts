@@ -1,0 +1,66 @@
+// `provision verify -i INVENTORY`: from every node, check what the cluster depends on; a table, --json, exit 1 on failure.
+import { mapLimit } from '../engine/batches.js';
+import { loadInventoryOrThrow } from '../inventory/load.js';
+import type { Host, Inventory } from '../inventory/types.js';
+import { shell } from '../transport/command.js';
+import { createConnector, readBecomePassword, type Connector } from '../transport/index.js';
+import type { HostKeyPolicy } from '../transport/index.js';
+import { parseVerbArgs } from './args.js';
+import { collectResults, formatVerifyTable, type NodeOutput } from './cluster/verify-results.js';
+import { renderVerifyScript } from './cluster/verify-script.js';
+import { UsageError } from './errors.js';
+
+const HELP = `usage: provision verify -i INVENTORY [--json] [--limit-concurrency N] [--ssh-config PATH] [--host-keys strict|accept-new|off] [--ask-become-pass]
+
+From every node (one exec each), checks: every inventory name resolves to its address (resolve); the API
+endpoint answers on its port (api); the MetalLB route is present (route); the role's listening ports
+answer from a peer node (ports: 6443 on control planes, the API port and 8404 on lb hosts); provision's
+nft table accepts the role's ports (firewall); the node is joined: kubelet.conf, and listed by
+'kubectl get nodes' on the first control plane (joined). Exit 1 on any failure.`;
+
+async function runOn(connector: Connector, inv: Inventory, host: Host): Promise<NodeOutput> {
+  try {
+    const session = await connector.connect(host, inv);
+    const r = await session.exec(shell(renderVerifyScript(inv, host), { sudo: true }), { timeoutMs: 60_000 });
+    if (r.code !== 0) return { host: host.name, error: `verify script exited ${r.code}: ${r.stderr.trim().split('\n').pop() ?? ''}` };
+    return { host: host.name, stdout: r.stdout };
+  } catch (e) {
+    return { host: host.name, error: `unreachable (${(e as Error).message})` };
+  }
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const { values } = parseVerbArgs(argv, {
+    inventory: { type: 'string', short: 'i' },
+    json: { type: 'boolean' },
+    concurrency: { type: 'string' },
+    'ssh-config': { type: 'string' },
+    'host-keys': { type: 'string' },
+    'ask-become-pass': { type: 'boolean', short: 'K' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (values.help) {
+    process.stdout.write(HELP + '\n');
+    return 0;
+  }
+  if (!values.inventory) throw new UsageError('verify needs -i INVENTORY');
+  const policy = values['host-keys'];
+  if (policy !== undefined && !['strict', 'accept-new', 'off'].includes(policy)) throw new UsageError(`--host-keys must be strict, accept-new or off (got '${policy}')`);
+  const concurrency = values.concurrency ? Number(values.concurrency) : 32;
+  if (!Number.isInteger(concurrency) || concurrency < 1) throw new UsageError('--concurrency must be a positive integer');
+  const inv = await loadInventoryOrThrow(values.inventory);
+  const becomePassword = await readBecomePassword({ ask: !!values['ask-become-pass'] });
+  const connector = createConnector({
+    ...(values['ssh-config'] ? { sshConfigPath: values['ssh-config'] } : {}),
+    ...(policy ? { hostKeyPolicy: policy as HostKeyPolicy } : {}),
+    ...(becomePassword ? { becomePassword } : {}),
+  });
+  try {
+    const outputs = await mapLimit(inv.hosts, concurrency, (h) => runOn(connector, inv, h));
+    const report = collectResults(inv, outputs);
+    process.stdout.write((values.json ? JSON.stringify(report) : formatVerifyTable(inv, report)) + '\n');
+    return report.ok ? 0 : 1;
+  } finally {
+    await connector.closeAll();
+  }
+}
