@@ -51,13 +51,32 @@ function failure(path: string, findings: Finding[]): UserError {
   return new UserError([head, ...errors.map(formatFinding)].join('\n'), 1, `run 'provision lint -i ${path}' for details`);
 }
 
+/** Options for the verbs that touch hosts: the network plan is linted before any connection. */
+export interface LoadOptions {
+  lint?: boolean;
+  /**
+   * Lint codes the user accepts knowingly (`--accept-lint CODE,...`): their errors are shown as
+   * warnings on `warn` instead of stopping the run. Schema and YAML errors can never be accepted.
+   */
+  acceptLint?: string[];
+  warn?: (line: string) => void;
+}
+
 /** What every verb calls: the Inventory, or a UserError listing the errors (with lint: the network plan's too). */
-export async function loadInventoryOrThrow(path: string, opts: { lint?: boolean } = {}): Promise<Inventory> {
+export async function loadInventoryOrThrow(path: string, opts: LoadOptions = {}): Promise<Inventory> {
   const { inventory, findings, source } = await loadInventory(path);
   if (!inventory || hasErrors(findings)) throw failure(path, findings);
   if (opts.lint) {
-    const planFindings = lintInventory(inventory, source);
-    if (hasErrors(planFindings)) throw failure(path, planFindings);
+    const accepted = new Set(opts.acceptLint ?? []);
+    const planFindings = lintInventory(inventory, source).map((f) =>
+      f.level === 'error' && accepted.has(f.code) ? { ...f, level: 'warning' as const, message: `${f.message} (accepted with --accept-lint)` } : f,
+    );
+    if (hasErrors(planFindings)) {
+      const err = failure(path, planFindings);
+      const codes = [...new Set(planFindings.filter((f) => f.level === 'error').map((f) => f.code))].join(',');
+      throw new UserError(err.message, 1, `fix the inventory, or proceed knowingly with --accept-lint ${codes}`);
+    }
+    for (const f of withDisplayPaths(planFindings.filter((f) => f.level === 'error' || accepted.has(f.code)))) opts.warn?.(formatFinding(f));
   }
   return inventory;
 }

@@ -138,3 +138,19 @@ describe('the real inventories lint as their plans deserve', () => {
     expect(inventory).toBeDefined();
   });
 });
+
+describe('accepting lint codes knowingly', () => {
+  const goldentooth = new URL('../../../inventory/goldentooth.yaml', import.meta.url).pathname;
+
+  it('stops on network-plan errors unless every error code is accepted', async () => {
+    const { loadInventoryOrThrow } = await import('../../../src/inventory/load.js');
+    await expect(loadInventoryOrThrow(goldentooth, { lint: true })).rejects.toMatchObject({
+      hint: expect.stringContaining('--accept-lint metallb-unrouted,asn-reserved'),
+    });
+    await expect(loadInventoryOrThrow(goldentooth, { lint: true, acceptLint: ['asn-reserved'] })).rejects.toThrow(/metallb-unrouted/);
+    const warned: string[] = [];
+    const inv = await loadInventoryOrThrow(goldentooth, { lint: true, acceptLint: ['asn-reserved', 'metallb-unrouted'], warn: (l) => warned.push(l) });
+    expect(inv.hosts).toHaveLength(13);
+    expect(warned.join('\n')).toMatch(/warning asn-reserved: .*accepted with --accept-lint/);
+  });
+});
