@@ -1,0 +1,53 @@
+// `provision join worker|control-plane NAME -i INVENTORY`: prepare NAME, refresh /etc/hosts everywhere, join NAME.
+import type { Play } from '../playbook/types.js';
+import type { Host, Inventory } from '../inventory/types.js';
+import { KUBELET_CONF } from '../modules/kubernetes/paths.js';
+import { parseVerbArgs } from './args.js';
+import { bundledPlaybook, RUN_FLAGS, runBundledPlaybook } from './cluster/playbook-run.js';
+import { UsageError, UserError } from './errors.js';
+
+const HELP = `usage: provision join worker|control-plane NAME -i INVENTORY [--check] [--json] [...run flags]
+
+NAME must already be in the inventory with that role. Prepares NAME (host setup), refreshes the /etc/hosts
+block on every host so the new name resolves everywhere, takes a fresh token (and, for a control plane,
+a certificate key) from a healthy control plane, and joins NAME. Nothing else changes on the other hosts
+(for a control plane in haproxy mode, the lb hosts also get the new backend).`;
+
+/** Plays made only of these modules run on every host they select; every other play is narrowed to NAME. */
+export const EVERYWHERE_MODULES = new Set(['hosts-file', 'haproxy']);
+
+export function narrowToNode(name: string) {
+  return (play: Play, hosts: Host[]): Host[] => (play.tasks.length > 0 && play.tasks.every((t) => EVERYWHERE_MODULES.has(t.module.name)) ? hosts : hosts.filter((h) => h.name === name));
+}
+
+export function checkJoinTarget(inv: Inventory, role: 'worker' | 'control-plane', name: string): Host {
+  const host = inv.hosts.find((h) => h.name === name);
+  if (!host) throw new UserError(`${name} is not in the inventory ${inv.file}`, 1, `add it under hosts: with role: ${role}, then run this again`);
+  if (host.role !== role) throw new UserError(`${name} has role ${host.role} in the inventory, not ${role}`, 1, `use 'provision join ${host.role} ${name}' or fix its role`);
+  if (role === 'control-plane' && inv.hosts.find((h) => h.role === 'control-plane')?.name === name) {
+    throw new UserError(`${name} is the first control plane: it is initialised by 'provision up', not joined`);
+  }
+  return host;
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const { values, positionals } = parseVerbArgs(argv, RUN_FLAGS);
+  if (values.help) {
+    process.stdout.write(HELP + '\n');
+    return 0;
+  }
+  const [role, name, ...extra] = positionals;
+  if ((role !== 'worker' && role !== 'control-plane') || !name || extra.length) throw new UsageError('usage: provision join worker|control-plane NAME -i INVENTORY');
+  const { code } = await runBundledPlaybook({
+    playbook: bundledPlaybook(role === 'worker' ? 'join-worker.yaml' : 'join-control-plane.yaml'),
+    values,
+    selectHosts: narrowToNode(name),
+    before: async (inv, connector) => {
+      const host = checkJoinTarget(inv, role, name);
+      const session = await connector.connect(host, inv);
+      const r = await session.exec({ argv: ['test', '-f', KUBELET_CONF], sudo: true });
+      if (r.code === 0) throw new UserError(`${name} is already joined (${KUBELET_CONF} exists)`, 1, `to re-join it: 'sudo kubeadm reset -f' on ${name}, then run this again`);
+    },
+  });
+  return code;
+}

@@ -1,0 +1,71 @@
+// The bundled up/join playbooks load against the real inventories, and `join` narrows plays as documented.
+import { describe, expect, it } from 'vitest';
+import { bundledPlaybook } from '../../../src/cli/cluster/playbook-run.js';
+import { checkJoinTarget, narrowToNode } from '../../../src/cli/join.js';
+import { loadInventoryOrThrow } from '../../../src/inventory/load.js';
+import { loadPlaybook } from '../../../src/playbook/load.js';
+import { fileModuleSource, type ModuleSource } from '../../../src/playbook/modules.js';
+import { selectHosts } from '../../../src/playbook/selector.js';
+
+const inventories = ['inventory/homelab.yaml', 'inventory/goldentooth.yaml'];
+
+/** fileModuleSource's `import(\`../modules/${name}.js\`)` does not resolve under vite: same lookup, .ts paths. */
+const real = fileModuleSource();
+const modules: ModuleSource = {
+  names: real.names,
+  async load(name) {
+    if (!real.names().includes(name)) return undefined;
+    const m = (await import(`../../../src/modules/${name}.ts`)) as { default: any; providers?: any[] };
+    return { module: m.default, providers: m.providers ?? [] };
+  },
+};
+
+describe('bundled playbooks', () => {
+  it.each(inventories.flatMap((i) => ['up.yaml', 'join-worker.yaml', 'join-control-plane.yaml'].map((p) => ({ i, p }))))('$p loads for $i with the join providers', async ({ i, p }) => {
+    const inventory = await loadInventoryOrThrow(i);
+    const { playbook, findings } = await loadPlaybook({ path: bundledPlaybook(p), inventory, modules });
+    expect(findings.filter((f) => f.level === 'error')).toEqual([]);
+    expect([...playbook!.providers.keys()].sort()).toEqual(['kubeadm-cert-key', 'kubeadm-token']);
+  });
+
+  it('up.yaml orders the Kubernetes plays: endpoint, init, kube-vip back to admin.conf, CP joins serial 1, workers, CNI + kubeconfig', async () => {
+    const inventory = await loadInventoryOrThrow('inventory/goldentooth.yaml');
+    const { playbook } = await loadPlaybook({ path: bundledPlaybook('up.yaml'), inventory, modules });
+    const k8s = playbook!.plays.filter((p) => p.tasks.some((t) => ['haproxy', 'kube-vip', 'kubeadm-init', 'kubeadm-join', 'cni', 'kubeconfig'].includes(t.module.name)));
+    expect(k8s.map((p) => [p.tasks.map((t) => t.module.name).join('+'), selectHosts(p.hosts, inventory).map((h) => h.name).join(','), p.serial ?? '-'])).toEqual([
+      ['package+haproxy', 'allyrion', '-'],
+      ['kube-vip', 'bettley,cargyll,dalt', '-'],
+      ['kubeadm-init', 'bettley', '-'],
+      ['kube-vip', 'bettley', '-'],
+      ['kubeadm-join', 'cargyll,dalt', 1],
+      ['kubeadm-join', 'erenford,fenn,gardener,harlton,inchfield,jast,karstark,lipps,velaryon', '-'],
+      ['cni+kubeconfig', 'bettley', '-'],
+    ]);
+  });
+
+  it('join worker narrows every play to NAME except the hosts-file-only play', async () => {
+    const inventory = await loadInventoryOrThrow('inventory/goldentooth.yaml');
+    const { playbook } = await loadPlaybook({ path: bundledPlaybook('join-worker.yaml'), inventory, modules });
+    const narrow = narrowToNode('fenn');
+    const sel = playbook!.plays.map((p) => ({ modules: p.tasks.map((t) => t.module.name), hosts: narrow(p, selectHosts(p.hosts, inventory)).map((h) => h.name) }));
+    for (const s of sel) {
+      if (s.modules.every((m) => m === 'hosts-file')) expect(s.hosts).toHaveLength(13);
+      else expect(s.hosts.every((h) => h === 'fenn')).toBe(true);
+    }
+    expect(sel.some((s) => s.modules.includes('kubeadm-join') && s.hosts.join() === 'fenn')).toBe(true);
+  });
+});
+
+describe('checkJoinTarget', () => {
+  it.each([
+    { role: 'worker' as const, name: 'fenn', error: undefined },
+    { role: 'control-plane' as const, name: 'cargyll', error: undefined },
+    { role: 'worker' as const, name: 'nobody', error: /nobody is not in the inventory/ },
+    { role: 'worker' as const, name: 'cargyll', error: /cargyll has role control-plane in the inventory, not worker/ },
+    { role: 'control-plane' as const, name: 'bettley', error: /bettley is the first control plane/ },
+  ])('$role $name', async ({ role, name, error }) => {
+    const inventory = await loadInventoryOrThrow('inventory/goldentooth.yaml');
+    if (error) expect(() => checkJoinTarget(inventory, role, name)).toThrow(error);
+    else expect(checkJoinTarget(inventory, role, name).name).toBe(name);
+  });
+});
