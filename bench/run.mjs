@@ -1,0 +1,132 @@
+#!/usr/bin/env node
+// Measures a converged `provision up` re-run against the OpenSSH floor (ssh HOST true on every host in
+// parallel), alternating A B A B in the same run, on lab clusters of 13, 50 and 100 hosts. Prints figures.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir, cpus, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { generateInventory } from './generate-inventory.mjs';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const CLI = join(ROOT, 'dist/cli/main.js');
+const { values } = parseArgs({
+  options: {
+    sizes: { type: 'string', default: 'goldentooth,50,100' },
+    pairs: { type: 'string', default: '5' },
+    keep: { type: 'boolean', default: false },
+  },
+});
+const PAIRS = Math.max(5, Number(values.pairs));
+
+if (process.getuid?.() !== 0) {
+  console.error('bench: the lab needs root (network namespaces): sudo npm run bench');
+  process.exit(1);
+}
+
+function sh(argv, opts = {}) {
+  const r = spawnSync(argv[0], argv.slice(1), { encoding: 'utf8', maxBuffer: 64 << 20, ...opts });
+  if (r.status !== 0 && !opts.allowFail) {
+    throw new Error(`${argv.join(' ')} exited ${r.status}\n${r.stderr}\n${r.stdout}`.slice(0, 4000));
+  }
+  return r;
+}
+
+/** Runs argv under GNU time: wall seconds, CPU seconds (user+sys) and peak RSS of the controller side. */
+function timed(argv, env) {
+  const out = join(tmpdir(), `bench-time-${process.pid}`);
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync('/usr/bin/time', ['-f', '%U %S %M', '-o', out, ...argv], { encoding: 'utf8', env, maxBuffer: 64 << 20 });
+  const wall = Number(process.hrtime.bigint() - t0) / 1e9;
+  const [user, sys, rssKb] = readFileSync(out, 'utf8').trim().split('\n').pop().split(' ').map(Number);
+  rmSync(out, { force: true });
+  return { wall, cpu: user + sys, rssMb: rssKb / 1024, status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const fmt = (x) => x.toFixed(3);
+
+async function benchOne(label, inventory, acceptLint) {
+  const name = `bench-${label}`.slice(0, 20);
+  sh(['node', CLI, 'lab', 'down', '--name', name], { allowFail: true });
+  const tUp = Date.now();
+  sh(['node', CLI, 'lab', 'up', '-i', inventory, '--name', name], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const labUpSeconds = (Date.now() - tUp) / 1000;
+  try {
+    const { readState } = await import(join(ROOT, 'dist/lab/state.js'));
+    const { labRunEnv, labRunArgv } = await import(join(ROOT, 'dist/lab/lab-run.js'));
+    const state = readState(`/var/lib/provision-lab/${name}`);
+    const env = labRunEnv(state, process.env);
+    const upArgs = ['up', '-i', inventory, '--json', ...(acceptLint ? ['--accept-lint', acceptLint] : [])];
+    const upArgv = labRunArgv(state, upArgs, ROOT);
+    const hosts = state.plan.hosts.map((h) => h.name);
+    const sshCfg = `${state.plan.dir}/ssh/ssh_config`;
+    const floorScript = hosts.map((h) => `ssh -F ${sshCfg} -o BatchMode=yes ${h} true &`).join('\n') + '\nwait';
+    const floorArgv = ['ip', 'netns', 'exec', state.plan.controllerNs, 'env', `HOME=${state.plan.dir}/home`, 'sh', '-c', floorScript];
+
+    const first = timed(upArgv, env);
+    if (first.status !== 0) throw new Error(`first provision up failed (${first.status}):\n${first.stderr.slice(-3000)}`);
+
+    const countSshd = () => hosts.map((h) => {
+      const r = sh(['node', CLI, 'lab', 'exec', '--name', name, h, '--', 'sh', '-c',
+        'grep -c "Accepted publickey" /var/log/sshd.log; grep -c "Starting session" /var/log/sshd.log'], { allowFail: true });
+      const [conns, sessions] = r.stdout.trim().split('\n').map(Number);
+      return { conns: conns || 0, sessions: sessions || 0 };
+    });
+
+    const a = [], b = [], ratios = [], cpu = [], rss = [];
+    let perHost;
+    for (let i = 0; i < PAIRS; i++) {
+      const before = i === 0 ? countSshd() : undefined;
+      const rerun = timed(upArgv, env);
+      if (rerun.status !== 0) throw new Error(`converged re-run failed (${rerun.status}):\n${rerun.stderr.slice(-3000)}`);
+      const report = JSON.parse(rerun.stdout);
+      if (report.changed !== 0) throw new Error(`converged re-run changed ${report.changed} things: not converged`);
+      if (before) {
+        const after = countSshd();
+        perHost = after.map((x, k) => ({ conns: x.conns - before[k].conns, sessions: x.sessions - before[k].sessions }));
+      }
+      const floor = timed(floorArgv, process.env);
+      if (floor.status !== 0) throw new Error(`OpenSSH floor failed:\n${floor.stderr.slice(-2000)}`);
+      a.push(rerun.wall); b.push(floor.wall); ratios.push(rerun.wall / floor.wall);
+      cpu.push(rerun.cpu); rss.push(rerun.rssMb);
+    }
+    const range = (xs) => `median ${fmt(median(xs))} s  (min ${fmt(Math.min(...xs))}, max ${fmt(Math.max(...xs))})`;
+    const maxConns = Math.max(...perHost.map((p) => p.conns));
+    const maxSessions = Math.max(...perHost.map((p) => p.sessions));
+    console.log(`\n## ${label}: ${hosts.length} hosts, ${PAIRS} pairs`);
+    console.log(`lab up                         ${labUpSeconds.toFixed(1)} s`);
+    console.log(`first provision up             ${fmt(first.wall)} s   controller CPU ${fmt(first.cpu)} s, peak RSS ${first.rssMb.toFixed(0)} MiB`);
+    console.log(`A converged provision up       ${range(a)}`);
+    console.log(`B OpenSSH floor (ssh true ∥)   ${range(b)}`);
+    console.log(`ratio A/B                      median of pairs ${median(ratios).toFixed(2)}x, of medians ${(median(a) / median(b)).toFixed(2)}x`);
+    console.log(`converged re-run controller    CPU median ${fmt(median(cpu))} s, peak RSS median ${median(rss).toFixed(0)} MiB`);
+    console.log(`per host in one re-run         SSH connections max ${maxConns}, sessions (execs) max ${maxSessions} (from each host's sshd log)`);
+    return { label, hosts: hosts.length, ratio: median(ratios), conns: maxConns };
+  } finally {
+    if (!values.keep) sh(['node', CLI, 'lab', 'down', '--name', name], { allowFail: true });
+  }
+}
+
+console.log(`# provision bench — ${new Date().toISOString()} — ${cpus().length} cores (${cpus()[0]?.model}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}`);
+const tmp = mkdtempSync(join(tmpdir(), 'provision-bench-'));
+const results = [];
+try {
+  for (const size of values.sizes.split(',')) {
+    if (size === 'goldentooth') {
+      results.push(await benchOne('goldentooth', join(ROOT, 'inventory/goldentooth.yaml'), 'metallb-unrouted,asn-reserved'));
+    } else {
+      const file = join(tmp, `gen-${size}.yaml`);
+      writeFileSync(file, generateInventory(Number(size)));
+      results.push(await benchOne(`gen${size}`, file));
+    }
+  }
+} finally {
+  rmSync(tmp, { recursive: true, force: true });
+}
+console.log('\n## summary');
+for (const r of results) console.log(`${r.label.padEnd(12)} ${String(r.hosts).padStart(4)} hosts  converged/floor ${r.ratio.toFixed(2)}x  connections/host ${r.conns}`);
