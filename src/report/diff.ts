@@ -1,0 +1,15 @@
+// Unified diffs of planned file changes (--diff), with secrets never revealed.
+import { createTwoFilesPatch } from 'diff';
+import type { ChangeRecord } from '../engine/report-model.js';
+import type { Paint } from './color.js';
+
+export function renderDiff(host: string, record: ChangeRecord, p: Paint): string | undefined {
+  const d = record.diff;
+  if (!d) return undefined;
+  if (d.before === '<secret>' || d.after === '<secret>') return `--- ${host}:${d.path}\n+++ ${host}:${d.path}\n(secret content: not shown)\n`;
+  const patch = createTwoFilesPatch(`${host}:${d.path}`, `${host}:${d.path}`, d.before, d.after, '', '', { context: 3 });
+  const body = patch.split('\n').slice(1); // drop the "====" separator line
+  return body
+    .map((line) => (line.startsWith('+') && !line.startsWith('+++') ? p.green(line) : line.startsWith('-') && !line.startsWith('---') ? p.red(line) : line.startsWith('@@') ? p.dim(line) : line))
+    .join('\n');
+}
