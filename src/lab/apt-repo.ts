@@ -13,8 +13,8 @@ export interface DebSpec {
   files: Record<string, { content: string; mode: number }>;
 }
 
-const shim = (script: string, prog: string) => ({
-  content: `#!/bin/sh\n# provision lab stand-in (${prog})\nexport LAB_PROG=${prog}\nexec /usr/bin/node ${IN_HOST_STANDINS}/${script} "$@"\n`,
+const shim = (script: string, prog: string, kube = '') => ({
+  content: `#!/bin/sh\n# provision lab stand-in (${prog})\nexport LAB_PROG=${prog}${kube ? `\nexport LAB_KUBE_VERSION=${kube}` : ''}\nexec /usr/bin/node ${IN_HOST_STANDINS}/${script} "$@"\n`,
   mode: 0o755,
 });
 
@@ -36,13 +36,13 @@ export function kubePackageVersion(minor: string): string {
 export function debSpecs(v: RepoVersions): DebSpec[] {
   const kv = kubePackageVersion(v.kubernetes);
   return [
-    { name: 'kubeadm', version: kv, description: 'provision lab stand-in for kubeadm', files: { '/usr/bin/kubeadm': shim('kubeadm.mjs', 'kubeadm') } },
-    { name: 'kubectl', version: kv, description: 'provision lab stand-in for kubectl', files: { '/usr/bin/kubectl': shim('kubectl.mjs', 'kubectl') } },
+    { name: 'kubeadm', version: kv, description: 'provision lab stand-in for kubeadm', files: { '/usr/bin/kubeadm': shim('kubeadm.mjs', 'kubeadm', kv.split('-')[0]) } },
+    { name: 'kubectl', version: kv, description: 'provision lab stand-in for kubectl', files: { '/usr/bin/kubectl': shim('kubectl.mjs', 'kubectl', kv.split('-')[0]) } },
     {
       name: 'kubelet',
       version: kv,
       description: 'provision lab stand-in for the kubelet (static pods: API server, kube-vip)',
-      files: { '/usr/bin/kubelet': shim('kubelet.mjs', 'kubelet'), '/lib/systemd/system/kubelet.service': unit('kubelet: The Kubernetes Node Agent', '/usr/bin/kubelet', 'KillMode=control-group\n') },
+      files: { '/usr/bin/kubelet': shim('kubelet.mjs', 'kubelet', kv.split('-')[0]), '/lib/systemd/system/kubelet.service': unit('kubelet: The Kubernetes Node Agent', '/usr/bin/kubelet', 'KillMode=control-group\n') },
     },
     {
       name: 'containerd',

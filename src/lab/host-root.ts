@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import type { LabHostPlan, LabPlan } from './plan.js';
 import { run } from './sh.js';
+import type { DpkgScrub } from './dpkg-scrub.js';
 
 /** Where the provision package is visible inside every host (read-only bind mount). */
 export const IN_HOST_PKG = '/usr/lib/provision-lab/pkg';
@@ -113,6 +114,8 @@ export interface HostRootOptions {
   /** Binary keyring (gpg --export) that signs the lab's apt repository. */
   aptKeyring: Buffer;
   aptBaseUrl: string;
+  /** What of the machine's dpkg database the host must not inherit. */
+  scrub?: DpkgScrub;
 }
 
 /** Whiteouts (char 0:0 in upper) hide machine files the host must not inherit. */
@@ -170,7 +173,8 @@ export async function prepareHostRoot(o: HostRootOptions): Promise<void> {
   }
   const sourcesD = existsSync('/etc/apt/sources.list.d') ? readdirSync('/etc/apt/sources.list.d').map((f) => `/etc/apt/sources.list.d/${f}`) : [];
   const keys = ['rsa', 'ecdsa', 'dsa'].flatMap((k) => [`/etc/ssh/ssh_host_${k}_key`, `/etc/ssh/ssh_host_${k}_key.pub`]);
-  await whiteout(upper, [...sourcesD, ...keys, '/etc/sudoers.d/90-cloud-init-users']);
+  if (o.scrub?.status) put(upper, '/var/lib/dpkg/status', o.scrub.status);
+  await whiteout(upper, [...sourcesD, ...keys, '/etc/sudoers.d/90-cloud-init-users', ...(o.scrub?.hide ?? [])]);
 }
 
 /** Copies a file into upper at the same path (used for shared lab files such as the CA of the apt repo). */

@@ -12,6 +12,7 @@ import { createClientKey, sshPaths, writeSshFiles } from './ssh-material.js';
 import { inNetns, mapLimit, run } from './sh.js';
 import { readState, writeState, type LabState } from './state.js';
 import { labDown } from './lab-down.js';
+import { planDpkgScrub } from './dpkg-scrub.js';
 import type { Secret } from '../transport/command.js';
 
 export interface LabUpOptions {
@@ -76,12 +77,13 @@ export async function labUp(opts: LabUpOptions): Promise<LabState> {
     const aptBaseUrl = `http://${plan.gateway}`;
     const repoPid = startRepoServer(plan);
     log(`fabric, keys and apt mirror ready (${((Date.now() - started) / 1000).toFixed(1)}s)`);
+    const scrub = planDpkgScrub();
     const hostKeys = new Map<string, string>();
     await mapLimit(plan.hosts, opts.parallel ?? 4, async (host) => {
       const d = hostDirs(plan, host.name);
       mkdirSync(d.upper, { recursive: true });
       await createHostLink(plan, host);
-      await prepareHostRoot({ plan, host, upper: d.upper, clientPublicKey: clientPub, sudoHash, aptKeyring: repo.keyring, aptBaseUrl });
+      await prepareHostRoot({ plan, host, upper: d.upper, clientPublicKey: clientPub, sudoHash, aptKeyring: repo.keyring, aptBaseUrl, scrub });
       hostKeys.set(host.name, readFileSync(`${d.upper}/etc/ssh/ssh_host_ed25519_key.pub`, 'utf8'));
       await startHost(plan, host, sshDownSeconds);
       log(`  ${host.name.padEnd(16)} ${host.address.padEnd(15)} up`);

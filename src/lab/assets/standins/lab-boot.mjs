@@ -15,6 +15,7 @@ function lines(file) {
 
 async function system() {
   for (const d of ['/run/lab/services', '/run/sshd', '/run/lock', '/var/log/lab']) mkdirSync(d, { recursive: true, mode: 0o755 });
+  tmpfiles();
   const swaps = lines('/etc/fstab').map((l) => l.split(/\s+/)).filter((f) => f[2] === 'swap' && !(f[3] ?? '').split(',').includes('noauto')).map((f) => f[0]);
   writeFileSync('/run/lab/swaps', swaps.map((s) => `${s}\n`).join(''));
   const mods = new Set(lines('/etc/modules'));
@@ -46,3 +47,19 @@ async function ssh() {
 }
 
 (phase === 'ssh' ? ssh() : system()).catch((e) => { log(`failed: ${e.stack ?? e}`); process.exitCode = 1; });
+
+/** systemd-tmpfiles --create, for directories only (d/D lines): /run is empty at every boot. */
+function tmpfiles() {
+  for (const dir of ['/usr/lib/tmpfiles.d', '/etc/tmpfiles.d']) {
+    if (!existsSync(dir)) continue;
+    for (const f of readdirSync(dir).filter((f) => f.endsWith('.conf'))) {
+      for (const l of lines(`${dir}/${f}`)) {
+        const [type, path, mode, user, group] = l.split(/\s+/);
+        if (!/^[dD]!?$/.test(type ?? '') || !path?.startsWith('/run/')) continue;
+        mkdirSync(path, { recursive: true });
+        if (mode && mode !== '-') spawnSync('chmod', [mode, path]);
+        if (user && user !== '-') spawnSync('chown', [`${user}${group && group !== '-' ? `:${group}` : ''}`, path]);
+      }
+    }
+  }
+}

@@ -1,0 +1,168 @@
+// The lab's kube-apiserver stand-in on :6443: TLS with the cluster CA, bootstrap tokens, joins, nodes, applied objects, leases.
+import { createServer } from 'node:https';
+import { readFileSync, writeFileSync, renameSync, mkdirSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { call, localAdmin } from './lib/kube-client.mjs';
+
+const STATE = '/var/lib/etcd/lab-state.json';
+const PKI = '/etc/kubernetes/pki';
+const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=')).map(([k, ...v]) => [k, v.join('=')]));
+const port = Number(args['secure-port'] ?? 6443);
+const self = hostname();
+let state = JSON.parse(readFileSync(STATE, 'utf8'));
+
+function save() {
+  state.rev = (state.rev ?? 0) + 1;
+  persist();
+  replicate();
+}
+function persist() {
+  mkdirSync('/var/lib/etcd', { recursive: true });
+  writeFileSync(`${STATE}.tmp`, JSON.stringify(state, null, 1));
+  renameSync(`${STATE}.tmp`, STATE);
+}
+function replicate() {
+  let admin;
+  try { admin = localAdmin(); } catch { return; }
+  for (const m of state.members ?? []) {
+    if (m.name === self) continue;
+    call({ server: `https://${m.address}:${m.port ?? 6443}`, path: '/lab/replicate', method: 'POST', body: state, ...admin, timeoutMs: 2000, insecure: true }).catch(() => {});
+  }
+}
+
+const now = () => Date.now();
+const validToken = (t) => {
+  const [id, secret] = String(t ?? '').split('.');
+  return (state.tokens ?? []).find((x) => x.id === id && x.secret === secret && (!x.expires || x.expires > now()));
+};
+
+function nodeList() {
+  const cni = (state.objects ?? []).some((o) => o.kind === 'DaemonSet');
+  return {
+    kind: 'NodeList', apiVersion: 'v1',
+    items: (state.nodes ?? []).map((n) => ({
+      kind: 'Node', apiVersion: 'v1',
+      metadata: { name: n.name, creationTimestamp: new Date(n.joinedAt).toISOString(), labels: { 'kubernetes.io/hostname': n.name, ...(n.controlPlane ? { 'node-role.kubernetes.io/control-plane': '' } : {}) } },
+      spec: { podCIDR: n.podCIDR },
+      status: {
+        addresses: [{ type: 'InternalIP', address: n.address }, { type: 'Hostname', address: n.name }],
+        conditions: [{ type: 'Ready', status: cni ? 'True' : 'False', reason: cni ? 'KubeletReady' : 'KubeletNotReady', message: cni ? 'kubelet is posting ready status' : 'container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:Network plugin returns error: cni plugin not initialized' }],
+        nodeInfo: { kubeletVersion: state.version, containerRuntimeVersion: 'containerd://lab' },
+      },
+    })),
+  };
+}
+
+function addNode({ name, address, controlPlane }) {
+  const nodes = state.nodes ?? (state.nodes = []);
+  if (nodes.some((n) => n.name === name)) return `a Node with name "${name}" and status "Ready" already exists in the cluster. You must delete the existing Node or change the name of this new joining Node`;
+  nodes.push({ name, address, controlPlane: Boolean(controlPlane), joinedAt: now(), podCIDR: undefined });
+  if (controlPlane) (state.members ??= []).push({ name, address, port: 6443 });
+  return undefined;
+}
+
+function applyObjects(objs) {
+  const out = [];
+  state.objects ??= [];
+  for (const o of objs) {
+    if (!o?.kind || !o?.metadata?.name) { out.push({ error: 'error: error validating data: [apiVersion not set, kind not set]' }); continue; }
+    const key = (x) => `${x.kind}/${x.metadata?.namespace ?? ''}/${x.metadata.name}`;
+    const i = state.objects.findIndex((x) => key(x) === key(o));
+    const action = i < 0 ? 'created' : JSON.stringify(state.objects[i]) === JSON.stringify(o) ? 'unchanged' : 'configured';
+    if (i < 0) state.objects.push(o); else state.objects[i] = o;
+    out.push({ kind: o.kind, apiVersion: o.apiVersion, name: o.metadata.name, action });
+  }
+  return out;
+}
+
+function handle(req, body) {
+  const url = new URL(req.url, 'https://x');
+  const p = url.pathname;
+  const admin = req.socket.authorized === true;
+  const bearer = (req.headers.authorization ?? '').replace(/^Bearer\s+/, '');
+  const forbidden = [403, { kind: 'Status', status: 'Failure', message: 'forbidden: User "system:anonymous" cannot get path', reason: 'Forbidden', code: 403 }];
+  if (['/healthz', '/livez', '/readyz'].includes(p)) return [200, 'ok'];
+  if (p === '/version') return [200, { major: '1', minor: state.version.split('.')[1], gitVersion: `v${state.version}` }];
+  if (p === '/api/v1/namespaces/kube-public/configmaps/cluster-info') {
+    const t = validToken(bearer);
+    if (!t && !admin) return [200, { kind: 'ConfigMap', data: { kubeconfig: '', jws: '' } }];
+    return [200, { kind: 'ConfigMap', data: { ca: state.ca, endpoint: state.endpoint, [`jws-kubeconfig-${t?.id ?? 'admin'}`]: 'lab' } }];
+  }
+  if (p === '/lab/join' && req.method === 'POST') {
+    const t = validToken(bearer);
+    if (!t) return [401, { message: 'Unauthorized' }];
+    if (body.controlPlane) {
+      const k = (state.certKeys ?? []).find((x) => x.key === body.certificateKey && x.expires > now());
+      if (!k) return [404, { message: 'error downloading the secret: Secret "kubeadm-certs" was not found in the "kube-system" Namespace. This Secret might have expired. Please, run `kubeadm init phase upload-certs --upload-certs` on a control plane to generate a new one' }];
+    }
+    const e = addNode(body);
+    if (e) return [409, { message: e }];
+    save();
+    return [200, { state, caKey: body.controlPlane ? readFileSync(`${PKI}/ca.key`, 'utf8') : undefined }];
+  }
+  if (!admin) return forbidden;
+  if (p === '/lab/replicate' && req.method === 'POST') {
+    if ((body.rev ?? 0) > (state.rev ?? 0)) { state = body; persist(); }
+    return [200, { rev: state.rev }];
+  }
+  if (p === '/lab/tokens' && req.method === 'POST') {
+    const id = body.token?.split('.')[0] ?? randomBytes(3).toString('hex');
+    const secret = body.token?.split('.')[1] ?? randomBytes(8).toString('hex');
+    const ttl = body.ttlSeconds ?? 86400;
+    (state.tokens ??= []).push({ id, secret, expires: ttl === 0 ? undefined : now() + ttl * 1000 });
+    save();
+    return [200, { token: `${id}.${secret}` }];
+  }
+  if (p === '/lab/tokens') return [200, { tokens: (state.tokens ?? []).map((t) => ({ id: t.id, expires: t.expires })) }];
+  if (p === '/lab/certkeys' && req.method === 'POST') {
+    const key = body.key ?? randomBytes(32).toString('hex');
+    (state.certKeys ??= []).push({ key, expires: now() + 2 * 3600 * 1000 });
+    save();
+    return [200, { key }];
+  }
+  if (p === '/lab/lease' && req.method === 'POST') {
+    state.leases ??= {};
+    const l = state.leases[body.name];
+    if (!l || l.expires < now() || l.holder === body.holder) {
+      const changed = !l || l.holder !== body.holder;
+      state.leases[body.name] = { holder: body.holder, expires: now() + (body.ttlSeconds ?? 10) * 1000 };
+      if (changed) save(); else persist();
+      return [200, { holder: body.holder, acquired: true }];
+    }
+    return [200, { holder: l.holder, acquired: false }];
+  }
+  if (p === '/lab/apply' && req.method === 'POST') {
+    const r = applyObjects(body.objects ?? []);
+    save();
+    return [200, { results: r }];
+  }
+  if (p === '/lab/objects') return [200, { items: state.objects ?? [] }];
+  if (p === '/api/v1/nodes') return [200, nodeList()];
+  if (p === '/lab/leave' && req.method === 'POST') {
+    state.nodes = (state.nodes ?? []).filter((n) => n.name !== body.name);
+    state.members = (state.members ?? []).filter((n) => n.name !== body.name);
+    save();
+    return [200, {}];
+  }
+  return [404, { kind: 'Status', message: 'the server could not find the requested resource', code: 404 }];
+}
+
+const server = createServer({
+  key: readFileSync(`${PKI}/apiserver.key`), cert: readFileSync(`${PKI}/apiserver.crt`),
+  ca: readFileSync(`${PKI}/ca.crt`), requestCert: true, rejectUnauthorized: false,
+}, (req, res) => {
+  let raw = '';
+  req.setEncoding('utf8');
+  req.on('data', (c) => (raw += c));
+  req.on('end', () => {
+    let body = {};
+    try { body = raw ? JSON.parse(raw) : {}; } catch { /* empty */ }
+    let status, out;
+    try { [status, out] = handle(req, body); } catch (e) { [status, out] = [500, { message: e.message }]; }
+    res.writeHead(status, { 'content-type': typeof out === 'string' ? 'text/plain' : 'application/json' });
+    res.end(typeof out === 'string' ? out : JSON.stringify(out));
+  });
+});
+server.listen(port, args['bind-address'] ?? '0.0.0.0', () => process.stdout.write(`kube-apiserver (lab stand-in) for ${state.cluster} on :${port}\n`));
+process.on('SIGTERM', () => process.exit(0));
