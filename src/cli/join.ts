@@ -3,7 +3,8 @@ import type { Play } from '../playbook/types.js';
 import type { Host, Inventory } from '../inventory/types.js';
 import { KUBELET_CONF } from '../modules/kubernetes/paths.js';
 import { parseVerbArgs } from './args.js';
-import { bundledPlaybook, RUN_FLAGS, runBundledPlaybook } from './cluster/playbook-run.js';
+import { bundledPlaybook } from './cluster/playbook-run.js';
+import { RUN_FLAGS, runPlaybookCommand } from './run.js';
 import { UsageError, UserError } from './errors.js';
 
 const HELP = `usage: provision join worker|control-plane NAME -i INVENTORY [--check] [--json] [...run flags]
@@ -38,7 +39,7 @@ export async function run(argv: string[]): Promise<number> {
   }
   const [role, name, ...extra] = positionals;
   if ((role !== 'worker' && role !== 'control-plane') || !name || extra.length) throw new UsageError('usage: provision join worker|control-plane NAME -i INVENTORY');
-  const { code } = await runBundledPlaybook({
+  const { code } = await runPlaybookCommand({
     playbook: bundledPlaybook(role === 'worker' ? 'join-worker.yaml' : 'join-control-plane.yaml'),
     values,
     selectHosts: narrowToNode(name),

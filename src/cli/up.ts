@@ -2,9 +2,10 @@
 import { existsSync } from 'node:fs';
 import { kubeconfigDest, usageHint } from '../modules/kubeconfig.js';
 import { parseVerbArgs } from './args.js';
-import { bundledPlaybook, RUN_FLAGS, runBundledPlaybook } from './cluster/playbook-run.js';
+import { bundledPlaybook } from './cluster/playbook-run.js';
+import { RUN_FLAGS, runPlaybookCommand } from './run.js';
 
-const HELP = `usage: provision up -i INVENTORY [--check] [--json] [--diff] [--limit HOSTS] [--concurrency N] [--max-fail N]
+const HELP = `usage: provision up -i INVENTORY [--check] [--json] [--diff] [--limit HOSTS] [--concurrency N] [--max-fail N] [--accept-lint CODES]
                     [--ssh-config PATH] [--host-keys strict|accept-new|off] [--ask-become-pass] [-v]
 
 Builds or converges the whole cluster: host setup on every node, the API endpoint (HAProxy or kube-vip),
@@ -13,12 +14,12 @@ the CNI, and ./kubeconfig/<cluster>.conf. A re-run on a converged cluster change
 --check shows the whole plan and changes nothing (exit 2 when something would change).`;
 
 export async function run(argv: string[]): Promise<number> {
-  const { values } = parseVerbArgs(argv, { ...RUN_FLAGS, limit: { type: 'string' } }, false);
+  const { values } = parseVerbArgs(argv, RUN_FLAGS, false);
   if (values.help) {
     process.stdout.write(HELP + '\n');
     return 0;
   }
-  const { inventory, code } = await runBundledPlaybook({ playbook: bundledPlaybook('up.yaml'), values });
+  const { inventory, code } = await runPlaybookCommand({ playbook: bundledPlaybook('up.yaml'), values });
   const dest = kubeconfigDest(inventory.cluster.name);
   if (!values.json && !values.check && code === 0 && existsSync(dest)) process.stdout.write(`\nkubeconfig: ${dest}\n  ${usageHint(dest)}\n  kubectl get nodes\n`);
   return code;
