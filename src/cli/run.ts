@@ -26,6 +26,7 @@ then the changes. See docs/readme/playbooks.md.
   --max-fail N       abort the rest once N hosts have failed
   -v, --verbose      also show what is already in place, and command output
   -K, --ask-become-pass  ask for the sudo password (or set PROVISION_BECOME_PASSWORD)
+  --accept-lint CODES    run although the inventory's network plan has these lint errors (comma-separated)
 Exit status: 0 ok, 1 a host failed (or the run was aborted), 2 usage error or (--check) changes pending, 130 interrupted.`;
 
 /** The run flags `run`, `up` and `join` share (node:util parseArgs options). */
@@ -97,6 +98,7 @@ export async function runPlaybookCommand(a: PlaybookCommandArgs): Promise<Playbo
   if (policy !== undefined && !['strict', 'accept-new', 'off'].includes(policy)) throw new UsageError(`--host-keys must be strict, accept-new or off (got '${policy}')`);
   const concurrency = positiveInt('--concurrency', v.concurrency);
   const maxFail = positiveInt('--max-fail', v['max-fail']);
+  // Schema and network plan are checked before any connection; known lint errors can be accepted knowingly.
   const inventory = await loadInventoryOrThrow(v.inventory, {
     lint: true,
     acceptLint: v['accept-lint']?.split(',').map((s) => s.trim()).filter(Boolean),

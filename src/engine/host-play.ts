@@ -152,10 +152,28 @@ async function runPlanned(planned: Planned[], ctx: HostPlayContext, notified: Se
   }
 }
 
+/** Two tasks of one play writing one file would both plan from the same facts: the second would undo the first. */
+function checkConflicts(planned: Planned[]): void {
+  const writers = new Map<string, Task>();
+  for (const { task, changes } of planned) {
+    for (const c of changes) {
+      for (const s of c.steps) {
+        if (s.kind !== 'write' && s.kind !== 'delete') continue;
+        const other = writers.get(s.path);
+        if (other !== undefined && other !== task) {
+          throw new HostFailure(`tasks '${other.name}' and '${task.name}' both change ${s.path} in one play; each plans from the facts read before the play, so move one to a later play or merge them`);
+        }
+        writers.set(s.path, task);
+      }
+    }
+  }
+}
+
 /** Plan everything first (a planning error changes nothing), then apply; handlers last, once each. */
 export async function planAndApply(ctx: HostPlayContext, facts: Facts): Promise<void> {
   ctx.observer?.hostPhase?.({ play: ctx.play.name, host: ctx.host.name, phase: 'planning' });
   const planned = planTasks(ctx.play.tasks, facts, ctx);
+  checkConflicts(planned);
   const notified = new Set<string>();
   await runPlanned(planned, ctx, notified, 'applying');
   const handlers = ctx.play.handlers.filter((h) => notified.has(h.name));

@@ -182,3 +182,21 @@ plays:
     expect(Object.keys(limited.hosts)).toEqual(['h2']);
   });
 });
+
+describe('plan conflicts', () => {
+  it('refuses two tasks of one play writing the same file, before changing anything', async () => {
+    const env = setup();
+    const pb = `name: t
+plays:
+  - name: clash
+    hosts: h1
+    tasks:
+      - tfile: { name: same, content: "a" }
+      - tcmd: { script: 'touch ran' }
+      - tfile: { name: same, content: "b" }
+`;
+    const r = await run(pb, env);
+    expect(r.hosts.h1!.error).toMatch(/both change .*same in one play/);
+    expect(existsSync(join(env.hosts.dir('h1'), 'ran'))).toBe(false);
+  });
+});
