@@ -162,6 +162,8 @@ export async function run(argv: string[]): Promise<number> {
     process.stdout.write(`${HELP}\n`);
     return 0;
   }
+  // If anything ever left the run dangling, node would exit 0 with work undone: make that exit non-zero.
+  process.exitCode = 70;
   if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'run needs a playbook: provision run PLAYBOOK -i INVENTORY' : `unexpected argument '${positionals[1]}'`);
   return (await runPlaybookCommand({ playbook: positionals[0]!, values })).code;
 }

@@ -23,6 +23,8 @@ export interface TtyOptions {
 
 export function ttyObserver(o: TtyOptions): RunObserver {
   let rows = new Map<string, Row>();
+  // One list on screen at a time: a play's list starts when the previous one has finished rendering.
+  let chain: Promise<unknown> = Promise.resolve();
   const label = (host: string, r: Row) => {
     if (r.end?.error) return `${host}  ${o.paint.red(r.end.error.split('\n')[0]!)}`;
     const what = r.phase === 'applying' || r.phase === 'handlers' ? `${r.phase} ${r.task ?? ''}` : r.phase;
@@ -56,7 +58,8 @@ export function ttyObserver(o: TtyOptions): RunObserver {
         })),
         { concurrent: true, exitOnError: false, rendererOptions: { collapseErrors: false } },
       );
-      o.track(list.run().catch(() => undefined));
+      chain = chain.then(() => list.run().catch(() => undefined));
+      o.track(chain);
     },
     hostPhase: (e) =>
       on(e.host, (r) => {
