@@ -62,4 +62,16 @@ export const tguard: Module<z.infer<typeof guardP>> = {
 
 export const tproviders = [{ name: 'tok', candidates: () => ['h1', 'h2', 'h3'], ready: shell('cd "$HOST_DIR" && test -f ready'), command: shell('cd "$HOST_DIR" && echo "s3cr3t-$(basename "$HOST_DIR")" && touch provided'), parse: (out: string) => ({ value: new Secret(out.trim()) }) }];
 
-export const runnerModules = [tfile, tcmd, tsecret, tguard];
+const rebootP = z.object({ timeoutMs: z.number() }).strict();
+/** Reboots when the host's `needs-reboot` file exists (like rpi-cgroups after editing cmdline.txt). */
+export const treboot: Module<z.infer<typeof rebootP>> = {
+  name: 'treboot',
+  schema: rebootP,
+  probe: (_p, ctx) => [{ kind: 'file', path: `${dirOf(ctx.host)}/needs-reboot` }],
+  plan(p, ctx): Change {
+    if (!ctx.facts.file(`${dirOf(ctx.host)}/needs-reboot`).exists) return { ...base(ctx.host, ctx.task), action: 'noop', summary: 'no reboot needed', steps: [] };
+    return { ...base(ctx.host, ctx.task), action: 'run', summary: 'reboot', steps: [{ kind: 'reboot', timeoutMs: p.timeoutMs }] };
+  },
+};
+
+export const runnerModules = [tfile, tcmd, tsecret, tguard, treboot];

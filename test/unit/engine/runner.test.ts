@@ -200,3 +200,44 @@ plays:
     expect(existsSync(join(env.hosts.dir('h1'), 'ran'))).toBe(false);
   });
 });
+
+describe('reboot step', () => {
+  const rebootPlaybook = (timeoutMs: number) => `name: t
+plays:
+  - name: r
+    hosts: h1
+    tasks:
+      - treboot: { timeoutMs: ${timeoutMs} }
+      - tfile: { name: after-reboot, content: "x" }
+`;
+  it('fires the reboot, reconnects until the boot id changes, re-takes the lock and carries on', async () => {
+    let bootId = 'boot-A';
+    const env = setup({
+      intercept: (_host, text) => {
+        if (text.includes('random/boot_id') && !text.includes('@@provision-')) return { code: 0, stdout: `${bootId}\n`, stderr: '' };
+        if (text.includes('sleep 1; reboot')) {
+          setTimeout(() => (bootId = 'boot-B'), 50);
+          return { code: 0, stdout: '', stderr: '' };
+        }
+        return undefined;
+      },
+    });
+    writeFileSync(join(env.hosts.dir('h1'), 'needs-reboot'), '');
+    const r = await run(rebootPlaybook(5000), env);
+    expect(r.hosts.h1).toMatchObject({ failed: 0, changed: 2 });
+    expect(existsSync(join(env.hosts.dir('h1'), 'after-reboot'))).toBe(true);
+    expect(env.hosts.connects.some((c) => c.host === 'h1' && c.fresh)).toBe(true);
+    const afterReboot = env.hosts.log.slice(env.hosts.log.findIndex((l) => l.text.includes('sleep 1; reboot')));
+    expect(afterReboot.some((l) => l.fresh && l.text.includes('flock'))).toBe(true);
+  });
+
+  it('fails the host when the boot id never changes within the timeout', async () => {
+    const env = setup({
+      intercept: (_host, text) => (text.includes('random/boot_id') && !text.includes('@@provision-') ? { code: 0, stdout: 'same\n', stderr: '' } : text.includes('sleep 1; reboot') ? { code: 0, stdout: '', stderr: '' } : undefined),
+    });
+    writeFileSync(join(env.hosts.dir('h1'), 'needs-reboot'), '');
+    const r = await run(rebootPlaybook(300), env);
+    expect(r.hosts.h1!.error).toMatch(/did not come back with a new boot id/);
+    expect(existsSync(join(env.hosts.dir('h1'), 'after-reboot'))).toBe(false);
+  });
+});
