@@ -8,8 +8,9 @@ export function parseFile(body: string | undefined): FileFact {
   const m = /^([0-7]+) (\S+) (\S+) (\d+) (.+)$/.exec(stat);
   if (!m) return { exists: false };
   const fact: FileFact = { exists: true, mode: parseInt(m[1]!, 8), owner: m[2]!, group: m[3]! };
-  const sha = lines[1]?.trim();
-  if (sha && /^[0-9a-f]{64}$/.test(sha)) fact.sha256 = sha;
+  // sha256sum prints "HEX  -".
+  const sha = /^([0-9a-f]{64})\b/.exec(lines[1]?.trim() ?? '')?.[1];
+  if (sha) fact.sha256 = sha;
   const b64 = lines[2]?.trim();
   if (fact.sha256 && b64 !== undefined && b64 !== 'TOOBIG') fact.content = Buffer.from(b64, 'base64').toString('utf8');
   return fact;
