@@ -38,6 +38,14 @@ export interface HostPlayContext {
   pollMs?: number;
 }
 
+/** The run is stopping (--max-fail, Ctrl-C) and this host had not changed anything yet: it is skipped. */
+export class HostStopped extends Error {
+  constructor(readonly reason: string) {
+    super(`not run: ${reason}`);
+    this.name = 'HostStopped';
+  }
+}
+
 /** A failure that ends this host's run; `unreachable` when the host could not be talked to. */
 export class HostFailure extends Error {
   constructor(
@@ -135,6 +143,12 @@ async function runPlanned(planned: Planned[], ctx: HostPlayContext, notified: Se
       ctx.report.changed++;
       ctx.report.changes.push(record);
       if (!ctx.check) {
+        const stop = ctx.stopReason();
+        if (stop && !ctx.report.changes.some((c) => c.applied)) {
+          ctx.report.changed--;
+          ctx.report.changes.pop();
+          throw new HostStopped(stop);
+        }
         ctx.observer?.hostPhase?.({ play: ctx.play.name, host: ctx.host.name, phase, task: task.name });
         try {
           await applyChange(change, task, ctx, record);

@@ -6,7 +6,7 @@ import { resolveTerms, selectHosts } from '../playbook/selector.js';
 import type { Play, Playbook } from '../playbook/types.js';
 import { isUnreachable, type Connector } from './connector.js';
 import type { RunObserver } from './events.js';
-import { HostFailure, planAndApply, probeHost, type HostPlayContext } from './host-play.js';
+import { HostFailure, HostStopped, planAndApply, probeHost, type HostPlayContext } from './host-play.js';
 import { mapLimit, serialBatches } from './batches.js';
 import { ProviderResolver } from './providers.js';
 import { emptyHostReport, totals, type HostReport, type RunReport } from './report-model.js';
@@ -107,7 +107,8 @@ export async function runPlaybook({ playbook, inventory, options: o }: RunPlaybo
             await planAndApply(context(play, host), facts);
             o.observer?.hostEnd?.({ play: play.name, host: host.name, report: hostReport(host.name) });
           } catch (e) {
-            await fail(play, host.name, e);
+            if (e instanceof HostStopped) markSkipped(play, host);
+            else await fail(play, host.name, e);
           }
         });
       }
@@ -116,13 +117,14 @@ export async function runPlaybook({ playbook, inventory, options: o }: RunPlaybo
   } finally {
     await pool.closeAll();
   }
+  if (o.signal?.aborted && !report.aborted) report.aborted = 'interrupted';
   totals(report);
   o.observer?.runEnd?.({ report });
   return report;
 
   function markSkipped(play: Play, host: Host): undefined {
     const r = hostReport(host.name);
-    if (r.ok + r.changed + r.failed === 0) r.skipped = true;
+    if (r.failed === 0 && r.changes.every((c) => !c.applied)) r.skipped = true;
     o.observer?.hostPhase?.({ play: play.name, host: host.name, phase: 'skipped' });
     return undefined;
   }

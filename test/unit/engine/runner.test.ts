@@ -241,3 +241,32 @@ plays:
     expect(existsSync(join(env.hosts.dir('h1'), 'after-reboot'))).toBe(false);
   });
 });
+
+describe('interrupt', () => {
+  it('lets the running step finish, starts no new one, skips hosts not yet changed', async () => {
+    const ac = new AbortController();
+    const env = setup({
+      intercept: (host, text) => {
+        if (host === 'h1' && text.includes('first-step')) ac.abort(); // Ctrl-C while h1's first step runs
+        return undefined;
+      },
+    });
+    const pb = `name: t
+plays:
+  - name: i
+    hosts: all
+    tasks:
+      - tcmd: { script: 'echo first-step > one' }
+      - tcmd: { script: 'touch two' }
+`;
+    const r = await run(pb, env, { signal: ac.signal, concurrency: 1 });
+    expect(r.aborted).toBe('interrupted');
+    expect(readFileSync(join(env.hosts.dir('h1'), 'one'), 'utf8')).toBe('first-step\n');
+    expect(existsSync(join(env.hosts.dir('h1'), 'two'))).toBe(false);
+    expect(r.hosts.h1).toMatchObject({ failed: 1, error: expect.stringMatching(/stopped before .*interrupted/) });
+    for (const h of ['h2', 'h3']) {
+      expect(r.hosts[h]).toMatchObject({ skipped: true, failed: 0 });
+      expect(existsSync(join(env.hosts.dir(h), 'one'))).toBe(false);
+    }
+  });
+});
