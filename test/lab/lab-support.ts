@@ -1,0 +1,61 @@
+// Helpers for lab tests: drive the built CLI, run commands in lab hosts, decide skip vs fail when not root.
+import { execa } from 'execa';
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+export const ROOT = resolve(import.meta.dirname, '../..');
+export const CLI = resolve(ROOT, 'dist/cli/main.js');
+export const canRunLab = process.platform === 'linux' && process.getuid?.() === 0;
+export const labRequired = process.env.PROVISION_LAB_REQUIRED === '1';
+/** describe.skipIf(skipLab): skipped when not root, unless PROVISION_LAB_REQUIRED=1 (then the tests run and fail). */
+export const skipLab = !canRunLab && !labRequired;
+
+export interface Out {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export async function cli(args: string[], opts: { input?: string; env?: Record<string, string> } = {}): Promise<Out> {
+  if (!canRunLab) throw new Error('lab tests need root on Linux (PROVISION_LAB_REQUIRED=1 is set)');
+  if (!existsSync(CLI)) throw new Error(`build first: ${CLI} is missing (npm run build)`);
+  const r = await execa(process.execPath, [CLI, ...args], { reject: false, input: opts.input, env: opts.env, cwd: ROOT });
+  return { code: r.exitCode ?? 1, stdout: String(r.stdout), stderr: String(r.stderr) };
+}
+
+export function labClient(name: string) {
+  return {
+    exec: (host: string, cmd: string, input?: string) => cli(['lab', 'exec', '--name', name, host, '--', 'sh', '-c', cmd], { input }),
+    ssh: (target: string, cmd: string) =>
+      execa('ip', ['netns', 'exec', `pl-${name}_laptop`, 'ssh', '-F', `/var/lib/provision-lab/${name}/ssh/ssh_config`, '-o', 'BatchMode=yes', '-o', 'ConnectTimeout=5', target, cmd], { reject: false }).then((r) => ({ code: r.exitCode ?? 1, stdout: String(r.stdout), stderr: String(r.stderr) })),
+    up: (inventory: string, extra: string[] = []) => cli(['lab', 'up', '-i', inventory, '--name', name, ...extra]),
+    down: () => cli(['lab', 'down', '--name', name]),
+  };
+}
+
+export const prepNode = readFileSync(resolve(ROOT, 'test/fixtures/lab/prep-node.sh'), 'utf8');
+
+/** What is left of a lab on the machine: namespaces, processes, mounts, its directory. */
+export async function leftovers(name: string): Promise<string[]> {
+  const found: string[] = [];
+  const ns = await execa('ip', ['netns', 'list'], { reject: false });
+  for (const l of String(ns.stdout).split('\n')) if (l.startsWith(`pl-${name}.`) || l.startsWith(`pl-${name}_`)) found.push(`netns ${l.split(' ')[0]}`);
+  if (existsSync(`/var/lib/provision-lab/${name}`)) found.push(`dir /var/lib/provision-lab/${name}`);
+  const mounts = readFileSync('/proc/self/mountinfo', 'utf8').split('\n').filter((l) => l.includes(`/provision-lab/${name}/`) || l.includes(`/netns/pl-${name}`));
+  found.push(...mounts.map((m) => `mount ${m.split(' ')[4]}`));
+  const ps = await execa('ps', ['-eo', 'pid,args'], { reject: false });
+  for (const l of String(ps.stdout).split('\n')) if (l.includes(`/provision-lab/${name}/`)) found.push(`process ${l.trim()}`);
+  return found;
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function until<T>(what: string, fn: () => Promise<T | undefined>, ms = 15_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v !== undefined && v !== false) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await sleep(300);
+  }
+}
