@@ -7,14 +7,14 @@ export const FOREIGN_PACKAGES = ['kubectl', 'kubeadm', 'kubelet', 'containerd', 
 /** The dpkg status file without the stanzas of these packages. */
 export function withoutPackages(status: string, drop: string[]): { status: string; dropped: string[] } {
   const dropped: string[] = [];
-  const kept = status.split(/\n\n+/).filter((stanza) => {
+  const kept = status.split(/\n\n+/).map((s) => s.trim()).filter((stanza) => {
     const name = /^Package: (\S+)/m.exec(stanza)?.[1];
     const arch = /^Architecture: (\S+)/m.exec(stanza)?.[1];
     if (name && drop.includes(name)) {
       dropped.push(arch && arch !== 'all' ? `${name}:${arch}` : name);
       return false;
     }
-    return stanza.trim() !== '';
+    return stanza !== '';
   });
   return { status: kept.join('\n\n') + '\n', dropped };
 }
