@@ -69,6 +69,6 @@ export async function labDown(opts: LabDownOptions): Promise<LabDownResult> {
     rmSync(dir, { recursive: true, force: true });
     removedDir = true;
   }
-  if (!opts.quiet) opts.log?.(`lab '${opts.name}' down: ${namespaces.length} namespaces, ${processes} stray processes, ${removedDir ? 'lab dir removed' : 'no lab dir'}`);
+  if (!opts.quiet) opts.log?.(`lab '${opts.name}' down: ${namespaces.length} namespaces, ${processes} leftover processes killed, ${removedDir ? 'lab dir removed' : 'no lab dir'}`);
   return { namespaces: namespaces.length, processes, removedDir };
 }
