@@ -6,6 +6,7 @@ import { runFetch, runGuarded, runReboot } from './special-steps.js';
 import { resolveContent, type ProviderOutputs } from './templates.js';
 import type { Step } from './types.js';
 import { deleteScript, WRITE_EXIT, writeScript } from './write-step.js';
+import { redactSecretOutput } from './redact.js';
 import type { Connector } from './connector.js';
 import type { Inventory } from '../inventory/types.js';
 
@@ -39,11 +40,11 @@ export function trimOutput(text: string): string {
   return t.length > MAX_OUTPUT ? `${t.slice(0, MAX_OUTPUT)}\n… (${t.length - MAX_OUTPUT} more characters)` : t;
 }
 
-/** Run a command; a non-zero exit becomes a StepError that names the command (never a secret's output). */
+/** Run a command; a non-zero exit becomes a StepError that names the command (a secret step shows only its redacted stderr). */
 export async function mustExec(session: Session, cmd: Command, what: string, secret = false): Promise<ExecResult> {
   const r = await session.exec(cmd);
   if (r.code !== 0) {
-    const detail = secret ? '' : trimOutput(r.stderr || r.stdout);
+    const detail = secret ? trimOutput(redactSecretOutput(r.stderr)) : trimOutput(r.stderr || r.stdout);
     throw new StepError(`${what} failed (exit ${r.code}${r.signal ? `, ${r.signal}` : ''}): ${displayCommand(cmd)}${detail ? `\n${detail}` : ''}`);
   }
   return r;

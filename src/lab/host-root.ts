@@ -84,6 +84,22 @@ export function freeUid(passwd: string, name: string): number {
   return uid;
 }
 
+export function interfacesFile(cidr: string, gateway: string): string {
+  return [
+    '# provision lab: the host\'s network, as ifupdown would configure it',
+    'source /etc/network/interfaces.d/*',
+    '',
+    'auto lo',
+    'iface lo inet loopback',
+    '',
+    'auto eth0',
+    'iface eth0 inet static',
+    `    address ${cidr}`,
+    `    gateway ${gateway}`,
+    '',
+  ].join('\n');
+}
+
 export function sshdConfig(): string {
   return [
     '# provision lab: this host\'s sshd (started with the absolute default path /etc/ssh/sshd_config)',
@@ -99,7 +115,8 @@ export function sshdConfig(): string {
     'PrintMotd no',
     'PidFile /run/sshd.pid',
     'Subsystem sftp internal-sftp',
-    'LogLevel ERROR',
+    // VERBOSE logs each accepted connection and each session (exec): the bench counts them.
+    'LogLevel VERBOSE',
     '',
   ].join('\n');
 }
@@ -163,6 +180,12 @@ export async function prepareHostRoot(o: HostRootOptions): Promise<void> {
   for (const f of ['.bashrc', '.profile']) put(upper, `${home}/${f}`, rc, 0o644, owner);
   for (const f of ['.bashrc', '.profile']) put(upper, `/root/${f}`, rc, 0o644);
   put(upper, '/etc/ssh/sshd_config', sshdConfig());
+  put(upper, '/etc/default/ssh', 'SSHD_OPTS="-E /var/log/sshd.log"\n');
+  // The host's network is ifupdown-managed, like Debian and Raspberry Pi OS (bookworm lite) installs.
+  put(upper, '/etc/network/interfaces', interfacesFile(host.cidr, plan.gateway));
+  if (host.board === 'raspberry-pi') {
+    put(upper, '/boot/firmware/cmdline.txt', 'console=serial0,115200 console=tty1 root=PARTUUID=4e639091-02 rootfstype=ext4 fsck.repair=yes rootwait\n');
+  }
   await run(['ssh-keygen', '-q', '-t', 'ed25519', '-N', '', '-C', `root@${host.name}`, '-f', `${upper}/etc/ssh/ssh_host_ed25519_key`]);
   put(upper, '/usr/share/keyrings/provision-lab.gpg', '');
   writeFileSync(`${upper}/usr/share/keyrings/provision-lab.gpg`, o.aptKeyring);

@@ -43,6 +43,7 @@ export function hostEnvFile(plan: LabPlan, host: LabHostPlan, sshDownSeconds: nu
     LAB_PKG: PACKAGE_ROOT,
     LAB_STANDINS: IN_HOST_STANDINS,
     LAB_HIDE: LAB_BASE,
+    LAB_MODEL: host.board === 'raspberry-pi' ? 'Raspberry Pi 4 Model B Rev 1.5' : '',
   };
   return Object.entries(vars).map(([k, v]) => `${k}='${v.replace(/'/g, `'\\''`)}'\n`).join('');
 }

@@ -17,6 +17,7 @@ export interface LabHostPlan {
   cidr: string;
   mac: string;
   user: string;
+  board: 'raspberry-pi' | 'generic';
 }
 
 export interface LabPlan {
@@ -96,6 +97,7 @@ export function planLab(inv: Inventory, opts: LabPlanOptions = {}): LabPlan {
     cidr: `${h.address}/${prefix}`,
     mac: h.mac ?? generatedMac(name, h.name),
     user: h.ssh?.user ?? inv.ssh.user ?? 'pi',
+    board: h.board ?? 'generic',
   }));
   return {
     name,

@@ -15,6 +15,12 @@ in_host() { setpriv --bounding-set "$CAPS" -- chroot "$R" /usr/bin/env -i PATH="
 mount -t overlay overlay -o "lowerdir=/,upperdir=$LAB_HOSTDIR/upper,workdir=$LAB_HOSTDIR/work" "$R" || exit 1
 mount --rbind /dev "$R/dev"
 mount --rbind /sys "$R/sys"
+if [ -n "${LAB_MODEL:-}" ]; then
+  # A Raspberry Pi in the inventory: show its device-tree model, as the board's firmware would.
+  mount -t tmpfs -o mode=755,size=64k tmpfs "$R/sys/firmware"
+  mkdir -p "$R/sys/firmware/devicetree/base"
+  printf '%s\0' "$LAB_MODEL" > "$R/sys/firmware/devicetree/base/model"
+fi
 mkdir -p "$R/usr/lib/provision-lab/pkg"
 mount --bind "$LAB_PKG" "$R/usr/lib/provision-lab/pkg" && mount -o remount,bind,ro "$R/usr/lib/provision-lab/pkg"
 mount -t tmpfs -o mode=755,size=1m tmpfs "$R$LAB_HIDE"

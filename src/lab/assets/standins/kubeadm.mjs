@@ -120,6 +120,10 @@ function writeKubeconfigs({ cluster, endpoint, address, ca, superAdmin }) {
     const sa = issue('lab-kubeconfig-super-admin', '/O=system:masters/CN=kubernetes-super-admin', { client: true });
     writeKubeconfig(`${K}/super-admin.conf`, { cluster, server: `https://${address}:6443`, caPem: ca, user: 'kubernetes-super-admin', certPem: sa.cert, keyPem: sa.key });
   }
+  // kubelet.conf: the init node's kubelet talks to its own API server, as kubeadm writes it.
+  const node = issue('lab-kubeconfig-kubelet', `/O=system:nodes/CN=system:node:${hostname()}`, { client: true });
+  writeKubeconfig(`${K}/kubelet.conf`, { cluster, server: `https://${address}:6443`, caPem: ca, user: `system:node:${hostname()}`, certPem: node.cert, keyPem: node.key });
+  rmSync(`${PKI}/lab-kubeconfig-kubelet.key`, { force: true });
   for (const [file, user] of [['controller-manager.conf', 'system:kube-controller-manager'], ['scheduler.conf', 'system:kube-scheduler']]) {
     writeKubeconfig(`${K}/${file}`, { cluster, server: `https://${address}:6443`, caPem: ca, user, certPem: admin.cert, keyPem: admin.key });
   }

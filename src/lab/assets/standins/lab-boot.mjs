@@ -14,7 +14,8 @@ function lines(file) {
 }
 
 async function system() {
-  for (const d of ['/run/lab/services', '/run/sshd', '/run/lock', '/var/log/lab']) mkdirSync(d, { recursive: true, mode: 0o755 });
+  // /run/systemd/system tells tools (and provision's facts) that systemd is the init: the lab's systemctl stands in for it.
+  for (const d of ['/run/lab/services', '/run/sshd', '/run/lock', '/var/log/lab', '/run/systemd/system']) mkdirSync(d, { recursive: true, mode: 0o755 });
   tmpfiles();
   const swaps = lines('/etc/fstab').map((l) => l.split(/\s+/)).filter((f) => f[2] === 'swap' && !(f[3] ?? '').split(',').includes('noauto')).map((f) => f[0]);
   writeFileSync('/run/lab/swaps', swaps.map((s) => `${s}\n`).join(''));

@@ -17,12 +17,19 @@ const all = args.includes('-a') || args.includes('--all');
 const devs = args.filter((a) => !a.startsWith('-'));
 if (prog === 'swapoff') {
   save(all ? [] : read().filter((s) => !devs.includes(s)));
-} else if (args.includes('--show') || args.includes('-s') || args.includes('--summary')) {
+} else if (args.some((a) => a === '--show' || a.startsWith('--show=')) || args.includes('-s') || args.includes('--summary')) {
   const on = read();
   if (on.length) {
     if (args.includes('-s') || args.includes('--summary')) process.stdout.write('Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority\n' + on.map((s) => `${s}\t\t\t\tfile\t\t1048572\t\t0\t\t-2\n`).join(''));
-    else if (args.includes('--noheadings')) process.stdout.write(on.map((s) => `${s} file 1024M 0B -2\n`).join(''));
-    else process.stdout.write('NAME      TYPE SIZE USED PRIO\n' + on.map((s) => `${s} file   1G   0B   -2\n`).join(''));
+    else {
+      // --show[=COLUMNS] like util-linux: the default columns, or only those asked for, in that order.
+      const row = { NAME: '', TYPE: 'file', SIZE: '1G', USED: '0B', PRIO: '-2' };
+      const spec = args.find((a) => a.startsWith('--show='));
+      const cols = spec ? spec.slice(7).split(',').map((c) => c.toUpperCase()).filter((c) => c in row) : Object.keys(row);
+      const lines = on.map((s) => cols.map((c) => (c === 'NAME' ? s : row[c])).join(' '));
+      if (!args.includes('--noheadings')) lines.unshift(cols.join(' '));
+      process.stdout.write(lines.map((l) => `${l}\n`).join(''));
+    }
   }
 } else {
   const want = all ? fstabSwaps() : devs;

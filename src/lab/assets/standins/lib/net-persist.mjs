@@ -115,18 +115,32 @@ export function netplanCommands(doc, iface) {
   return cmds;
 }
 
+/** ifupdown brings the interface up (and so runs its hooks) only when a stanza names it. */
+function managesIface(iface) {
+  const texts = ['/etc/network/interfaces', ...files('/etc/network/interfaces.d', /^[A-Za-z0-9_-]+$/)].filter(existsSync).map((f) => readFileSync(f, 'utf8'));
+  return texts.some((t) => new RegExp(`^\\s*iface\\s+${iface}\\s`, 'm').test(t));
+}
+
 /** Everything the host persisted for this interface, in the order a Debian/Raspberry Pi OS boot applies it. */
 export async function persistedCommands(iface) {
   const cmds = [];
   for (const f of ['/etc/network/interfaces', ...files('/etc/network/interfaces.d', /^[A-Za-z0-9_-]+$/)]) {
     if (existsSync(f)) cmds.push(...ifupdownCommands(readFileSync(f, 'utf8'), iface));
   }
+  if (managesIface(iface)) {
+    // ifup runs /etc/network/if-up.d/* (run-parts names) with $IFACE once the interface is up.
+    for (const f of files('/etc/network/if-up.d', /^[A-Za-z0-9_-]+$/)) cmds.push({ shell: `IFACE=${iface} MODE=start PHASE=post-up ADDRFAM=inet ${f}` });
+  }
   const plan = files('/etc/netplan', /\.ya?ml$/);
   if (plan.length) {
     const { parse } = await import('yaml');
     for (const f of plan) { try { cmds.push(...netplanCommands(parse(readFileSync(f, 'utf8')), iface)); } catch { /* netplan would refuse it too */ } }
   }
-  for (const dir of ['/etc/systemd/network', '/run/systemd/network']) for (const f of files(dir, /\.network$/)) cmds.push(...networkdCommands(readFileSync(f, 'utf8'), iface));
+  for (const dir of ['/etc/systemd/network', '/run/systemd/network']) {
+    for (const f of files(dir, /\.network$/)) cmds.push(...networkdCommands(readFileSync(f, 'utf8'), iface));
+    // Drop-ins (<name>.network.d/*.conf) extend their .network file; the lab has one link, so they apply to it.
+    for (const d of files(dir, /\.network\.d$/)) for (const f of files(d, /\.conf$/)) cmds.push(...networkdCommands(readFileSync(f, 'utf8'), iface));
+  }
   for (const f of files('/etc/NetworkManager/system-connections', /\.nmconnection$/)) cmds.push(...networkManagerCommands(readFileSync(f, 'utf8'), iface));
   return cmds;
 }
