@@ -16,8 +16,15 @@ export interface ExecContext {
   isLost: () => boolean;
 }
 
-/** Open a channel (waiting for a free slot; if sshd refuses one while others are open, lower the cap and wait). */
-async function openChannel(ctx: ExecContext, text: string): Promise<{ stream: ClientChannel; release: () => void }> {
+type Exit = { code: number | null; signal?: string };
+
+/**
+ * Open a channel (waiting for a free slot; if sshd refuses one while others are open, lower the cap and wait).
+ * The exit listener is attached inside ssh2's callback: when CHANNEL_SUCCESS, data, exit-status and CLOSE
+ * arrive in one TCP read, ssh2 emits 'exit' synchronously right after the callback — before any awaiting
+ * caller could listen — and the exit status would be lost (data and close are buffered, 'exit' is not).
+ */
+async function openChannel(ctx: ExecContext, text: string): Promise<{ stream: ClientChannel; release: () => void; exit: { value?: Exit } }> {
   for (;;) {
     const release = await ctx.channels.acquire();
     if (ctx.isLost()) {
@@ -25,10 +32,17 @@ async function openChannel(ctx: ExecContext, text: string): Promise<{ stream: Cl
       throw new ConnectError(`${ctx.host}: connection lost`, { host: ctx.host });
     }
     try {
+      const exit: { value?: Exit } = {};
       const stream = await new Promise<ClientChannel>((resolve, reject) =>
-        ctx.client.exec(text, (err, s) => (err ? reject(err) : resolve(s))),
+        ctx.client.exec(text, (err, s) => {
+          if (err) return reject(err);
+          s.on('exit', (code: number | null, signal?: string) => {
+            exit.value = { code, ...(signal ? { signal: signal.startsWith('SIG') ? signal : `SIG${signal}` } : {}) };
+          });
+          resolve(s);
+        }),
       );
-      return { stream, release };
+      return { stream, release, exit };
     } catch (err) {
       const othersOpen = ctx.channels.active - 1;
       release();
@@ -45,11 +59,10 @@ export async function execOverSsh(ctx: ExecContext, cmd: Command, opts: ExecOpti
   opts.signal?.throwIfAborted();
   const become = cmd.sudo ? wrapSudo(cmd) : undefined;
   const text = renderCommand(become ? become.command : { argv: cmd.argv, env: cmd.env });
-  const { stream, release } = await openChannel(ctx, text);
+  const { stream, release, exit: exited } = await openChannel(ctx, text);
   return new Promise<ExecResult>((resolve, reject) => {
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
-    let exit: { code: number | null; signal?: string } | undefined;
     let failure: Error | undefined;
     let settled = false;
     const watcher = become
@@ -92,9 +105,6 @@ export async function execOverSsh(ctx: ExecContext, cmd: Command, opts: ExecOpti
         } else abort(sudoError(ctx, action.error, action.detail));
       }
     });
-    stream.on('exit', (code: number | null, signal?: string) => {
-      exit = { code, ...(signal ? { signal: signal.startsWith('SIG') ? signal : `SIG${signal}` } : {}) };
-    });
     stream.on('error', (err: Error) => abort(new ConnectError(`${ctx.host}: channel error: ${err.message}`, { host: ctx.host, cause: err })));
     stream.on('close', () => {
       if (settled) return;
@@ -108,6 +118,7 @@ export async function execOverSsh(ctx: ExecContext, cmd: Command, opts: ExecOpti
         else stderr.push(Buffer.from(watcher.sudoOutput()));
       }
       if (failure) return reject(failure);
+      const exit = exited.value;
       if (!exit && ctx.isLost()) {
         return reject(new ConnectError(`${ctx.host}: connection lost while running: ${displayCommand(cmd)}`, { host: ctx.host }));
       }

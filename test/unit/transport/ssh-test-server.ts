@@ -16,6 +16,11 @@ export interface TestServerOptions {
   /** Environment for exec'd commands. */
   env?: NodeJS.ProcessEnv;
   port?: number;
+  /**
+   * Answer an exec in the same tick (success, data, exit-status, EOF, close written together), so the client
+   * receives them in one TCP read — as a loaded sshd does. Return undefined to run the command with sh.
+   */
+  instantReply?: (command: string) => { stdout: string; code: number } | undefined;
 }
 
 export interface TestServerStats {
@@ -83,6 +88,18 @@ export async function startTestServer(opts: TestServerOptions): Promise<TestServ
         session.on('close', () => openSessions--);
         session.once('exec', (acceptExec, _rejectExec, info) => {
           stats.commands.push(info.command);
+          const instant = opts.instantReply?.(info.command);
+          if (instant) {
+            // Corked: success, data, exit-status, EOF and close leave in one write, so the client reads them at once.
+            const sock = (client as unknown as { _sock: import('node:net').Socket })._sock;
+            sock.cork();
+            const stream = acceptExec();
+            stream.write(instant.stdout);
+            stream.exit(instant.code);
+            stream.end();
+            process.nextTick(() => sock.uncork());
+            return;
+          }
           const stream = acceptExec();
           const child = spawn('sh', ['-c', info.command], { env: opts.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'] });
           stream.pipe(child.stdin).on('error', () => undefined);

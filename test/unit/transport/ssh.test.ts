@@ -105,6 +105,14 @@ describe('exec', () => {
     const again = await c.connectTarget(target(s.port));
     expect((await again.exec({ argv: ['echo', 'back'] })).stdout).toBe('back\n');
   });
+  it('keeps the exit status when success, data, exit-status and close arrive in one read (a loaded sshd)', async () => {
+    const s = await server({ instantReply: (command) => (command.includes('instant') ? { stdout: 'id\n', code: 7 } : undefined) });
+    const c = setup().make();
+    const session = await c.connectTarget(target(s.port));
+    const results = [];
+    for (let i = 0; i < 20; i++) results.push(await session.exec({ argv: ['instant'] }));
+    expect(results.map((r) => [r.code, r.stdout, r.signal])).toEqual(Array(20).fill([7, 'id\n', undefined]));
+  });
 });
 
 describe('host keys', () => {
