@@ -79,11 +79,39 @@ export async function runPlaybook({ playbook, inventory, options: o }: RunPlaybo
     },
   });
 
+  const playHosts = (play: Play): Host[] => {
+    const hosts = resolveTerms(play.selector, inventory).filter((h) => (!limit || limit.has(h.name)) && !failed.has(h.name));
+    return o.selectHosts ? o.selectHosts(play, hosts) : hosts;
+  };
+  /** Changes applied so far, on any host: facts read before one are stale for every later play. */
+  const appliedCount = () => Object.values(report.hosts).reduce((n, r) => n + r.changes.filter((c) => c.applied).length, 0);
+  const upfront = new Map<string, Facts>();
+
   try {
+    // One probe per host for the whole playbook: what every play will ask, read in one exec. Plays reuse
+    // these facts until something is applied somewhere, so a converged run costs one exec per host.
+    if (playbook.plays.length > 1) {
+      const plays = new Map<string, Play[]>();
+      for (const play of playbook.plays) for (const h of playHosts(play)) plays.set(h.name, [...(plays.get(h.name) ?? []), play]);
+      await mapLimit([...plays.keys()].map((n) => pool.host(n)), o.concurrency ?? DEFAULT_CONCURRENCY, async (host) => {
+        const mine = plays.get(host.name)!;
+        const merged: Play = { ...mine[0]!, tasks: mine.flatMap((p) => [...p.tasks, ...p.handlers]), handlers: [] };
+        hostReport(host.name);
+        try {
+          o.observer?.hostPhase?.({ play: mine[0]!.name, host: host.name, phase: 'connecting' });
+          const { facts } = await probeHost(context(merged, host));
+          pool.locked.add(host.name);
+          upfront.set(host.name, facts);
+        } catch (e) {
+          await fail(mine[0]!, host.name, e);
+        }
+      });
+    }
+    const upfrontValid = () => appliedCount() === 0;
+
     for (const [index, play] of playbook.plays.entries()) {
       if (stopReason()) break;
-      let hosts = resolveTerms(play.selector, inventory).filter((h) => (!limit || limit.has(h.name)) && !failed.has(h.name));
-      if (o.selectHosts) hosts = o.selectHosts(play, hosts);
+      const hosts = playHosts(play);
       o.observer?.playStart?.({ play: play.name, index, total: playbook.plays.length, hosts: hosts.map((h) => h.name) });
       for (const batch of serialBatches(hosts, play.serial)) {
         // Phase 1: connect and probe every host of the batch, so planning sees all peers' facts.
@@ -91,6 +119,11 @@ export async function runPlaybook({ playbook, inventory, options: o }: RunPlaybo
           hostReport(host.name);
           if (stopReason()) return markSkipped(play, host);
           try {
+            const known = upfrontValid() ? upfront.get(host.name) : undefined;
+            if (known) {
+              peers.set(host.name, known);
+              return { host, facts: known };
+            }
             o.observer?.hostPhase?.({ play: play.name, host: host.name, phase: 'connecting' });
             const { facts } = await probeHost(context(play, host));
             pool.locked.add(host.name);

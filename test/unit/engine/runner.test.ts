@@ -56,6 +56,24 @@ describe('runPlaybook', () => {
     }
   });
 
+  it('reads the facts of every play in one exec per host; plays after an applied change probe again', async () => {
+    const PLAYS = `name: t
+plays:
+  - { name: one, hosts: all, tasks: [ { tfile: { name: a, content: "1" } } ] }
+  - { name: two, hosts: h1, tasks: [ { tfile: { name: b, content: "2" } } ] }
+  - { name: three, hosts: all, tasks: [ { tfile: { name: c, content: "3" } } ] }
+`;
+    const env = setup();
+    const first = await run(PLAYS, env);
+    expect(first).toMatchObject({ changed: 7, failed: 0 });
+    // Changing run: the upfront probe, then each play probes again because changes were applied.
+    expect(env.hosts.execs('h1').filter((t) => t.includes('@@provision-')).length).toBeGreaterThan(1);
+    env.hosts.log.length = 0;
+    const second = await run(PLAYS, env);
+    expect(second).toMatchObject({ changed: 0, failed: 0 });
+    for (const h of ['h1', 'h2', 'h3']) expect(env.hosts.execs(h)).toHaveLength(1);
+  });
+
   it('--check plans without writing', async () => {
     const env = setup();
     const r = await run(FILES, env, { check: true });
