@@ -9,6 +9,7 @@ export default defineConfig({
         test: {
           name: 'lab',
           include: ['test/lab/**/*.test.ts'],
+          setupFiles: ['test/lab/yield-between-tests.ts'],
           // Lab tests build network namespaces; they run one file at a time and may take minutes.
           fileParallelism: false,
           testTimeout: 300_000,

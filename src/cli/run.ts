@@ -17,7 +17,7 @@ const HELP = `usage: provision run PLAYBOOK -i INVENTORY [--check] [--diff] [--l
                      [--host-keys strict|accept-new|off] [--ask-become-pass] [--accept-lint CODES]
 
 Runs any playbook: one SSH connection and one batched probe per host per play, a plan in pure code,
-then the changes. See docs/readme/playbooks.md.
+then the changes. See docs/playbooks.md.
   --check            plan only; exit 0 when nothing would change, 2 when something would
   --diff             show unified diffs of file changes
   --limit HOSTS      only these hosts (same grammar as a play's hosts:, e.g. 'worker,!node3')

@@ -101,7 +101,7 @@ async function loadPlay(item: Record<string, unknown>, doc: YamlDocument, path: 
     if (!(e instanceof SelectorError)) throw e;
     const bad = /'([^']+)'/.exec(e.message)?.[1];
     const guess = bad && ctx.opts.inventory ? didYouMean(bad, selectorNames(ctx.opts.inventory)) : undefined;
-    err(ctx, doc, [...path, 'hosts'], 'hosts', e.message, guess ? `did you mean '${guess}'?` : 'see docs/readme/playbooks.md#host-selectors');
+    err(ctx, doc, [...path, 'hosts'], 'hosts', e.message, guess ? `did you mean '${guess}'?` : 'see docs/playbooks.md#host-selectors');
   }
   const tasks = await Promise.all(play.tasks.map((t, i) => loadTask(t, doc, [...path, 'tasks', i], ctx, false)));
   const handlers = await Promise.all((play.handlers ?? []).map((t, i) => loadTask(t, doc, [...path, 'handlers', i], ctx, true)));

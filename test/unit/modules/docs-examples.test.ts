@@ -1,10 +1,10 @@
-// Every task example in docs/readme/modules.md must pass its module's schema: the docs cannot rot.
+// Every task example in docs/modules.md must pass its module's schema: the docs cannot rot.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { Module } from '../../../src/engine/types.js';
 
-const DOC = new URL('../../../docs/readme/modules.md', import.meta.url);
+const DOC = new URL('../../../docs/modules.md', import.meta.url);
 const GENERIC = ['file', 'block', 'line', 'command', 'package', 'service', 'sysctl', 'kernel-module', 'route'];
 
 /** Tasks in a yaml example: a list of tasks, or a play-like map with tasks/handlers lists. */
@@ -21,7 +21,7 @@ const examples = [...readFileSync(DOC, 'utf8').matchAll(/```yaml\n([\s\S]*?)```/
   }),
 );
 
-describe('docs/readme/modules.md examples', () => {
+describe('docs/modules.md examples', () => {
   it('has an example for every generic module', () => expect(new Set(examples.map((e) => e.mod))).toEqual(new Set(GENERIC)));
   it.each(examples)('$name passes the schema', async ({ mod, params }) => {
     expect(mod, 'each example task names a generic module').toBeDefined();
