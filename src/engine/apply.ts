@@ -1,5 +1,5 @@
 // Executes one step of a change on a host: the only place that changes hosts (writes, deletes, commands...).
-import { displayCommand, Secret, shell, type Command } from '../transport/command.js';
+import { briefCommand, Secret, shell, type Command } from '../transport/command.js';
 import type { ExecResult, Session } from '../transport/session.js';
 import type { Host } from '../inventory/types.js';
 import { runFetch, runGuarded, runReboot } from './special-steps.js';
@@ -45,7 +45,7 @@ export async function mustExec(session: Session, cmd: Command, what: string, sec
   const r = await session.exec(cmd);
   if (r.code !== 0) {
     const detail = secret ? trimOutput(redactSecretOutput(r.stderr)) : trimOutput(r.stderr || r.stdout);
-    throw new StepError(`${what} failed (exit ${r.code}${r.signal ? `, ${r.signal}` : ''}): ${displayCommand(cmd)}${detail ? `\n${detail}` : ''}`);
+    throw new StepError(`${what} failed (exit ${r.code}${r.signal ? `, ${r.signal}` : ''}): ${briefCommand(cmd)}${detail ? `\n${detail}` : ''}`);
   }
   return r;
 }

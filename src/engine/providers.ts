@@ -35,6 +35,7 @@ export class ProviderResolver {
     const provider = this.opts.providers.get(name);
     if (!provider) throw new ProviderError(`no provider named '${name}' (a module must export it in \`providers\`)`);
     const tried: string[] = [];
+    const notReady: string[] = [];
     for (const host of provider.candidates(this.opts.inventory)) {
       let session: Session;
       try {
@@ -45,7 +46,7 @@ export class ProviderResolver {
       }
       const ready = await session.exec(provider.ready);
       if (ready.code !== 0) {
-        tried.push(`${host}: not ready (${displayCommand(provider.ready)} exited ${ready.code})`);
+        notReady.push(host);
         continue;
       }
       const out = await session.exec(provider.command);
@@ -53,6 +54,7 @@ export class ProviderResolver {
       if (out.code !== 0) throw new ProviderError(`provider '${name}' failed on ${host}: ${displayCommand(provider.command)} exited ${out.code}`);
       return provider.parse(out.stdout);
     }
+    if (notReady.length) tried.push(`${notReady.join(', ')} not ready (${provider.readyMeans ?? `${displayCommand(provider.ready)} failed`})`);
     throw new ProviderError(`no host can provide '${name}'${tried.length ? `: ${tried.join('; ')}` : ' (no candidates)'}`);
   }
 }

@@ -135,6 +135,8 @@ export interface Provider {
   name: string;
   candidates(inventory: Inventory): string[];
   ready: Command; // exit 0 when this host can provide (e.g. test -f /etc/kubernetes/admin.conf)
+  /** What `ready` checks, in words, for the error when no candidate is ready. */
+  readyMeans?: string;
   command: Command;
   parse(stdout: string): Record<string, Secret>;
 }

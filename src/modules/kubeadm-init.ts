@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Module } from '../engine/types.js';
 import { change, execStep, noop } from './support/index.js';
 import { apiEndpoint, firstControlPlane } from './kubernetes/cluster-shape.js';
+import { renderEndpointDiagnosis } from './kubernetes/endpoint-diagnosis.js';
 import { renderInitConfig } from './kubernetes/kubeadm-config.js';
 import { ADMIN_CONF, APISERVER_MANIFEST, INIT_CONFIG, PROVISION_DIR } from './kubernetes/paths.js';
 import { kubeadmApiVersion, parseKubeVersion } from './kubernetes/version.js';
@@ -11,6 +12,15 @@ const schema = z.strictObject({});
 type Params = z.infer<typeof schema>;
 
 export const KUBEADM_VERSION_KEY = 'kubeadm:version';
+
+/**
+ * kubeadm init; on failure the endpoint diagnosis ($2) goes to stderr first (init waits for the API through the
+ * controlPlaneEndpoint, so a wrong HAProxy backend or a missing VIP fails here), then kubeadm's last lines.
+ * Its stdout holds the certificate key and token: the step is secret, so only redacted stderr is ever shown.
+ */
+const INIT_SCRIPT =
+  'out=$(kubeadm init --config "$1" --upload-certs 2>&1); rc=$?; ' +
+  'if [ $rc -ne 0 ]; then bash -c "$2" >&2; printf "%s\\n" "$out" | tail -n 25 >&2; fi; exit $rc';
 
 const kubeadmInit: Module<Params> = {
   name: 'kubeadm-init',
@@ -47,8 +57,7 @@ const kubeadmInit: Module<Params> = {
       steps: [
         execStep(['install', '-d', '-m', '0700', PROVISION_DIR]),
         { kind: 'write', path: INIT_CONFIG, content: want, mode: 0o600, owner: 'root', group: 'root' },
-        // --upload-certs prints the certificate key: the output is secret.
-        execStep(['kubeadm', 'init', '--config', INIT_CONFIG, '--upload-certs'], { secret: true }),
+        execStep(['sh', '-c', INIT_SCRIPT, 'kubeadm-init', INIT_CONFIG, renderEndpointDiagnosis({ inventory: ctx.inventory, from: ctx.host.name })], { secret: true }),
       ],
     });
   },

@@ -61,3 +61,12 @@ export function shell(script: string, opts: Omit<Command, 'argv'> = {}): Command
 export function displayCommand(cmd: Command): string {
   return (cmd.sudo ? 'sudo ' : '') + renderCommand({ argv: cmd.argv, env: cmd.env });
 }
+
+/** For error messages: like displayCommand, but long or multi-line arguments (scripts) are cut to their start. */
+export function briefCommand(cmd: Command, max = 72): string {
+  const argv = cmd.argv.map((a) => {
+    const first = a.split('\n')[0]!;
+    return first.length > max || first !== a ? `${first.slice(0, max)}…` : a;
+  });
+  return displayCommand({ ...cmd, argv });
+}

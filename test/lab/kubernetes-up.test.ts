@@ -122,7 +122,7 @@ describe.skipIf(reason !== '')('negative: the run names the cause', () => {
     }
   });
 
-  it('an HAProxy backend on the wrong port fails the joins, naming the DOWN backends', () => {
+  it('an HAProxy backend on the wrong port fails kubeadm init (it waits for the API through the LB), naming the DOWN backends', () => {
     const lab = 'k8p';
     const inv = join(root, 'inventory/goldentooth.yaml');
     must(['lab', 'up', '-i', inv, '--name', lab]);

@@ -46,6 +46,7 @@ export const tokenProvider: Provider = {
   name: TOKEN_PROVIDER,
   candidates,
   ready: READY,
+  readyMeans: "needs an initialised control plane whose API answers: admin.conf present and kubectl get nodes working",
   // A short-lived token: it only has to outlive this run.
   command: { argv: ['kubeadm', 'token', 'create', '--print-join-command', '--ttl', '30m'], sudo: true },
   parse(stdout) {
@@ -58,6 +59,7 @@ export const certificateKeyProvider: Provider = {
   name: CERT_KEY_PROVIDER,
   candidates,
   ready: READY,
+  readyMeans: "needs an initialised control plane whose API answers: admin.conf present and kubectl get nodes working",
   command: { argv: ['kubeadm', 'init', 'phase', 'upload-certs', '--upload-certs'], sudo: true },
   parse(stdout) {
     return { key: new Secret(parseCertificateKey(stdout)) };

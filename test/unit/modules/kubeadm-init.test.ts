@@ -8,7 +8,12 @@ import { goldentooth, homelab } from './kubernetes/fixtures.js';
 const ADMIN = '/etc/kubernetes/admin.conf';
 const API = '/etc/kubernetes/manifests/kube-apiserver.yaml';
 const CFG = '/etc/kubernetes/provision/kubeadm-init.yaml';
-const init = { kind: 'exec', command: { argv: ['kubeadm', 'init', '--config', CFG, '--upload-certs'], sudo: true }, secret: true };
+// kubeadm init --config CFG --upload-certs inside a script that diagnoses the endpoint on failure; output secret.
+const init = {
+  kind: 'exec',
+  command: { argv: ['sh', '-c', expect.stringMatching(/kubeadm init --config "\$1" --upload-certs/), 'kubeadm-init', CFG, expect.stringContaining('does not answer from k8s-cp-01')], sudo: true },
+  secret: true,
+};
 
 runModuleCases(mod, [
   {
