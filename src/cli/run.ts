@@ -13,7 +13,7 @@ import { parseVerbArgs } from './args.js';
 import { UsageError, UserError } from './errors.js';
 
 const HELP = `usage: provision run PLAYBOOK -i INVENTORY [--check] [--diff] [--limit HOSTS] [--json]
-                     [--concurrency N] [--max-fail N] [-v] [--ssh-config PATH]
+                     [--concurrency N] [--max-fail N] [--connect-timeout SECONDS] [-v] [--ssh-config PATH]
                      [--host-keys strict|accept-new|off] [--ask-become-pass] [--accept-lint CODES]
 
 Runs any playbook: one SSH connection and one batched probe per host per play, a plan in pure code,
@@ -24,6 +24,8 @@ then the changes. See docs/playbooks.md.
   --json             print only {"changed":N,"failed":N,"hosts":{...}} on stdout
   --concurrency N    hosts worked on at once (default 32)
   --max-fail N       abort the rest once N hosts have failed
+  --connect-timeout SECONDS  a host that does not complete the SSH handshake within this time, retries
+                     included, fails as unreachable (default: ssh config ConnectTimeout, else 10)
   -v, --verbose      also show what is already in place, and command output
   -K, --ask-become-pass  ask for the sudo password (or set PROVISION_BECOME_PASSWORD)
   --accept-lint CODES    run although the inventory's network plan has these lint errors (comma-separated)
@@ -39,6 +41,7 @@ export const RUN_FLAGS = {
   limit: { type: 'string' },
   concurrency: { type: 'string' },
   'max-fail': { type: 'string' },
+  'connect-timeout': { type: 'string' },
   'ssh-config': { type: 'string' },
   'host-keys': { type: 'string' },
   'ask-become-pass': { type: 'boolean', short: 'K' },
@@ -55,6 +58,7 @@ export interface RunFlagValues {
   limit?: string;
   concurrency?: string;
   'max-fail'?: string;
+  'connect-timeout'?: string;
   'ssh-config'?: string;
   'host-keys'?: string;
   'ask-become-pass'?: boolean;
@@ -84,6 +88,13 @@ function positiveInt(flag: string, v: string | undefined): number | undefined {
   return n;
 }
 
+function seconds(flag: string, v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0.1 || n > 3600) throw new UsageError(`${flag} must be a number of seconds, 0.1-3600 (got '${v}')`);
+  return n;
+}
+
 export function exitCodeOf(report: RunReport, interrupted: boolean): number {
   if (interrupted) return 130;
   if (report.failed > 0 || report.aborted) return 1;
@@ -98,6 +109,7 @@ export async function runPlaybookCommand(a: PlaybookCommandArgs): Promise<Playbo
   if (policy !== undefined && !['strict', 'accept-new', 'off'].includes(policy)) throw new UsageError(`--host-keys must be strict, accept-new or off (got '${policy}')`);
   const concurrency = positiveInt('--concurrency', v.concurrency);
   const maxFail = positiveInt('--max-fail', v['max-fail']);
+  const connectTimeout = seconds('--connect-timeout', v['connect-timeout']);
   // Schema and network plan are checked before any connection; known lint errors can be accepted knowingly.
   const inventory = await loadInventoryOrThrow(v.inventory, {
     lint: true,
@@ -122,6 +134,7 @@ export async function runPlaybookCommand(a: PlaybookCommandArgs): Promise<Playbo
     ...(v['ssh-config'] ? { sshConfigPath: v['ssh-config'] } : {}),
     ...(policy ? { hostKeyPolicy: policy as HostKeyPolicy } : {}),
     ...(becomePassword ? { becomePassword } : {}),
+    ...(connectTimeout ? { connectTimeoutMs: connectTimeout * 1000 } : {}),
   });
   const reporter = createReporter({ json: v.json, diff: v.diff, verbose: v.verbose, check: v.check });
   const abort = new AbortController();

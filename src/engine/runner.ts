@@ -97,6 +97,7 @@ export async function runPlaybook({ playbook, inventory, options: o }: RunPlaybo
         const mine = plays.get(host.name)!;
         const merged: Play = { ...mine[0]!, tasks: mine.flatMap((p) => [...p.tasks, ...p.handlers]), handlers: [] };
         hostReport(host.name);
+        if (stopReason()) return void markSkipped(mine[0]!, host); // --max-fail reached, Ctrl-C: connect no more hosts
         try {
           o.observer?.hostPhase?.({ play: mine[0]!.name, host: host.name, phase: 'connecting' });
           const { facts } = await probeHost(context(merged, host));

@@ -10,6 +10,8 @@ export interface RetryOptions {
   maxDelayMs?: number;
   random?: () => number;
   signal?: AbortSignal;
+  /** No attempt starts after this moment (epoch ms; read after each failure): bounds the whole connect. */
+  deadline?: () => number | undefined;
 }
 
 /** Only ConnectErrors marked transient are retried: AuthError/HostKeyError/SudoError never are. */
@@ -27,7 +29,10 @@ export async function withRetries<T>(attempt: (n: number) => Promise<T>, opts: R
     } catch (err) {
       if (n >= opts.retries || !isRetryable(err) || opts.signal?.aborted) throw err;
       const ceiling = Math.min(max, base * 2 ** n);
-      await sleep(Math.round(ceiling / 2 + (random() * ceiling) / 2), undefined, { signal: opts.signal });
+      const wait = Math.round(ceiling / 2 + (random() * ceiling) / 2);
+      const deadline = opts.deadline?.();
+      if (deadline !== undefined && Date.now() + wait >= deadline) throw err;
+      await sleep(wait, undefined, { signal: opts.signal });
     }
   }
 }

@@ -41,6 +41,8 @@ const HOST_KEY_ALGOS: Record<string, string[]> = {
   'ssh-rsa': ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'],
 };
 
+const MIN_ATTEMPT_MS = 500;
+
 /** Connect one hop with retries on transient failures; host key and auth failures are final. */
 export async function openClient(opts: OpenClientOptions): Promise<OpenedClient> {
   const s = opts.settings;
@@ -50,23 +52,38 @@ export async function openClient(opts: OpenClientOptions): Promise<OpenedClient>
   const preferred = (await opts.store.preferredKeyTypes(name, [...s.userKnownHostsFiles, ...s.globalKnownHostsFiles])).flatMap(
     (t) => HOST_KEY_ALGOS[t] ?? [],
   );
-  const client = await withRetries(() => limiter.run(() => attemptOnce(opts, name, preferred)), {
-    retries: opts.retries,
-    ...(opts.retryBaseDelayMs !== undefined ? { baseDelayMs: opts.retryBaseDelayMs } : {}),
-  });
+  // connectTimeoutMs bounds the whole connect, retries included, from the first attempt's start (time
+  // queued behind our own handshake limit does not count): a blackholed host fails in that time, not 4x it.
+  let deadline: number | undefined;
+  const client = await withRetries(
+    () =>
+      limiter.run(() => {
+        deadline ??= Date.now() + opts.connectTimeoutMs;
+        return attemptOnce(opts, name, preferred, Math.max(1, deadline - Date.now()));
+      }),
+    {
+      retries: opts.retries,
+      ...(opts.retryBaseDelayMs !== undefined ? { baseDelayMs: opts.retryBaseDelayMs } : {}),
+      // A retry needs some time of its own to be worth starting.
+      deadline: () => (deadline === undefined ? undefined : deadline - MIN_ATTEMPT_MS),
+    },
+  );
   return { client, key };
 }
 
-async function attemptOnce(opts: OpenClientOptions, knownName: string, preferredAlgos: string[]): Promise<ClientType> {
+async function attemptOnce(opts: OpenClientOptions, knownName: string, preferredAlgos: string[], timeoutMs: number): Promise<ClientType> {
   const s = opts.settings;
-  const sock = await openSocket(opts);
+  const started = Date.now();
+  const sock = await openSocket(opts, timeoutMs).catch((err: Error) => {
+    throw classify(err, opts, { tried: [], skipped: [] });
+  });
   const client = new ssh2.Client();
   const trail: AuthTrail = { tried: [], skipped: [] };
   let hostKeyError: HostKeyError | undefined;
   const config: ConnectConfig = {
     sock: sock as ConnectConfig['sock'],
     username: s.user,
-    readyTimeout: opts.connectTimeoutMs,
+    readyTimeout: Math.max(1, timeoutMs - (Date.now() - started)),
     keepaliveInterval: opts.keepaliveIntervalMs,
     keepaliveCountMax: 3,
     authHandler: createAuthHandler(
@@ -127,11 +144,19 @@ async function attemptOnce(opts: OpenClientOptions, knownName: string, preferred
   });
 }
 
-async function openSocket(opts: OpenClientOptions): Promise<Duplex> {
+async function openSocket(opts: OpenClientOptions, timeoutMs: number): Promise<Duplex> {
   const s = opts.settings;
   if (opts.via) {
-    return new Promise<Duplex>((resolve, reject) =>
+    // The hop's own TCP connect to a blackholed target would take minutes: bound it like a direct connect.
+    return new Promise<Duplex>((resolve, reject) => {
+      let late = false;
+      const timer = setTimeout(() => {
+        late = true;
+        reject(Object.assign(new Error('Timed out while waiting for handshake'), { level: 'client-timeout' }));
+      }, timeoutMs);
       opts.via!.client.forwardOut('127.0.0.1', 0, s.hostname, s.port, (err, stream) => {
+        clearTimeout(timer);
+        if (late) return void stream?.destroy();
         if (!err) return resolve(stream);
         // "Connection refused" from the hop: the target's sshd may be restarting, worth a retry.
         const refused = /refused|connect failed|timed out|unreachable/i.test(err.message);
@@ -142,8 +167,8 @@ async function openSocket(opts: OpenClientOptions): Promise<Duplex> {
             transient: refused,
           }),
         );
-      }),
-    );
+      });
+    });
   }
   const sock = netConnect({ host: s.hostname, port: s.port });
   sock.setNoDelay(true); // Nagle adds ~40 ms per exchange (DESIGN §5)
@@ -166,11 +191,11 @@ function classify(err: Error, opts: OpenClientOptions, trail: AuthTrail): Transp
     });
   }
   if (e.level === 'client-timeout') {
-    return new ConnectError(`${opts.label}: no SSH answer from ${where} within ${opts.connectTimeoutMs} ms`, {
+    return new ConnectError(`${opts.label}: no SSH answer from ${where} within ${seconds(opts.connectTimeoutMs)} (connect timeout)`, {
       host: opts.label,
       cause: err,
       transient: true,
-      hint: 'is the host up and sshd running? (check the address, routes and firewall)',
+      hint: 'is the host up and sshd running? (check the address, routes and firewall; --connect-timeout sets the bound)',
     });
   }
   const transient = isTransientCause(err);
@@ -181,3 +206,5 @@ function classify(err: Error, opts: OpenClientOptions, trail: AuthTrail): Transp
     hint: 'is the host up and sshd running? (check the address, routes and firewall)',
   });
 }
+
+const seconds = (ms: number) => (ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`);

@@ -129,6 +129,29 @@ plays:
     expect(r.hosts.h3).toMatchObject({ skipped: true, failed: 0 });
   });
 
+  it('--max-fail during the whole-playbook probe: hosts not yet started are never connected', async () => {
+    const env = setup({ unreachable: new Set(['h1']) });
+    const pb = `name: t
+plays:
+  - name: one
+    hosts: all
+    tasks:
+      - tfile: { name: motd, content: "hello\\n" }
+  - name: two
+    hosts: all
+    tasks:
+      - tfile: { name: other, content: "x" }
+`;
+    const r = await run(pb, env, { maxFail: 1, concurrency: 1 });
+    expect(r.aborted).toMatch(/max-fail 1/);
+    expect(r.hosts.h1).toMatchObject({ failed: 1, unreachable: true });
+    expect(env.hosts.connects.map((c) => c.host)).toEqual(['h1']);
+    for (const h of ['h2', 'h3']) {
+      expect(r.hosts[h]).toMatchObject({ skipped: true, failed: 0 });
+      expect(existsSync(join(env.hosts.dir(h), 'motd'))).toBe(false);
+    }
+  });
+
   it('handlers run once per host, only when a change was applied', async () => {
     const env = setup();
     writeFileSync(join(env.hosts.dir('h3'), 'conf'), 'v1');

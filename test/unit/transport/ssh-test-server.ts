@@ -13,6 +13,8 @@ export interface TestServerOptions {
   maxSessions?: number;
   /** Allow direct-tcpip (ProxyJump through this server). */
   allowForwarding?: boolean;
+  /** Never answer a direct-tcpip request (a hop whose TCP connect to the target hangs: a blackhole behind it). */
+  holdForwards?: boolean;
   /** Environment for exec'd commands. */
   env?: NodeJS.ProcessEnv;
   port?: number;
@@ -116,6 +118,7 @@ export async function startTestServer(opts: TestServerOptions): Promise<TestServ
       client.on('tcpip', (accept, reject, info) => {
         if (!opts.allowForwarding) return reject();
         stats.forwards.push(`${info.destIP}:${info.destPort}`);
+        if (opts.holdForwards) return;
         const sock = netConnect(info.destPort, info.destIP);
         sock.once('connect', () => {
           const ch = accept();

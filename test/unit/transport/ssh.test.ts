@@ -1,6 +1,7 @@
 // The real transport against in-process ssh2 servers: exec, host-key policies, auth, retries, caps, ProxyJump, become.
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
 import ssh2 from 'ssh2';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -197,6 +198,41 @@ describe('auth and retries', () => {
     const err = await setup().make({ retries: 1 }).connectTarget(target(port, 'k8s-cp-01')).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ConnectError);
     expect((err as ConnectError).message).toMatch(/^k8s-cp-01: cannot connect to tester@127\.0\.0\.1:\d+: ECONNREFUSED/);
+  });
+});
+
+describe('connect timeout bounds the whole connect, retries included', () => {
+  /** A TCP listener that accepts and never speaks: what a blackholed or hung sshd looks like. */
+  async function silentListener() {
+    const sockets: Socket[] = [];
+    const srv = createNetServer((sock) => void sockets.push(sock));
+    await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+    const stop = () => new Promise<void>((r) => (sockets.forEach((s) => s.destroy()), srv.close(() => r())));
+    return { port: (srv.address() as AddressInfo).port, accepted: () => sockets.length, stop };
+  }
+  it.each([
+    { via: 'direct', timeoutMs: 800 },
+    { via: 'a ProxyJump hop that never answers the forward', timeoutMs: 800 },
+  ])('$via: fails within the timeout ($timeoutMs ms), not once per retry', async ({ via, timeoutMs }) => {
+    const silent = await silentListener();
+    try {
+      let extra = '';
+      if (via !== 'direct') {
+        const jump = await server({ hostKey: jumpHostKey.private, allowForwarding: true, holdForwards: true });
+        extra = `Host jumphost\n  Port ${jump.port}\n\nHost t-*\n  ProxyJump jumphost\n`;
+      }
+      const c = setup(extra).make({ connectTimeoutMs: timeoutMs, retries: 3, retryBaseDelayMs: 50 });
+      const started = Date.now();
+      const err = await c.connectTarget(target(silent.port, 't-1')).catch((e: unknown) => e);
+      const took = Date.now() - started;
+      expect(err).toBeInstanceOf(ConnectError);
+      expect((err as Error).message).toMatch(/^t-1: no SSH answer from tester@127\.0\.0\.1:\d+ within 0\.8 s \(connect timeout\)$/);
+      expect(took).toBeGreaterThanOrEqual(timeoutMs - 50);
+      expect(took).toBeLessThan(timeoutMs + 700); // 4 attempts (1 + 3 retries) would take 3200 ms
+      expect(silent.accepted()).toBeLessThanOrEqual(1);
+    } finally {
+      await silent.stop();
+    }
   });
 });
 
