@@ -31,7 +31,7 @@ export function armCommand(opts: GuardOptions): Command {
       `mkdir -p ${GUARD_DIR}`,
       `rm -f ${ROLLED_BACK_MARKER}`,
       // A job left by an interrupted run must not fire in the middle of this one.
-      `if [ -s ${GUARD_DIR}/job.pid ]; then kill -TERM -- -"$(cat ${GUARD_DIR}/job.pid)" 2>/dev/null || true; rm -f ${GUARD_DIR}/job.pid; fi`,
+      stopJobScript(),
       `{ echo 'table ${NFT_TABLE} {}'; echo 'delete table ${NFT_TABLE}'; nft list table ${NFT_TABLE} 2>/dev/null || true; } > ${rb}`,
       `setsid nohup sh -c '${job}' </dev/null >/dev/null 2>&1 &`,
       `i=0; while [ ! -s ${GUARD_DIR}/job.pid ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i+1)); done`,
@@ -39,6 +39,23 @@ export function armCommand(opts: GuardOptions): Command {
     ].join('\n'),
     { sudo: true },
   );
+}
+
+/**
+ * Stop the rollback job's whole process group (the sleep too) and make sure it is gone. POSIX `kill`
+ * (dash's builtin) takes `kill -TERM -PGID`; it rejects `kill -TERM -- -PGID` ("Illegal number"), which
+ * once made every disarm a silent no-op and every host roll its firewall back after the window.
+ */
+export function stopJobScript(pidFile = `${GUARD_DIR}/job.pid`): string {
+  return [
+    `if [ -s ${pidFile} ]; then`,
+    `  g=$(cat ${pidFile}); kill -TERM -"$g" 2>/dev/null || true`,
+    // Alive = a member of the job's session that is not a zombie (init may take a moment to reap).
+    `  i=0; while ps -o stat= -s "$g" 2>/dev/null | grep -qv '^Z' && [ $i -lt 40 ]; do sleep 0.05; i=$((i+1)); done`,
+    `  if ps -o stat= -s "$g" 2>/dev/null | grep -qv '^Z'; then echo "the firewall rollback job (session $g) would not stop" >&2; exit 1; fi`,
+    `  rm -f ${pidFile}`,
+    'fi',
+  ].join('\n');
 }
 
 /** apply: load the validated candidate in one nft transaction. */
@@ -54,7 +71,7 @@ export function applyCommand(): Command {
 export function disarmCommand(opts: { persist: boolean }): Command {
   const lines = [
     'set -e',
-    `if [ -s ${GUARD_DIR}/job.pid ]; then kill -TERM -- -"$(cat ${GUARD_DIR}/job.pid)" 2>/dev/null || true; rm -f ${GUARD_DIR}/job.pid; fi`,
+    stopJobScript(),
     `if [ -f ${ROLLED_BACK_MARKER} ]; then echo "the host already rolled the firewall back at $(cat ${ROLLED_BACK_MARKER})" >&2; exit 1; fi`,
     `mv -f ${NFT_CANDIDATE} ${NFT_FILE}`,
   ];
