@@ -1,6 +1,7 @@
 // Executes one step of a change on a host: the only place that changes hosts (writes, deletes, commands...).
 import { briefCommand, Secret, shell, type Command } from '../transport/command.js';
 import type { ExecResult, Session } from '../transport/session.js';
+import { ConnectError } from '../transport/errors.js';
 import type { Host } from '../inventory/types.js';
 import { runFetch, runGuarded, runReboot } from './special-steps.js';
 import { resolveContent, type ProviderOutputs } from './templates.js';
@@ -56,10 +57,14 @@ export async function applyStep(step: Step, ctx: ApplyContext): Promise<{ output
       const { bytes, secret } = await resolveContent(step.content, ctx.providers);
       const script = writeScript({ path: step.path, content: bytes, mode: step.mode, owner: step.owner, group: step.group, validate: step.validate, backup: step.backup });
       const stdin = secret ? new Secret(bytes.toString('utf8')) : bytes;
-      const r = await ctx.session.exec(shell(script, { sudo: true, stdin }));
+      const r = await ctx.session.exec(shell(script, { sudo: true, stdin })).catch((e: unknown) => {
+        // The script only renames a complete, checksummed temp file: whatever the cut, the file is whole.
+        if ((e as Error).name !== 'ConnectError') throw e;
+        throw new ConnectError(`${ctx.host.name}: connection lost while writing ${step.path}; the file holds its old or its new content, never a part (run again to converge)`, { host: ctx.host.name, cause: e });
+      });
       if (r.code === WRITE_EXIT.validate) throw new StepError(`validation of ${step.path} failed (${step.validate?.join(' ')}); the live file is unchanged\n${trimOutput(r.stderr)}`);
       if (r.code === WRITE_EXIT.truncated) throw new StepError(`writing ${step.path}: the content arrived incomplete; the live file is unchanged`);
-      if (r.code !== 0) throw new StepError(`writing ${step.path} failed (exit ${r.code}); the live file is unchanged\n${trimOutput(r.stderr)}`);
+      if (r.code !== 0) throw new StepError(`writing ${step.path} failed (exit ${r.code}${r.signal ? `, ${r.signal}` : ''}); the live file is unchanged${r.stderr.trim() ? `\n${trimOutput(r.stderr)}` : ''}`);
       return {};
     }
     case 'delete':

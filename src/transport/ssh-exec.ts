@@ -1,7 +1,7 @@
 // One command over one SSH channel: quoting, sudo become, stdin streaming, timeouts, channel cap.
 import type { Client, ClientChannel } from 'ssh2';
 import { BecomeWatcher, describeSudoFailure, wrapSudo } from './become.js';
-import { renderCommand, Secret, displayCommand, type Command } from './command.js';
+import { briefCommand, renderCommand, Secret, displayCommand, type Command } from './command.js';
 import { ConnectError, ExecTimeoutError, SudoError } from './errors.js';
 import type { Limiter } from './limiter.js';
 import type { ExecOptions, ExecResult } from './session.js';
@@ -120,7 +120,7 @@ export async function execOverSsh(ctx: ExecContext, cmd: Command, opts: ExecOpti
       if (failure) return reject(failure);
       const exit = exited.value;
       if (!exit && ctx.isLost()) {
-        return reject(new ConnectError(`${ctx.host}: connection lost while running: ${displayCommand(cmd)}`, { host: ctx.host }));
+        return reject(new ConnectError(`${ctx.host}: connection lost while running: ${briefCommand(cmd)}`, { host: ctx.host }));
       }
       resolve({
         code: exit?.code ?? -1,
