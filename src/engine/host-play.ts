@@ -129,8 +129,10 @@ async function applyChange(change: Change, task: Task, ctx: HostPlayContext, rec
   record.applied = true;
 }
 
-async function runPlanned(planned: Planned[], ctx: HostPlayContext, notified: Set<string>, phase: 'applying' | 'handlers'): Promise<void> {
+/** Applies planned changes in order; returns the task whose applied change rebooted the host (the rest is stale). */
+async function runPlanned(planned: Planned[], ctx: HostPlayContext, notified: Set<string>, phase: 'applying' | 'handlers'): Promise<Task | undefined> {
   for (const { task, changes } of planned) {
+    let rebooted = false;
     for (const change of changes) {
       const record: ChangeRecord = { play: ctx.play.name, task: task.name, action: change.action, summary: change.summary, applied: false };
       const diff = safeDiff(change);
@@ -162,8 +164,11 @@ async function runPlanned(planned: Planned[], ctx: HostPlayContext, notified: Se
       }
       for (const n of [...task.notify, ...(change.notify ?? [])]) notified.add(n);
       ctx.observer?.change?.({ host: ctx.host.name, record });
+      if (!ctx.check && change.steps.some((st) => st.kind === 'reboot')) rebooted = true;
     }
+    if (rebooted) return task;
   }
+  return undefined;
 }
 
 /** Two tasks of one play writing one file would both plan from the same facts: the second would undo the first. */
@@ -185,11 +190,21 @@ function checkConflicts(planned: Planned[]): void {
 
 /** Plan everything first (a planning error changes nothing), then apply; handlers last, once each. */
 export async function planAndApply(ctx: HostPlayContext, facts: Facts): Promise<void> {
-  ctx.observer?.hostPhase?.({ play: ctx.play.name, host: ctx.host.name, phase: 'planning' });
-  const planned = planTasks(ctx.play.tasks, facts, ctx);
-  checkConflicts(planned);
   const notified = new Set<string>();
-  await runPlanned(planned, ctx, notified, 'applying');
+  let tasks = ctx.play.tasks;
+  let current = facts;
+  for (;;) {
+    ctx.observer?.hostPhase?.({ play: ctx.play.name, host: ctx.host.name, phase: 'planning' });
+    const planned = planTasks(tasks, current, ctx);
+    checkConflicts(planned);
+    const rebootedBy = await runPlanned(planned, ctx, notified, 'applying');
+    if (!rebootedBy) break;
+    tasks = tasks.slice(tasks.indexOf(rebootedBy) + 1);
+    if (!tasks.length) break;
+    // The host booted from what it persisted (swap from fstab, modules, routes...): the facts read before the
+    // reboot are stale, so the rest of the play is planned again from a fresh probe (the new connection holds the lock).
+    current = (await probeHost({ ...ctx, play: { ...ctx.play, tasks, handlers: ctx.play.handlers }, locked: true })).facts;
+  }
   const handlers = ctx.play.handlers.filter((h) => notified.has(h.name));
-  if (handlers.length) await runPlanned(planTasks(handlers, facts, ctx), ctx, new Set(), 'handlers');
+  if (handlers.length) await runPlanned(planTasks(handlers, current, ctx), ctx, new Set(), 'handlers');
 }

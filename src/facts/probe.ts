@@ -60,7 +60,28 @@ function baseSection(nodesProbeAddress: string | undefined): string[] {
   return lines;
 }
 
-function itemSection(id: string, item: ProbeItem): string {
+/**
+ * Packages and services are each read with ONE process (dpkg-query, systemctl show) into a shell variable;
+ * their sections are then cut from it with shell builtins/awk — a probe's cost is its process count.
+ */
+function batchedReads(items: ProbeItem[]): string[] {
+  const pkgs = items.flatMap((i) => (i.kind === 'package' ? [quote(i.name)] : []));
+  const units = items.flatMap((i) => (i.kind === 'service' ? [quote(i.name)] : []));
+  const lines: string[] = [];
+  if (pkgs.length) {
+    lines.push(`P=$(dpkg-query -W -f '\${Package}\t\${db:Status-Abbrev}\t\${Version}\n' ${pkgs.join(' ')} 2>/dev/null)`);
+    // The line of package $1 (dpkg-query prints in its own order), as "status<TAB>version".
+    lines.push(`pk() { printf '%s\n' "$P" | awk -F'\t' -v p="$1" '$1 == p { print $2 "\t" $3; exit }'; }`);
+  }
+  if (units.length) {
+    lines.push(`S=$(${SYSTEMCTL_SHOW} ${units.join(' ')} 2>/dev/null)`);
+    // systemctl show prints one block per unit, in argument order, separated by blank lines.
+    lines.push(`sv() { printf '%s\n' "$S" | awk -v n="$1" 'BEGIN { RS = "" } NR == n { print; exit }'; }`);
+  }
+  return lines;
+}
+
+function itemSection(id: string, item: ProbeItem, serviceIndex: number): string {
   switch (item.kind) {
     case 'file': {
       const p = quote(item.path);
@@ -73,9 +94,9 @@ function itemSection(id: string, item: ProbeItem): string {
       ].join('; ');
     }
     case 'package':
-      return `s ${id}; dpkg-query -W -f '\${db:Status-Abbrev}\\t\${Version}\\n' ${quote(item.name)} 2>/dev/null | head -n1`;
+      return `s ${id}; pk ${quote(item.name)}`;
     case 'service':
-      return `s ${id}; ${SYSTEMCTL_SHOW} ${quote(item.name)} 2>/dev/null`;
+      return `s ${id}; sv ${serviceIndex}`;
     case 'command':
       // Its own sh: a module's script can never break the probe's syntax. stderr is dropped, stdin empty.
       return `s ${id}; sh -c ${quote(item.script)} </dev/null 2>/dev/null; r=$?; s ${id}.rc; echo $r`;
@@ -84,11 +105,13 @@ function itemSection(id: string, item: ProbeItem): string {
 
 export function buildProbe(opts: BuildProbeOptions): ProbeScript {
   const items = new Map<string, ProbeItem>();
-  const body: string[] = [];
-  dedupeItems(opts.items).forEach((item, i) => {
+  const unique = dedupeItems(opts.items);
+  const body: string[] = batchedReads(unique);
+  let services = 0;
+  unique.forEach((item, i) => {
     const id = `${item.kind}.${i}`;
     items.set(id, item);
-    body.push(itemSection(id, item));
+    body.push(itemSection(id, item, item.kind === 'service' ? ++services : 0));
   });
   const script = [
     `M=${quote(opts.marker)}`,

@@ -1,5 +1,5 @@
 // The runner against fake hosts (temp dirs, real sh): convergence, --check, isolation, serial, handlers, providers, max-fail.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runPlaybook, type RunOptions } from '../../../src/engine/runner.js';
@@ -270,6 +270,29 @@ plays:
     expect(env.hosts.connects.some((c) => c.host === 'h1' && c.fresh)).toBe(true);
     const afterReboot = env.hosts.log.slice(env.hosts.log.findIndex((l) => l.text.includes('sleep 1; reboot')));
     expect(afterReboot.some((l) => l.fresh && l.text.includes('flock'))).toBe(true);
+  });
+
+  it('plans the rest of the play again after a reboot: what the host booted into counts, not what was read before', async () => {
+    let bootId = 'boot-A';
+    const env = setup({
+      intercept: (_host, text) => {
+        if (text.includes('random/boot_id') && !text.includes('@@provision-')) return { code: 0, stdout: `${bootId}\n`, stderr: '' };
+        if (text.includes('sleep 1; reboot')) {
+          // The boot brings back something that was in place before (like swap from /etc/fstab).
+          setTimeout(() => {
+            rmSync(join(env.hosts.dir('h1'), 'after-reboot'), { force: true });
+            bootId = 'boot-B';
+          }, 50);
+          return { code: 0, stdout: '', stderr: '' };
+        }
+        return undefined;
+      },
+    });
+    writeFileSync(join(env.hosts.dir('h1'), 'needs-reboot'), '');
+    writeFileSync(join(env.hosts.dir('h1'), 'after-reboot'), 'x'); // converged before the run: planned as noop at first
+    const r = await run(rebootPlaybook(5000), env);
+    expect(r.hosts.h1).toMatchObject({ failed: 0 });
+    expect(readFileSync(join(env.hosts.dir('h1'), 'after-reboot'), 'utf8')).toBe('x');
   });
 
   it('fails the host when the boot id never changes within the timeout', async () => {

@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 // The probe script: items deduped, hostile paths quoted, and the real script parses on this machine's sh.
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
@@ -33,5 +36,45 @@ describe('buildProbe', () => {
     expect(parsed.complete).toBe(true);
     expect(parsed.tables.base.hostname.length).toBeGreaterThan(0);
     expect(parsed.tables.files?.get('/etc/os-release')?.exists).toBe(true);
+  });
+});
+
+describe('batched package and service reads', () => {
+  it('reads every package with one dpkg-query and every service with one systemctl show', () => {
+    const bin = mkdtempSync(join(tmpdir(), 'probe-bin-'));
+    const calls = join(bin, 'calls');
+    // Fakes that record each call and answer like the real tools (dpkg-query in its own order, systemctl in argument order).
+    writeFileSync(join(bin, 'dpkg-query'), `#!/bin/sh\necho dpkg >> ${calls}\nprintf 'kubelet\\thi \\t1.32.3-1.1\\ncontainerd\\tii \\t1.7.24-1\\n'\nexit 1\n`, { mode: 0o755 });
+    writeFileSync(
+      join(bin, 'systemctl'),
+      `#!/bin/sh\necho systemctl >> ${calls}\nprintf 'LoadState=loaded\\nActiveState=active\\nUnitFileState=enabled\\n\\nLoadState=not-found\\nActiveState=inactive\\nUnitFileState=\\n\\nLoadState=loaded\\nActiveState=inactive\\nUnitFileState=disabled\\n'\n`,
+      { mode: 0o755 },
+    );
+    const probe = buildProbe({
+      marker: 'M4RK',
+      skipBase: true,
+      items: [
+        { kind: 'package', name: 'containerd' },
+        { kind: 'service', name: 'containerd' },
+        { kind: 'package', name: 'kubelet' },
+        { kind: 'service', name: 'nosuch' },
+        { kind: 'package', name: 'absent-pkg' },
+        { kind: 'service', name: 'haproxy' },
+      ],
+    });
+    const out = execFileSync('sh', ['-c', probe.script], { encoding: 'utf8', env: { ...process.env, PATH: `${bin}:${process.env.PATH}` } });
+    const { tables, complete } = parseProbe(out, probe);
+    expect(complete).toBe(true);
+    expect(Object.fromEntries(tables.packages!)).toEqual({
+      containerd: { installed: true, version: '1.7.24-1', held: false },
+      kubelet: { installed: true, version: '1.32.3-1.1', held: true },
+      'absent-pkg': { installed: false, held: false },
+    });
+    expect(Object.fromEntries(tables.services!)).toEqual({
+      containerd: { exists: true, active: true, enabled: true },
+      nosuch: { exists: false, active: false, enabled: false },
+      haproxy: { exists: true, active: false, enabled: false },
+    });
+    expect(readFileSync(calls, 'utf8').trim().split('\n')).toEqual(['dpkg', 'systemctl']);
   });
 });
