@@ -37,7 +37,8 @@ export type BecomeAction =
   | { kind: 'ready'; stderr: string }
   | { kind: 'fail'; error: SudoErrorKind; detail: string };
 
-const EXPIRED = [/password has expired/i, /required to change your password/i, /password change required/i, /Password expired/i];
+// sudo 1.9 (Debian 12/13) says "Account or password is expired, reset your password and try again", then runs passwd's own prompts.
+const EXPIRED = [/password has expired/i, /password is expired/i, /required to change your password/i, /password change required/i, /Password expired/i, /unable to change expired password/i];
 const NOT_ALLOWED = [/is not in the sudoers file/i, /is not allowed to (run|execute)/i, /may not run sudo/i, /not allowed to execute/i];
 const REQUIRED = [/a password is required/i, /no password was provided/i, /a terminal is required/i];
 const WRONG = [/Sorry, try again/i, /incorrect password attempt/i, /Authentication failure/i];

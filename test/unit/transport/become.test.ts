@@ -52,6 +52,13 @@ const cases: { name: string; chunks: string[]; hasPassword: boolean; want: Becom
     want: [{ kind: 'send-password' }, { kind: 'fail', error: 'password-expired', detail: 'You are required to change your password immediately (administrator enforced).' }],
   },
   {
+    // Recorded in the lab: sudo 1.9.16 after `chage -d 0 ubuntu`; without this pattern the run hung on passwd's prompt.
+    name: 'expired password (sudo 1.9: account or password is expired)',
+    chunks: [P, 'sudo: Account or password is expired, reset your password and try again\nChanging password for ubuntu.\n[sudo] password for %p: '],
+    hasPassword: true,
+    want: [{ kind: 'send-password' }, { kind: 'fail', error: 'password-expired', detail: 'sudo: Account or password is expired, reset your password and try again' }],
+  },
+  {
     name: 'expired password (shadow)',
     chunks: ['Your password has expired.\n'],
     hasPassword: true,
