@@ -1,4 +1,6 @@
 // Parses the sections that answer modules' probe items: files, packages, services, commands.
+import { createHash } from 'node:crypto';
+import { FILE_CONTENT_CAP } from './probe.js';
 import type { CommandFact, FileFact, PackageFact, ServiceFact } from '../engine/types.js';
 
 export function parseFile(body: string | undefined): FileFact {
@@ -8,11 +10,19 @@ export function parseFile(body: string | undefined): FileFact {
   const m = /^([0-7]+) (\S+) (\S+) (\d+) (.+)$/.exec(stat);
   if (!m) return { exists: false };
   const fact: FileFact = { exists: true, mode: parseInt(m[1]!, 8), owner: m[2]!, group: m[3]! };
-  // sha256sum prints "HEX  -".
-  const sha = /^([0-9a-f]{64})\b/.exec(lines[1]?.trim() ?? '')?.[1];
-  if (sha) fact.sha256 = sha;
-  const b64 = lines[2]?.trim();
-  if (fact.sha256 && b64 !== undefined && b64 !== 'TOOBIG') fact.content = Buffer.from(b64, 'base64').toString('utf8');
+  if (!m[5]!.startsWith('regular')) return fact; // a directory, device...: stat only (%F says "regular [empty] file")
+  // sha256sum prints "HEX  -": a file over the cap (or an older probe, whose line 3 is the base64 content).
+  const sha = /^([0-9a-f]{64}) {2}-$/.exec(lines[1]?.trim() ?? '')?.[1];
+  if (sha) {
+    fact.sha256 = sha;
+    const b64 = lines[2]?.trim();
+    const small = Number(m[4]) <= FILE_CONTENT_CAP;
+    if (small && b64 !== undefined && b64 !== 'TOOBIG') fact.content = Buffer.from(b64, 'base64').toString('utf8');
+    return fact;
+  }
+  const bytes = Buffer.from((lines[1] ?? '').trim(), 'base64');
+  fact.sha256 = createHash('sha256').update(bytes).digest('hex');
+  fact.content = bytes.toString('utf8');
   return fact;
 }
 

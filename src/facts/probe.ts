@@ -70,13 +70,13 @@ function batchedReads(items: ProbeItem[]): string[] {
   const lines: string[] = [];
   if (pkgs.length) {
     lines.push(`P=$(dpkg-query -W -f '\${Package}\t\${db:Status-Abbrev}\t\${Version}\n' ${pkgs.join(' ')} 2>/dev/null)`);
-    // The line of package $1 (dpkg-query prints in its own order), as "status<TAB>version".
-    lines.push(`pk() { printf '%s\n' "$P" | awk -F'\t' -v p="$1" '$1 == p { print $2 "\t" $3; exit }'; }`);
+    // The line of package $1 (dpkg-query prints in its own order), as "status<TAB>version" — shell builtins only.
+    lines.push(`pk() { printf '%s\n' "$P" | while IFS= read -r l; do [ "\${l%%\t*}" = "$1" ] && { printf '%s\n' "\${l#*\t}"; break; }; done; }`);
   }
   if (units.length) {
     lines.push(`S=$(${SYSTEMCTL_SHOW} ${units.join(' ')} 2>/dev/null)`);
-    // systemctl show prints one block per unit, in argument order, separated by blank lines.
-    lines.push(`sv() { printf '%s\n' "$S" | awk -v n="$1" 'BEGIN { RS = "" } NR == n { print; exit }'; }`);
+    // systemctl show prints one block per unit, in argument order, separated by blank lines: print block $1.
+    lines.push(`sv() { printf '%s\n' "$S" | { b=1; while IFS= read -r l; do if [ -z "$l" ]; then b=$((b+1)); elif [ $b -eq "$1" ]; then printf '%s\n' "$l"; fi; done; }; }`);
   }
   return lines;
 }
@@ -85,12 +85,11 @@ function itemSection(id: string, item: ProbeItem, serviceIndex: number): string 
   switch (item.kind) {
     case 'file': {
       const p = quote(item.path);
-      // Line 1: stat fields (type last: it has spaces); line 2: sha256; line 3: base64 content (or nothing).
-      // Three processes per file: stat (kept in $@ for the size), sha256sum, base64.
+      // Line 1: stat fields (type last: it has spaces); line 2: the base64 content (the controller hashes it), or
+      // for a file over the cap only `sha256sum`'s "HEX  -". Two processes per file: stat (size in $4), base64.
       return [
         `s ${id}; if [ -e ${p} ] && set -- $(stat -L -c '%a %U %G %s %F' ${p} 2>/dev/null) && [ $# -ge 5 ]; then echo "$*"`,
-        `if [ -f ${p} ]; then sha256sum < ${p}`,
-        `if [ "$4" -le ${FILE_CONTENT_CAP} ]; then base64 -w0 < ${p}; echo; else echo TOOBIG; fi; fi; fi`,
+        `if [ -f ${p} ]; then if [ "$4" -le ${FILE_CONTENT_CAP} ]; then base64 -w0 < ${p}; echo; else sha256sum < ${p}; fi; fi; fi`,
       ].join('; ');
     }
     case 'package':

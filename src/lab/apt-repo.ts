@@ -52,7 +52,14 @@ export function debSpecs(v: RepoVersions): DebSpec[] {
       version: `${v.containerd}-1`,
       description: 'provision lab stand-in for containerd',
       files: {
-        '/usr/bin/containerd': { content: shim('containerd.mjs', 'containerd').content.replace('exec ', `export LAB_CONTAINERD_VERSION=${v.containerd}\nexec `), mode: 0o755 },
+        '/usr/bin/containerd': {
+          // `containerd --version` is in every probe: answered in sh, exactly as the Node stand-in prints it.
+          content: shim('containerd.mjs', 'containerd').content.replace(
+            'exec ',
+            `export LAB_CONTAINERD_VERSION=${v.containerd}\nif [ "$*" = --version ]; then echo "containerd github.com/containerd/containerd${v.containerd.startsWith('2.') ? '/v2' : ''} v${v.containerd} 88bf19b2105c8b17560993bee28a01ddc2f97182"; exit 0; fi\nexec `,
+          ),
+          mode: 0o755,
+        },
         '/lib/systemd/system/containerd.service': unit('containerd container runtime', '/usr/bin/containerd'),
       },
     },

@@ -1,4 +1,5 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 // The probe script: items deduped, hostile paths quoted, and the real script parses on this machine's sh.
@@ -76,5 +77,28 @@ describe('batched package and service reads', () => {
       haproxy: { exists: true, active: false, enabled: false },
     });
     expect(readFileSync(calls, 'utf8').trim().split('\n')).toEqual(['dpkg', 'systemctl']);
+  });
+});
+
+describe('file facts from the real probe', () => {
+  it('reads content, its sha256, mode; empty files, directories, absent files, and files over the cap (hash only)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'probe-files-'));
+    const text = `line one\n'quoted' $(not run) \`nor this\`\nü\n`;
+    writeFileSync(join(dir, 'a file'), text, { mode: 0o640 });
+    writeFileSync(join(dir, 'empty'), '');
+    const big = Buffer.alloc(1024 * 1024 + 1, 'b');
+    writeFileSync(join(dir, 'big'), big);
+    const items = ['a file', 'empty', 'big', 'absent', '.'].map((n) => ({ kind: 'file' as const, path: join(dir, n) }));
+    const probe = buildProbe({ marker: 'F1LE', skipBase: true, items });
+    const { tables } = parseProbe(execFileSync('sh', ['-c', probe.script], { encoding: 'utf8' }), probe);
+    const f = (n: string) => tables.files!.get(join(dir, n));
+    const sha = (b: string | Buffer) => createHash('sha256').update(b).digest('hex');
+    expect(f('a file')).toMatchObject({ exists: true, content: text, sha256: sha(text), mode: 0o640 });
+    expect(f('empty')).toMatchObject({ exists: true, content: '', sha256: sha('') });
+    expect(f('big')).toMatchObject({ exists: true, sha256: sha(big) });
+    expect(f('big')!.content).toBeUndefined();
+    expect(f('absent')).toEqual({ exists: false });
+    expect(f('.')).toMatchObject({ exists: true });
+    expect(f('.')!.content).toBeUndefined();
   });
 });
