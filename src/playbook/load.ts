@@ -6,7 +6,7 @@ import type { Provider } from '../engine/types.js';
 import type { Inventory } from '../inventory/types.js';
 import { didYouMean, parseYamlFile, zodIssuesToFindings, type YamlDocument, type YamlPath } from '../yaml/index.js';
 import { fileModuleSource, MODULE_NAME, type ModuleSource } from './modules.js';
-import { importSchema, playbookSchema, playSchema, TASK_KEYS } from './schema.js';
+import { DISPLAY_NAME, DISPLAY_NAME_MESSAGE, importSchema, playbookSchema, playSchema, TASK_KEYS } from './schema.js';
 import { parseSelector, resolveTerms, selectorNames, SelectorError } from './selector.js';
 import type { Play, Playbook, Task } from './types.js';
 import { parseWhen, WhenError } from './when.js';
@@ -70,6 +70,7 @@ async function loadTask(item: Record<string, unknown>, doc: YamlDocument, path: 
   const params = check(loaded.module.schema as z.ZodType<unknown>, item[modName] ?? {}, doc, [...path, modName], ctx);
   const name = item.name;
   if (name !== undefined && (typeof name !== 'string' || name === '')) err(ctx, doc, [...path, 'name'], 'playbook', 'name must be a non-empty string');
+  else if (typeof name === 'string' && !DISPLAY_NAME.test(name)) err(ctx, doc, [...path, 'name'], 'playbook', DISPLAY_NAME_MESSAGE);
   if (handler && typeof name !== 'string') err(ctx, doc, path, 'playbook', 'a handler needs a name (tasks notify it by name)');
   const notifyRaw = item.notify ?? [];
   const notify = typeof notifyRaw === 'string' ? [notifyRaw] : notifyRaw;

@@ -55,6 +55,8 @@ describe('loadPlaybook', () => {
     ['unknown param', 'name: x\nplays:\n  - name: p\n    hosts: all\n    tasks:\n      - file: { path: /a, content: b, mdoe: 1 }\n', /unknown key 'mdoe'.*did you mean 'mode'/s, 6, 39],
     ['two modules', 'name: x\nplays:\n  - name: p\n    hosts: all\n    tasks:\n      - file: { path: /a, content: b }\n        command: { argv: [x] }\n', /2 modules/, 6, 9],
     ['unknown host', 'name: x\nplays:\n  - name: p\n    hosts: k8s-cp-1\n    tasks: []\n', /unknown host or role 'k8s-cp-1'.*did you mean 'k8s-cp-01'/s, 4, 12],
+    ['task name with a newline and an ANSI escape', 'name: x\nplays:\n  - name: p\n    hosts: all\n    tasks:\n      - name: "motd\\n\\u001b[2Jall OK"\n        file: { path: /a, content: b }\n', /no newlines, tabs or control characters/, 6, 15],
+    ['play name with a newline', 'name: x\nplays:\n  - name: "p\\nPLAY 2/2"\n    hosts: all\n    tasks: []\n', /no newlines, tabs or control characters/, 3, 11],
     ['bad selector', 'name: x\nplays:\n  - name: p\n    hosts: "all;rm -rf"\n    tasks: []\n', /invalid host selector/, 4, 12],
     ['bad when', 'name: x\nplays:\n  - name: p\n    hosts: all\n    tasks:\n      - file: { path: /a, content: b }\n        when: "host.role = 1"\n', /unexpected character/, 7, 15],
     ['missing handler', 'name: x\nplays:\n  - name: p\n    hosts: all\n    tasks:\n      - file: { path: /a, content: b }\n        notify: [restrat]\n    handlers:\n      - name: restart\n        command: { argv: [x] }\n', /no handler named 'restrat'.*did you mean 'restart'/s, 7, 17],
