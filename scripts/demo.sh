@@ -8,7 +8,7 @@ NAME=demo
 CLI="node dist/cli/main.js"
 
 if [ "$(id -u)" != 0 ]; then echo "demo: the lab needs root (network namespaces); run: sudo npm run demo" >&2; exit 1; fi
-[ -d node_modules ] || npm ci --no-audit --no-fund
+[ -d node_modules ] || npm install --no-audit --no-fund
 npm run build --silent
 
 cleanup() { $CLI lab down --name "$NAME" >/dev/null 2>&1 || true; }
