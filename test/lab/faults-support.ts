@@ -3,7 +3,7 @@ import { execa } from 'execa';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { canRunLab, CLI, cli, labRequired, ROOT, type Out } from './lab-support.js';
 
@@ -38,7 +38,15 @@ export function faultLab(name: string, inventory: string, accept?: string) {
     return r.stdout;
   };
   const inHost = (host: string, script: string) => must(['lab', 'exec', '--name', name, host, '--', 'sh', '-c', script]);
-  const runArgs = (verb: string[], extra: string[]) => ['lab', 'run', '--name', name, '--', ...verb, '-i', inventory, ...lint, ...extra];
+  // Runs start in a directory of their own: `up` writes ./kubeconfig/<cluster>.conf, which other labs of the
+  // same inventory (other test files, other engineers) would otherwise overwrite between our runs.
+  const cwd = mkdtempSync(join(tmpdir(), `provision-${name}-`));
+  const abs = (a: string) => (a.endsWith('.yaml') ? resolve(ROOT, a) : a);
+  const runArgs = (verb: string[], extra: string[]) => ['lab', 'run', '--name', name, '--', ...verb.map(abs), '-i', abs(inventory), ...lint, ...extra];
+  const runCli = async (args: string[]): Promise<Out> => {
+    const r = await execa(process.execPath, [CLI, ...args], { reject: false, cwd });
+    return { code: r.exitCode ?? 1, stdout: String(r.stdout), stderr: String(r.stderr) };
+  };
   return {
     name,
     inventory,
@@ -46,10 +54,10 @@ export function faultLab(name: string, inventory: string, accept?: string) {
     down: () => cli(['lab', 'down', '--name', name]),
     inHost,
     /** `provision VERB... -i INVENTORY EXTRA...` from the laptop namespace, to completion. */
-    run: (verb: string[], extra: string[] = []) => cli(runArgs(verb, extra)),
+    run: (verb: string[], extra: string[] = []) => runCli(runArgs(verb, extra)),
     /** The same with --json, parsed. */
     async runJson(verb: string[], extra: string[] = []): Promise<{ code: number; json: RunJson; stderr: string }> {
-      const r = await cli(runArgs(verb, ['--json', ...extra]));
+      const r = await runCli(runArgs(verb, ['--json', ...extra]));
       try {
         return { code: r.code, json: JSON.parse(r.stdout) as RunJson, stderr: r.stderr };
       } catch {
@@ -59,7 +67,7 @@ export function faultLab(name: string, inventory: string, accept?: string) {
     /** Start a run without waiting for it. */
     start: (verb: string[], extra: string[] = []): Running => {
       const started = Date.now();
-      const child = spawn(process.execPath, [CLI, ...runArgs(verb, extra)], { cwd: ROOT });
+      const child = spawn(process.execPath, [CLI, ...runArgs(verb, extra)], { cwd });
       let out = '';
       child.stdout.on('data', (d) => (out += d));
       child.stderr.on('data', (d) => (out += d));

@@ -1,0 +1,77 @@
+// Issue 8 item 11: a host rebooted mid-run (`lab reboot`) fails clearly and promptly (no hang, no stack trace),
+// the other host carries on, and a re-run converges — checked inside the hosts.
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { faultLab, labReason, tempPlaybook } from './faults-support.js';
+import { cli, sleep, until } from './lab-support.js';
+
+const reason = labReason('faults: host rebooted mid-run');
+const lab = faultLab(`fr${process.pid % 10000}`, 'inventory/homelab.yaml');
+const VICTIM = 'k8s-worker-01';
+const OTHER = 'k8s-cp-01';
+const LONG = tempPlaybook(`name: long
+plays:
+  - name: long step
+    hosts: all
+    tasks:
+      - name: slow work
+        command: { shell: "sleep 6 && touch /var/lib/provision-f11-done", creates: /var/lib/provision-f11-done }
+      - name: after the slow work
+        file: { path: /etc/provision-f11.conf, content: "done\\n" }
+`);
+const reboot = (host: string, wait: boolean) => cli(['lab', 'reboot', '--name', lab.name, host, ...(wait ? [] : ['--no-wait'])]);
+/** Boots of a host: its init prints one "up" line per boot on the lab's console log. */
+const boots = (host: string) => readFileSync(`/var/lib/provision-lab/${lab.name}/hosts/${host}/console.log`, 'utf8').split('\n').filter((l) => l === `[lab-init ${host}] up`).length;
+const bootId = async (host: string) => (await lab.inHost(host, 'cat /proc/sys/kernel/random/boot_id')).trim();
+
+describe.skipIf(reason !== '')('faults: a host rebooted mid-run (homelab lab)', () => {
+  beforeAll(() => lab.up());
+  afterAll(() => lab.down());
+
+  it('a reboot during a long step: that host fails at once with a clear error; the other converges; a re-run converges', async () => {
+    const before = await bootId(VICTIM);
+    const running = lab.start(['run', LONG], ['--json']);
+    await until('the slow step to run on the victim', async () => (await lab.processes(VICTIM)).some((l) => /sleep 6/.test(l)) || undefined, 20_000);
+    const rebootedAt = Date.now();
+    expect((await reboot(VICTIM, false)).code).toBe(0);
+    const r = await running.done;
+    const json = JSON.parse(r.stdout.slice(0, r.stdout.lastIndexOf('}') + 1)) as { hosts: Record<string, { failed: number; unreachable: boolean; error?: string }> };
+    expect(r.code).toBe(1);
+    expect(Date.now() - rebootedAt).toBeLessThan(15_000); // the dropped connection is noticed, not waited out
+    expect(json.hosts[VICTIM]).toMatchObject({ failed: 1, unreachable: true });
+    expect(json.hosts[VICTIM]!.error).toMatch(/^task 'slow work': k8s-worker-01: connection lost while running: sudo sh -c 'sleep 6 && touch \/var\/lib\/provision-f11-done'$/);
+    expect(r.stdout).not.toMatch(/\n\s+at .*\.js:\d+/);
+    expect(json.hosts[OTHER]).toMatchObject({ failed: 0 });
+    expect(await lab.inHost(OTHER, 'cat /etc/provision-f11.conf')).toBe('done');
+    // Inside the victim: a new boot; the step's marker never appeared, the later file was not written.
+    await until('the victim to be back', async () => ((await bootId(VICTIM).catch(() => before)) !== before ? true : undefined), 60_000);
+    expect(await lab.inHost(VICTIM, 'ls /var/lib/provision-f11-done /etc/provision-f11.conf 2>&1 | grep -c "No such file"')).toBe('2');
+    const again = await lab.runJson(['run', LONG]);
+    expect(again.stderr).not.toMatch(/locked by/);
+    expect(again.json.failed, JSON.stringify(again.json.hosts)).toBe(0);
+    expect(await lab.inHost(VICTIM, 'cat /etc/provision-f11.conf; test -e /var/lib/provision-f11-done && echo marker')).toBe('done\nmarker');
+    expect((await lab.runJson(['run', LONG])).json).toMatchObject({ changed: 0, failed: 0 });
+  });
+
+  it('a reboot in the middle of provision up: the host fails clearly, the re-run converges to zero changes', async () => {
+    const before = await bootId(VICTIM);
+    const running = lab.start(['up']);
+    await until('up to reach the prerequisites play', async () => running.output().includes('PLAY 2/') || undefined, 60_000);
+    await sleep(200);
+    await reboot(VICTIM, false);
+    const r = await running.done;
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(new RegExp(`${VICTIM}: .*(connection lost|cannot connect|no SSH answer|did not complete)`));
+    expect(r.stdout).not.toMatch(/\n\s+at .*\.js:\d+/);
+    // Meanwhile the Pi's expected reboot (rpi-cgroups) was waited for: it booted twice and its run went on.
+    expect(r.stdout).toMatch(/k8s-cp-01 +ok=\d+ changed=\d+ failed=0/);
+    expect(boots(OTHER)).toBe(2);
+    await until('the victim to be back', async () => ((await bootId(VICTIM).catch(() => before)) !== before ? true : undefined), 60_000);
+    const again = await lab.runJson(['up']);
+    expect(again.stderr).not.toMatch(/locked by/);
+    expect(again.json.failed, JSON.stringify(again.json.hosts)).toBe(0);
+    const third = await lab.runJson(['up']);
+    expect(third.json, JSON.stringify(Object.values(third.json.hosts).flatMap((h) => h.changes))).toMatchObject({ changed: 0, failed: 0 });
+    expect(await lab.inHost(VICTIM, "nft list tables | grep -c '^table inet provision$'")).toBe('1');
+  });
+});
