@@ -8,6 +8,7 @@ import { promptSecret } from '../transport/prompt-secret.js';
 const USAGE = `usage: provision lab <verb> [options]
 
   up -i INVENTORY [--name N] [--sudo-password] [--ssh-down SECONDS] [--containerd VERSION] [--install-deps]
+     [--sshd-option 'Keyword value']...
                          build every host of the inventory as a real SSH host in network namespaces
   down [--name N]        remove the lab: namespaces, processes, mounts, files (idempotent)
   status [--name N]      one line per host: address, state, sshd, boot id
@@ -17,7 +18,8 @@ const USAGE = `usage: provision lab <verb> [options]
                          reboot HOST: runtime state goes, what it persisted comes back
   run -- ARGS...         run 'provision ARGS' from the laptop namespace (lab ssh_config, key, apt mirror)
 
---sudo-password: the login user needs a sudo password, read from PROVISION_BECOME_PASSWORD or asked for.`;
+--sudo-password: the login user needs a sudo password, read from PROVISION_BECOME_PASSWORD or asked for.
+--sshd-option: an extra line for every host's sshd_config, e.g. 'MaxSessions 1' or 'MaxStartups 2:100:2' (repeatable).`;
 
 /** Splits argv at the first `--`. */
 function splitDashes(argv: string[]): [string[], string[]] {
@@ -50,6 +52,7 @@ async function up(argv: string[]): Promise<number> {
     containerd: { type: 'string' },
     'install-deps': { type: 'boolean' },
     parallel: { type: 'string' },
+    'sshd-option': { type: 'string', multiple: true },
   }, false);
   if (!values.inventory) throw new UsageError('lab up needs -i INVENTORY');
   await prelude(values['install-deps']);
@@ -63,6 +66,13 @@ async function up(argv: string[]): Promise<number> {
   }
   const sshDown = values['ssh-down'] === undefined ? undefined : Number(values['ssh-down']);
   if (sshDown !== undefined && !(sshDown >= 0 && sshDown <= 60)) throw new UsageError('--ssh-down must be 0-60 seconds');
+  const { parseSshdOption } = await import('../lab/host-root.js');
+  let sshdOptions: string[];
+  try {
+    sshdOptions = (values['sshd-option'] ?? []).map(parseSshdOption);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
   const { labUp } = await import('../lab/lab-up.js');
   try {
     const state = await labUp({
@@ -72,6 +82,7 @@ async function up(argv: string[]): Promise<number> {
       sshDownSeconds: sshDown,
       containerdVersion: values.containerd,
       parallel: values.parallel ? Number(values.parallel) : undefined,
+      sshdOptions,
       log: say,
     });
     say(`ssh config: ${state.plan.dir}/ssh/ssh_config   try: provision lab ssh ${state.plan.hosts[0]?.name ?? 'HOST'}`);

@@ -121,8 +121,21 @@ export function interfacesFile(cidr: string, gateway: string): string {
   ].join('\n');
 }
 
-export function sshdConfig(): string {
+/** sshd keywords `lab up --sshd-option` may set (to rehearse a constrained or hardened sshd). */
+export const SSHD_OPTION_KEYWORDS = ['MaxStartups', 'MaxSessions', 'MaxAuthTries', 'LoginGraceTime', 'ClientAliveInterval', 'ClientAliveCountMax', 'PerSourcePenalties', 'PerSourceMaxStartups', 'UseDNS'];
+
+/** Checks one `--sshd-option 'Keyword value'`; returns the line for sshd_config or throws a message. */
+export function parseSshdOption(text: string): string {
+  const m = /^\s*([A-Za-z]+)\s+([A-Za-z0-9:.,=-]+(?: [A-Za-z0-9:.,=-]+)*)\s*$/.exec(text);
+  const keyword = m ? SSHD_OPTION_KEYWORDS.find((k) => k.toLowerCase() === m[1]!.toLowerCase()) : undefined;
+  if (!m || !keyword) throw new Error(`--sshd-option ${JSON.stringify(text)}: expected 'Keyword value' with one of ${SSHD_OPTION_KEYWORDS.join(', ')}`);
+  return `${keyword} ${m[2]}`;
+}
+
+/** extra: lines from parseSshdOption, placed before the defaults (sshd keeps the first value of a keyword). */
+export function sshdConfig(extra: string[] = []): string {
   return [
+    ...(extra.length > 0 ? ['# lab up --sshd-option', ...extra] : []),
     '# provision lab: this host\'s sshd (started with the absolute default path /etc/ssh/sshd_config)',
     'Port 22',
     'ListenAddress 0.0.0.0',
@@ -154,6 +167,8 @@ export interface HostRootOptions {
   aptBaseUrl: string;
   /** What of the machine's dpkg database the host must not inherit. */
   scrub?: DpkgScrub;
+  /** Extra sshd_config lines (lab up --sshd-option), already checked by parseSshdOption. */
+  sshdOptions?: string[];
 }
 
 /** Whiteouts (char 0:0 in upper) hide machine files the host must not inherit. */
@@ -200,7 +215,7 @@ export async function prepareHostRoot(o: HostRootOptions): Promise<void> {
   const rc = '# provision lab: a minimal shell rc (fast logins)\nexport PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\n';
   for (const f of ['.bashrc', '.profile']) put(upper, `${home}/${f}`, rc, 0o644, owner);
   for (const f of ['.bashrc', '.profile']) put(upper, `/root/${f}`, rc, 0o644);
-  put(upper, '/etc/ssh/sshd_config', sshdConfig());
+  put(upper, '/etc/ssh/sshd_config', sshdConfig(o.sshdOptions));
   put(upper, '/etc/default/ssh', 'SSHD_OPTS="-E /var/log/sshd.log"\n');
   // The host's network is ifupdown-managed, like Debian and Raspberry Pi OS (bookworm lite) installs.
   put(upper, '/etc/network/interfaces', interfacesFile(host.cidr, plan.gateway));

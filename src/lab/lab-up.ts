@@ -23,6 +23,8 @@ export interface LabUpOptions {
   sshDownSeconds?: number;
   containerdVersion?: string;
   parallel?: number;
+  /** Extra sshd_config lines for every host (checked by parseSshdOption). */
+  sshdOptions?: string[];
   log?: (line: string) => void;
 }
 
@@ -83,7 +85,7 @@ export async function labUp(opts: LabUpOptions): Promise<LabState> {
       const d = hostDirs(plan, host.name);
       mkdirSync(d.upper, { recursive: true });
       await createHostLink(plan, host);
-      await prepareHostRoot({ plan, host, upper: d.upper, clientPublicKey: clientPub, sudoHash, aptKeyring: repo.keyring, aptBaseUrl, scrub });
+      await prepareHostRoot({ plan, host, upper: d.upper, clientPublicKey: clientPub, sudoHash, aptKeyring: repo.keyring, aptBaseUrl, scrub, sshdOptions: opts.sshdOptions });
       hostKeys.set(host.name, readFileSync(`${d.upper}/etc/ssh/ssh_host_ed25519_key.pub`, 'utf8'));
       await startHost(plan, host, sshDownSeconds);
       log(`  ${host.name.padEnd(16)} ${host.address.padEnd(15)} up`);

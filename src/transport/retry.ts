@@ -5,6 +5,8 @@ import { ConnectError } from './errors.js';
 export interface RetryOptions {
   /** Extra attempts after the first. */
   retries: number;
+  /** A different budget for some errors (e.g. handshakes sshd dropped under MaxStartups: retried until the deadline). */
+  retriesFor?: (err: unknown) => number | undefined;
   /** First backoff ceiling in ms; doubles each attempt ("full jitter": a random wait up to the ceiling). */
   baseDelayMs?: number;
   maxDelayMs?: number;
@@ -27,7 +29,7 @@ export async function withRetries<T>(attempt: (n: number) => Promise<T>, opts: R
     try {
       return await attempt(n);
     } catch (err) {
-      if (n >= opts.retries || !isRetryable(err) || opts.signal?.aborted) throw err;
+      if (n >= (opts.retriesFor?.(err) ?? opts.retries) || !isRetryable(err) || opts.signal?.aborted) throw err;
       const ceiling = Math.min(max, base * 2 ** n);
       const wait = Math.round(ceiling / 2 + (random() * ceiling) / 2);
       const deadline = opts.deadline?.();
@@ -39,6 +41,16 @@ export async function withRetries<T>(attempt: (n: number) => Promise<T>, opts: R
 
 const TRANSIENT_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ECONNABORTED', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
 const TRANSIENT_MESSAGES = [/Connection lost before handshake/i, /Timed out while waiting for handshake/i, /Keepalive timeout/i, /socket hang up/i, /read ECONNRESET/i];
+
+/**
+ * sshd accepted the TCP connection and closed it before its banner: what OpenSSH does to connections beyond
+ * MaxStartups (a busy bastion, other clients mid-login). A slot frees as soon as any login completes, so these
+ * are worth retrying for as long as the connect timeout allows, not just a few times.
+ */
+export function isHandshakeDrop(err: unknown): boolean {
+  const cause = err instanceof ConnectError ? (err.cause as { message?: string } | undefined) : (err as { message?: string } | undefined);
+  return err instanceof ConnectError && err.transient && /Connection lost before handshake/i.test(cause?.message ?? err.message);
+}
 
 /** Classify a low-level connect error (ssh2 or socket) as worth another attempt. */
 export function isTransientCause(err: unknown): boolean {

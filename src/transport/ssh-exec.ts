@@ -18,6 +18,9 @@ export interface ExecContext {
 
 type Exit = { code: number | null; signal?: string };
 
+/** Refusals with none of our channels open, retried per exec (waits 10, 20, 40 … 640 ms: about 4.5 s in all). */
+const REFUSED_RETRIES = 12;
+
 /**
  * Open a channel (waiting for a free slot; if sshd refuses one while others are open, lower the cap and wait).
  * The exit listener is attached inside ssh2's callback: when CHANNEL_SUCCESS, data, exit-status and CLOSE
@@ -25,7 +28,7 @@ type Exit = { code: number | null; signal?: string };
  * caller could listen — and the exit status would be lost (data and close are buffered, 'exit' is not).
  */
 async function openChannel(ctx: ExecContext, text: string): Promise<{ stream: ClientChannel; release: () => void; exit: { value?: Exit } }> {
-  for (;;) {
+  for (let refused = 0; ; ) {
     const release = await ctx.channels.acquire();
     if (ctx.isLost()) {
       release();
@@ -46,8 +49,12 @@ async function openChannel(ctx: ExecContext, text: string): Promise<{ stream: Cl
     } catch (err) {
       const othersOpen = ctx.channels.active - 1;
       release();
-      if (/Channel open failure/i.test((err as Error).message) && othersOpen > 0 && !ctx.isLost()) {
-        ctx.channels.lower(othersOpen); // sshd's MaxSessions is lower than ours: adapt and queue
+      if (/Channel open failure/i.test((err as Error).message) && !ctx.isLost() && refused < REFUSED_RETRIES) {
+        // sshd's MaxSessions is lower than ours: adapt and queue. OpenSSH frees a session slot only after it
+        // reaps the command, a moment after the channel closed, so a refusal with none of ours open is retried
+        // after a short pause instead of failing the task.
+        ctx.channels.lower(Math.max(1, othersOpen));
+        if (othersOpen === 0) await new Promise((r) => setTimeout(r, 10 * 2 ** Math.min(refused++, 6)));
         continue;
       }
       throw new ConnectError(`${ctx.host}: could not open a channel: ${(err as Error).message}`, { host: ctx.host, cause: err });

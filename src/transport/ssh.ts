@@ -8,7 +8,7 @@ import { AuthError, ConnectError, HostKeyError, TransportError } from './errors.
 import { knownHostsName, keyTypeOfBlob } from './known-hosts.js';
 import type { KnownHostsStore } from './known-hosts-store.js';
 import type { KeyedLimiter } from './limiter.js';
-import { isTransientCause, withRetries } from './retry.js';
+import { isHandshakeDrop, isTransientCause, withRetries } from './retry.js';
 import { createAuthHandler, type AuthTrail } from './ssh-auth.js';
 import type { ResolvedSsh } from './ssh-config.js';
 
@@ -42,6 +42,8 @@ const HOST_KEY_ALGOS: Record<string, string[]> = {
 };
 
 const MIN_ATTEMPT_MS = 500;
+/** Enough attempts that the connect deadline (not this count) ends the retries of dropped handshakes. */
+const HANDSHAKE_DROP_RETRIES = 30;
 
 /** Connect one hop with retries on transient failures; host key and auth failures are final. */
 export async function openClient(opts: OpenClientOptions): Promise<OpenedClient> {
@@ -63,6 +65,8 @@ export async function openClient(opts: OpenClientOptions): Promise<OpenedClient>
       }),
     {
       retries: opts.retries,
+      // Dropped before the banner (MaxStartups): keep trying until the connect deadline.
+      retriesFor: (err) => (isHandshakeDrop(err) && opts.retries > 0 ? HANDSHAKE_DROP_RETRIES : undefined),
       ...(opts.retryBaseDelayMs !== undefined ? { baseDelayMs: opts.retryBaseDelayMs } : {}),
       // A retry needs some time of its own to be worth starting.
       deadline: () => (deadline === undefined ? undefined : deadline - MIN_ATTEMPT_MS),

@@ -6,7 +6,7 @@ import { installCommand, missingPackages, platformProblem } from '../../../src/l
 import { controlFile, debSpecs, kubePackageVersion, packagesStanza, releaseFile } from '../../../src/lab/apt-repo.js';
 import { knownHostsLine, renderSshConfig } from '../../../src/lab/ssh-material.js';
 import { withoutPackages } from '../../../src/lab/dpkg-scrub.js';
-import { freeUid, withUser } from '../../../src/lab/host-root.js';
+import { freeUid, parseSshdOption, sshdConfig, withUser } from '../../../src/lab/host-root.js';
 import type { Inventory } from '../../../src/inventory/types.js';
 
 const inv: Inventory = fakeInventory();
@@ -132,4 +132,21 @@ describe('host files', () => {
     expect(r.dropped).toEqual(['kubectl:amd64']);
     expect(r.status).toBe('Package: bash\nArchitecture: amd64\n\nPackage: nftables\nArchitecture: amd64\n');
   });
+});
+
+describe('lab up --sshd-option', () => {
+  it.each([
+    ['MaxSessions 1', 'MaxSessions 1'],
+    ['maxstartups 2:100:2', 'MaxStartups 2:100:2'],
+    ['  LoginGraceTime 5  ', 'LoginGraceTime 5'],
+    ['PerSourcePenalties no', 'PerSourcePenalties no'],
+  ])('%j → %j, before the defaults (sshd keeps the first value)', (text, line) => {
+    expect(parseSshdOption(text)).toBe(line);
+    const cfg = sshdConfig([line]);
+    expect(cfg.indexOf(line)).toBeLessThan(cfg.indexOf('Port 22'));
+  });
+  it.each(['MaxSessions', 'Port 2222', 'MaxSessions 1\nPermitRootLogin yes', 'ForceCommand /bin/sh', 'MaxSessions 1; rm', 'Match all'])('%j is refused', (text) => {
+    expect(() => parseSshdOption(text)).toThrow(/expected 'Keyword value'/);
+  });
+  it('adds nothing by default', () => expect(sshdConfig()).not.toContain('--sshd-option'));
 });

@@ -3,7 +3,7 @@ import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { readBecomePassword } from '../../../src/transport/become-password.js';
 import { AuthError, ConnectError, HostKeyError, SudoError } from '../../../src/transport/errors.js';
-import { withRetries } from '../../../src/transport/retry.js';
+import { isHandshakeDrop, withRetries } from '../../../src/transport/retry.js';
 
 function pipeWith(text: string | null): NodeJS.ReadStream {
   const s = new PassThrough();
@@ -41,13 +41,15 @@ describe('withRetries', () => {
     { name: 'AuthError is not', err: new AuthError('denied', { host }), attempts: 1 },
     { name: 'HostKeyError is not', err: new HostKeyError('changed', { host, problem: 'changed' }), attempts: 1 },
     { name: 'SudoError is not', err: new SudoError('wrong', { host, kind: 'wrong-password' }), attempts: 1 },
+    { name: 'a handshake dropped under MaxStartups gets its own budget', err: new ConnectError('x', { host, transient: true, cause: new Error('Connection lost before handshake') }), attempts: 6 },
+    { name: 'a refused connection keeps the normal budget', err: new ConnectError('x', { host, transient: true, cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }) }), attempts: 3 },
   ])('$name', async (c) => {
     let n = 0;
     await expect(
       withRetries(async () => {
         n++;
         throw c.err;
-      }, { retries: 2, baseDelayMs: 1 }),
+      }, { retries: 2, baseDelayMs: 1, retriesFor: (e) => (isHandshakeDrop(e) ? 5 : undefined) }),
     ).rejects.toBe(c.err);
     expect(n).toBe(c.attempts);
   });

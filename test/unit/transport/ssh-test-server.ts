@@ -11,6 +11,8 @@ export interface TestServerOptions {
   authorizedKeys: string[];
   /** Refuse session channels beyond this many open at once (like sshd MaxSessions). */
   maxSessions?: number;
+  /** Free a session slot this long after its channel closed (OpenSSH frees it only once it reaped the child). */
+  sessionReleaseDelayMs?: number;
   /** Allow direct-tcpip (ProxyJump through this server). */
   allowForwarding?: boolean;
   /** Never answer a direct-tcpip request (a hop whose TCP connect to the target hangs: a blackhole behind it). */
@@ -87,7 +89,10 @@ export async function startTestServer(opts: TestServerOptions): Promise<TestServ
         openSessions++;
         stats.maxOpenSessions = Math.max(stats.maxOpenSessions, openSessions);
         const session = accept();
-        session.on('close', () => openSessions--);
+        session.on('close', () => {
+          if (opts.sessionReleaseDelayMs) setTimeout(() => openSessions--, opts.sessionReleaseDelayMs);
+          else openSessions--;
+        });
         session.once('exec', (acceptExec, _rejectExec, info) => {
           stats.commands.push(info.command);
           const instant = opts.instantReply?.(info.command);

@@ -249,6 +249,16 @@ describe('limits', () => {
     expect(roomy.stats.maxOpenSessions).toBe(3);
   });
 
+  it('MaxSessions 1 with a slot freed late (as OpenSSH does): sequential and parallel execs still all run', async () => {
+    const s = await server({ maxSessions: 1, sessionReleaseDelayMs: 30 });
+    const session = await setup().make().connectTarget(target(s.port));
+    for (let i = 0; i < 4; i++) expect((await session.exec({ argv: ['echo', `seq${i}`] })).stdout).toBe(`seq${i}\n`);
+    const results = await Promise.all(Array.from({ length: 6 }, (_, i) => session.exec({ argv: ['echo', `par${i}`] })));
+    expect(results.map((r) => r.stdout)).toEqual(Array.from({ length: 6 }, (_, i) => `par${i}\n`));
+    expect(s.stats.maxOpenSessions).toBe(1);
+    expect(s.stats.refusedSessions).toBeGreaterThan(0); // the late release really was hit
+  });
+
   it('keeps at most N handshakes in flight per sshd', async () => {
     const s = await server();
     const c = setup().make({ maxHandshakesPerTarget: 2 });
