@@ -3,11 +3,11 @@ import { gatherFacts, type HostFacts } from '../engine/gather-facts.js';
 import { loadInventoryOrThrow } from '../inventory/load.js';
 import { SelectorError, selectHosts } from '../playbook/selector.js';
 import { paint, usesColor } from '../report/color.js';
-import { createConnector, readBecomePassword, type HostKeyPolicy } from '../transport/index.js';
+import { CONNECTION_FLAGS, checkConnectionFlags, connectorFromFlags } from './connection-flags.js';
 import { parseVerbArgs } from './args.js';
 import { UsageError } from './errors.js';
 
-const HELP = `usage: provision facts -i INVENTORY [--limit HOSTS] [--json] [--ssh-config PATH] [--host-keys POLICY] [-K]
+const HELP = `usage: provision facts -i INVENTORY [--limit HOSTS] [--json] [--connect-timeout S] [--ssh-config PATH] [--host-keys POLICY] [-K]
 
 Connects to each host, runs the one batched probe, and prints what provision knows about it:
 os, arch, kernel, init system, network stack, primary interface and address, routes, board.
@@ -30,9 +30,7 @@ export async function run(argv: string[]): Promise<number> {
     inventory: { type: 'string', short: 'i' },
     limit: { type: 'string' },
     json: { type: 'boolean' },
-    'ssh-config': { type: 'string' },
-    'host-keys': { type: 'string' },
-    'ask-become-pass': { type: 'boolean', short: 'K' },
+    ...CONNECTION_FLAGS,
     help: { type: 'boolean', short: 'h' },
   }, false);
   if (values.help) {
@@ -41,8 +39,7 @@ export async function run(argv: string[]): Promise<number> {
   }
   if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}'`);
   if (!values.inventory) throw new UsageError('facts needs an inventory: provision facts -i INVENTORY');
-  const policy = values['host-keys'];
-  if (policy !== undefined && !['strict', 'accept-new', 'off'].includes(policy)) throw new UsageError(`--host-keys must be strict, accept-new or off`);
+  checkConnectionFlags(values);
   const inventory = await loadInventoryOrThrow(values.inventory);
   let hosts = inventory.hosts;
   try {
@@ -51,12 +48,7 @@ export async function run(argv: string[]): Promise<number> {
     if (e instanceof SelectorError) throw new UsageError(`--limit: ${e.message}`);
     throw e;
   }
-  const becomePassword = await readBecomePassword({ ask: !!values['ask-become-pass'] });
-  const connector = createConnector({
-    ...(values['ssh-config'] ? { sshConfigPath: values['ssh-config'] } : {}),
-    ...(policy ? { hostKeyPolicy: policy as HostKeyPolicy } : {}),
-    ...(becomePassword ? { becomePassword } : {}),
-  });
+  const connector = await connectorFromFlags(values);
   try {
     const results = await gatherFacts({ inventory, hosts, connector });
     if (values.json) {

@@ -8,7 +8,8 @@ import { SelectorError, selectHosts } from '../playbook/selector.js';
 import type { RunReport } from '../engine/report-model.js';
 import { runPlaybook, type RunOptions } from '../engine/runner.js';
 import { createReporter } from '../report/reporter.js';
-import { createConnector, readBecomePassword, type Connector, type HostKeyPolicy } from '../transport/index.js';
+import type { Connector } from '../transport/index.js';
+import { CONNECTION_FLAGS, checkConnectionFlags, connectorFromFlags, type ConnectionFlagValues } from './connection-flags.js';
 import { parseVerbArgs } from './args.js';
 import { UsageError, UserError } from './errors.js';
 
@@ -41,15 +42,12 @@ export const RUN_FLAGS = {
   limit: { type: 'string' },
   concurrency: { type: 'string' },
   'max-fail': { type: 'string' },
-  'connect-timeout': { type: 'string' },
-  'ssh-config': { type: 'string' },
-  'host-keys': { type: 'string' },
-  'ask-become-pass': { type: 'boolean', short: 'K' },
+  ...CONNECTION_FLAGS,
   'accept-lint': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-export interface RunFlagValues {
+export interface RunFlagValues extends ConnectionFlagValues {
   inventory?: string;
   check?: boolean;
   json?: boolean;
@@ -58,10 +56,6 @@ export interface RunFlagValues {
   limit?: string;
   concurrency?: string;
   'max-fail'?: string;
-  'connect-timeout'?: string;
-  'ssh-config'?: string;
-  'host-keys'?: string;
-  'ask-become-pass'?: boolean;
   'accept-lint'?: string;
 }
 
@@ -88,13 +82,6 @@ function positiveInt(flag: string, v: string | undefined): number | undefined {
   return n;
 }
 
-function seconds(flag: string, v: string | undefined): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isFinite(n) || n < 0.1 || n > 3600) throw new UsageError(`${flag} must be a number of seconds, 0.1-3600 (got '${v}')`);
-  return n;
-}
-
 export function exitCodeOf(report: RunReport, interrupted: boolean): number {
   if (interrupted) return 130;
   if (report.failed > 0 || report.aborted) return 1;
@@ -105,11 +92,9 @@ export function exitCodeOf(report: RunReport, interrupted: boolean): number {
 export async function runPlaybookCommand(a: PlaybookCommandArgs): Promise<PlaybookCommandResult> {
   const v = a.values;
   if (!v.inventory) throw new UsageError('needs an inventory: -i INVENTORY');
-  const policy = v['host-keys'];
-  if (policy !== undefined && !['strict', 'accept-new', 'off'].includes(policy)) throw new UsageError(`--host-keys must be strict, accept-new or off (got '${policy}')`);
+  checkConnectionFlags(v);
   const concurrency = positiveInt('--concurrency', v.concurrency);
   const maxFail = positiveInt('--max-fail', v['max-fail']);
-  const connectTimeout = seconds('--connect-timeout', v['connect-timeout']);
   // Schema and network plan are checked before any connection; known lint errors can be accepted knowingly.
   const inventory = await loadInventoryOrThrow(v.inventory, {
     lint: true,
@@ -129,13 +114,7 @@ export async function runPlaybookCommand(a: PlaybookCommandArgs): Promise<Playbo
       throw e;
     }
   }
-  const becomePassword = await readBecomePassword({ ask: !!v['ask-become-pass'] });
-  const connector = createConnector({
-    ...(v['ssh-config'] ? { sshConfigPath: v['ssh-config'] } : {}),
-    ...(policy ? { hostKeyPolicy: policy as HostKeyPolicy } : {}),
-    ...(becomePassword ? { becomePassword } : {}),
-    ...(connectTimeout ? { connectTimeoutMs: connectTimeout * 1000 } : {}),
-  });
+  const connector = await connectorFromFlags(v);
   const reporter = createReporter({ json: v.json, diff: v.diff, verbose: v.verbose, check: v.check });
   const abort = new AbortController();
   let interrupts = 0;

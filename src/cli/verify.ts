@@ -3,14 +3,14 @@ import { mapLimit } from '../engine/batches.js';
 import { loadInventoryOrThrow } from '../inventory/load.js';
 import type { Host, Inventory } from '../inventory/types.js';
 import { shell } from '../transport/command.js';
-import { createConnector, readBecomePassword, type Connector } from '../transport/index.js';
-import type { HostKeyPolicy } from '../transport/index.js';
+import type { Connector } from '../transport/index.js';
+import { CONNECTION_FLAGS, checkConnectionFlags, connectorFromFlags } from './connection-flags.js';
 import { parseVerbArgs } from './args.js';
 import { collectResults, formatVerifyTable, type NodeOutput } from './cluster/verify-results.js';
 import { renderVerifyScript } from './cluster/verify-script.js';
 import { UsageError } from './errors.js';
 
-const HELP = `usage: provision verify -i INVENTORY [--json] [--limit-concurrency N] [--ssh-config PATH] [--host-keys strict|accept-new|off] [--ask-become-pass]
+const HELP = `usage: provision verify -i INVENTORY [--json] [--limit-concurrency N] [--connect-timeout S] [--ssh-config PATH] [--host-keys strict|accept-new|off] [--ask-become-pass]
 
 From every node (one exec each), checks: every inventory name resolves to its address (resolve); the API
 endpoint answers on its port (api); the MetalLB route is present (route); the role's listening ports
@@ -34,9 +34,7 @@ export async function run(argv: string[]): Promise<number> {
     inventory: { type: 'string', short: 'i' },
     json: { type: 'boolean' },
     concurrency: { type: 'string' },
-    'ssh-config': { type: 'string' },
-    'host-keys': { type: 'string' },
-    'ask-become-pass': { type: 'boolean', short: 'K' },
+    ...CONNECTION_FLAGS,
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) {
@@ -44,17 +42,11 @@ export async function run(argv: string[]): Promise<number> {
     return 0;
   }
   if (!values.inventory) throw new UsageError('verify needs -i INVENTORY');
-  const policy = values['host-keys'];
-  if (policy !== undefined && !['strict', 'accept-new', 'off'].includes(policy)) throw new UsageError(`--host-keys must be strict, accept-new or off (got '${policy}')`);
+  checkConnectionFlags(values);
   const concurrency = values.concurrency ? Number(values.concurrency) : 32;
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new UsageError('--concurrency must be a positive integer');
   const inv = await loadInventoryOrThrow(values.inventory);
-  const becomePassword = await readBecomePassword({ ask: !!values['ask-become-pass'] });
-  const connector = createConnector({
-    ...(values['ssh-config'] ? { sshConfigPath: values['ssh-config'] } : {}),
-    ...(policy ? { hostKeyPolicy: policy as HostKeyPolicy } : {}),
-    ...(becomePassword ? { becomePassword } : {}),
-  });
+  const connector = await connectorFromFlags(values);
   try {
     const outputs = await mapLimit(inv.hosts, concurrency, (h) => runOn(connector, inv, h));
     const report = collectResults(inv, outputs);

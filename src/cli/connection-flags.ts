@@ -1,0 +1,46 @@
+// The SSH flags every verb that reaches hosts shares (run, up, join, facts, verify), and the connector built from them.
+import { createConnector, readBecomePassword, type Connector, type HostKeyPolicy } from '../transport/index.js';
+import { UsageError } from './errors.js';
+
+export const CONNECTION_FLAGS = {
+  'connect-timeout': { type: 'string' },
+  'ssh-config': { type: 'string' },
+  'host-keys': { type: 'string' },
+  'ask-become-pass': { type: 'boolean', short: 'K' },
+} as const;
+
+export interface ConnectionFlagValues {
+  'connect-timeout'?: string;
+  'ssh-config'?: string;
+  'host-keys'?: string;
+  'ask-become-pass'?: boolean;
+}
+
+export const CONNECTION_USAGE = '[--connect-timeout SECONDS] [--ssh-config PATH] [--host-keys strict|accept-new|off] [--ask-become-pass]';
+
+export function seconds(flag: string, v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0.1 || n > 3600) throw new UsageError(`${flag} must be a number of seconds, 0.1-3600 (got '${v}')`);
+  return n;
+}
+
+/** Validates the flags (usage errors before anything else happens). */
+export function checkConnectionFlags(v: ConnectionFlagValues): { policy?: HostKeyPolicy; connectTimeout?: number } {
+  const policy = v['host-keys'];
+  if (policy !== undefined && !['strict', 'accept-new', 'off'].includes(policy)) throw new UsageError(`--host-keys must be strict, accept-new or off (got '${policy}')`);
+  const connectTimeout = seconds('--connect-timeout', v['connect-timeout']);
+  return { ...(policy ? { policy: policy as HostKeyPolicy } : {}), ...(connectTimeout ? { connectTimeout } : {}) };
+}
+
+/** One connector for the run; asks for the become password first when --ask-become-pass says so. */
+export async function connectorFromFlags(v: ConnectionFlagValues): Promise<Connector> {
+  const { policy, connectTimeout } = checkConnectionFlags(v);
+  const becomePassword = await readBecomePassword({ ask: !!v['ask-become-pass'] });
+  return createConnector({
+    ...(v['ssh-config'] ? { sshConfigPath: v['ssh-config'] } : {}),
+    ...(policy ? { hostKeyPolicy: policy } : {}),
+    ...(becomePassword ? { becomePassword } : {}),
+    ...(connectTimeout ? { connectTimeoutMs: connectTimeout * 1000 } : {}),
+  });
+}
