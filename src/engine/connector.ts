@@ -5,6 +5,8 @@ import type { Session } from '../transport/session.js';
 export interface ConnectOptions {
   /** A new connection even if one to this host is open (the guarded step's confirmation, reboots). */
   fresh?: boolean;
+  /** Bounds this connection's handshake (the guarded step's confirm window) instead of the run's connect timeout. */
+  connectTimeoutMs?: number;
 }
 
 export interface Connector {

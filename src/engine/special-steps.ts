@@ -23,7 +23,9 @@ export async function runGuarded(step: Guarded, ctx: ApplyContext): Promise<void
   const timeoutMs = step.confirmTimeoutMs ?? 20_000;
   let fresh: Session | undefined;
   try {
-    fresh = await withTimeout(ctx.connector.connect(ctx.host, ctx.inventory, { fresh: true }), timeoutMs);
+    // The handshake itself is bounded by the confirm window: a cut-off host must not hold the run for the
+    // (longer) run-wide connect timeout after the verdict is in.
+    fresh = await withTimeout(ctx.connector.connect(ctx.host, ctx.inventory, { fresh: true, connectTimeoutMs: timeoutMs }), timeoutMs + 1000);
     const ok = await withTimeout(fresh.exec({ argv: ['true'] }, { timeoutMs }), timeoutMs);
     if (ok.code !== 0) throw new Error(`'true' exited ${ok.code}`);
   } catch (e) {

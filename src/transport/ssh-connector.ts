@@ -34,6 +34,8 @@ export interface ConnectorOptions {
 export interface ConnectOptions {
   /** A new connection outside the pool (dead man's switch checks, after a reboot). Caller closes it. */
   fresh?: boolean;
+  /** Bounds this connection's own handshake (retries included) instead of the run's connect timeout; hops keep theirs. */
+  connectTimeoutMs?: number;
 }
 
 export interface Connector {
@@ -94,12 +96,12 @@ export function createConnector(options: ConnectorOptions = {}): Connector {
       env,
       ...(options.home ? { home: options.home } : {}),
     });
-  const common = (settings: ResolvedSsh, label: string) => ({
+  const common = (settings: ResolvedSsh, label: string, connectTimeoutMs?: number) => ({
     settings,
     label,
     store,
     handshakes,
-    connectTimeoutMs: options.connectTimeoutMs ?? settings.connectTimeoutMs ?? 10_000,
+    connectTimeoutMs: connectTimeoutMs ?? options.connectTimeoutMs ?? settings.connectTimeoutMs ?? 10_000,
     keepaliveIntervalMs: options.keepaliveIntervalMs ?? 15_000,
     retries: options.retries ?? 3,
     ...(options.retryBaseDelayMs !== undefined ? { retryBaseDelayMs: options.retryBaseDelayMs } : {}),
@@ -139,10 +141,10 @@ export function createConnector(options: ConnectorOptions = {}): Connector {
     return via;
   };
 
-  const open = async (target: ConnectTarget): Promise<SshSession> => {
+  const open = async (target: ConnectTarget, connectTimeoutMs?: number): Promise<SshSession> => {
     const settings = resolve(target);
     const via = await connectChain(settings, target.name, 0);
-    const { client } = await openClient({ ...common(settings, target.name), ...(via ? { via } : {}) });
+    const { client } = await openClient({ ...common(settings, target.name, connectTimeoutMs), ...(via ? { via } : {}) });
     const becomePassword = target.becomePassword ?? options.becomePassword;
     return new SshSession({
       host: target.name,
@@ -155,7 +157,7 @@ export function createConnector(options: ConnectorOptions = {}): Connector {
 
   const connectTarget = async (target: ConnectTarget, opts: ConnectOptions = {}): Promise<Session> => {
     if (opts.fresh) {
-      const s = await open(target);
+      const s = await open(target, opts.connectTimeoutMs);
       fresh.add(s);
       return s;
     }

@@ -29,7 +29,7 @@ export interface LocalHostsOptions {
 export class LocalHosts implements Connector {
   readonly root = mkdtempSync(join(tmpdir(), 'provision-hosts-'));
   readonly log: ExecLog[] = [];
-  readonly connects: Array<{ host: string; fresh: boolean }> = [];
+  readonly connects: Array<{ host: string; fresh: boolean; connectTimeoutMs?: number }> = [];
   readonly #shell: string;
   constructor(readonly opts: LocalHostsOptions = {}) {
     // Named sshd-*: the run lock's holder watches the nearest sshd* ancestor, as on a real host.
@@ -43,8 +43,8 @@ export class LocalHosts implements Connector {
     return d;
   }
 
-  async connect(host: Host, _inv: unknown, o: { fresh?: boolean } = {}): Promise<Session> {
-    this.connects.push({ host: host.name, fresh: !!o.fresh });
+  async connect(host: Host, _inv: unknown, o: { fresh?: boolean; connectTimeoutMs?: number } = {}): Promise<Session> {
+    this.connects.push({ host: host.name, fresh: !!o.fresh, ...(o.connectTimeoutMs !== undefined ? { connectTimeoutMs: o.connectTimeoutMs } : {}) });
     if (this.opts.unreachable?.has(host.name)) throw Object.assign(new Error(`connect ${host.name}: connection refused`), { name: 'ConnectError' });
     if (o.fresh && this.opts.refuseFresh?.has(host.name)) throw Object.assign(new Error('connection timed out'), { name: 'ConnectError' });
     const dir = this.dir(host.name);

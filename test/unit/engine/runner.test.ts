@@ -210,6 +210,8 @@ plays:
     expect(existsSync(join(env.hosts.dir('h2'), 'armed'))).toBe(false);
     expect(r.hosts.h2).toMatchObject({ changed: 1, failed: 0 });
     expect(env.hosts.connects.filter((c) => c.fresh).map((c) => c.host).sort()).toEqual(['h1', 'h2', 'h3']);
+    // The confirming handshake is bounded by the confirm window, not the run's connect timeout.
+    expect(env.hosts.connects.filter((c) => c.fresh).map((c) => c.connectTimeoutMs)).toEqual([2000, 2000, 2000]);
   });
 
   it('an aborted signal starts nothing; --limit narrows every play', async () => {
