@@ -59,7 +59,9 @@ export async function runPlaybook({ playbook, inventory, options: o }: RunPlaybo
     const r = hostReport(host);
     r.failed = 1;
     r.unreachable ||= err instanceof HostFailure ? err.unreachable : isUnreachable(err);
-    r.error = (err as Error).message;
+    const hint = (err as { hint?: unknown }).hint;
+    // Transport errors carry what to do (e.g. "use --ask-become-pass"): keep it with the reason.
+    r.error = typeof hint === 'string' && hint ? `${(err as Error).message} (hint: ${hint})` : (err as Error).message;
     failed.add(host);
     o.observer?.hostEnd?.({ play: play.name, host, report: r, error: r.error });
     if (o.maxFail !== undefined && failed.size >= o.maxFail && !report.aborted) report.aborted = `--max-fail ${o.maxFail} reached`;
