@@ -5,7 +5,8 @@ import { change, execStep, noop } from './support/index.js';
 import { apiEndpoint, firstControlPlane } from './kubernetes/cluster-shape.js';
 import { renderEndpointDiagnosis } from './kubernetes/endpoint-diagnosis.js';
 import { renderInitConfig } from './kubernetes/kubeadm-config.js';
-import { ADMIN_CONF, APISERVER_MANIFEST, INIT_CONFIG, PROVISION_DIR } from './kubernetes/paths.js';
+import { ADMIN_CONF, APISERVER_MANIFEST, INIT_CONFIG, INIT_DONE, PROVISION_DIR } from './kubernetes/paths.js';
+import { INIT_STATE_KEY, INIT_STATE_SCRIPT, parseInitState } from './kubernetes/init-state.js';
 import { kubeadmApiVersion, parseKubeVersion } from './kubernetes/version.js';
 
 const schema = z.strictObject({});
@@ -19,8 +20,9 @@ export const KUBEADM_VERSION_KEY = 'kubeadm:version';
  * Its stdout holds the certificate key and token: the step is secret, so only redacted stderr is ever shown.
  */
 const INIT_SCRIPT =
+  `rm -f ${INIT_DONE}; ` +
   'out=$(kubeadm init --config "$1" --upload-certs 2>&1); rc=$?; ' +
-  'if [ $rc -ne 0 ]; then bash -c "$2" >&2; printf "%s\\n" "$out" | tail -n 25 >&2; fi; exit $rc';
+  `if [ $rc -eq 0 ]; then date -u +%FT%TZ > ${INIT_DONE}; else bash -c "$2" >&2; printf "%s\\n" "$out" | tail -n 25 >&2; fi; exit $rc`;
 
 const kubeadmInit: Module<Params> = {
   name: 'kubeadm-init',
@@ -30,6 +32,7 @@ const kubeadmInit: Module<Params> = {
     { kind: 'file', path: APISERVER_MANIFEST },
     { kind: 'file', path: INIT_CONFIG },
     { kind: 'command', key: KUBEADM_VERSION_KEY, script: 'kubeadm version -o short 2>/dev/null' },
+    { kind: 'command', key: INIT_STATE_KEY, script: INIT_STATE_SCRIPT },
   ],
   plan(_params, ctx) {
     const first = firstControlPlane(ctx.inventory);
@@ -39,7 +42,26 @@ const kubeadmInit: Module<Params> = {
     if (ctx.facts.file(ADMIN_CONF).exists) {
       const cfg = ctx.facts.file(INIT_CONFIG);
       const drift = cfg.exists && cfg.content !== undefined && cfg.content !== want;
-      return noop(ctx, `cluster initialised (${ADMIN_CONF} present)${drift ? `; note: ${INIT_CONFIG} differs from the inventory, and kubeadm does not re-apply it` : ''}`);
+      const note = drift ? `; note: ${INIT_CONFIG} differs from the inventory, and kubeadm does not re-apply it` : '';
+      const state = parseInitState(ctx.facts.command(INIT_STATE_KEY).stdout);
+      if (state.kind === 'checked' && !state.nodes.includes(ctx.host.name)) {
+        // provision started this init and never saw it succeed, and the API does not list the node: init died after
+        // its kubeconfig phase. Said with the evidence, and with the one case where a reset would be wrong.
+        throw new Error(
+          `half-done kubeadm init on ${ctx.host.name}: ${ADMIN_CONF} exists, but provision never saw 'kubeadm init' finish ` +
+            `(no ${INIT_DONE}) and the API does not list node ${ctx.host.name} (${state.detail}). ` +
+            `Fix: run 'sudo kubeadm reset -f' on ${ctx.host.name}, then re-run provision ` +
+            `(if this cluster did work before and its API is only down, bring kubelet and the API endpoint back instead)`,
+        );
+      }
+      if (state.kind === 'checked') {
+        return change(ctx, {
+          action: 'update',
+          summary: `cluster initialised (node ${ctx.host.name} registered); record it in ${INIT_DONE}`,
+          steps: [execStep(['sh', '-c', `date -u +%FT%TZ > ${INIT_DONE}`])],
+        });
+      }
+      return noop(ctx, `cluster initialised (${ADMIN_CONF} present)${note}`);
     }
     if (ctx.facts.file(APISERVER_MANIFEST).exists) {
       // Never retry over a half-done init: kubeadm's preflight would fail, or worse, half-succeed again.

@@ -11,6 +11,8 @@ export const KUBE_VIP_MANIFEST = '/etc/kubernetes/manifests/kube-vip.yaml';
 export const PROVISION_DIR = '/etc/kubernetes/provision';
 export const INIT_CONFIG = '/etc/kubernetes/provision/kubeadm-init.yaml';
 export const JOIN_CONFIG = '/etc/kubernetes/provision/kubeadm-join.yaml';
+/** Written by provision only after `kubeadm init` exited 0 (admin.conf alone does not prove a finished init). */
+export const INIT_DONE = '/etc/kubernetes/provision/kubeadm-init.done';
 export const HAPROXY_CFG = '/etc/haproxy/haproxy.cfg';
 export const CRI_SOCKET = 'unix:///run/containerd/containerd.sock';
 /** The port every kube-apiserver binds on the control planes (the LB or VIP forwards api.port to it). */

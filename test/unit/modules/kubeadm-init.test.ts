@@ -8,6 +8,7 @@ import { goldentooth, homelab } from './kubernetes/fixtures.js';
 const ADMIN = '/etc/kubernetes/admin.conf';
 const API = '/etc/kubernetes/manifests/kube-apiserver.yaml';
 const CFG = '/etc/kubernetes/provision/kubeadm-init.yaml';
+const STATE = 'kubeadm:init-state';
 // kubeadm init --config CFG --upload-certs inside a script that diagnoses the endpoint on failure; output secret.
 const init = {
   kind: 'exec',
@@ -34,13 +35,41 @@ runModuleCases(mod, [
     inventory: homelab('1.30'),
     expect: { action: 'run', summary: /kubeadm\.k8s\.io\/v1beta3\)$/ },
   },
-  { name: 'initialised (admin.conf): noop, never a second init', params: {}, inventory: homelab(), facts: { files: { [ADMIN]: 'x', [API]: 'x' } }, expect: { action: 'noop', summary: 'cluster initialised (/etc/kubernetes/admin.conf present)' } },
+  { name: 'initialised (admin.conf, init not started by provision): noop, never a second init', params: {}, inventory: homelab(), facts: { files: { [ADMIN]: 'x', [API]: 'x' }, commands: { [STATE]: 'none\n' } }, expect: { action: 'noop', summary: 'cluster initialised (/etc/kubernetes/admin.conf present)' } },
   {
     name: 'initialised with a drifted config: still noop, says kubeadm will not re-apply it',
     params: {},
     inventory: homelab(),
-    facts: { files: { [ADMIN]: 'x', [CFG]: 'old config' } },
+    facts: { files: { [ADMIN]: 'x', [CFG]: 'old config' }, commands: { [STATE]: 'done\n' } },
     expect: { action: 'noop', summary: /differs from the inventory, and kubeadm does not re-apply it/ },
+  },
+  {
+    name: 'admin.conf but init never finished and the API does not answer: half-done, with the fix',
+    params: {},
+    inventory: homelab(),
+    facts: { files: { [ADMIN]: 'x', [API]: 'x', [CFG]: 'cfg' }, commands: { [STATE]: 'check\nrc=1\nThe connection to the server 192.168.1.50:6443 was refused - did you specify the right host or port?\n' } },
+    expect: { error: /half-done kubeadm init on k8s-cp-01: .*admin\.conf exists, but provision never saw 'kubeadm init' finish .*does not list node k8s-cp-01 \(The connection to the server 192\.168\.1\.50:6443 was refused.*Fix: run 'sudo kubeadm reset -f' on k8s-cp-01/ },
+  },
+  {
+    name: 'admin.conf, no marker, kubectl hangs: half-done (timed out)',
+    params: {},
+    inventory: homelab(),
+    facts: { files: { [ADMIN]: 'x', [CFG]: 'cfg' }, commands: { [STATE]: 'check\nrc=124\n' } },
+    expect: { error: /does not list node k8s-cp-01 \(kubectl timed out\)/ },
+  },
+  {
+    name: 'admin.conf, no marker, API answers without this node: half-done',
+    params: {},
+    inventory: homelab(),
+    facts: { files: { [ADMIN]: 'x', [CFG]: 'cfg' }, commands: { [STATE]: 'check\nrc=0\nnode/other\n' } },
+    expect: { error: /does not list node k8s-cp-01 \(nodes: other\)/ },
+  },
+  {
+    name: 'admin.conf, no marker (an init before the marker existed), node registered: records the marker, no init',
+    params: {},
+    inventory: homelab(),
+    facts: { files: { [ADMIN]: 'x', [CFG]: 'cfg' }, commands: { [STATE]: 'check\nrc=0\nnode/k8s-cp-01\nnode/k8s-worker-01\n' } },
+    expect: { action: 'update', summary: /node k8s-cp-01 registered/, steps: [{ kind: 'exec', command: { argv: ['sh', '-c', expect.stringContaining('> /etc/kubernetes/provision/kubeadm-init.done')] } }] },
   },
   {
     name: 'half-done init (manifests, no admin.conf): fails with the fix',

@@ -8,6 +8,17 @@ import { loadConfig, ConfigError, validEndpoint } from './lib/kubeadm-config.mjs
 import { createCa, issue, caHash, apiServerSans, PKI } from './lib/kube-pki.mjs';
 import { call, writeKubeconfig, readKubeconfig, localAdmin } from './lib/kube-client.mjs';
 
+// Fault injection that reaches kubeadm however it is started (provision runs it through sudo, which drops the
+// environment): LAB_KUBEADM_* lines in /etc/provision-lab/kubeadm.env, written with `provision lab exec`.
+const FAULTS_FILE = '/etc/provision-lab/kubeadm.env';
+if (existsSync(FAULTS_FILE)) {
+  for (const line of readFileSync(FAULTS_FILE, 'utf8').split('\n')) {
+    const m = /^\s*(LAB_KUBEADM_[A-Z_]+)=(.*)$/.exec(line);
+    if (m) process.env[m[1]] = m[2].trim();
+  }
+  const log = `${process.argv.slice(2).join(' ')}: faults ${readFileSync(FAULTS_FILE, 'utf8').replace(/\s+/g, ' ').trim()}`;
+  try { mkdirSync('/var/log/lab', { recursive: true }); writeFileSync('/var/log/lab/kubeadm-faults.log', `${new Date().toISOString()} ${log}\n`, { flag: 'a' }); } catch { /* best effort */ }
+}
 const VERSION = process.env.LAB_KUBE_VERSION ?? '1.32.3';
 const K = '/etc/kubernetes';
 const STATE = '/var/lib/etcd/lab-state.json';
@@ -181,6 +192,11 @@ async function init() {
   writeManifests({ address, serviceSubnet, podSubnet });
   out('[kubeconfig] Writing kubeconfig files in "/etc/kubernetes"');
   writeKubeconfigs({ cluster, endpoint, address, ca, superAdmin: true });
+  if (process.env.LAB_KUBEADM_DIE_AFTER === 'kubeconfig') {
+    // Like a real init that fails after its kubeconfig phase (API never healthy, LB unreachable): admin.conf stays.
+    process.stderr.write('[lab] LAB_KUBEADM_DIE_AFTER=kubeconfig: killed after writing the kubeconfig files\n');
+    process.kill(process.pid, 'SIGKILL');
+  }
   writeKubeletConfig();
   startKubelet();
   out('[wait-control-plane] Waiting for the API server to be healthy');
