@@ -10,7 +10,7 @@ import type { Session } from '../transport/session.js';
 import { applyStep, StepError, trimOutput } from './apply.js';
 import type { Connector } from './connector.js';
 import type { RunObserver } from './events.js';
-import { lockHolderMessage, lockPrelude } from './lock.js';
+import { lockHolderMessage, lockPrelude, orphanMessage } from './lock.js';
 import { firstAddress } from './net.js';
 import type { ProviderResolver } from './providers.js';
 import type { ChangeRecord, HostReport } from './report-model.js';
@@ -80,6 +80,7 @@ export async function probeHost(ctx: HostPlayContext): Promise<{ facts: Facts; l
   const r = await session.exec(shell(probe.script, { sudo: true }));
   const parsed = parseProbe(r.stdout, probe);
   if (parsed.sections.has('lock.busy')) throw new HostFailure(lockHolderMessage(parsed.sections.get('lock.busy')));
+  if (parsed.sections.has('lock.orphan')) throw new HostFailure(orphanMessage(parsed.sections.get('lock.orphan')));
   if (!parsed.complete) throw new HostFailure(`the probe did not complete (exit ${r.code}${r.signal ? `, ${r.signal}` : ''})${r.stderr.trim() ? `: ${trimOutput(r.stderr)}` : ''}`);
   return { facts: createFacts(parsed.tables), locked: true };
 }

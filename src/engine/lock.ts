@@ -1,5 +1,6 @@
 // The per-host run lock: a kernel flock held for the whole run by a holder process tied to our SSH connection.
 import { quote } from '../transport/command.js';
+import { BECOME_MARKER } from '../transport/become.js';
 
 export const LOCK_FILE = '/run/lock/provision.lock';
 /** Exit code of a probe that found the lock taken. */
@@ -21,6 +22,13 @@ export interface LockOptions {
   file?: string;
   /** Tests: tie the lock to the probe's parent process instead of the sshd connection process. */
   watchParent?: boolean;
+  /** Tests: the command-line marker of become'd commands (default BECOME_MARKER). */
+  orphanMarker?: string;
+}
+
+/** A regex for `marker` that does not match its own text ("[p]rovision-…"), so grep never finds itself. */
+function selfless(marker: string): string {
+  return `[${marker[0]}]${marker.slice(1)}`;
 }
 
 export function lockPrelude(opts: LockOptions): string[] {
@@ -29,6 +37,12 @@ export function lockPrelude(opts: LockOptions): string[] {
     `L=${quote(file)}; [ -d "$(dirname "$L")" ] || L=/tmp/provision.lock`,
     `exec 9>>"$L"`,
     `if ! flock -w ${LOCK_WAIT_SECONDS} 9; then s lock.busy; cat "$L.holder" 2>/dev/null; exit ${LOCK_BUSY_EXIT}; fi`,
+    // A command of an earlier run still running? After a hard quit its connection (hence its lock) is gone
+    // but the command goes on. Every become'd command runs under a sudo whose argv carries BECOME_MARKER:
+    // any such process that is not an ancestor of this probe belongs to another run. (Exiting drops the flock.)
+    `a=" $$ "; q=$$; while [ "$q" -gt 1 ]; do read -r st < /proc/$q/stat || break; st=\${st##*) }; set -- $st; q=$2; a="$a$q "; done`,
+    `o=; for f in $(grep -las ${quote(selfless(opts.orphanMarker ?? BECOME_MARKER))} /proc/[0-9]*/cmdline); do n=\${f#/proc/}; n=\${n%/cmdline}; case "$a" in *" $n "*) ;; *) o="$o $n";; esac; done`,
+    `if [ -n "$o" ]; then s lock.orphan; for n in $o; do printf 'pid %s: %s\\n' "$n" "$(tr '\\0' ' ' < /proc/$n/cmdline 2>/dev/null | cut -c1-160)"; done; exit ${LOCK_BUSY_EXIT}; fi`,
     // Walk up from this shell to the first sshd* ancestor: the per-connection process (sshd / sshd-session).
     opts.watchParent ? 'p=1' : `p=$$; while [ "$p" -gt 1 ]; do read -r c < /proc/$p/comm || break; case "$c" in sshd*) break;; esac; read -r st < /proc/$p/stat || break; st=\${st##*) }; set -- $st; p=$2; done`,
     `[ "$p" -gt 1 ] || p=$PPID`,
@@ -36,6 +50,12 @@ export function lockPrelude(opts: LockOptions): string[] {
     `printf '%s since %s (holder pid %s)\\n' ${quote(opts.owner)} "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$!" > "$L.holder"`,
     `s lock.ok`,
   ];
+}
+
+/** The earlier run's commands still running on the host (after a hard quit), for the error message. */
+export function orphanMessage(listing: string | undefined): string {
+  const what = listing?.trim().split('\n').slice(0, 3).join('; ') || 'unknown';
+  return `a command of an earlier provision run is still running on this host (${what}): wait for it to finish (or stop it), then re-run`;
 }
 
 /** The text a busy lock reported, for the error message. */

@@ -3,6 +3,9 @@ import { randomBytes } from 'node:crypto';
 import type { Command } from './command.js';
 import type { SudoErrorKind } from './errors.js';
 
+/** Prefix of the marker in every become'd command line: the run lock finds an earlier run's leftovers by it. */
+export const BECOME_MARKER = 'provision-become-ok-';
+
 export interface BecomeWrap {
   /** The command to run instead (argv only: stdin is written by the session after sudo lets us in). */
   command: Command;
@@ -17,7 +20,7 @@ export interface BecomeWrap {
 export function wrapSudo(cmd: Command, ids: { prompt?: string; marker?: string } = {}): BecomeWrap {
   const token = randomBytes(9).toString('hex');
   const prompt = ids.prompt ?? `[provision-sudo-${token}] password: `;
-  const marker = ids.marker ?? `provision-become-ok-${token}`;
+  const marker = ids.marker ?? `${BECOME_MARKER}${token}`;
   const env = Object.entries(cmd.env ?? {}).map(([k, v]) => {
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k)) throw new Error(`invalid environment variable name ${JSON.stringify(k)}`);
     return `${k}=${v}`;

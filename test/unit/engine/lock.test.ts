@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { LOCK_BUSY_EXIT, lockPrelude } from '../../../src/engine/lock.js';
 
 const file = join(mkdtempSync(join(tmpdir(), 'provision-lock-')), 'provision.lock');
-const script = (owner: string) => [`s() { printf '\\n@@M %s\\n' "$1"; }`, ...lockPrelude({ owner, file, watchParent: true })].join('\n');
+// A marker of its own: probes of labs running on this machine are machine processes too.
+const script = (owner: string) => [`s() { printf '\\n@@M %s\\n' "$1"; }`, ...lockPrelude({ owner, file, watchParent: true, orphanMarker: `provision-become-ok-t${process.pid}x` })].join('\n');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('lockPrelude', () => {
@@ -30,5 +31,29 @@ describe('lockPrelude', () => {
     const third = spawnSync('sh', ['-c', `sh -c "$1"`, 'sh', script('carol@x pid 3')], { encoding: 'utf8' });
     expect(third.status).toBe(0);
     expect(third.stdout).toContain('lock.ok');
+  });
+});
+
+describe('a command of an earlier run still running (hard quit)', () => {
+  const marker = `provision-become-ok-test${process.pid}-`;
+  const withMarker = (owner: string) => [`s() { printf '\\n@@M %s\\n' "$1"; }`, ...lockPrelude({ owner, file: `${file}.orphan`, watchParent: true, orphanMarker: marker })].join('\n');
+
+  it('refuses the lock and names the leftover command; its own ancestors never count', async () => {
+    // This run's own probe runs under a marked sudo: an ancestor, so the lock is taken.
+    const self = spawnSync('sh', ['-c', `sh -c "$1" ${marker}self`, 'sh', withMarker('me')], { encoding: 'utf8' });
+    expect(self.stdout).toContain('lock.ok');
+    // An earlier run's command, still running after its connection died.
+    // Like the sudo of a become'd command: it stays alive, marker in argv, while its child runs.
+    const leftover = spawn('sh', ['-c', 'sleep 30; true', `${marker}earlier`], { stdio: 'ignore' });
+    await sleep(100);
+    try {
+      const r = spawnSync('sh', ['-c', withMarker('me')], { encoding: 'utf8' });
+      expect(r.status).toBe(LOCK_BUSY_EXIT);
+      expect(r.stdout).toMatch(new RegExp(`lock\\.orphan\\npid ${leftover.pid}: `));
+    } finally {
+      leftover.kill('SIGKILL');
+    }
+    await sleep(100);
+    expect(spawnSync('sh', ['-c', withMarker('me')], { encoding: 'utf8' }).stdout).toContain('lock.ok');
   });
 });
