@@ -26,6 +26,7 @@ export interface HostPlayContext {
   locked: boolean;
   lockOwner: string;
   lockFile?: string;
+  lockMarker?: string;
   connector: Connector;
   providers: ProviderResolver;
   check: boolean;
@@ -74,7 +75,7 @@ export async function probeHost(ctx: HostPlayContext): Promise<{ facts: Facts; l
     items: probeItems([...ctx.play.tasks, ...ctx.play.handlers], ctx),
     marker: ctx.marker,
     nodesProbeAddress: firstAddress(ctx.inventory.network.nodes),
-    prelude: ctx.locked ? [] : lockPrelude({ owner: ctx.lockOwner, file: ctx.lockFile }),
+    prelude: ctx.locked ? [] : lockPrelude({ owner: ctx.lockOwner, file: ctx.lockFile, ...(ctx.lockMarker ? { orphanMarker: ctx.lockMarker } : {}) }),
   });
   const session = await ctx.session();
   const r = await session.exec(shell(probe.script, { sudo: true }));

@@ -31,6 +31,8 @@ export interface RunOptions {
   /** Shown to a concurrent run that finds the lock taken; default "user@machine pid N". */
   lockOwner?: string;
   lockFile?: string;
+  /** Tests: the marker of become'd commands the lock looks for (see lockPrelude's orphanMarker). */
+  lockMarker?: string;
   /** Reboot poll interval (tests). */
   pollMs?: number;
 }
@@ -70,7 +72,7 @@ export async function runPlaybook({ playbook, inventory, options: o }: RunPlaybo
 
   const context = (play: Play, host: Host): HostPlayContext => ({
     play, host, inventory, connector: o.connector, providers, check: !!o.check, marker, peers, lockOwner,
-    lockFile: o.lockFile, observer: o.observer, stopReason, pollMs: o.pollMs, report: hostReport(host.name),
+    lockFile: o.lockFile, lockMarker: o.lockMarker, observer: o.observer, stopReason, pollMs: o.pollMs, report: hostReport(host.name),
     locked: pool.locked.has(host.name),
     session: () => pool.get(host.name),
     replaceSession: async (s) => {

@@ -26,7 +26,7 @@ async function run(yaml: string, env: ReturnType<typeof setup>, options: Partial
   writeFileSync(path, yaml);
   const loaded = await loadPlaybook({ path, inventory: env.inventory, modules: memoryModuleSource(runnerModules, tproviders) });
   if (!loaded.playbook) throw new Error(JSON.stringify(loaded.findings));
-  return runPlaybook({ playbook: loaded.playbook, inventory: env.inventory, options: { connector: env.hosts, lockFile: LOCK_TOKEN, pollMs: 10, ...options } });
+  return runPlaybook({ playbook: loaded.playbook, inventory: env.inventory, options: { connector: env.hosts, lockFile: LOCK_TOKEN, lockMarker: `provision-become-ok-r${process.pid}x`, pollMs: 10, ...options } });
 }
 
 const FILES = `name: t
