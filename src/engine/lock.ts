@@ -42,7 +42,7 @@ export function lockPrelude(opts: LockOptions): string[] {
     // any such process that is not an ancestor of this probe belongs to another run. (Exiting drops the flock.)
     `a=" $$ "; q=$$; while [ "$q" -gt 1 ]; do read -r st < /proc/$q/stat || break; st=\${st##*) }; set -- $st; q=$2; a="$a$q "; done`,
     `o=; for f in $(grep -las ${quote(selfless(opts.orphanMarker ?? BECOME_MARKER))} /proc/[0-9]*/cmdline); do n=\${f#/proc/}; n=\${n%/cmdline}; case "$a" in *" $n "*) ;; *) o="$o $n";; esac; done`,
-    `if [ -n "$o" ]; then s lock.orphan; for n in $o; do printf 'pid %s: %s\\n' "$n" "$(tr '\\0' ' ' < /proc/$n/cmdline 2>/dev/null | cut -c1-160)"; done; exit ${LOCK_BUSY_EXIT}; fi`,
+    `if [ -n "$o" ]; then s lock.orphan; for n in $o; do printf 'pid %s: %s\\n' "$n" "$(tr '\\0\\n' '  ' < /proc/$n/cmdline 2>/dev/null | cut -c1-600)"; done; exit ${LOCK_BUSY_EXIT}; fi`,
     // Walk up from this shell to the first sshd* ancestor: the per-connection process (sshd / sshd-session).
     opts.watchParent ? 'p=1' : `p=$$; while [ "$p" -gt 1 ]; do read -r c < /proc/$p/comm || break; case "$c" in sshd*) break;; esac; read -r st < /proc/$p/stat || break; st=\${st##*) }; set -- $st; p=$2; done`,
     `[ "$p" -gt 1 ] || p=$PPID`,
@@ -54,7 +54,14 @@ export function lockPrelude(opts: LockOptions): string[] {
 
 /** The earlier run's commands still running on the host (after a hard quit), for the error message. */
 export function orphanMessage(listing: string | undefined): string {
-  const what = listing?.trim().split('\n').slice(0, 3).join('; ') || 'unknown';
+  // "pid N: sudo -S -p … -- sh -c 'printf marker; exec "$@"' sh ARGV…": show the pid and the command itself.
+  const shown = (line: string) => {
+    const m = /^pid (\d+): (.*)$/.exec(line.trim());
+    if (!m) return line.trim();
+    const cmd = m[2]!.replace(/^.*?exec "\$@" sh /, '').replace(/\s+/g, ' ').trim();
+    return `pid ${m[1]}: ${cmd.length > 100 ? `${cmd.slice(0, 100)}…` : cmd}`;
+  };
+  const what = listing?.trim().split('\n').filter(Boolean).slice(0, 3).map(shown).join('; ') || 'unknown';
   return `a command of an earlier provision run is still running on this host (${what}): wait for it to finish (or stop it), then re-run`;
 }
 

@@ -85,6 +85,11 @@ describe.skipIf(reason !== '')('faults: Ctrl-C in the middle of provision up', (
     expect(r.code).toBe(130);
     expect(r.stdout).not.toMatch(/RECAP/); // quit now: no waiting for the step, no report
     expect(r.afterSignalMs).toBeLessThan(2000);
+    // The connection (and with it the run lock) is gone, but kubeadm init still runs on the host: a re-run
+    // right now is refused on that host, naming the leftover command, instead of overlapping it.
+    const overlap = await lab.runJson(['up']);
+    expect(overlap.json.hosts[host]).toMatchObject({ failed: 1 });
+    expect(overlap.json.hosts[host]!.error).toMatch(/a command of an earlier provision run is still running on this host \(pid \d+: sh -c .*kubeadm init/);
     // A command already started on the host may finish (killing dpkg half-way would be worse); then nothing is left.
     const left = await until('no run processes in the host', async () => ((await leftovers(lab, host)).length === 0 ? [] : undefined), 30_000).catch(() => leftovers(lab, host));
     expect(left).toEqual([]);

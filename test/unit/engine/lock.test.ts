@@ -57,3 +57,11 @@ describe('a command of an earlier run still running (hard quit)', () => {
     expect(spawnSync('sh', ['-c', withMarker('me')], { encoding: 'utf8' }).stdout).toContain('lock.ok');
   });
 });
+
+describe('orphanMessage', () => {
+  it('shows the pid and the command, not the sudo wrapper', async () => {
+    const { orphanMessage } = await import('../../../src/engine/lock.js');
+    const line = `pid 874: sudo -S -p [provision-sudo-c4] password:  -- sh -c printf '%s\\n' 'provision-become-ok-c4' >&2; exec "$@" sh sh -c out=$(kubeadm init --config "$1" --upload-certs 2>&1); rc=$?`;
+    expect(orphanMessage(line)).toBe(`a command of an earlier provision run is still running on this host (pid 874: sh -c out=$(kubeadm init --config "$1" --upload-certs 2>&1); rc=$?): wait for it to finish (or stop it), then re-run`);
+  });
+});
