@@ -98,7 +98,7 @@ for (const c of CASES) {
       expect(runJson().changed).toBe(0);
     });
 
-    it.skipIf(!c.pi)('the Raspberry Pi host got its cmdline flags and rebooted exactly once', () => {
+    if (c.pi) it('the Raspberry Pi host got its cmdline flags and rebooted exactly once', () => {
       expect(inHost(c.lab, c.pi!, 'cat /boot/firmware/cmdline.txt')).toMatch(/cgroup_enable=cpuset cgroup_enable=memory cgroup_memory=1/);
       // One boot when the lab came up, one reboot for the flags; the re-runs above did not reboot it again.
       expect(boots(c.lab, c.pi!)).toBe(2);
