@@ -19,6 +19,8 @@ export const LOCK_WAIT_SECONDS = 2;
 export interface LockOptions {
   /** Shown to a second run: "alice@laptop pid 4242". */
   owner: string;
+  /** When this run started (ISO 8601, UTC), shown to a second run; default now. */
+  since?: string;
   file?: string;
   /** Tests: tie the lock to the probe's parent process instead of the sshd connection process. */
   watchParent?: boolean;
@@ -34,7 +36,7 @@ function selfless(marker: string): string {
 export function lockPrelude(opts: LockOptions): string[] {
   const file = opts.file ?? LOCK_FILE;
   return [
-    `L=${quote(file)}; [ -d "$(dirname "$L")" ] || L=/tmp/provision.lock`,
+    `L=${quote(file)}; [ -d "\${L%/*}" ] || L=/tmp/provision.lock`,
     `exec 9>>"$L"`,
     `if ! flock -w ${LOCK_WAIT_SECONDS} 9; then s lock.busy; cat "$L.holder" 2>/dev/null; exit ${LOCK_BUSY_EXIT}; fi`,
     // A command of an earlier run still running? After a hard quit its connection (hence its lock) is gone
@@ -46,8 +48,9 @@ export function lockPrelude(opts: LockOptions): string[] {
     // Walk up from this shell to the first sshd* ancestor: the per-connection process (sshd / sshd-session).
     opts.watchParent ? 'p=1' : `p=$$; while [ "$p" -gt 1 ]; do read -r c < /proc/$p/comm || break; case "$c" in sshd*) break;; esac; read -r st < /proc/$p/stat || break; st=\${st##*) }; set -- $st; p=$2; done`,
     `[ "$p" -gt 1 ] || p=$PPID`,
-    `setsid sh -c 'exec tail --pid="$1" -s 0.2 -f /dev/null' sh "$p" </dev/null >/dev/null 2>&1 &`,
-    `printf '%s since %s (holder pid %s)\\n' ${quote(opts.owner)} "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$!" > "$L.holder"`,
+    `setsid tail --pid="$p" -s 0.2 -f /dev/null </dev/null >/dev/null 2>&1 &`,
+    // The run's start time, from the controller: no `date` process on the host.
+    `printf '%s since %s (holder pid %s)\\n' ${quote(opts.owner)} ${quote(opts.since ?? new Date().toISOString().replace(/\.\d+Z$/, 'Z'))} "$!" > "$L.holder"`,
     `s lock.ok`,
   ];
 }

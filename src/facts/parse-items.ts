@@ -1,6 +1,6 @@
 // Parses the sections that answer modules' probe items: files, packages, services, commands.
 import { createHash } from 'node:crypto';
-import { FILE_CONTENT_CAP } from './probe.js';
+import { FILE_CONTENT_CAP } from './probe-files.js';
 import type { CommandFact, FileFact, PackageFact, ServiceFact } from '../engine/types.js';
 
 export function parseFile(body: string | undefined): FileFact {

@@ -5,6 +5,7 @@ import { parseBase } from './parse-base.js';
 import { parseCommand, parseFile, parsePackage, parseService } from './parse-items.js';
 import type { ProbeScript } from './probe.js';
 import { splitSections } from './parse-sections.js';
+import { batchable, parseFileBatch } from './probe-files.js';
 
 export interface ParsedProbe {
   tables: FactTables;
@@ -19,9 +20,11 @@ export function parseProbe(stdout: string, probe: Pick<ProbeScript, 'marker' | '
   const packages = new Map<string, PackageFact>();
   const services = new Map<string, ServiceFact>();
   const commands = new Map<string, CommandFact>();
+  const batchedPaths = [...probe.items.values()].flatMap((i) => (i.kind === 'file' && batchable(i.path) ? [i.path] : []));
+  const batch = parseFileBatch(sections, batchedPaths);
   for (const [id, item] of probe.items) {
     const body = sections.get(id);
-    if (item.kind === 'file') files.set(item.path, parseFile(body));
+    if (item.kind === 'file') files.set(item.path, batch?.get(item.path) ?? parseFile(body));
     else if (item.kind === 'package') packages.set(item.name, parsePackage(body));
     else if (item.kind === 'service') services.set(item.name, parseService(body));
     else commands.set(item.key, parseCommand(body, sections.get(`${id}.rc`)));

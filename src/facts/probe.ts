@@ -1,9 +1,9 @@
 // Builds the ONE POSIX sh script that reads every fact a play needs from a host, in one exec.
 import { quote } from '../transport/command.js';
 import type { ProbeItem } from '../engine/types.js';
+import { FILE_CONTENT_CAP, batchable, fileBatchLines } from './probe-files.js';
 
-/** File content above this size is not read (sha256, mode and owner still are). */
-export const FILE_CONTENT_CAP = 1024 * 1024;
+export { FILE_CONTENT_CAP };
 
 export interface ProbeScript {
   script: string;
@@ -37,6 +37,9 @@ export function dedupeItems(items: ProbeItem[]): ProbeItem[] {
   }
   return [...seen.values()];
 }
+
+/** Every variable the probe itself sets (lock, batches, loops), cleared before a module's script runs. */
+const PROBE_VARS = 'M P S T L a q o n f p c st l z r h';
 
 const SYSTEMCTL_SHOW = 'systemctl show -p LoadState,ActiveState,UnitFileState';
 
@@ -84,6 +87,7 @@ function batchedReads(items: ProbeItem[]): string[] {
 function itemSection(id: string, item: ProbeItem, serviceIndex: number): string {
   switch (item.kind) {
     case 'file': {
+      // Only for a path the batch cannot carry (see probe-files.ts).
       const p = quote(item.path);
       // Line 1: stat fields (type last: it has spaces); line 2: the base64 content (the controller hashes it), or
       // for a file over the cap only `sha256sum`'s "HEX  -". Two processes per file: stat (size in $4), base64.
@@ -97,19 +101,23 @@ function itemSection(id: string, item: ProbeItem, serviceIndex: number): string 
     case 'service':
       return `s ${id}; sv ${serviceIndex}`;
     case 'command':
-      // Its own sh: a module's script can never break the probe's syntax. stderr is dropped, stdin empty.
-      return `s ${id}; sh -c ${quote(item.script)} </dev/null 2>/dev/null; r=$?; s ${id}.rc; echo $r`;
+      // A subshell that parses the script itself (eval): a syntax error or `exit` in a module's script ends only
+      // that subshell, and it starts clean (no arguments, none of the probe's variables); a fork, not an exec.
+      // stderr is dropped, stdin empty.
+      return `s ${id}; ( set --; unset ${PROBE_VARS}; eval ${quote(item.script)} ) </dev/null 2>/dev/null; r=$?; s ${id}.rc; echo $r`;
   }
 }
 
 export function buildProbe(opts: BuildProbeOptions): ProbeScript {
   const items = new Map<string, ProbeItem>();
   const unique = dedupeItems(opts.items);
-  const body: string[] = batchedReads(unique);
+  const batchedFiles = unique.flatMap((i) => (i.kind === 'file' && batchable(i.path) ? [i.path] : []));
+  const body: string[] = [...batchedReads(unique), ...fileBatchLines(batchedFiles)];
   let services = 0;
   unique.forEach((item, i) => {
     const id = `${item.kind}.${i}`;
     items.set(id, item);
+    if (item.kind === 'file' && batchable(item.path)) return;
     body.push(itemSection(id, item, item.kind === 'service' ? ++services : 0));
   });
   const script = [

@@ -1,5 +1,5 @@
 // The TTY view (listr2, imported only here): per play, a row per host with its phase, current task and changed count.
-import { Listr } from 'listr2';
+import { createRequire } from 'node:module';
 import type { HostPhase, RunObserver } from '../engine/events.js';
 import type { Paint } from './color.js';
 
@@ -20,6 +20,9 @@ export interface TtyOptions {
   /** Called with the run promise of each play's list, so the CLI can await rendering before the recap. */
   track(p: Promise<unknown>): void;
 }
+
+// listr2 is loaded (its CommonJS build) when the first play starts on a terminal: --json and plain runs never pay for it.
+const lazyRequire = createRequire(import.meta.url);
 
 export function ttyObserver(o: TtyOptions): RunObserver {
   let rows = new Map<string, Row>();
@@ -46,6 +49,7 @@ export function ttyObserver(o: TtyOptions): RunObserver {
     playStart(e) {
       const mine = new Map<string, Row>(e.hosts.map((h) => [h, { changed: 0, phase: 'waiting' as HostPhase }]));
       rows = mine;
+      const { Listr } = lazyRequire('listr2') as typeof import('listr2');
       const list = new Listr(
         e.hosts.map((host) => ({
           title: host,

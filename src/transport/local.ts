@@ -1,5 +1,4 @@
 // A Session on this machine through execa: engine tests without SSH; same quoting and result shape as ssh.
-import { execa } from 'execa';
 import { renderCommand, Secret, type Command } from './command.js';
 import { ExecTimeoutError, SudoError } from './errors.js';
 import type { ExecOptions, ExecResult, Session } from './session.js';
@@ -31,6 +30,8 @@ export class LocalSession implements Session {
       });
     }
     const input = cmd.stdin instanceof Secret ? cmd.stdin.reveal() : cmd.stdin;
+    // Imported here: execa costs ~70 ms to load, and only tests and the lab use a local session.
+    const { execa } = await import('execa');
     const result = await execa('sh', ['-c', renderCommand({ argv: cmd.argv, env: cmd.env })], {
       reject: false,
       stripFinalNewline: false,

@@ -31,6 +31,27 @@ describe('buildProbe', () => {
     expect(facts.command('c').stdout).toMatch(/^Q /);
   });
 
+  it('runs each module script isolated: a syntax error or exit ends only that script, and none sees the probe\'s state', () => {
+    const probe = buildProbe({
+      marker: newMarker(),
+      skipBase: true,
+      items: [
+        { kind: 'file', path: '/etc/hostname' },
+        { kind: 'command', key: 'broken', script: 'echo before; if then fi (' },
+        { kind: 'command', key: 'exits', script: 'echo x; exit 7; echo never' },
+        { kind: 'command', key: 'state', script: 'echo "args=$# M=${M-} T=${T-} P=${P-} L=${L-}"; M=clobbered' },
+        { kind: 'command', key: 'after', script: 'echo ok' },
+      ],
+    });
+    const parsed = parseProbe(execFileSync('sh', ['-c', probe.script], { encoding: 'utf8' }), probe);
+    const facts = createFacts(parsed.tables);
+    expect(parsed.complete).toBe(true);
+    expect(facts.command('broken').code).toBe(2);
+    expect(facts.command('exits')).toEqual({ code: 7, stdout: 'x\n' });
+    expect(facts.command('state').stdout).toBe('args=0 M= T= P= L=\n');
+    expect(facts.command('after')).toEqual({ code: 0, stdout: 'ok\n' });
+  });
+
   it('reads this machine: base sections parse and the probe completes', () => {
     const probe = buildProbe({ items: [{ kind: 'file', path: '/etc/os-release' }], marker: newMarker(), nodesProbeAddress: '127.0.0.1' });
     const parsed = parseProbe(execFileSync('sh', ['-c', probe.script], { encoding: 'utf8' }), probe);

@@ -1,0 +1,55 @@
+// Reads the regular-file members of a GNU tar stream: the probe sends every small probed file in one `tar`.
+const BLOCK = 512;
+
+function text(buf: Buffer, start: number, length: number): string {
+  const raw = buf.subarray(start, start + length);
+  const nul = raw.indexOf(0);
+  return (nul < 0 ? raw : raw.subarray(0, nul)).toString('utf8');
+}
+
+/** A header number: octal text, or GNU's base-256 (high bit set) for sizes over 8 GiB. */
+function headerNumber(buf: Buffer, start: number, length: number): number {
+  if (buf[start]! & 0x80) {
+    let n = buf[start]! & 0x7f;
+    for (let i = 1; i < length; i++) n = n * 256 + buf[start + i]!;
+    return n;
+  }
+  const digits = text(buf, start, length).trim();
+  return digits ? parseInt(digits, 8) : 0;
+}
+
+/** True when the header's checksum matches (a cut or garbled stream stops the walk instead of misreading it). */
+function checksumOk(header: Buffer): boolean {
+  const stored = headerNumber(header, 148, 8);
+  let sum = 0;
+  for (let i = 0; i < BLOCK; i++) sum += i >= 148 && i < 156 ? 0x20 : header[i]!;
+  return sum === stored;
+}
+
+/**
+ * name → content for every regular file in the archive (GNU long names included). Stops at the end
+ * marker, at a header that fails its checksum, or where the stream is cut: members read so far are kept.
+ */
+export function readTarFiles(archive: Buffer): Map<string, Buffer> {
+  const files = new Map<string, Buffer>();
+  let offset = 0;
+  let longName: string | undefined;
+  while (offset + BLOCK <= archive.length) {
+    const header = archive.subarray(offset, offset + BLOCK);
+    if (header.every((b) => b === 0) || !checksumOk(header)) break;
+    const size = headerNumber(header, 124, 12);
+    const type = String.fromCharCode(header[156]!);
+    const dataStart = offset + BLOCK;
+    if (dataStart + size > archive.length) break;
+    const data = archive.subarray(dataStart, dataStart + size);
+    offset = dataStart + Math.ceil(size / BLOCK) * BLOCK;
+    if (type === 'L') {
+      longName = text(data, 0, data.length);
+      continue;
+    }
+    const name = longName ?? text(header, 0, 100);
+    longName = undefined;
+    if (type === '0' || type === '\0') files.set(name, Buffer.from(data));
+  }
+  return files;
+}

@@ -1,0 +1,36 @@
+// A converged run loads only what it uses: the packages for terminals, diffs and local sessions stay unloaded.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = resolve(import.meta.dirname, '../../..');
+const dir = mkdtempSync(join(tmpdir(), 'lazy-imports-'));
+// A module resolve hook that names every npm package imported from outside node_modules.
+writeFileSync(join(dir, 'hook.mjs'), [
+  'export async function resolve(spec, ctx, next) {',
+  '  const r = await next(spec, ctx);',
+  "  const m = /node_modules\\/((?:@[^/]+\\/)?[^/]+)\\//.exec(r.url);",
+  "  if (m && !/node_modules/.test(ctx.parentURL ?? '')) process.stderr.write('PKG ' + m[1] + '\\n');",
+  '  return r;',
+  '}',
+].join('\n'));
+writeFileSync(join(dir, 'register.mjs'), `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(join(dir, 'hook.mjs')).href)});\n`);
+
+function packagesLoadedBy(entry: string): string[] {
+  const file = join(ROOT, 'dist', entry);
+  if (!existsSync(file)) throw new Error(`${file} is missing: run \`npm run build\` first (npm test does)`);
+  const r = spawnSync(process.execPath, ['--import', pathToFileURL(join(dir, 'register.mjs')).href, '-e', `await import(${JSON.stringify(pathToFileURL(file).href)})`], { encoding: 'utf8' });
+  expect(r.status, r.stderr).toBe(0);
+  return [...new Set(r.stderr.split('\n').filter((l) => l.startsWith('PKG ')).map((l) => l.slice(4)))].sort();
+}
+
+describe('lazy imports on the hot path', () => {
+  it.each(['cli/up.js', 'cli/run.js', 'cli/join.js'])('%s loads ssh2, yaml and zod but no execa, listr2 or diff', (entry) => {
+    const loaded = packagesLoadedBy(entry);
+    expect(loaded).toEqual(expect.arrayContaining(['ssh2', 'yaml', 'zod']));
+    for (const lazy of ['execa', 'listr2', 'diff', 'zx']) expect(loaded).not.toContain(lazy);
+  });
+});
