@@ -39,25 +39,33 @@ export function dedupeItems(items: ProbeItem[]): ProbeItem[] {
 }
 
 /** Every variable the probe itself sets (lock, batches, loops), cleared before a module's script runs. */
-const PROBE_VARS = 'M P S T L a q o n f p c st l z r h';
+const PROBE_VARS = 'M P S T L a q o n f p c st l z r h b';
 
 const SYSTEMCTL_SHOW = 'systemctl show -p LoadState,ActiveState,UnitFileState';
 
+/**
+ * Prints text files with shell builtins (no `cat` process). `|| [ -n "$l" ]` keeps a last line without a newline,
+ * which is also how dash sees a sysctl file in /proc (EOF after the first read of one byte).
+ */
+const READ_FN = `rd() { for f; do [ -r "$f" ] || continue; while IFS= read -r l || [ -n "$l" ]; do printf '%s\n' "$l"; done < "$f"; done; }`;
+
 function baseSection(nodesProbeAddress: string | undefined): string[] {
   const lines = [
-    's base.hostname; cat /proc/sys/kernel/hostname 2>/dev/null || hostname',
-    's base.bootid; cat /proc/sys/kernel/random/boot_id 2>/dev/null',
-    's base.osrelease; cat /etc/os-release 2>/dev/null || cat /usr/lib/os-release 2>/dev/null',
+    READ_FN,
+    's base.hostname; rd /proc/sys/kernel/hostname',
+    's base.bootid; rd /proc/sys/kernel/random/boot_id',
+    's base.osrelease; if [ -r /etc/os-release ]; then rd /etc/os-release; else rd /usr/lib/os-release; fi',
     's base.arch; dpkg --print-architecture 2>/dev/null || uname -m',
-    's base.kernel; uname -r',
+    's base.kernel; rd /proc/sys/kernel/osrelease',
     's base.init; if [ -d /run/systemd/system ]; then echo systemd; else echo other; fi',
     // Running network daemons, from /proc with shell builtins only (no systemctl: it can cost 50 ms a call).
     // comm is cut at 15 characters: systemd-networkd shows as systemd-network.
     's base.procs; for f in /proc/[0-9]*/comm; do read -r c 2>/dev/null < "$f" && case "$c" in NetworkManager|systemd-network) echo "$c";; esac; done',
     's base.netplan; for f in /etc/netplan/*.yaml /etc/netplan/*.yml; do [ -e "$f" ] && echo "$f"; done',
-    's base.ifupdown; cat /etc/network/interfaces 2>/dev/null; for f in /etc/network/interfaces.d/*; do [ -f "$f" ] && cat "$f"; done',
+    's base.ifupdown; rd /etc/network/interfaces; for f in /etc/network/interfaces.d/*; do [ -f "$f" ] && rd "$f"; done',
     's base.routes; ip -j route 2>/dev/null',
-    's base.model; cat /proc/device-tree/model /sys/firmware/devicetree/base/model 2>/dev/null | tr -d "\\000"',
+    // The device-tree model is NUL-terminated: one `tr`, only on boards that have one.
+    's base.model; for f in /proc/device-tree/model /sys/firmware/devicetree/base/model; do [ -r "$f" ] && { tr -d "\\000" < "$f"; break; }; done',
   ];
   if (nodesProbeAddress) lines.push(`s base.routeget; ip -j route get ${quote(nodesProbeAddress)} 2>/dev/null`);
   return lines;

@@ -1,6 +1,6 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { tmpdir } from 'node:os';
+import { release, tmpdir } from 'node:os';
 import { join } from 'node:path';
 // The probe script: items deduped, hostile paths quoted, and the real script parses on this machine's sh.
 import { execFileSync } from 'node:child_process';
@@ -56,7 +56,10 @@ describe('buildProbe', () => {
     const probe = buildProbe({ items: [{ kind: 'file', path: '/etc/os-release' }], marker: newMarker(), nodesProbeAddress: '127.0.0.1' });
     const parsed = parseProbe(execFileSync('sh', ['-c', probe.script], { encoding: 'utf8' }), probe);
     expect(parsed.complete).toBe(true);
-    expect(parsed.tables.base.hostname.length).toBeGreaterThan(0);
+    expect(parsed.tables.base.hostname).toBe(readFileSync('/proc/sys/kernel/hostname', 'utf8').trim());
+    expect(parsed.tables.base.bootId).toBe(readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim());
+    expect(parsed.tables.base.kernel).toBe(release());
+    expect(parsed.tables.base.os.id).toBe(/^ID=(.*)$/m.exec(readFileSync('/etc/os-release', 'utf8'))![1]!.replace(/"/g, ''));
     expect(parsed.tables.files?.get('/etc/os-release')?.exists).toBe(true);
   });
 });
