@@ -25,28 +25,36 @@ export const STANDINS: Record<string, { script: string; paths: string[] }> = {
 };
 
 /**
- * Read-only queries a probe makes on every run, answered in sh from the same records the Node stand-ins keep:
- * on real hosts these are native and near-free, so a Node start each (25-30 ms) would make the lab slower
- * than hardware. Anything else, and every change, goes to the Node stand-in.
+ * Read-only queries a probe makes on every run, answered in the shim's shell from the same records the Node stand-ins
+ * keep: on real hosts these are native and near-free, so a Node start each (25-30 ms) would make the lab slower than
+ * hardware. Anything else, every change, and anything the fast path is unsure of goes to the Node stand-in.
+ * sysctl and systemctl need bash (see fast/sysctl.bash): their code lives in assets/standins/fast/PROG.bash, sourced
+ * from the package mount, so it always matches the Node stand-ins next to it. Env LAB_NO_FAST_PATH=1 skips them all.
  */
-const FAST_PATHS: Record<string, string> = {
-  sysctl: [
-    'if [ $# -eq 2 ] && [ "$1" = -n ]; then case "$2" in net.*)',
-    '  p=/proc/sys/$(printf %s "$2" | tr . /)',
-    '  if [ -r "$p" ] && read -r v < "$p"; then case "$v" in *[[:space:]]*) ;; *) printf \'%s\\n\' "$v"; exit 0;; esac; fi;;',
-    'esac; fi',
-  ].join('\n'),
-  lsmod: [
-    'if [ $# -eq 0 ]; then printf \'Module                  Size  Used by\\n\'',
-    '  if [ -f /run/lab/modules ]; then while read -r m; do [ -n "$m" ] && printf \'%-24s32768  0\\n\' "$m"; done < /run/lab/modules; fi; exit 0',
-    'fi',
-  ].join('\n'),
-  swapon: 'if [ "$*" = "--show=NAME --noheadings" ]; then cat /run/lab/swaps 2>/dev/null; exit 0; fi',
+export const FAST_PATHS: Record<string, { shell: '/bin/sh' | '/bin/bash -p'; code: string }> = {
+  // -p: no $BASH_ENV, no functions or GLOBIGNORE from the caller's environment (the fast path relies on plain builtins).
+  sysctl: { shell: '/bin/bash -p', code: sourced('sysctl') },
+  systemctl: { shell: '/bin/bash -p', code: sourced('systemctl') },
+  lsmod: {
+    shell: '/bin/sh',
+    code: [
+      'if [ $# -eq 0 ]; then printf \'Module                  Size  Used by\\n\'',
+      '  if [ -f /run/lab/modules ]; then while read -r m; do [ -n "$m" ] && printf \'%-24s32768  0\\n\' "$m"; done < /run/lab/modules; fi; exit 0',
+      'fi',
+    ].join('\n'),
+  },
+  swapon: { shell: '/bin/sh', code: 'if [ "$*" = "--show=NAME --noheadings" ]; then cat /run/lab/swaps 2>/dev/null; exit 0; fi' },
 };
 
+function sourced(prog: string): string {
+  const file = `${IN_HOST_STANDINS}/fast/${prog}.bash`;
+  return `if [ -r ${file} ] && . ${file} && lab_fast_${prog} "$@"; then exit 0; fi`;
+}
+
 export function shimScript(prog: string, script: string): string {
-  const fast = FAST_PATHS[prog] ? `${FAST_PATHS[prog]}\n` : '';
-  return `#!/bin/sh\n# provision lab stand-in: ${prog} acts on this lab host only.\n${fast}export LAB_PROG=${prog}\nexec /usr/bin/node ${IN_HOST_STANDINS}/${script} "$@"\n`;
+  const fast = FAST_PATHS[prog];
+  const body = fast ? `if [ "\${LAB_NO_FAST_PATH:-}" != 1 ]; then\n${fast.code}\nfi\n` : '';
+  return `#!${fast?.shell ?? '/bin/sh'}\n# provision lab stand-in: ${prog} acts on this lab host only.\n${body}export LAB_PROG=${prog}\nexec /usr/bin/node ${IN_HOST_STANDINS}/${script} "$@"\n`;
 }
 
 /** mkdir -p inside upper, giving each new directory the mode and owner of the same path on the machine. */

@@ -2,6 +2,13 @@
 import { existsSync, readFileSync, writeFileSync, mkdirSync, readdirSync } from 'node:fs';
 
 const RECORD = '/run/lab/sysctl.json';
+/** The record again, one file per key holding `value\n`, for the shim's bash fast path (fast/sysctl.bash). */
+const RECORD_DIR = '/run/lab/sysctl';
+
+/** Keys the fast path may look up by file name (fast/sysctl.bash has the same rule); others only Node answers. */
+export function recordFileKey(key) {
+  return /^[A-Za-z0-9_][A-Za-z0-9._-]*$/.test(key) && !key.includes('..') && !key.endsWith('.');
+}
 
 function records() {
   try { return JSON.parse(readFileSync(RECORD, 'utf8')); } catch { return {}; }
@@ -36,6 +43,10 @@ export function setSysctl(key, value) {
   rec[key] = v;
   mkdirSync('/run/lab', { recursive: true });
   writeFileSync(RECORD, JSON.stringify(rec));
+  // The first write since the directory existed copies the whole record (one kept by an older stand-in), later ones one key.
+  const fresh = !existsSync(RECORD_DIR);
+  mkdirSync(RECORD_DIR, { recursive: true });
+  for (const [k, val] of fresh ? Object.entries(rec) : [[key, v]]) if (recordFileKey(k)) writeFileSync(`${RECORD_DIR}/${k}`, `${val}\n`);
   return undefined;
 }
 
