@@ -2,11 +2,13 @@
 import { formatFinding } from '../diagnostics/finding.js';
 import { withDisplayPaths } from '../inventory/display-path.js';
 import { loadInventoryOrThrow } from '../inventory/load.js';
-import type { Inventory } from '../inventory/types.js';
+import type { Host, Inventory } from '../inventory/types.js';
+import type { Playbook } from '../playbook/types.js';
+import { connectEarly, keepPlayed } from '../engine/connect-early.js';
 import { loadPlaybook } from '../playbook/load.js';
 import { SelectorError, selectHosts } from '../playbook/selector.js';
 import type { RunReport } from '../engine/report-model.js';
-import { runPlaybook, type RunOptions } from '../engine/runner.js';
+import { DEFAULT_CONCURRENCY, runPlaybook, type RunOptions } from '../engine/runner.js';
 import { createReporter } from '../report/reporter.js';
 import type { Connector } from '../transport/index.js';
 import { CONNECTION_FLAGS, checkConnectionFlags, connectorFromFlags, type ConnectionFlagValues } from './connection-flags.js';
@@ -64,8 +66,13 @@ export interface PlaybookCommandArgs {
   values: RunFlagValues;
   /** Extra host selection per play (provision join). */
   selectHosts?: RunOptions['selectHosts'];
-  /** Runs after the inventory and playbook loaded, before anything connects. */
+  /** Runs after the inventory and playbook loaded, before anything connects (not combined with connectEarly). */
   before?: (inventory: Inventory, connector: Connector) => Promise<void>;
+  /**
+   * Connect to every selected host (--limit) right after the inventory is checked, before the playbook loads:
+   * for verbs whose playbook touches every host (up). Hosts no play selects are disconnected once it has loaded.
+   */
+  connectEarly?: boolean;
 }
 
 export interface PlaybookCommandResult {
@@ -80,6 +87,19 @@ function positiveInt(flag: string, v: string | undefined): number | undefined {
   const n = Number(v);
   if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} must be a positive integer (got '${v}')`);
   return n;
+}
+
+/** The hosts --limit selects (all without it); a selector matching none is a usage error, before any connection. */
+function limitedHosts(limit: string | undefined, inventory: Inventory): Host[] {
+  if (!limit) return inventory.hosts;
+  try {
+    const hosts = selectHosts(limit, inventory);
+    if (hosts.length === 0) throw new UserError(`--limit '${limit}' matches no host`);
+    return hosts;
+  } catch (e) {
+    if (e instanceof SelectorError) throw new UsageError(`--limit: ${e.message}`);
+    throw e;
+  }
 }
 
 export function exitCodeOf(report: RunReport, interrupted: boolean): number {
@@ -101,20 +121,24 @@ export async function runPlaybookCommand(a: PlaybookCommandArgs): Promise<Playbo
     acceptLint: v['accept-lint']?.split(',').map((s) => s.trim()).filter(Boolean),
     warn: (line) => process.stderr.write(`${line}\n`),
   });
-  const { playbook, findings } = await loadPlaybook({ path: a.playbook, inventory });
-  if (!playbook) {
-    const errors = withDisplayPaths(findings.filter((f) => f.level === 'error'));
-    throw new UserError(`playbook ${a.playbook} has ${errors.length} error${errors.length === 1 ? '' : 's'}:\n${errors.map(formatFinding).join('\n')}`);
-  }
-  if (v.limit) {
-    try {
-      if (selectHosts(v.limit, inventory).length === 0) throw new UserError(`--limit '${v.limit}' matches no host`);
-    } catch (e) {
-      if (e instanceof SelectorError) throw new UsageError(`--limit: ${e.message}`);
-      throw e;
+  const limited = limitedHosts(v.limit, inventory);
+  // A verb whose playbook touches every host starts the handshakes now, while the playbook and modules load.
+  const earlyConnector = a.connectEarly ? await connectorFromFlags(v) : undefined;
+  const early = earlyConnector ? connectEarly(earlyConnector, inventory, limited, concurrency ?? DEFAULT_CONCURRENCY) : undefined;
+  let playbook: Playbook;
+  try {
+    const loaded = await loadPlaybook({ path: a.playbook, inventory });
+    if (!loaded.playbook) {
+      const errors = withDisplayPaths(loaded.findings.filter((f) => f.level === 'error'));
+      throw new UserError(`playbook ${a.playbook} has ${errors.length} error${errors.length === 1 ? '' : 's'}:\n${errors.map(formatFinding).join('\n')}`);
     }
+    playbook = loaded.playbook;
+    if (early) await keepPlayed(early, playbook.plays, inventory);
+  } catch (e) {
+    await earlyConnector?.closeAll();
+    throw e;
   }
-  const connector = await connectorFromFlags(v);
+  const connector = earlyConnector ?? (await connectorFromFlags(v));
   const reporter = createReporter({ json: v.json, diff: v.diff, verbose: v.verbose, check: v.check });
   const abort = new AbortController();
   let interrupts = 0;
@@ -138,6 +162,7 @@ export async function runPlaybookCommand(a: PlaybookCommandArgs): Promise<Playbo
         ...(concurrency ? { concurrency } : {}),
         ...(maxFail ? { maxFail } : {}),
         ...(a.selectHosts ? { selectHosts: a.selectHosts } : {}),
+        ...(early ? { earlySessions: early } : {}),
       },
     });
     await reporter.finish(report);

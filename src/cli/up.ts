@@ -19,7 +19,7 @@ export async function run(argv: string[]): Promise<number> {
     process.stdout.write(HELP + '\n');
     return 0;
   }
-  const { inventory, code } = await runPlaybookCommand({ playbook: bundledPlaybook('up.yaml'), values });
+  const { inventory, code } = await runPlaybookCommand({ playbook: bundledPlaybook('up.yaml'), values, connectEarly: true });
   const dest = kubeconfigDest(inventory.cluster.name);
   if (!values.json && !values.check && code === 0 && existsSync(dest)) process.stdout.write(`\nkubeconfig: ${dest}\n  ${usageHint(dest)}\n  kubectl get nodes\n`);
   return code;

@@ -12,6 +12,7 @@ import { ProviderResolver } from './providers.js';
 import { emptyHostReport, totals, type HostReport, type RunReport } from './report-model.js';
 import { SessionPool } from './session-pool.js';
 import type { Facts } from './types.js';
+import type { Session } from '../transport/session.js';
 
 export interface RunOptions {
   connector: Connector;
@@ -35,6 +36,8 @@ export interface RunOptions {
   lockMarker?: string;
   /** Reboot poll interval (tests). */
   pollMs?: number;
+  /** Connections the caller started before the playbook loaded (see connectEarly), adopted by the run. */
+  earlySessions?: ReadonlyMap<string, Promise<Session>>;
 }
 
 export interface RunPlaybookArgs {
@@ -47,7 +50,7 @@ export const DEFAULT_CONCURRENCY = 32;
 
 export async function runPlaybook({ playbook, inventory, options: o }: RunPlaybookArgs): Promise<RunReport> {
   const report: RunReport = { playbook: playbook.name, check: !!o.check, changed: 0, failed: 0, hosts: {} };
-  const pool = new SessionPool(o.connector, inventory);
+  const pool = new SessionPool(o.connector, inventory, o.earlySessions);
   const providers = new ProviderResolver({ providers: playbook.providers, inventory, session: (n) => pool.get(n) });
   const limit = o.limit ? new Set(selectHosts(o.limit, inventory).map((h) => h.name)) : undefined;
   const failed = new Set<string>();

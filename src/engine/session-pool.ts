@@ -11,7 +11,20 @@ export class SessionPool {
   constructor(
     readonly connector: Connector,
     readonly inventory: Inventory,
-  ) {}
+    /** Connections already under way (opened before the playbook loaded): used instead of opening new ones. */
+    early?: ReadonlyMap<string, Promise<Session>>,
+  ) {
+    for (const [name, p] of early ?? []) this.#adopt(name, p);
+  }
+
+  #adopt(name: string, p: Promise<Session>): Promise<Session> {
+    this.#sessions.set(name, p);
+    // A failed connect is not cached: a later play (or provider lookup) may retry it.
+    p.catch(() => {
+      if (this.#sessions.get(name) === p) this.#sessions.delete(name);
+    });
+    return p;
+  }
 
   host(name: string): Host {
     const h = this.inventory.hosts.find((x) => x.name === name);
@@ -20,14 +33,7 @@ export class SessionPool {
   }
 
   get(name: string): Promise<Session> {
-    let p = this.#sessions.get(name);
-    if (!p) {
-      p = this.connector.connect(this.host(name), this.inventory);
-      this.#sessions.set(name, p);
-      // A failed connect is not cached: a later play (or provider lookup) may retry it.
-      p.catch(() => this.#sessions.delete(name));
-    }
-    return p;
+    return this.#sessions.get(name) ?? this.#adopt(name, this.connector.connect(this.host(name), this.inventory));
   }
 
   /** After a reboot: the old connection is gone (and with it the lock). */

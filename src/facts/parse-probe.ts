@@ -6,12 +6,23 @@ import { parseCommand, parseFile, parsePackage, parseService } from './parse-ite
 import type { ProbeScript } from './probe.js';
 import { splitSections } from './parse-sections.js';
 import { batchable, parseFileBatch } from './probe-files.js';
+import { PACKAGES_SECTION, SERVICES_SECTION } from './probe.js';
 
 export interface ParsedProbe {
   tables: FactTables;
   sections: Map<string, string>;
   /** False when the output stopped before the end marker (the probe died or was cut). */
   complete: boolean;
+}
+
+/** dpkg-query's "name<TAB>status<TAB>version" lines (its own order) → name → "status<TAB>version" (first wins). */
+function packageLinesByName(body: string | undefined): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const line of (body ?? '').split('\n')) {
+    const tab = line.indexOf('\t');
+    if (tab > 0 && !out.has(line.slice(0, tab))) out.set(line.slice(0, tab), line.slice(tab + 1));
+  }
+  return out;
 }
 
 export function parseProbe(stdout: string, probe: Pick<ProbeScript, 'marker' | 'items'>): ParsedProbe {
@@ -22,11 +33,14 @@ export function parseProbe(stdout: string, probe: Pick<ProbeScript, 'marker' | '
   const commands = new Map<string, CommandFact>();
   const batchedPaths = [...probe.items.values()].flatMap((i) => (i.kind === 'file' && batchable(i.path) ? [i.path] : []));
   const batch = parseFileBatch(sections, batchedPaths);
+  const packageLines = packageLinesByName(sections.get(PACKAGES_SECTION));
+  const serviceBlocks = (sections.get(SERVICES_SECTION) ?? '').split(/\n\s*\n/);
+  let serviceIndex = 0;
   for (const [id, item] of probe.items) {
     const body = sections.get(id);
     if (item.kind === 'file') files.set(item.path, batch?.get(item.path) ?? parseFile(body));
-    else if (item.kind === 'package') packages.set(item.name, parsePackage(body));
-    else if (item.kind === 'service') services.set(item.name, parseService(body));
+    else if (item.kind === 'package') packages.set(item.name, parsePackage(packageLines.get(item.name)));
+    else if (item.kind === 'service') services.set(item.name, parseService(serviceBlocks[serviceIndex++]));
     else commands.set(item.key, parseCommand(body, sections.get(`${id}.rc`)));
   }
   return { tables: { base: parseBase(sections), files, packages, services, commands }, sections, complete: sections.has('end') };

@@ -39,7 +39,7 @@ export function dedupeItems(items: ProbeItem[]): ProbeItem[] {
 }
 
 /** Every variable the probe itself sets (lock, batches, loops), cleared before a module's script runs. */
-const PROBE_VARS = 'M P S T L a q o n f p c st l z r h b';
+const PROBE_VARS = 'M T L a q o n f p c st l z r h';
 
 const SYSTEMCTL_SHOW = 'systemctl show -p LoadState,ActiveState,UnitFileState';
 
@@ -71,28 +71,25 @@ function baseSection(nodesProbeAddress: string | undefined): string[] {
   return lines;
 }
 
+/** Section ids of the batched package and service reads. */
+export const PACKAGES_SECTION = 'packages';
+export const SERVICES_SECTION = 'services';
+
 /**
- * Packages and services are each read with ONE process (dpkg-query, systemctl show) into a shell variable;
- * their sections are then cut from it with shell builtins/awk — a probe's cost is its process count.
+ * Packages and services are each read with ONE process (dpkg-query, systemctl show) whose whole output is one
+ * section; the controller splits it (no shell loop, no fork per item): a probe's cost is its process count.
  */
 function batchedReads(items: ProbeItem[]): string[] {
   const pkgs = items.flatMap((i) => (i.kind === 'package' ? [quote(i.name)] : []));
   const units = items.flatMap((i) => (i.kind === 'service' ? [quote(i.name)] : []));
   const lines: string[] = [];
-  if (pkgs.length) {
-    lines.push(`P=$(dpkg-query -W -f '\${Package}\t\${db:Status-Abbrev}\t\${Version}\n' ${pkgs.join(' ')} 2>/dev/null)`);
-    // The line of package $1 (dpkg-query prints in its own order), as "status<TAB>version" — shell builtins only.
-    lines.push(`pk() { printf '%s\n' "$P" | while IFS= read -r l; do [ "\${l%%\t*}" = "$1" ] && { printf '%s\n' "\${l#*\t}"; break; }; done; }`);
-  }
-  if (units.length) {
-    lines.push(`S=$(${SYSTEMCTL_SHOW} ${units.join(' ')} 2>/dev/null)`);
-    // systemctl show prints one block per unit, in argument order, separated by blank lines: print block $1.
-    lines.push(`sv() { printf '%s\n' "$S" | { b=1; while IFS= read -r l; do if [ -z "$l" ]; then b=$((b+1)); elif [ $b -eq "$1" ]; then printf '%s\n' "$l"; fi; done; }; }`);
-  }
+  if (pkgs.length) lines.push(`s ${PACKAGES_SECTION}; dpkg-query -W -f '\${Package}\t\${db:Status-Abbrev}\t\${Version}\n' ${pkgs.join(' ')} 2>/dev/null`);
+  // systemctl show prints one block per unit, in argument order, separated by blank lines.
+  if (units.length) lines.push(`s ${SERVICES_SECTION}; ${SYSTEMCTL_SHOW} ${units.join(' ')} 2>/dev/null`);
   return lines;
 }
 
-function itemSection(id: string, item: ProbeItem, serviceIndex: number): string {
+function itemSection(id: string, item: ProbeItem): string | undefined {
   switch (item.kind) {
     case 'file': {
       // Only for a path the batch cannot carry (see probe-files.ts).
@@ -105,9 +102,8 @@ function itemSection(id: string, item: ProbeItem, serviceIndex: number): string 
       ].join('; ');
     }
     case 'package':
-      return `s ${id}; pk ${quote(item.name)}`;
     case 'service':
-      return `s ${id}; sv ${serviceIndex}`;
+      return undefined; // answered by the batched reads
     case 'command':
       // A subshell that parses the script itself (eval): a syntax error or `exit` in a module's script ends only
       // that subshell, and it starts clean (no arguments, none of the probe's variables); a fork, not an exec.
@@ -121,12 +117,12 @@ export function buildProbe(opts: BuildProbeOptions): ProbeScript {
   const unique = dedupeItems(opts.items);
   const batchedFiles = unique.flatMap((i) => (i.kind === 'file' && batchable(i.path) ? [i.path] : []));
   const body: string[] = [...batchedReads(unique), ...fileBatchLines(batchedFiles)];
-  let services = 0;
   unique.forEach((item, i) => {
     const id = `${item.kind}.${i}`;
     items.set(id, item);
     if (item.kind === 'file' && batchable(item.path)) return;
-    body.push(itemSection(id, item, item.kind === 'service' ? ++services : 0));
+    const section = itemSection(id, item);
+    if (section) body.push(section);
   });
   const script = [
     `M=${quote(opts.marker)}`,

@@ -32,7 +32,7 @@ const kubeVip: Module<Params> = {
   probe: () => [
     { kind: 'file', path: KUBE_VIP_MANIFEST },
     { kind: 'file', path: ADMIN_CONF },
-    { kind: 'command', key: INTERFACES_KEY, script: 'ls /sys/class/net' },
+    { kind: 'command', key: INTERFACES_KEY, script: 'for f in /sys/class/net/*; do [ -e "$f" ] && echo "${f##*/}"; done; [ -d /sys/class/net ]' },
   ],
   plan(params, ctx) {
     const { api } = ctx.inventory.network;

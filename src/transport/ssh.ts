@@ -2,6 +2,7 @@
 import { connect as netConnect } from 'node:net';
 import type { Duplex } from 'node:stream';
 import ssh2 from 'ssh2';
+import { skipHostKeysProve } from './skip-hostkeys-prove.js';
 import type { Client as ClientType, ConnectConfig } from 'ssh2';
 import type { Secret } from './command.js';
 import { AuthError, ConnectError, HostKeyError, TransportError } from './errors.js';
@@ -145,6 +146,7 @@ async function attemptOnce(opts: OpenClientOptions, knownName: string, preferred
     client.on('error', fail);
     client.once('close', () => fail(Object.assign(new Error('Connection lost before handshake'), { level: 'protocol' })));
     client.connect(config);
+    skipHostKeysProve(client);
   });
 }
 

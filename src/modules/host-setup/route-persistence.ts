@@ -76,7 +76,9 @@ export function linkProbeScript(gateway: string): string {
     '  echo "nm-connection=$con"',
     '  [ -n "$con" ] && echo "nm-routes=$(nmcli -g ipv4.routes connection show "$con" 2>/dev/null)"',
     'fi',
-    'if [ -n "$dev" ] && command -v networkctl >/dev/null 2>&1; then',
+    // networkd writes its state file once it runs: without it no .network file is in use, and networkctl
+    // (milliseconds per call) would only say so.
+    'if [ -n "$dev" ] && [ -e /run/systemd/netif/state ] && command -v networkctl >/dev/null 2>&1; then',
     `  nf=$(networkctl status "$dev" --no-pager 2>/dev/null | sed -n 's/^ *Network File: //p' | head -n 1)`,
     '  echo "networkd-file=$nf"',
     `  [ -n "$nf" ] && d="/etc/systemd/network/$(basename "$nf").d/${NETWORKD_DROPIN_NAME}" || d="/etc/systemd/network/$dev.network.d/${NETWORKD_DROPIN_NAME}"`,

@@ -28,6 +28,13 @@ describe('bundled playbooks', () => {
     expect([...playbook!.providers.keys()].sort()).toEqual(['kubeadm-cert-key', 'kubeadm-token']);
   });
 
+  it.each(['inventory/homelab.yaml', 'inventory/goldentooth.yaml', 'inventory/flat-bgp.yaml'])('up.yaml selects every host of %s (up connects to all of them early)', async (i) => {
+    const inventory = await loadInventoryOrThrow(i);
+    const { playbook } = await loadPlaybook({ path: bundledPlaybook('up.yaml'), inventory, modules });
+    const played = new Set(playbook!.plays.flatMap((p) => selectHosts(p.hosts, inventory).map((h) => h.name)));
+    expect([...played].sort()).toEqual(inventory.hosts.map((h) => h.name).sort());
+  });
+
   it('up.yaml orders the Kubernetes plays: endpoint, init, kube-vip back to admin.conf, CP joins serial 1, workers, CNI + kubeconfig', async () => {
     const inventory = await loadInventoryOrThrow('inventory/goldentooth.yaml');
     const { playbook } = await loadPlaybook({ path: bundledPlaybook('up.yaml'), inventory, modules });

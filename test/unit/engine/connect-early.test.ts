@@ -1,0 +1,75 @@
+// Early connections: adopted by the run (still one connection per host), failures reported by the host, extras closed.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { connectEarly, keepPlayed } from '../../../src/engine/connect-early.js';
+import { runPlaybook } from '../../../src/engine/runner.js';
+import type { Inventory } from '../../../src/inventory/types.js';
+import { loadPlaybook } from '../../../src/playbook/load.js';
+import { memoryModuleSource } from '../../../src/playbook/modules.js';
+import { fakeInventory } from '../../support/fake-inventory.js';
+import { LocalHosts, LOCK_TOKEN } from './local-hosts.js';
+import { runnerModules, tproviders } from './runner-modules.js';
+
+function setup(opts: ConstructorParameters<typeof LocalHosts>[0] = {}) {
+  const hosts = new LocalHosts(opts);
+  const inventory: Inventory = fakeInventory({
+    hosts: ['h1', 'h2', 'h3'].map((name, i) => ({ name, address: `192.168.1.${11 + i}`, role: i === 0 ? 'control-plane' : 'worker', vars: { dir: hosts.dir(name) } })),
+  });
+  return { hosts, inventory };
+}
+
+async function load(yaml: string, inventory: Inventory) {
+  const path = join(mkdtempSync(join(tmpdir(), 'provision-pb-')), 'pb.yaml');
+  writeFileSync(path, yaml);
+  const loaded = await loadPlaybook({ path, inventory, modules: memoryModuleSource(runnerModules, tproviders) });
+  if (!loaded.playbook) throw new Error(JSON.stringify(loaded.findings));
+  return loaded.playbook;
+}
+
+const WORKERS_ONLY = `name: t
+plays:
+  - name: files
+    hosts: worker
+    tasks:
+      - tfile: { name: motd, content: "hello\\n" }
+`;
+
+describe('connectEarly', () => {
+  it('the run adopts the early connections: one connection per host, none opened twice', async () => {
+    const env = setup();
+    const early = connectEarly(env.hosts, env.inventory, env.inventory.hosts, 32);
+    expect(env.hosts.connects.map((c) => c.host)).toEqual(['h1', 'h2', 'h3']);
+    const playbook = await load(WORKERS_ONLY.replace('hosts: worker', 'hosts: all'), env.inventory);
+    const report = await runPlaybook({ playbook, inventory: env.inventory, options: { connector: env.hosts, lockFile: LOCK_TOKEN, lockMarker: `provision-become-ok-e${process.pid}x`, earlySessions: early } });
+    expect(report).toMatchObject({ changed: 3, failed: 0 });
+    expect(env.hosts.connects.map((c) => c.host).sort()).toEqual(['h1', 'h2', 'h3']);
+  });
+
+  it('opens at most `max` (the run\'s concurrency), in order', () => {
+    const env = setup();
+    expect([...connectEarly(env.hosts, env.inventory, env.inventory.hosts, 2).keys()]).toEqual(['h1', 'h2']);
+  });
+
+  it('an unreachable host fails in the run like any other, once, and the others converge', async () => {
+    const env = setup({ unreachable: new Set(['h2']) });
+    const early = connectEarly(env.hosts, env.inventory, env.inventory.hosts, 32);
+    const playbook = await load(WORKERS_ONLY, env.inventory);
+    await keepPlayed(early, playbook.plays, env.inventory);
+    const report = await runPlaybook({ playbook, inventory: env.inventory, options: { connector: env.hosts, lockFile: LOCK_TOKEN, lockMarker: `provision-become-ok-e${process.pid}y`, earlySessions: early } });
+    expect(report.hosts.h2).toMatchObject({ failed: 1, unreachable: true });
+    expect(report.hosts.h3).toMatchObject({ changed: 1, failed: 0 });
+  });
+
+  it('keepPlayed closes the connections no play needs, and the run never uses them', async () => {
+    const env = setup();
+    const closed: string[] = [];
+    const early = connectEarly(env.hosts, env.inventory, env.inventory.hosts, 32);
+    for (const [name, p] of early) early.set(name, p.then((s) => ({ ...s, close: async () => void closed.push(name) })));
+    const playbook = await load(WORKERS_ONLY, env.inventory);
+    expect(await keepPlayed(early, playbook.plays, env.inventory)).toEqual(['h1']);
+    expect(closed).toEqual(['h1']);
+    expect([...early.keys()]).toEqual(['h2', 'h3']);
+  });
+});
