@@ -15,12 +15,18 @@ export interface ParsedProbe {
   complete: boolean;
 }
 
-/** dpkg-query's "name<TAB>status<TAB>version" lines (its own order) → name → "status<TAB>version" (first wins). */
+/**
+ * "name<TAB>status<TAB>version" lines, in any order → name → "status<TAB>version". A name listed twice
+ * (multi-arch instances) resolves to an installed instance when there is one.
+ */
 function packageLinesByName(body: string | undefined): Map<string, string> {
   const out = new Map<string, string>();
   for (const line of (body ?? '').split('\n')) {
     const tab = line.indexOf('\t');
-    if (tab > 0 && !out.has(line.slice(0, tab))) out.set(line.slice(0, tab), line.slice(tab + 1));
+    if (tab <= 0) continue;
+    const name = line.slice(0, tab);
+    const rest = line.slice(tab + 1);
+    if (!out.has(name) || (rest[1] === 'i' && out.get(name)![1] !== 'i')) out.set(name, rest);
   }
   return out;
 }

@@ -2,6 +2,7 @@
 import { quote } from '../transport/command.js';
 import type { ProbeItem } from '../engine/types.js';
 import { FILE_CONTENT_CAP, batchable, fileBatchLines } from './probe-files.js';
+import { packageReadLines } from './probe-packages.js';
 
 export { FILE_CONTENT_CAP };
 
@@ -22,6 +23,8 @@ export interface BuildProbeOptions {
   prelude?: string[];
   /** Skip the base facts (a lock-only or items-only probe). */
   skipBase?: boolean;
+  /** dpkg's database directory (tests); default /var/lib/dpkg. */
+  dpkgAdminDir?: string;
 }
 
 /** Same item twice (two tasks reading /etc/hosts) is probed once. */
@@ -79,11 +82,11 @@ export const SERVICES_SECTION = 'services';
  * Packages and services are each read with ONE process (dpkg-query, systemctl show) whose whole output is one
  * section; the controller splits it (no shell loop, no fork per item): a probe's cost is its process count.
  */
-function batchedReads(items: ProbeItem[]): string[] {
-  const pkgs = items.flatMap((i) => (i.kind === 'package' ? [quote(i.name)] : []));
+function batchedReads(items: ProbeItem[], dpkgAdminDir: string | undefined): string[] {
+  const pkgs = items.flatMap((i) => (i.kind === 'package' ? [i.name] : []));
   const units = items.flatMap((i) => (i.kind === 'service' ? [quote(i.name)] : []));
   const lines: string[] = [];
-  if (pkgs.length) lines.push(`s ${PACKAGES_SECTION}; dpkg-query -W -f '\${Package}\t\${db:Status-Abbrev}\t\${Version}\n' ${pkgs.join(' ')} 2>/dev/null`);
+  if (pkgs.length) lines.push(`s ${PACKAGES_SECTION}`, ...packageReadLines(pkgs, dpkgAdminDir));
   // systemctl show prints one block per unit, in argument order, separated by blank lines.
   if (units.length) lines.push(`s ${SERVICES_SECTION}; ${SYSTEMCTL_SHOW} ${units.join(' ')} 2>/dev/null`);
   return lines;
@@ -116,7 +119,7 @@ export function buildProbe(opts: BuildProbeOptions): ProbeScript {
   const items = new Map<string, ProbeItem>();
   const unique = dedupeItems(opts.items);
   const batchedFiles = unique.flatMap((i) => (i.kind === 'file' && batchable(i.path) ? [i.path] : []));
-  const body: string[] = [...batchedReads(unique), ...fileBatchLines(batchedFiles)];
+  const body: string[] = [...batchedReads(unique, opts.dpkgAdminDir), ...fileBatchLines(batchedFiles)];
   unique.forEach((item, i) => {
     const id = `${item.kind}.${i}`;
     items.set(id, item);

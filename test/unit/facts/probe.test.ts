@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { release, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -65,28 +65,41 @@ describe('buildProbe', () => {
 });
 
 describe('batched package and service reads', () => {
-  it('reads every package with one dpkg-query and every service with one systemctl show', () => {
-    const bin = mkdtempSync(join(tmpdir(), 'probe-bin-'));
-    const calls = join(bin, 'calls');
-    // Fakes that record each call and answer like the real tools (dpkg-query in its own order, systemctl in argument order).
-    writeFileSync(join(bin, 'dpkg-query'), `#!/bin/sh\necho dpkg >> ${calls}\nprintf 'kubelet\\thi \\t1.32.3-1.1\\ncontainerd\\tii \\t1.7.24-1\\n'\nexit 1\n`, { mode: 0o755 });
-    writeFileSync(
-      join(bin, 'systemctl'),
-      `#!/bin/sh\necho systemctl >> ${calls}\nprintf 'LoadState=loaded\\nActiveState=active\\nUnitFileState=enabled\\n\\nLoadState=not-found\\nActiveState=inactive\\nUnitFileState=\\n\\nLoadState=loaded\\nActiveState=inactive\\nUnitFileState=disabled\\n'\n`,
-      { mode: 0o755 },
-    );
-    const probe = buildProbe({
-      marker: 'M4RK',
-      skipBase: true,
-      items: [
-        { kind: 'package', name: 'containerd' },
-        { kind: 'service', name: 'containerd' },
-        { kind: 'package', name: 'kubelet' },
-        { kind: 'service', name: 'nosuch' },
-        { kind: 'package', name: 'absent-pkg' },
-        { kind: 'service', name: 'haproxy' },
-      ],
-    });
+  // Wrappers that record each call, then run the real tool (awk) or answer like it (dpkg-query, systemctl).
+  const bin = mkdtempSync(join(tmpdir(), 'probe-bin-'));
+  const calls = join(bin, 'calls');
+  const awk = execFileSync('sh', ['-c', 'command -v awk'], { encoding: 'utf8' }).trim();
+  writeFileSync(join(bin, 'awk'), `#!/bin/sh\necho awk >> ${calls}\nexec ${awk} "$@"\n`, { mode: 0o755 });
+  writeFileSync(join(bin, 'dpkg-query'), `#!/bin/sh\necho dpkg-query >> ${calls}\nprintf 'kubelet\\thi \\t1.32.3-1.1\\ncontainerd\\tii \\t1.7.24-1\\n'\nexit 1\n`, { mode: 0o755 });
+  writeFileSync(
+    join(bin, 'systemctl'),
+    `#!/bin/sh\necho systemctl >> ${calls}\nprintf 'LoadState=loaded\\nActiveState=active\\nUnitFileState=enabled\\n\\nLoadState=not-found\\nActiveState=inactive\\nUnitFileState=\\n\\nLoadState=loaded\\nActiveState=inactive\\nUnitFileState=disabled\\n'\n`,
+    { mode: 0o755 },
+  );
+  const admin = mkdtempSync(join(tmpdir(), 'probe-dpkg-'));
+  mkdirSync(join(admin, 'updates'));
+  writeFileSync(join(admin, 'status'), [
+    'Package: kubelet\nStatus: hold ok installed\nVersion: 1.32.3-1.1\n',
+    'Package: containerd\nStatus: install ok installed\nVersion: 1.7.24-1\n',
+    'Package: other\nStatus: install ok installed\nVersion: 1\n',
+  ].join('\n'));
+  const items = [
+    { kind: 'package' as const, name: 'containerd' },
+    { kind: 'service' as const, name: 'containerd' },
+    { kind: 'package' as const, name: 'kubelet' },
+    { kind: 'service' as const, name: 'nosuch' },
+    { kind: 'package' as const, name: 'absent-pkg' },
+    { kind: 'service' as const, name: 'haproxy' },
+  ];
+  const cases = [
+    { name: 'dpkg status file read by awk', journal: false, expectedCalls: ['awk', 'systemctl'] },
+    { name: 'dpkg-query, because an interrupted dpkg left a journal entry', journal: true, expectedCalls: ['dpkg-query', 'systemctl'] },
+  ];
+  it.each(cases)('reads every package with one process ($name) and every service with one systemctl show', ({ journal, expectedCalls }) => {
+    rmSync(calls, { force: true });
+    rmSync(join(admin, 'updates', '0001'), { force: true });
+    if (journal) writeFileSync(join(admin, 'updates', '0001'), '');
+    const probe = buildProbe({ marker: 'M4RK', skipBase: true, items, dpkgAdminDir: admin });
     const out = execFileSync('sh', ['-c', probe.script], { encoding: 'utf8', env: { ...process.env, PATH: `${bin}:${process.env.PATH}` } });
     const { tables, complete } = parseProbe(out, probe);
     expect(complete).toBe(true);
@@ -100,7 +113,7 @@ describe('batched package and service reads', () => {
       nosuch: { exists: false, active: false, enabled: false },
       haproxy: { exists: true, active: false, enabled: false },
     });
-    expect(readFileSync(calls, 'utf8').trim().split('\n')).toEqual(['dpkg', 'systemctl']);
+    expect(readFileSync(calls, 'utf8').trim().split('\n')).toEqual(expectedCalls);
   });
 });
 
