@@ -1,5 +1,6 @@
 // Reads the regular-file members of a GNU tar stream: the probe sends every small probed file in one `tar`.
 const BLOCK = 512;
+const ZERO_BLOCK = Buffer.alloc(BLOCK);
 
 function text(buf: Buffer, start: number, length: number): string {
   const raw = buf.subarray(start, start + length);
@@ -20,10 +21,10 @@ function headerNumber(buf: Buffer, start: number, length: number): number {
 
 /** True when the header's checksum matches (a cut or garbled stream stops the walk instead of misreading it). */
 function checksumOk(header: Buffer): boolean {
-  const stored = headerNumber(header, 148, 8);
-  let sum = 0;
-  for (let i = 0; i < BLOCK; i++) sum += i >= 148 && i < 156 ? 0x20 : header[i]!;
-  return sum === stored;
+  let sum = 8 * 0x20; // the checksum field itself counts as eight spaces
+  for (let i = 0; i < 148; i++) sum += header[i]!;
+  for (let i = 156; i < BLOCK; i++) sum += header[i]!;
+  return sum === headerNumber(header, 148, 8);
 }
 
 /**
@@ -36,7 +37,7 @@ export function readTarFiles(archive: Buffer): Map<string, Buffer> {
   let longName: string | undefined;
   while (offset + BLOCK <= archive.length) {
     const header = archive.subarray(offset, offset + BLOCK);
-    if (header.every((b) => b === 0) || !checksumOk(header)) break;
+    if (header.equals(ZERO_BLOCK) || !checksumOk(header)) break;
     const size = headerNumber(header, 124, 12);
     const type = String.fromCharCode(header[156]!);
     const dataStart = offset + BLOCK;
