@@ -14,7 +14,9 @@ export interface DebSpec {
 }
 
 // `kubeadm version -o short` is in every probe: answered in sh (the Node stand-in prints the same).
-const fastVersion = (prog: string, kube: string) => (prog === 'kubeadm' && kube ? `if [ "$*" = "version -o short" ]; then echo v${kube}; exit 0; fi\n` : '');
+// Read-only version query of every probe, answered in sh; LAB_NO_FAST_PATH=1 sends it to Node like the host shims.
+const fastVersion = (prog: string, kube: string) =>
+  prog === 'kubeadm' && kube ? `if [ "\${LAB_NO_FAST_PATH:-}" != 1 ] && [ "$*" = "version -o short" ]; then echo v${kube}; exit 0; fi\n` : '';
 
 const shim = (script: string, prog: string, kube = '') => ({
   content: `#!/bin/sh\n# provision lab stand-in (${prog})\n${fastVersion(prog, kube)}export LAB_PROG=${prog}${kube ? `\nexport LAB_KUBE_VERSION=${kube}` : ''}\nexec /usr/bin/node ${IN_HOST_STANDINS}/${script} "$@"\n`,
@@ -56,7 +58,7 @@ export function debSpecs(v: RepoVersions): DebSpec[] {
           // `containerd --version` is in every probe: answered in sh, exactly as the Node stand-in prints it.
           content: shim('containerd.mjs', 'containerd').content.replace(
             'exec ',
-            `export LAB_CONTAINERD_VERSION=${v.containerd}\nif [ "$*" = --version ]; then echo "containerd github.com/containerd/containerd${v.containerd.startsWith('2.') ? '/v2' : ''} v${v.containerd} 88bf19b2105c8b17560993bee28a01ddc2f97182"; exit 0; fi\nexec `,
+            `export LAB_CONTAINERD_VERSION=${v.containerd}\nif [ "\${LAB_NO_FAST_PATH:-}" != 1 ] && [ "$*" = --version ]; then echo "containerd github.com/containerd/containerd${v.containerd.startsWith('2.') ? '/v2' : ''} v${v.containerd} 88bf19b2105c8b17560993bee28a01ddc2f97182"; exit 0; fi\nexec `,
           ),
           mode: 0o755,
         },
