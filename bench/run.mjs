@@ -128,5 +128,11 @@ try {
 } finally {
   rmSync(tmp, { recursive: true, force: true });
 }
+// Issue 7's targets: at most 1.0x the floor at 13 hosts, 1.5x at 100, and one connection per host.
+const TARGETS = { goldentooth: 1.0, gen100: 1.5 };
 console.log('\n## summary');
-for (const r of results) console.log(`${r.label.padEnd(12)} ${String(r.hosts).padStart(4)} hosts  converged/floor ${r.ratio.toFixed(2)}x  connections/host ${r.conns}`);
+for (const r of results) {
+  const target = TARGETS[r.label];
+  const verdict = target === undefined ? '' : `  target <= ${target.toFixed(1)}x: ${r.ratio <= target && r.conns === 1 ? 'met' : 'NOT met'}`;
+  console.log(`${r.label.padEnd(12)} ${String(r.hosts).padStart(4)} hosts  converged/floor ${r.ratio.toFixed(2)}x  connections/host ${r.conns}${verdict}`);
+}
