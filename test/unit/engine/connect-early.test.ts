@@ -1,32 +1,12 @@
 // Early connections: adopted by the run (still one connection per host), failures reported by the host, extras closed.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { connectEarly, keepPlayed } from '../../../src/engine/connect-early.js';
 import { runPlaybook } from '../../../src/engine/runner.js';
-import type { Inventory } from '../../../src/inventory/types.js';
-import { loadPlaybook } from '../../../src/playbook/load.js';
-import { memoryModuleSource } from '../../../src/playbook/modules.js';
-import { fakeInventory } from '../../support/fake-inventory.js';
-import { LocalHosts, LOCK_TOKEN } from './local-hosts.js';
-import { runnerModules, tproviders } from './runner-modules.js';
+import { LOCK_TOKEN } from './local-hosts.js';
+import { loadYamlPlaybook, threeHosts } from './run-fixture.js';
 
-function setup(opts: ConstructorParameters<typeof LocalHosts>[0] = {}) {
-  const hosts = new LocalHosts(opts);
-  const inventory: Inventory = fakeInventory({
-    hosts: ['h1', 'h2', 'h3'].map((name, i) => ({ name, address: `192.168.1.${11 + i}`, role: i === 0 ? 'control-plane' : 'worker', vars: { dir: hosts.dir(name) } })),
-  });
-  return { hosts, inventory };
-}
-
-async function load(yaml: string, inventory: Inventory) {
-  const path = join(mkdtempSync(join(tmpdir(), 'provision-pb-')), 'pb.yaml');
-  writeFileSync(path, yaml);
-  const loaded = await loadPlaybook({ path, inventory, modules: memoryModuleSource(runnerModules, tproviders) });
-  if (!loaded.playbook) throw new Error(JSON.stringify(loaded.findings));
-  return loaded.playbook;
-}
+const setup = threeHosts;
+const load = loadYamlPlaybook;
 
 const WORKERS_ONLY = `name: t
 plays:

@@ -3,30 +3,14 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runPlaybook, type RunOptions } from '../../../src/engine/runner.js';
-import type { Inventory } from '../../../src/inventory/types.js';
-import { loadPlaybook } from '../../../src/playbook/load.js';
-import { memoryModuleSource } from '../../../src/playbook/modules.js';
-import { fakeInventory } from '../../support/fake-inventory.js';
-import { LocalHosts, LOCK_TOKEN } from './local-hosts.js';
-import { runnerModules, tproviders } from './runner-modules.js';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { LOCK_TOKEN } from './local-hosts.js';
+import { loadYamlPlaybook, threeHosts } from './run-fixture.js';
 
-function setup(opts: ConstructorParameters<typeof LocalHosts>[0] = {}) {
-  const hosts = new LocalHosts(opts);
-  const names = ['h1', 'h2', 'h3'];
-  const inventory: Inventory = fakeInventory({
-    hosts: names.map((name, i) => ({ name, address: `192.168.1.${11 + i}`, role: i === 0 ? 'control-plane' : 'worker', vars: { dir: hosts.dir(name) } })),
-  });
-  return { hosts, inventory };
-}
+const setup = threeHosts;
 
 async function run(yaml: string, env: ReturnType<typeof setup>, options: Partial<RunOptions> = {}) {
-  const path = join(mkdtempSync(join(tmpdir(), 'provision-pb-')), 'pb.yaml');
-  writeFileSync(path, yaml);
-  const loaded = await loadPlaybook({ path, inventory: env.inventory, modules: memoryModuleSource(runnerModules, tproviders) });
-  if (!loaded.playbook) throw new Error(JSON.stringify(loaded.findings));
-  return runPlaybook({ playbook: loaded.playbook, inventory: env.inventory, options: { connector: env.hosts, lockFile: LOCK_TOKEN, lockMarker: `provision-become-ok-r${process.pid}x`, pollMs: 10, ...options } });
+  const playbook = await loadYamlPlaybook(yaml, env.inventory);
+  return runPlaybook({ playbook, inventory: env.inventory, options: { connector: env.hosts, lockFile: LOCK_TOKEN, lockMarker: `provision-become-ok-r${process.pid}x`, pollMs: 10, ...options } });
 }
 
 const FILES = `name: t
