@@ -1,6 +1,6 @@
 // Which credentials to offer, in OpenSSH's order: the agent's keys, then identity files (passphrase asked once).
 import { readFile } from 'node:fs/promises';
-import ssh2 from 'ssh2';
+import { parseKey } from './ssh2-lib.js';
 import type { AnyAuthMethod, AuthHandlerMiddleware, ParsedKey } from 'ssh2';
 import type { Secret } from './command.js';
 
@@ -59,14 +59,14 @@ async function loadIdentity(
   } catch {
     return undefined; // a missing default identity is normal
   }
-  let parsed = firstKey(ssh2.utils.parseKey(data));
+  let parsed = firstKey(parseKey(data));
   if (parsed instanceof Error && /encrypted|passphrase/i.test(parsed.message)) {
     const pass = passphraseFor ? await passphraseFor(file) : undefined;
     if (!pass) {
       trail.skipped.push(`${file} is encrypted and no terminal is available to ask its passphrase (load it with ssh-add)`);
       return undefined;
     }
-    parsed = firstKey(ssh2.utils.parseKey(data, pass.reveal()));
+    parsed = firstKey(parseKey(data, pass.reveal()));
     if (parsed instanceof Error) {
       trail.skipped.push(`${file}: wrong passphrase`);
       return undefined;

@@ -1,7 +1,7 @@
 // The only place that speaks SSH: open a verified, authenticated ssh2 connection (direct or via a hop).
 import { connect as netConnect } from 'node:net';
 import type { Duplex } from 'node:stream';
-import ssh2 from 'ssh2';
+import { Client } from './ssh2-lib.js';
 import { skipHostKeysProve } from './skip-hostkeys-prove.js';
 import type { Client as ClientType, ConnectConfig } from 'ssh2';
 import type { Secret } from './command.js';
@@ -82,7 +82,7 @@ async function attemptOnce(opts: OpenClientOptions, knownName: string, preferred
   const sock = await openSocket(opts, timeoutMs).catch((err: Error) => {
     throw classify(err, opts, { tried: [], skipped: [] });
   });
-  const client = new ssh2.Client();
+  const client = new Client();
   const trail: AuthTrail = { tried: [], skipped: [] };
   let hostKeyError: HostKeyError | undefined;
   const config: ConnectConfig = {
