@@ -1,12 +1,11 @@
 // Writes schema/inventory.schema.json from the zod source (`npm run schema`; no npm-only tooling needed).
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
+import { PACKAGE_ROOT } from '../package-root.js';
 import { inventoryJsonSchema } from './json-schema.js';
 
-/** The repository root, from dist/inventory/ or src/inventory/. */
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const SCHEMA_FILE = resolve(ROOT, 'schema', 'inventory.schema.json');
+export const SCHEMA_FILE = resolve(PACKAGE_ROOT, 'schema', 'inventory.schema.json');
 
 export function renderJsonSchema(): string {
   return `${JSON.stringify(inventoryJsonSchema(), null, 2)}\n`;

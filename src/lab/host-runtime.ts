@@ -1,16 +1,15 @@
 // Starts, enters, reboots and halts one lab host: its lab-init runs as PID 1 of private PID/mount/UTS namespaces inside its netns.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, closeSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
 import type { LabHostPlan, LabPlan } from './plan.js';
 import { LAB_BASE } from './plan.js';
 import { IN_HOST_STANDINS } from './host-root.js';
+import { CODE_ROOT, PACKAGE_ROOT } from '../package-root.js';
 
-const here = dirname(fileURLToPath(import.meta.url));
-/** dist/lab → the package root (dist/, node_modules/), bind-mounted read-only into every host. */
-export const PACKAGE_ROOT = resolve(here, '..', '..');
-export const ASSETS = resolve(here, 'assets');
+/** The package root (dist/, node_modules/), bind-mounted read-only into every host. */
+export { PACKAGE_ROOT };
+export const ASSETS = resolve(CODE_ROOT, 'lab', 'assets');
 export const CAPS_DROPPED = '-sys_module,-sys_time,-sys_boot,-sys_rawio,-wake_alarm';
 export const HOST_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 

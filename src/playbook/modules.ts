@@ -1,8 +1,8 @@
 // Finds modules by name: src/modules/<name>.ts exporting a default Module (and optionally `providers`).
 import { readdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { Module, Provider } from '../engine/types.js';
+import { CODE_ROOT } from '../package-root.js';
 
 export const MODULE_NAME = /^[a-z][a-z0-9-]*$/;
 
@@ -17,7 +17,7 @@ export interface ModuleSource {
   names(): string[];
 }
 
-const MODULES_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'modules');
+const MODULES_DIR = join(CODE_ROOT, 'modules');
 
 function isModule(v: unknown): v is Module {
   const m = v as Partial<Module> | undefined;

@@ -1,7 +1,7 @@
 // A converged run loads only what it uses: the packages for terminals, diffs and local sessions stay unloaded,
 // and zod and yaml come from their single-file bundles.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -53,5 +53,11 @@ describe('lazy imports on the hot path', () => {
       expect(existsSync(join(ROOT, 'dist/vendor', `${vendored}.js`))).toBe(true);
     }
     for (const lazy of ['execa', 'listr2', 'diff', 'zx']) expect(packages).not.toContain(lazy);
+  });
+
+  it('dist/cli/main.js launches the bundled CLI (dist/bundle), which runs', () => {
+    expect(readFileSync(join(ROOT, 'dist/cli/main.js'), 'utf8')).toContain("import '../bundle/main.js'");
+    const r = spawnSync(process.execPath, [join(ROOT, 'dist/cli/main.js'), '--version'], { encoding: 'utf8' });
+    expect(r.stdout).toBe('provision 0.1.0\n');
   });
 });
