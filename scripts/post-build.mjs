@@ -74,8 +74,12 @@ function pointAtVendors() {
 async function bundleCli() {
   const esbuild = await import('esbuild');
   const { renameSync, rmSync } = await import('node:fs');
+  // tsc rewrote dist/cli/main.js; if it did not (post-build run twice), it is the launcher and the entry is kept.
+  // Either way it must be gone while esbuild runs: main.js loads verbs by `./${verb}.js`, a glob over dist/cli/.
+  const launcher = "import '../bundle/main.js';";
+  if (readFileSync('dist/cli/main.js', 'utf8').includes(launcher)) rmSync('dist/cli/main.js');
+  else renameSync('dist/cli/main.js', 'dist/cli/main.unbundled.js');
   rmSync('dist/bundle', { recursive: true, force: true });
-  renameSync('dist/cli/main.js', 'dist/cli/main.unbundled.js');
   await esbuild.build({
     entryPoints: { main: 'dist/cli/main.unbundled.js' },
     bundle: true,
@@ -89,7 +93,7 @@ async function bundleCli() {
     legalComments: 'inline',
     banner: { js: "import { createRequire as __bundleRequire } from 'node:module'; const require = __bundleRequire(import.meta.url);" },
   });
-  writeFileSync('dist/cli/main.js', "#!/usr/bin/env node\n// The CLI, bundled by scripts/post-build.mjs (dist/cli/main.unbundled.js is its unbundled entry).\nimport '../bundle/main.js';\n");
+  writeFileSync('dist/cli/main.js', `#!/usr/bin/env node\n// The CLI, bundled by scripts/post-build.mjs (dist/cli/main.unbundled.js is its unbundled entry).\n${launcher}\n`);
   chmodSync('dist/cli/main.js', 0o755);
 }
 
