@@ -71,6 +71,7 @@ export interface PlaybookCommandArgs {
   /**
    * Connect to every selected host (--limit) right after the inventory is checked, before the playbook loads:
    * for verbs whose playbook touches every host (up). Hosts no play selects are disconnected once it has loaded.
+   * Not for verbs that narrow hosts with selectHosts or `before`.
    */
   connectEarly?: boolean;
 }
@@ -133,7 +134,7 @@ export async function runPlaybookCommand(a: PlaybookCommandArgs): Promise<Playbo
       throw new UserError(`playbook ${a.playbook} has ${errors.length} error${errors.length === 1 ? '' : 's'}:\n${errors.map(formatFinding).join('\n')}`);
     }
     playbook = loaded.playbook;
-    if (early) await keepPlayed(early, playbook.plays, inventory);
+    if (early) keepPlayed(early, playbook.plays, inventory);
   } catch (e) {
     await earlyConnector?.closeAll();
     throw e;

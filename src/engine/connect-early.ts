@@ -21,18 +21,17 @@ export function connectEarly(connector: Connector, inventory: Inventory, hosts: 
 }
 
 /**
- * Once the playbook is known: closes (and forgets) early connections to hosts no play selects, so a verb's
- * guess can cost a login but never a wrong run. Returns the hosts closed.
+ * Once the playbook is known: forgets early connections to hosts no play selects and closes each once it is
+ * up (never waiting for one still connecting: an unreachable extra host must not delay the run), so a verb's
+ * guess can cost a login but never a wrong run. Returns the hosts let go.
  */
-export async function keepPlayed(early: Map<string, Promise<Session>>, plays: Play[], inventory: Inventory): Promise<string[]> {
+export function keepPlayed(early: Map<string, Promise<Session>>, plays: Play[], inventory: Inventory): string[] {
   const played = new Set(plays.flatMap((p) => resolveTerms(p.selector, inventory).map((h) => h.name)));
   const extra = [...early.keys()].filter((name) => !played.has(name));
-  await Promise.all(
-    extra.map(async (name) => {
-      const p = early.get(name)!;
-      early.delete(name);
-      await p.then((s) => s.close()).catch(() => undefined);
-    }),
-  );
+  for (const name of extra) {
+    const p = early.get(name)!;
+    early.delete(name);
+    void p.then((s) => s.close()).catch(() => undefined);
+  }
   return extra;
 }

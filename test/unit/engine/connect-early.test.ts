@@ -36,20 +36,29 @@ describe('connectEarly', () => {
     const env = setup({ unreachable: new Set(['h2']) });
     const early = connectEarly(env.hosts, env.inventory, env.inventory.hosts, 32);
     const playbook = await load(WORKERS_ONLY, env.inventory);
-    await keepPlayed(early, playbook.plays, env.inventory);
+    keepPlayed(early, playbook.plays, env.inventory);
     const report = await runPlaybook({ playbook, inventory: env.inventory, options: { connector: env.hosts, lockFile: LOCK_TOKEN, lockMarker: `provision-become-ok-e${process.pid}y`, earlySessions: early } });
     expect(report.hosts.h2).toMatchObject({ failed: 1, unreachable: true });
     expect(report.hosts.h3).toMatchObject({ changed: 1, failed: 0 });
   });
 
-  it('keepPlayed closes the connections no play needs, and the run never uses them', async () => {
+  it('keepPlayed closes the connections no play needs, without waiting for one still connecting', async () => {
     const env = setup();
     const closed: string[] = [];
     const early = connectEarly(env.hosts, env.inventory, env.inventory.hosts, 32);
     for (const [name, p] of early) early.set(name, p.then((s) => ({ ...s, close: async () => void closed.push(name) })));
     const playbook = await load(WORKERS_ONLY, env.inventory);
-    expect(await keepPlayed(early, playbook.plays, env.inventory)).toEqual(['h1']);
+    expect(keepPlayed(early, playbook.plays, env.inventory)).toEqual(['h1']);
+    await new Promise((r) => setImmediate(r));
     expect(closed).toEqual(['h1']);
     expect([...early.keys()]).toEqual(['h2', 'h3']);
+  });
+
+  it('keepPlayed returns at once when an unselected host is still connecting (an unreachable host never delays the run)', async () => {
+    const env = setup();
+    const early = new Map([['h1', new Promise<never>(() => undefined)]]);
+    const playbook = await load(WORKERS_ONLY, env.inventory);
+    expect(keepPlayed(early, playbook.plays, env.inventory)).toEqual(['h1']);
+    expect(early.size).toBe(0);
   });
 });
