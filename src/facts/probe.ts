@@ -47,8 +47,10 @@ const PROBE_VARS = 'M T L a q o n f p c st l z r h';
 const SYSTEMCTL_SHOW = 'systemctl show -p LoadState,ActiveState,UnitFileState';
 
 /**
- * Prints text files with shell builtins (no `cat` process). `|| [ -n "$l" ]` keeps a last line without a newline,
- * which is also how dash sees a sysctl file in /proc (EOF after the first read of one byte).
+ * Prints text files with shell builtins (no `cat` process); `|| [ -n "$l" ]` keeps a last line without a newline.
+ * dash reads one byte per read(2): fine for files and string-valued /proc/sys entries (hostname, boot_id,
+ * osrelease answer at any offset), wrong for an integer sysctl, which answers EOF past offset 0 (dash would
+ * see "3" of "32768"). Never use it for those.
  */
 const READ_FN = `rd() { for f; do [ -r "$f" ] || continue; while IFS= read -r l || [ -n "$l" ]; do printf '%s\n' "$l"; done < "$f"; done; }`;
 
