@@ -4,8 +4,6 @@ import type { ProbeItem } from '../engine/types.js';
 import { FILE_CONTENT_CAP, batchable, fileBatchLines } from './probe-files.js';
 import { packageReadLines } from './probe-packages.js';
 
-export { FILE_CONTENT_CAP };
-
 export interface ProbeScript {
   script: string;
   marker: string;
