@@ -1,6 +1,7 @@
 // The SSH flags every verb that reaches hosts shares (run, up, join, facts, verify), and the connector built from them.
 import { createConnector, readBecomePassword, type Connector, type HostKeyPolicy } from '../transport/index.js';
 import { UsageError } from './errors.js';
+import { numberIn } from './numeric-flags.js';
 
 export const CONNECTION_FLAGS = {
   'connect-timeout': { type: 'string' },
@@ -18,11 +19,17 @@ export interface ConnectionFlagValues {
 
 export const CONNECTION_USAGE = '[--connect-timeout SECONDS] [--ssh-config PATH] [--host-keys strict|accept-new|off] [--ask-become-pass]';
 
+/** The help lines for CONNECTION_FLAGS (one place, so every verb's help names the real flags). */
+export const CONNECTION_HELP = [
+  '  --connect-timeout SECONDS  a host that does not complete the SSH handshake within this time, retries',
+  '                     included, fails as unreachable (default: ssh config ConnectTimeout, else 10)',
+  '  --ssh-config PATH  the OpenSSH client config to read (default ~/.ssh/config)',
+  '  --host-keys strict|accept-new|off  how unknown host keys are treated (default: the inventory\'s ssh.hostKeys)',
+  '  -K, --ask-become-pass  ask for the sudo password (or set PROVISION_BECOME_PASSWORD)',
+].join('\n');
+
 export function seconds(flag: string, v: string | undefined): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isFinite(n) || n < 0.1 || n > 3600) throw new UsageError(`${flag} must be a number of seconds, 0.1-3600 (got '${v}')`);
-  return n;
+  return numberIn(flag, v, 0.1, 3600, 'seconds');
 }
 
 /** Validates the flags (usage errors before anything else happens). */

@@ -1,17 +1,33 @@
 // `provision facts -i INVENTORY [--limit HOSTS] [--json]`: prints the base facts provision reads from each host.
 import { gatherFacts, type HostFacts } from '../engine/gather-facts.js';
-import { loadInventoryOrThrow } from '../inventory/load.js';
-import { SelectorError, selectHosts } from '../playbook/selector.js';
 import { paint, usesColor } from '../report/color.js';
-import { CONNECTION_FLAGS, checkConnectionFlags, connectorFromFlags } from './connection-flags.js';
-import { parseVerbArgs } from './args.js';
+import { CONNECTION_FLAGS, CONNECTION_HELP, CONNECTION_USAGE, checkConnectionFlags, connectorFromFlags } from './connection-flags.js';
+import { defineVerb, parseVerbArgs } from './args.js';
+import { ACCEPT_LINT_FLAG, ACCEPT_LINT_USAGE, limitedHosts, loadLintedInventory } from './host-inventory.js';
 import { UsageError } from './errors.js';
 
-const HELP = `usage: provision facts -i INVENTORY [--limit HOSTS] [--json] [--connect-timeout S] [--ssh-config PATH] [--host-keys POLICY] [-K]
+export const spec = defineVerb({
+  name: 'facts',
+  options: {
+    inventory: { type: 'string', short: 'i' },
+    limit: { type: 'string' },
+    json: { type: 'boolean' },
+    ...ACCEPT_LINT_FLAG,
+    ...CONNECTION_FLAGS,
+  },
+  help: `usage: provision facts -i INVENTORY [--limit HOSTS] [--json] [--accept-lint CODES] ${CONNECTION_USAGE}
 
-Connects to each host, runs the one batched probe, and prints what provision knows about it:
-os, arch, kernel, init system, network stack, primary interface and address, routes, board.
-Exit status: 0 all hosts answered, 1 some did not, 2 usage error.`;
+Lints the network plan (as every verb that reaches hosts does), connects to each host, runs the one
+batched probe, and prints what provision knows about it: os, arch, kernel, init system, network stack,
+primary interface and address, routes, board.
+  -i, --inventory FILE   the inventory
+  --limit HOSTS          only these hosts (e.g. 'worker,!node3')
+  --json                 print {"hosts":{"NAME":{...}}} on stdout
+${ACCEPT_LINT_USAGE}
+${CONNECTION_HELP}
+  -h, --help             this text
+Exit status: 0 all hosts answered, 1 some did not (or bad input), 64 usage error.`,
+});
 
 function render(r: HostFacts, color: ReturnType<typeof paint>): string {
   if ('error' in r) return `${color.bold(r.host)}\n  ${color.red(r.unreachable ? 'UNREACHABLE' : 'FAILED')}: ${r.error}\n`;
@@ -26,28 +42,11 @@ function render(r: HostFacts, color: ReturnType<typeof paint>): string {
 }
 
 export async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parseVerbArgs(argv, {
-    inventory: { type: 'string', short: 'i' },
-    limit: { type: 'string' },
-    json: { type: 'boolean' },
-    ...CONNECTION_FLAGS,
-    help: { type: 'boolean', short: 'h' },
-  }, false);
-  if (values.help) {
-    process.stdout.write(`${HELP}\n`);
-    return 0;
-  }
-  if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}'`);
+  const { values } = parseVerbArgs(argv, spec);
   if (!values.inventory) throw new UsageError('facts needs an inventory: provision facts -i INVENTORY');
   checkConnectionFlags(values);
-  const inventory = await loadInventoryOrThrow(values.inventory);
-  let hosts = inventory.hosts;
-  try {
-    if (values.limit) hosts = selectHosts(values.limit, inventory);
-  } catch (e) {
-    if (e instanceof SelectorError) throw new UsageError(`--limit: ${e.message}`);
-    throw e;
-  }
+  const inventory = await loadLintedInventory(values.inventory, values['accept-lint']);
+  const hosts = limitedHosts(values.limit, inventory);
   const connector = await connectorFromFlags(values);
   try {
     const results = await gatherFacts({ inventory, hosts, connector });

@@ -2,17 +2,25 @@
 import type { Play } from '../playbook/types.js';
 import type { Host, Inventory } from '../inventory/types.js';
 import { KUBELET_CONF } from '../modules/kubernetes/paths.js';
-import { parseVerbArgs } from './args.js';
+import { defineVerb, parseVerbArgs } from './args.js';
 import { bundledPlaybook } from './cluster/playbook-run.js';
-import { RUN_FLAGS, runPlaybookCommand } from './run.js';
+import { CONNECTION_USAGE } from './connection-flags.js';
+import { RUN_FLAGS, RUN_FLAGS_HELP, runPlaybookCommand } from './run.js';
 import { UsageError, UserError } from './errors.js';
 
-const HELP = `usage: provision join worker|control-plane NAME -i INVENTORY [--check] [--json] [...run flags]
+export const spec = defineVerb({
+  name: 'join',
+  options: RUN_FLAGS,
+  positionals: true,
+  help: `usage: provision join worker|control-plane NAME -i INVENTORY [--check] [--json] [--diff] [--limit HOSTS]
+                    [--concurrency N] [--max-fail N] [--accept-lint CODES] [-v] ${CONNECTION_USAGE}
 
 NAME must already be in the inventory with that role. Prepares NAME (host setup), refreshes the /etc/hosts
 block on every host so the new name resolves everywhere, takes a fresh token (and, for a control plane,
 a certificate key) from a healthy control plane, and joins NAME. Nothing else changes on the other hosts
-(for a control plane in haproxy mode, the lb hosts also get the new backend).`;
+(for a control plane in haproxy mode, the lb hosts also get the new backend).
+${RUN_FLAGS_HELP}`,
+});
 
 /** Plays made only of these modules run on every host they select; every other play is narrowed to NAME. */
 export const EVERYWHERE_MODULES = new Set(['hosts-file', 'haproxy']);
@@ -32,13 +40,9 @@ export function checkJoinTarget(inv: Inventory, role: 'worker' | 'control-plane'
 }
 
 export async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parseVerbArgs(argv, RUN_FLAGS);
-  if (values.help) {
-    process.stdout.write(HELP + '\n');
-    return 0;
-  }
+  const { values, positionals } = parseVerbArgs(argv, spec);
   const [role, name, ...extra] = positionals;
-  if ((role !== 'worker' && role !== 'control-plane') || !name || extra.length) throw new UsageError('usage: provision join worker|control-plane NAME -i INVENTORY');
+  if ((role !== 'worker' && role !== 'control-plane') || !name || extra.length) throw new UsageError('join needs a role and a host: provision join worker|control-plane NAME -i INVENTORY', "run 'provision help join' for usage");
   const { code } = await runPlaybookCommand({
     playbook: bundledPlaybook(role === 'worker' ? 'join-worker.yaml' : 'join-control-plane.yaml'),
     values,

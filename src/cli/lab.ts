@@ -1,25 +1,120 @@
 // `provision lab VERB`: the dress-rehearsal lab (up, down, status, exec, ssh, reboot, run); the work lives in src/lab/.
 import { spawn } from 'node:child_process';
-import { parseVerbArgs } from './args.js';
-import { UsageError, UserError } from './errors.js';
+import { defineVerb, parseVerbArgs } from './args.js';
+import { didYouMean } from '../yaml/did-you-mean.js';
+import { EXIT } from './exit-codes.js';
+import { HelpRequest, UsageError, UserError } from './errors.js';
+import { numberIn, positiveInt } from './numeric-flags.js';
 import { Secret } from '../transport/command.js';
 import { promptSecret } from '../transport/prompt-secret.js';
 
-const USAGE = `usage: provision lab <verb> [options]
+const NAME_FLAG = { name: { type: 'string' } } as const;
+const NAME_HELP = '  --name N               the lab (default: the only one up)';
 
-  up -i INVENTORY [--name N] [--sudo-password] [--ssh-down SECONDS] [--containerd VERSION] [--install-deps]
-     [--sshd-option 'Keyword value']...
-                         build every host of the inventory as a real SSH host in network namespaces
+export const specs = {
+  up: defineVerb({
+    name: 'lab up',
+    options: {
+      inventory: { type: 'string', short: 'i' },
+      ...NAME_FLAG,
+      'sudo-password': { type: 'boolean' },
+      'ssh-down': { type: 'string' },
+      containerd: { type: 'string' },
+      'install-deps': { type: 'boolean' },
+      parallel: { type: 'string' },
+      'sshd-option': { type: 'string', multiple: true },
+    },
+    help: `usage: provision lab up -i INVENTORY [--name N] [--sudo-password] [--ssh-down SECONDS] [--containerd VERSION]
+                        [--install-deps] [--parallel N] [--sshd-option 'Keyword value']...
+
+Builds every host of the inventory as a real SSH host in network namespaces (needs root on Linux).
+  -i, --inventory FILE   the inventory
+  --name N               the lab's name (default: the cluster's name)
+  --sudo-password        the login user needs a sudo password, read from PROVISION_BECOME_PASSWORD or asked for
+  --ssh-down SECONDS     on every (re)boot, sshd starts this many seconds late (0-60, default 2)
+  --containerd VERSION   the containerd version the lab's apt mirror offers (default 1.7.24)
+  --install-deps         apt-get update, then install the Debian packages the lab needs
+  --parallel N           hosts built at once (default 4)
+  --sshd-option 'Keyword value'  an extra line for every host's sshd_config, e.g. 'MaxSessions 1' (repeatable)
+  -h, --help             this text`,
+  }),
+  down: defineVerb({
+    name: 'lab down',
+    options: NAME_FLAG,
+    help: `usage: provision lab down [--name N]
+
+Removes the lab: namespaces, processes, mounts, files (idempotent).
+${NAME_HELP}
+  -h, --help             this text`,
+  }),
+  status: defineVerb({
+    name: 'lab status',
+    options: NAME_FLAG,
+    help: `usage: provision lab status [--name N]
+
+One line per host: address, state, sshd, boot id. Exit 1 when a host or its sshd is down.
+${NAME_HELP}
+  -h, --help             this text`,
+  }),
+  exec: defineVerb({
+    name: 'lab exec',
+    options: NAME_FLAG,
+    positionals: true,
+    help: `usage: provision lab exec HOST [--name N] -- CMD...
+
+Runs CMD inside HOST as root; exits with CMD's exit status.
+${NAME_HELP}
+  -h, --help             this text`,
+  }),
+  ssh: defineVerb({
+    name: 'lab ssh',
+    options: NAME_FLAG,
+    positionals: true,
+    help: `usage: provision lab ssh HOST [--name N] [-- ARGS...]
+
+OpenSSH from the lab's laptop namespace, with the lab's key and known_hosts; exits with ssh's status.
+${NAME_HELP}
+  -h, --help             this text`,
+  }),
+  reboot: defineVerb({
+    name: 'lab reboot',
+    options: { ...NAME_FLAG, 'no-wait': { type: 'boolean' } },
+    positionals: true,
+    help: `usage: provision lab reboot HOST [--name N] [--no-wait]
+
+Reboots HOST: runtime state goes, what it persisted comes back.
+${NAME_HELP}
+  --no-wait              do not wait for the host to come back
+  -h, --help             this text`,
+  }),
+  run: defineVerb({
+    name: 'lab run',
+    options: NAME_FLAG,
+    help: `usage: provision lab run [--name N] -- ARGS...
+
+Runs 'provision ARGS' from the lab's laptop namespace (the lab's ssh_config, key and apt mirror);
+exits with its exit status.
+${NAME_HELP}
+  -h, --help             this text`,
+  }),
+};
+
+export const spec = defineVerb({
+  name: 'lab',
+  options: {},
+  positionals: true,
+  help: `usage: provision lab <verb> [options]
+       provision help lab <verb>
+
+  up -i INVENTORY        build every host of the inventory as a real SSH host in network namespaces
   down [--name N]        remove the lab: namespaces, processes, mounts, files (idempotent)
   status [--name N]      one line per host: address, state, sshd, boot id
   exec HOST -- CMD...    run CMD inside HOST as root
   ssh HOST [-- ARGS...]  OpenSSH from the lab's laptop namespace, with the lab's key and known_hosts
   reboot HOST [--no-wait]
                          reboot HOST: runtime state goes, what it persisted comes back
-  run -- ARGS...         run 'provision ARGS' from the laptop namespace (lab ssh_config, key, apt mirror)
-
---sudo-password: the login user needs a sudo password, read from PROVISION_BECOME_PASSWORD or asked for.
---sshd-option: an extra line for every host's sshd_config, e.g. 'MaxSessions 1' or 'MaxStartups 2:100:2' (repeatable).`;
+  run -- ARGS...         run 'provision ARGS' from the laptop namespace (lab ssh_config, key, apt mirror)`,
+});
 
 /** Splits argv at the first `--`. */
 function splitDashes(argv: string[]): [string[], string[]] {
@@ -44,16 +139,7 @@ async function prelude(install = false) {
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
 async function up(argv: string[]): Promise<number> {
-  const { values } = parseVerbArgs(argv, {
-    inventory: { type: 'string', short: 'i' },
-    name: { type: 'string' },
-    'sudo-password': { type: 'boolean' },
-    'ssh-down': { type: 'string' },
-    containerd: { type: 'string' },
-    'install-deps': { type: 'boolean' },
-    parallel: { type: 'string' },
-    'sshd-option': { type: 'string', multiple: true },
-  }, false);
+  const { values } = parseVerbArgs(argv, specs.up);
   if (!values.inventory) throw new UsageError('lab up needs -i INVENTORY');
   await prelude(values['install-deps']);
   const { loadInventoryOrThrow } = await import('../inventory/load.js');
@@ -62,10 +148,10 @@ async function up(argv: string[]): Promise<number> {
   if (values['sudo-password']) {
     const env = process.env.PROVISION_BECOME_PASSWORD;
     sudoPassword = env ? new Secret(env) : await promptSecret('sudo password for the lab hosts: ');
-    if (!sudoPassword || sudoPassword.reveal() === '') throw new UserError('--sudo-password: no password given', 2, 'set PROVISION_BECOME_PASSWORD or type it when asked');
+    if (!sudoPassword || sudoPassword.reveal() === '') throw new UsageError('--sudo-password: no password given', 'set PROVISION_BECOME_PASSWORD or type it when asked');
   }
-  const sshDown = values['ssh-down'] === undefined ? undefined : Number(values['ssh-down']);
-  if (sshDown !== undefined && !(sshDown >= 0 && sshDown <= 60)) throw new UsageError('--ssh-down must be 0-60 seconds');
+  const sshDown = numberIn('--ssh-down', values['ssh-down'], 0, 60, 'seconds');
+  const parallel = positiveInt('--parallel', values.parallel);
   const { parseSshdOption } = await import('../lab/host-root.js');
   let sshdOptions: string[];
   try {
@@ -81,7 +167,7 @@ async function up(argv: string[]): Promise<number> {
       sudoPassword,
       sshDownSeconds: sshDown,
       containerdVersion: values.containerd,
-      parallel: values.parallel ? Number(values.parallel) : undefined,
+      parallel,
       sshdOptions,
       log: say,
     });
@@ -93,12 +179,8 @@ async function up(argv: string[]): Promise<number> {
   }
 }
 
-async function nameOnly(argv: string[], extra: Record<string, { type: 'boolean' | 'string' }> = {}) {
-  return parseVerbArgs(argv, { name: { type: 'string' }, ...extra });
-}
-
 async function down(argv: string[]): Promise<number> {
-  const { values } = await nameOnly(argv);
+  const { values } = parseVerbArgs(argv, specs.down);
   await prelude();
   const { listLabs } = await import('../lab/state.js');
   const { labDown } = await import('../lab/lab-down.js');
@@ -113,7 +195,7 @@ async function down(argv: string[]): Promise<number> {
 }
 
 async function status(argv: string[]): Promise<number> {
-  const { values } = await nameOnly(argv);
+  const { values } = parseVerbArgs(argv, specs.status);
   await prelude();
   const { resolveLab } = await import('../lab/state.js');
   const { hostStatuses, formatStatus } = await import('../lab/lab-status.js');
@@ -123,20 +205,20 @@ async function status(argv: string[]): Promise<number> {
   return rows.every((r) => r.up && r.sshd) ? 0 : 1;
 }
 
-async function hostArg(argv: string[]) {
+async function hostArg(argv: string[], spec: typeof specs.exec | typeof specs.reboot) {
   const [head, tail] = splitDashes(argv);
-  const { values, positionals } = parseVerbArgs(head, { name: { type: 'string' }, 'no-wait': { type: 'boolean' } });
+  const { values, positionals } = parseVerbArgs(head, spec);
   const host = positionals[0];
   if (!host) throw new UsageError('name the lab host');
   await prelude();
   const { resolveLab } = await import('../lab/state.js');
   const state = resolveLab(values.name);
   if (!state.plan.hosts.some((h) => h.name === host)) throw new UserError(`no host '${host}' in lab '${state.plan.name}' (hosts: ${state.plan.hosts.map((h) => h.name).join(', ')})`);
-  return { state, host, rest: [...positionals.slice(1), ...tail], noWait: Boolean(values['no-wait']) };
+  return { state, host, rest: [...positionals.slice(1), ...tail], noWait: 'no-wait' in values && Boolean(values['no-wait']) };
 }
 
 async function exec(argv: string[]): Promise<number> {
-  const { state, host, rest } = await hostArg(argv);
+  const { state, host, rest } = await hostArg(argv, specs.exec);
   if (rest.length === 0) throw new UsageError('lab exec HOST -- CMD...');
   const { initPid, hostExecArgv } = await import('../lab/host-runtime.js');
   const pid = initPid(state.plan, host);
@@ -145,12 +227,12 @@ async function exec(argv: string[]): Promise<number> {
 }
 
 async function ssh(argv: string[]): Promise<number> {
-  const { state, host, rest } = await hostArg(argv);
+  const { state, host, rest } = await hostArg(argv, specs.ssh);
   return passthrough(['ip', 'netns', 'exec', state.plan.controllerNs, 'ssh', '-F', `${state.plan.dir}/ssh/ssh_config`, host, ...rest]);
 }
 
 async function reboot(argv: string[]): Promise<number> {
-  const { state, host, noWait } = await hostArg(argv);
+  const { state, host, noWait } = await hostArg(argv, specs.reboot);
   const { rebootHost, bootId } = await import('../lab/host-runtime.js');
   const before = bootId(state.plan, host);
   await rebootHost(state.plan, host, !noWait);
@@ -160,7 +242,7 @@ async function reboot(argv: string[]): Promise<number> {
 
 async function runProvision(argv: string[]): Promise<number> {
   const [head, tail] = splitDashes(argv);
-  const { values } = parseVerbArgs(head, { name: { type: 'string' } }, false);
+  const { values } = parseVerbArgs(head, specs.run);
   if (tail.length === 0) throw new UsageError('lab run -- <provision args>');
   await prelude();
   const { resolveLab } = await import('../lab/state.js');
@@ -173,11 +255,17 @@ const VERBS: Record<string, (argv: string[]) => Promise<number>> = { up, down, s
 
 export async function run(argv: string[]): Promise<number> {
   const [verb, ...rest] = argv;
-  if (!verb || verb === '--help' || verb === '-h' || verb === 'help') {
-    process.stdout.write(`${USAGE}\n`);
-    return verb ? 0 : 2;
+  if (verb === undefined) {
+    process.stderr.write(`${spec.help}\n`);
+    return EXIT.usage;
   }
-  const handler = VERBS[verb];
-  if (!handler) throw new UsageError(`unknown lab verb '${verb}' (up, down, status, exec, ssh, reboot, run)`);
+  if (verb === '--help' || verb === '-h') throw new HelpRequest(spec.help);
+  // `provision lab help [VERB]` is `provision lab VERB --help`.
+  if (verb === 'help') return rest[0] === undefined ? run(['--help']) : run([rest[0], '--help']);
+  const handler = Object.hasOwn(VERBS, verb) ? VERBS[verb] : undefined;
+  if (!handler) {
+    const guess = didYouMean(verb, Object.keys(VERBS));
+    throw new UsageError(`unknown lab verb '${verb}' (${Object.keys(VERBS).join(', ')})`, guess ? `did you mean 'lab ${guess}'?` : "run 'provision help lab' for usage");
+  }
   return handler(rest);
 }

@@ -1,19 +1,28 @@
-// `provision lint -i FILE [--json]`: validates the inventory and its network plan offline (exit 0 ok, 1 errors, 2 usage).
+// `provision lint -i FILE [--json]`: validates the inventory and its network plan offline (exit 0 ok, 1 errors, 64 usage).
 import { formatFinding, hasErrors, type Finding } from '../diagnostics/finding.js';
 import { withDisplayPaths } from '../inventory/display-path.js';
 import { renderJsonSchema } from '../inventory/emit-json-schema.js';
 import { lintInventoryFile } from '../inventory/lint-file.js';
-import { parseVerbArgs } from './args.js';
+import { defineVerb, parseVerbArgs } from './args.js';
 import { UsageError } from './errors.js';
 
-const HELP = `usage: provision lint -i FILE [--json]
+export const spec = defineVerb({
+  name: 'lint',
+  options: {
+    inventory: { type: 'string', short: 'i' },
+    json: { type: 'boolean' },
+    'print-schema': { type: 'boolean' },
+  },
+  help: `usage: provision lint -i FILE [--json]
        provision lint --print-schema
 
 Checks the inventory file (YAML, schema, names) and its network plan, without touching any host.
   -i, --inventory FILE   the inventory to check
       --json             print {"findings":[...]} instead of text
       --print-schema     print the inventory JSON Schema
-Exit status: 0 no errors (warnings allowed), 1 errors found, 2 usage error.`;
+  -h, --help             this text
+Exit status: 0 no errors (warnings allowed), 1 errors found, 64 usage error.`,
+});
 
 function summary(findings: Finding[]): string {
   const count = (level: string) => findings.filter((f) => f.level === level).length;
@@ -22,16 +31,7 @@ function summary(findings: Finding[]): string {
 }
 
 export async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parseVerbArgs(argv, {
-    inventory: { type: 'string', short: 'i' },
-    json: { type: 'boolean' },
-    'print-schema': { type: 'boolean' },
-    help: { type: 'boolean', short: 'h' },
-  }, false);
-  if (values.help) {
-    process.stdout.write(`${HELP}\n`);
-    return 0;
-  }
+  const { values, positionals } = parseVerbArgs(argv, spec);
   if (values['print-schema']) {
     process.stdout.write(renderJsonSchema());
     return 0;

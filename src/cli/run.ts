@@ -1,38 +1,19 @@
 // `provision run PLAYBOOK -i INVENTORY`: any playbook, plan then apply, with --check/--diff/--json; reusable by up/join.
-import { formatFinding } from '../diagnostics/finding.js';
 import { withDisplayPaths } from '../inventory/display-path.js';
-import { loadInventoryOrThrow } from '../inventory/load.js';
-import type { Host, Inventory } from '../inventory/types.js';
+import type { Inventory } from '../inventory/types.js';
 import type { Playbook } from '../playbook/types.js';
 import { connectEarly, keepPlayed } from '../engine/connect-early.js';
 import { loadPlaybook } from '../playbook/load.js';
-import { SelectorError, selectHosts } from '../playbook/selector.js';
 import type { RunReport } from '../engine/report-model.js';
 import { DEFAULT_CONCURRENCY, runPlaybook, type RunOptions } from '../engine/runner.js';
 import { createReporter } from '../report/reporter.js';
 import type { Connector } from '../transport/index.js';
-import { CONNECTION_FLAGS, checkConnectionFlags, connectorFromFlags, type ConnectionFlagValues } from './connection-flags.js';
-import { parseVerbArgs } from './args.js';
-import { UsageError, UserError } from './errors.js';
-
-const HELP = `usage: provision run PLAYBOOK -i INVENTORY [--check] [--diff] [--limit HOSTS] [--json]
-                     [--concurrency N] [--max-fail N] [--connect-timeout SECONDS] [-v] [--ssh-config PATH]
-                     [--host-keys strict|accept-new|off] [--ask-become-pass] [--accept-lint CODES]
-
-Runs any playbook: one SSH connection and one batched probe per host per play, a plan in pure code,
-then the changes. See docs/playbooks.md.
-  --check            plan only; exit 0 when nothing would change, 2 when something would
-  --diff             show unified diffs of file changes
-  --limit HOSTS      only these hosts (same grammar as a play's hosts:, e.g. 'worker,!node3')
-  --json             print only {"changed":N,"failed":N,"hosts":{...}} on stdout
-  --concurrency N    hosts worked on at once (default 32)
-  --max-fail N       abort the rest once N hosts have failed
-  --connect-timeout SECONDS  a host that does not complete the SSH handshake within this time, retries
-                     included, fails as unreachable (default: ssh config ConnectTimeout, else 10)
-  -v, --verbose      also show what is already in place, and command output
-  -K, --ask-become-pass  ask for the sudo password (or set PROVISION_BECOME_PASSWORD)
-  --accept-lint CODES    run although the inventory's network plan has these lint errors (comma-separated)
-Exit status: 0 ok, 1 a host failed (or the run was aborted), 2 usage error or (--check) changes pending, 130 interrupted.`;
+import { CONNECTION_FLAGS, CONNECTION_HELP, CONNECTION_USAGE, checkConnectionFlags, connectorFromFlags, type ConnectionFlagValues } from './connection-flags.js';
+import { defineVerb, parseVerbArgs } from './args.js';
+import { FindingsError, UsageError } from './errors.js';
+import { EXIT } from './exit-codes.js';
+import { ACCEPT_LINT_FLAG, ACCEPT_LINT_USAGE, limitedHosts, loadLintedInventory } from './host-inventory.js';
+import { positiveInt } from './numeric-flags.js';
 
 /** The run flags `run`, `up` and `join` share (node:util parseArgs options). */
 export const RUN_FLAGS = {
@@ -45,9 +26,36 @@ export const RUN_FLAGS = {
   concurrency: { type: 'string' },
   'max-fail': { type: 'string' },
   ...CONNECTION_FLAGS,
-  'accept-lint': { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
+  ...ACCEPT_LINT_FLAG,
 } as const;
+
+/** The help lines for RUN_FLAGS (run, up and join print them). */
+export const RUN_FLAGS_HELP = `  -i, --inventory FILE  the inventory
+  --check            plan only; exit 0 when nothing would change, 2 when something would
+  --diff             show unified diffs of file changes
+  --limit HOSTS      only these hosts (same grammar as a play's hosts:, e.g. 'worker,!node3')
+  --json             print only {"changed":N,"failed":N,"hosts":{...}} on stdout (errors: {"error":{...}})
+  --concurrency N    hosts worked on at once (default 32)
+  --max-fail N       abort the rest once N hosts have failed
+  -v, --verbose      also show what is already in place, and command output
+${ACCEPT_LINT_USAGE}
+${CONNECTION_HELP}
+  -h, --help         this text
+Exit status: 0 ok, 1 a host failed (or the run was aborted, or bad input), 2 (--check) changes pending,
+64 usage error, 130 interrupted.`;
+
+export const spec = defineVerb({
+  name: 'run',
+  options: RUN_FLAGS,
+  positionals: true,
+  help: `usage: provision run PLAYBOOK -i INVENTORY [--check] [--diff] [--limit HOSTS] [--json]
+                     [--concurrency N] [--max-fail N] [-v] [--accept-lint CODES]
+                     ${CONNECTION_USAGE}
+
+Runs any playbook: one SSH connection and one batched probe per host per play, a plan in pure code,
+then the changes. See docs/playbooks.md.
+${RUN_FLAGS_HELP}`,
+});
 
 export interface RunFlagValues extends ConnectionFlagValues {
   inventory?: string;
@@ -79,34 +87,14 @@ export interface PlaybookCommandArgs {
 export interface PlaybookCommandResult {
   report: RunReport;
   inventory: Inventory;
-  /** 0 ok, 1 failed/aborted, 2 --check with pending changes, 130 interrupted. */
+  /** EXIT.ok, .failure (failed/aborted), .changes (--check with pending changes), .interrupted. */
   code: number;
 }
 
-function positiveInt(flag: string, v: string | undefined): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} must be a positive integer (got '${v}')`);
-  return n;
-}
-
-/** The hosts --limit selects (all without it); a selector matching none is a usage error, before any connection. */
-function limitedHosts(limit: string | undefined, inventory: Inventory): Host[] {
-  if (!limit) return inventory.hosts;
-  try {
-    const hosts = selectHosts(limit, inventory);
-    if (hosts.length === 0) throw new UserError(`--limit '${limit}' matches no host`);
-    return hosts;
-  } catch (e) {
-    if (e instanceof SelectorError) throw new UsageError(`--limit: ${e.message}`);
-    throw e;
-  }
-}
-
 export function exitCodeOf(report: RunReport, interrupted: boolean): number {
-  if (interrupted) return 130;
-  if (report.failed > 0 || report.aborted) return 1;
-  return report.check && report.changed > 0 ? 2 : 0;
+  if (interrupted) return EXIT.interrupted;
+  if (report.failed > 0 || report.aborted) return EXIT.failure;
+  return report.check && report.changed > 0 ? EXIT.changes : EXIT.ok;
 }
 
 /** Everything `provision run` does after parsing flags; `up` and `join` call it with their playbook. */
@@ -116,12 +104,7 @@ export async function runPlaybookCommand(a: PlaybookCommandArgs): Promise<Playbo
   checkConnectionFlags(v);
   const concurrency = positiveInt('--concurrency', v.concurrency);
   const maxFail = positiveInt('--max-fail', v['max-fail']);
-  // Schema and network plan are checked before any connection; known lint errors can be accepted knowingly.
-  const inventory = await loadInventoryOrThrow(v.inventory, {
-    lint: true,
-    acceptLint: v['accept-lint']?.split(',').map((s) => s.trim()).filter(Boolean),
-    warn: (line) => process.stderr.write(`${line}\n`),
-  });
+  const inventory = await loadLintedInventory(v.inventory, v['accept-lint']);
   const limited = limitedHosts(v.limit, inventory);
   // A verb whose playbook touches every host starts the handshakes now, while the playbook and modules load.
   const earlyConnector = a.connectEarly ? await connectorFromFlags(v) : undefined;
@@ -131,7 +114,7 @@ export async function runPlaybookCommand(a: PlaybookCommandArgs): Promise<Playbo
     const loaded = await loadPlaybook({ path: a.playbook, inventory });
     if (!loaded.playbook) {
       const errors = withDisplayPaths(loaded.findings.filter((f) => f.level === 'error'));
-      throw new UserError(`playbook ${a.playbook} has ${errors.length} error${errors.length === 1 ? '' : 's'}:\n${errors.map(formatFinding).join('\n')}`);
+      throw new FindingsError(`playbook ${a.playbook} has ${errors.length} error${errors.length === 1 ? '' : 's'}:`, errors);
     }
     playbook = loaded.playbook;
     if (early) keepPlayed(early, playbook.plays, inventory);
@@ -175,13 +158,9 @@ export async function runPlaybookCommand(a: PlaybookCommandArgs): Promise<Playbo
 }
 
 export async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parseVerbArgs(argv, RUN_FLAGS);
-  if (values.help) {
-    process.stdout.write(`${HELP}\n`);
-    return 0;
-  }
+  const { values, positionals } = parseVerbArgs(argv, spec);
   // If anything ever left the run dangling, node would exit 0 with work undone: make that exit non-zero.
-  process.exitCode = 70;
+  process.exitCode = EXIT.internal;
   if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'run needs a playbook: provision run PLAYBOOK -i INVENTORY' : `unexpected argument '${positionals[1]}'`);
   return (await runPlaybookCommand({ playbook: positionals[0]!, values })).code;
 }

@@ -1,24 +1,25 @@
 // `provision up -i INVENTORY`: playbooks/up.yaml end to end — prepare nodes, API endpoint, init, joins, CNI, kubeconfig.
 import { existsSync } from 'node:fs';
 import { kubeconfigDest, usageHint } from '../modules/kubeconfig.js';
-import { parseVerbArgs } from './args.js';
+import { defineVerb, parseVerbArgs } from './args.js';
 import { bundledPlaybook } from './cluster/playbook-run.js';
-import { RUN_FLAGS, runPlaybookCommand } from './run.js';
+import { CONNECTION_USAGE } from './connection-flags.js';
+import { RUN_FLAGS, RUN_FLAGS_HELP, runPlaybookCommand } from './run.js';
 
-const HELP = `usage: provision up -i INVENTORY [--check] [--json] [--diff] [--limit HOSTS] [--concurrency N] [--max-fail N] [--accept-lint CODES]
-                    [--ssh-config PATH] [--host-keys strict|accept-new|off] [--ask-become-pass] [-v]
+export const spec = defineVerb({
+  name: 'up',
+  options: RUN_FLAGS,
+  help: `usage: provision up -i INVENTORY [--check] [--json] [--diff] [--limit HOSTS] [--concurrency N] [--max-fail N]
+                    [--accept-lint CODES] [-v] ${CONNECTION_USAGE}
 
 Builds or converges the whole cluster: host setup on every node, the API endpoint (HAProxy or kube-vip),
 kubeadm init on the first control plane, control-plane joins one at a time, worker joins in parallel,
 the CNI, and ./kubeconfig/<cluster>.conf. A re-run on a converged cluster changes nothing.
---check shows the whole plan and changes nothing (exit 2 when something would change).`;
+${RUN_FLAGS_HELP}`,
+});
 
 export async function run(argv: string[]): Promise<number> {
-  const { values } = parseVerbArgs(argv, RUN_FLAGS, false);
-  if (values.help) {
-    process.stdout.write(HELP + '\n');
-    return 0;
-  }
+  const { values } = parseVerbArgs(argv, spec);
   const { inventory, code } = await runPlaybookCommand({ playbook: bundledPlaybook('up.yaml'), values, connectEarly: true });
   const dest = kubeconfigDest(inventory.cluster.name);
   if (!values.json && !values.check && code === 0 && existsSync(dest)) process.stdout.write(`\nkubeconfig: ${dest}\n  ${usageHint(dest)}\n  kubectl get nodes\n`);

@@ -1,22 +1,41 @@
 // `provision verify -i INVENTORY`: from every node, check what the cluster depends on; a table, --json, exit 1 on failure.
 import { mapLimit } from '../engine/batches.js';
-import { loadInventoryOrThrow } from '../inventory/load.js';
 import type { Host, Inventory } from '../inventory/types.js';
 import { shell } from '../transport/command.js';
 import type { Connector } from '../transport/index.js';
-import { CONNECTION_FLAGS, checkConnectionFlags, connectorFromFlags } from './connection-flags.js';
-import { parseVerbArgs } from './args.js';
+import { CONNECTION_FLAGS, CONNECTION_HELP, CONNECTION_USAGE, checkConnectionFlags, connectorFromFlags } from './connection-flags.js';
+import { defineVerb, parseVerbArgs } from './args.js';
+import { ACCEPT_LINT_FLAG, ACCEPT_LINT_USAGE, loadLintedInventory } from './host-inventory.js';
+import { positiveInt } from './numeric-flags.js';
 import { collectResults, formatVerifyTable, type NodeOutput } from './cluster/verify-results.js';
 import { renderVerifyScript } from './cluster/verify-script.js';
 import { UsageError } from './errors.js';
 
-const HELP = `usage: provision verify -i INVENTORY [--json] [--limit-concurrency N] [--connect-timeout S] [--ssh-config PATH] [--host-keys strict|accept-new|off] [--ask-become-pass]
+export const spec = defineVerb({
+  name: 'verify',
+  options: {
+    inventory: { type: 'string', short: 'i' },
+    json: { type: 'boolean' },
+    concurrency: { type: 'string' },
+    ...ACCEPT_LINT_FLAG,
+    ...CONNECTION_FLAGS,
+  },
+  help: `usage: provision verify -i INVENTORY [--json] [--concurrency N] [--accept-lint CODES] ${CONNECTION_USAGE}
 
-From every node (one exec each), checks: every inventory name resolves to its address (resolve); the API
-endpoint answers on its port (api); the MetalLB route is present (route); the role's listening ports
-answer from a peer node (ports: 6443 on control planes, the API port and 8404 on lb hosts); provision's
-nft table accepts the role's ports (firewall); the node is joined: kubelet.conf, and listed by
-'kubectl get nodes' on the first control plane (joined). Exit 1 on any failure.`;
+Lints the network plan first (as every verb that reaches hosts does), then from every node (one exec each)
+checks: every inventory name resolves to its address (resolve); the API endpoint answers on its port (api);
+the MetalLB route is present (route); the role's listening ports answer from a peer node (ports: 6443 on
+control planes, the API port and 8404 on lb hosts); provision's nft table accepts the role's ports
+(firewall); the node is joined: kubelet.conf, and listed by 'kubectl get nodes' on the first control
+plane (joined).
+  -i, --inventory FILE   the inventory
+  --json                 print {"ok":bool,"hosts":{...}} on stdout
+  --concurrency N        nodes checked at once (default 32)
+${ACCEPT_LINT_USAGE}
+${CONNECTION_HELP}
+  -h, --help             this text
+Exit status: 0 every check passed, 1 a check failed (or bad input), 64 usage error.`,
+});
 
 async function runOn(connector: Connector, inv: Inventory, host: Host): Promise<NodeOutput> {
   try {
@@ -30,22 +49,11 @@ async function runOn(connector: Connector, inv: Inventory, host: Host): Promise<
 }
 
 export async function run(argv: string[]): Promise<number> {
-  const { values } = parseVerbArgs(argv, {
-    inventory: { type: 'string', short: 'i' },
-    json: { type: 'boolean' },
-    concurrency: { type: 'string' },
-    ...CONNECTION_FLAGS,
-    help: { type: 'boolean', short: 'h' },
-  });
-  if (values.help) {
-    process.stdout.write(HELP + '\n');
-    return 0;
-  }
+  const { values } = parseVerbArgs(argv, spec);
   if (!values.inventory) throw new UsageError('verify needs -i INVENTORY');
   checkConnectionFlags(values);
-  const concurrency = values.concurrency ? Number(values.concurrency) : 32;
-  if (!Number.isInteger(concurrency) || concurrency < 1) throw new UsageError('--concurrency must be a positive integer');
-  const inv = await loadInventoryOrThrow(values.inventory);
+  const concurrency = positiveInt('--concurrency', values.concurrency) ?? 32;
+  const inv = await loadLintedInventory(values.inventory, values['accept-lint']);
   const connector = await connectorFromFlags(values);
   try {
     const outputs = await mapLimit(inv.hosts, concurrency, (h) => runOn(connector, inv, h));

@@ -1,4 +1,6 @@
 // A finding is one thing wrong (or worth knowing) about an input file, pointing at file:line:col.
+import { escapeControl } from './escape.js';
+
 export type Level = 'error' | 'warning' | 'info';
 
 export interface Finding {
@@ -11,9 +13,10 @@ export interface Finding {
   hint?: string;
 }
 
+/** The text form (lint, and every error listing findings): each field escaped, so one finding is one or two lines. */
 export function formatFinding(f: Finding): string {
-  const head = `${f.file}:${f.line}:${f.col}: ${f.level} ${f.code}: ${f.message}`;
-  return f.hint ? `${head}\n  hint: ${f.hint}` : head;
+  const head = escapeControl(`${f.file}:${f.line}:${f.col}: ${f.level} ${f.code}: ${f.message}`);
+  return f.hint ? `${head}\n  hint: ${escapeControl(f.hint)}` : head;
 }
 
 export function hasErrors(findings: Finding[]): boolean {

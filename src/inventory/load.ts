@@ -1,7 +1,7 @@
 // Loads an inventory file: YAML with positions → schema → Inventory, every problem as a finding at its line:col.
 import { resolve } from 'node:path';
 import { formatFinding, hasErrors, type Finding } from '../diagnostics/finding.js';
-import { UserError } from '../cli/errors.js';
+import { FindingsError } from '../cli/errors.js';
 import { parseYamlFile, zodIssuesToFindings, type YamlDocument } from '../yaml/index.js';
 import { inventorySchema } from './schema.js';
 import type { Inventory } from './types.js';
@@ -45,10 +45,9 @@ export async function loadInventory(path: string): Promise<LoadedInventory> {
   return inventoryFromYaml(source);
 }
 
-function failure(path: string, findings: Finding[]): UserError {
+function failure(path: string, findings: Finding[], hint = `run 'provision lint -i ${path}' for details`): FindingsError {
   const errors = withDisplayPaths(findings.filter((f) => f.level === 'error'));
-  const head = `inventory ${path} has ${errors.length} error${errors.length === 1 ? '' : 's'}:`;
-  return new UserError([head, ...errors.map(formatFinding)].join('\n'), 1, `run 'provision lint -i ${path}' for details`);
+  return new FindingsError(`inventory ${path} has ${errors.length} error${errors.length === 1 ? '' : 's'}:`, errors, hint);
 }
 
 /** Options for the verbs that touch hosts: the network plan is linted before any connection. */
@@ -72,9 +71,8 @@ export async function loadInventoryOrThrow(path: string, opts: LoadOptions = {})
       f.level === 'error' && accepted.has(f.code) ? { ...f, level: 'warning' as const, message: `${f.message} (accepted with --accept-lint)` } : f,
     );
     if (hasErrors(planFindings)) {
-      const err = failure(path, planFindings);
       const codes = [...new Set(planFindings.filter((f) => f.level === 'error').map((f) => f.code))].join(',');
-      throw new UserError(err.message, 1, `fix the inventory, or proceed knowingly with --accept-lint ${codes}`);
+      throw failure(path, planFindings, `fix the inventory, or proceed knowingly with --accept-lint ${codes}`);
     }
     for (const f of withDisplayPaths(planFindings.filter((f) => f.level === 'error' || accepted.has(f.code)))) opts.warn?.(formatFinding(f));
   }

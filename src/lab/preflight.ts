@@ -24,7 +24,12 @@ export function missingPackages(exists: (p: string) => boolean = existsSync): st
 }
 
 export function installCommand(pkgs: string[]): string {
-  return `apt-get install -y ${pkgs.join(' ')}`;
+  return `apt-get update && apt-get install -y ${pkgs.join(' ')}`;
+}
+
+/** What --install-deps runs: the package lists first (a fresh machine has none, or stale ones), then the install. */
+export function installSteps(pkgs: string[]): string[][] {
+  return [['apt-get', 'update'], ['apt-get', 'install', '-y', '--no-install-recommends', ...pkgs]];
 }
 
 export interface PlatformFacts {
@@ -44,11 +49,19 @@ export function assertPlatform(): void {
   if (problem) throw new UserError(problem);
 }
 
-export async function assertDependencies(install: boolean): Promise<void> {
-  const missing = missingPackages();
+/** The system seams of assertDependencies (tests replace them). */
+export interface DependencyIo {
+  exists?: (path: string) => boolean;
+  exec?: (argv: string[], opts: { env: Record<string, string> }) => Promise<unknown>;
+}
+
+export async function assertDependencies(install: boolean, io: DependencyIo = {}): Promise<void> {
+  const exists = io.exists ?? existsSync;
+  const exec = io.exec ?? run;
+  const missing = missingPackages(exists);
   if (missing.length === 0) return;
   if (!install) throw new UserError(`missing system packages: ${missing.join(', ')}`, 1, `run: ${installCommand(missing)}  (or pass --install-deps)`);
-  await run(['apt-get', 'install', '-y', ...missing], { env: { DEBIAN_FRONTEND: 'noninteractive' } });
-  const still = missingPackages();
+  for (const step of installSteps(missing)) await exec(step, { env: { DEBIAN_FRONTEND: 'noninteractive' } });
+  const still = missingPackages(exists);
   if (still.length) throw new UserError(`still missing after apt-get: ${still.join(', ')}`);
 }

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { fakeInventory } from '../../support/fake-inventory.js';
 import { generatedMac, isLabNamespace, pickControllerAddress, planLab, validateLabName } from '../../../src/lab/plan.js';
-import { installCommand, missingPackages, platformProblem } from '../../../src/lab/preflight.js';
+import { assertDependencies, installCommand, missingPackages, platformProblem } from '../../../src/lab/preflight.js';
 import { controlFile, debSpecs, kubePackageVersion, packagesStanza, releaseFile } from '../../../src/lab/apt-repo.js';
 import { knownHostsLine, renderSshConfig } from '../../../src/lab/ssh-material.js';
 import { withoutPackages } from '../../../src/lab/dpkg-scrub.js';
@@ -79,7 +79,22 @@ describe('missingPackages', () => {
   it('names the packages whose files are absent, and the apt-get line', () => {
     const missing = missingPackages((p) => !['/usr/sbin/haproxy', '/usr/sbin/nft'].includes(p));
     expect(missing).toEqual(['nftables', 'haproxy']);
-    expect(installCommand(missing)).toBe('apt-get install -y nftables haproxy');
+    expect(installCommand(missing)).toBe('apt-get update && apt-get install -y nftables haproxy');
+  });
+
+  it('--install-deps runs apt-get update before apt-get install (a fresh machine has no package lists)', async () => {
+    const installed = new Set<string>();
+    const ran: string[][] = [];
+    const exists = (p: string) => p !== '/usr/bin/openssl' || installed.has('openssl');
+    await assertDependencies(true, {
+      exists,
+      exec: async (argv) => {
+        ran.push(argv);
+        if (argv[1] === 'install') argv.slice(2).forEach((a) => installed.add(a));
+      },
+    });
+    expect(ran.map((a) => a.slice(0, 2).join(' '))).toEqual(['apt-get update', 'apt-get install']);
+    expect(ran[1]).toContain('openssl');
   });
 });
 

@@ -1,0 +1,19 @@
+// The verbs of the CLI: adding one is a line here plus its file src/cli/VERB.ts (exporting `spec` or `specs`, and `run`).
+export interface VerbEntry {
+  summary: string;
+  /** Takes --json: errors are then printed as {"error":{...}} on stdout. */
+  json?: boolean;
+}
+
+export const VERBS: Record<string, VerbEntry> = {
+  lint: { summary: 'check the inventory and its network plan offline', json: true },
+  diagram: { summary: 'print the network plan as a Mermaid flowchart' },
+  run: { summary: 'run any playbook against the inventory', json: true },
+  up: { summary: 'build or converge the whole cluster (playbooks/up.yaml)', json: true },
+  join: { summary: 'add one worker or control plane that is in the inventory', json: true },
+  verify: { summary: 'check, from every node, what the cluster depends on', json: true },
+  facts: { summary: 'print the facts provision reads from hosts', json: true },
+  lab: { summary: 'the dress-rehearsal lab: the inventory as real SSH hosts in network namespaces' },
+};
+
+export const isVerb = (name: string): boolean => Object.hasOwn(VERBS, name);
