@@ -113,7 +113,8 @@ export const spec = defineVerb({
   ssh HOST [-- ARGS...]  OpenSSH from the lab's laptop namespace, with the lab's key and known_hosts
   reboot HOST [--no-wait]
                          reboot HOST: runtime state goes, what it persisted comes back
-  run -- ARGS...         run 'provision ARGS' from the laptop namespace (lab ssh_config, key, apt mirror)`,
+  run -- ARGS...         run 'provision ARGS' from the laptop namespace (lab ssh_config, key, apt mirror)
+  -h, --help             this text`,
 });
 
 /** Splits argv at the first `--`. */
