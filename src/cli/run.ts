@@ -25,6 +25,7 @@ export const RUN_FLAGS = {
   limit: { type: 'string' },
   concurrency: { type: 'string' },
   'max-fail': { type: 'string' },
+  'allow-import-outside': { type: 'boolean' },
   ...CONNECTION_FLAGS,
   ...ACCEPT_LINT_FLAG,
 } as const;
@@ -38,6 +39,7 @@ export const RUN_FLAGS_HELP = `  -i, --inventory FILE  the inventory
   --concurrency N    hosts worked on at once (default 32)
   --max-fail N       abort the rest once N hosts have failed
   -v, --verbose      also show what is already in place, and command output
+  --allow-import-outside  let the playbook import: files outside its own directory tree
 ${ACCEPT_LINT_USAGE}
 ${CONNECTION_HELP}
   -h, --help         this text
@@ -49,7 +51,7 @@ export const spec = defineVerb({
   options: RUN_FLAGS,
   positionals: true,
   help: `usage: provision run PLAYBOOK -i INVENTORY [--check] [--diff] [--limit HOSTS] [--json]
-                     [--concurrency N] [--max-fail N] [-v] [--accept-lint CODES]
+                     [--concurrency N] [--max-fail N] [-v] [--accept-lint CODES] [--allow-import-outside]
                      ${CONNECTION_USAGE}
 
 Runs any playbook: one SSH connection and one batched probe per host per play, a plan in pure code,
@@ -67,6 +69,7 @@ export interface RunFlagValues extends ConnectionFlagValues {
   concurrency?: string;
   'max-fail'?: string;
   'accept-lint'?: string;
+  'allow-import-outside'?: boolean;
 }
 
 export interface PlaybookCommandArgs {
@@ -111,7 +114,7 @@ export async function runPlaybookCommand(a: PlaybookCommandArgs): Promise<Playbo
   const early = earlyConnector ? connectEarly(earlyConnector, inventory, limited, concurrency ?? DEFAULT_CONCURRENCY) : undefined;
   let playbook: Playbook;
   try {
-    const loaded = await loadPlaybook({ path: a.playbook, inventory });
+    const loaded = await loadPlaybook({ path: a.playbook, inventory, allowImportOutside: !!v['allow-import-outside'] });
     if (!loaded.playbook) {
       const errors = withDisplayPaths(loaded.findings.filter((f) => f.level === 'error'));
       throw new FindingsError(`playbook ${a.playbook} has ${errors.length} error${errors.length === 1 ? '' : 's'}:`, errors);

@@ -1,5 +1,6 @@
 // Loads a playbook (and its imports) into validated plays, with every error at file:line:col, before any connection.
-import { dirname, resolve } from 'node:path';
+import { realpath, stat } from 'node:fs/promises';
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import type { z } from 'zod';
 import type { Finding } from '../diagnostics/finding.js';
 import type { Provider } from '../engine/types.js';
@@ -16,6 +17,8 @@ export interface LoadPlaybookOptions {
   /** When given, host selectors are checked against it (unknown names are errors at their line). */
   inventory?: Inventory;
   modules?: ModuleSource;
+  /** Allow `import:` of files outside the top playbook's directory tree (--allow-import-outside). */
+  allowImportOutside?: boolean;
 }
 
 export interface LoadResult {
@@ -28,7 +31,16 @@ interface Ctx {
   modules: ModuleSource;
   findings: Finding[];
   providers: Map<string, Provider>;
+  /** Each playbook file loaded once (real path → its result), however often it is imported. */
+  files: Map<string, Promise<FileResult>>;
+  /** The directory of the top playbook: imports stay inside it unless allowImportOutside. */
+  root: string;
 }
+
+/** Distinct playbook files one run may load. */
+export const MAX_PLAYBOOK_FILES = 64;
+/** Plays after imports are expanded: far above any real playbook, far below what a fan-out of imports makes. */
+export const MAX_PLAYS = 500;
 
 /** A view of `doc` rooted at `prefix`, so a sub-schema's issues land at the right line:col. */
 function subDoc(doc: YamlDocument, prefix: YamlPath): YamlDocument {
@@ -116,8 +128,52 @@ async function loadPlay(item: Record<string, unknown>, doc: YamlDocument, path: 
   return { name: play.name, hosts: play.hosts, selector, serial: play.serial, tasks: tasks as Task[], handlers: handlers as Task[], where: { file: doc.file, ...doc.positionOf(path) } };
 }
 
-async function loadFile(file: string, ctx: Ctx, stack: string[]): Promise<{ name?: string; plays: Play[] }> {
+/** What one playbook file gives: its name and its plays, imports expanded (loaded once per file, then reused). */
+interface FileResult {
+  name?: string;
+  plays: Play[];
+  /** Set when the file is not a playbook at all: the importer reports it at its import line, echoing nothing of it. */
+  notPlaybook?: boolean;
+}
+
+/** An import's target, checked before it is read: YAML by name, inside the playbook's tree unless allowed. */
+async function importTarget(from: string, spec: string, ctx: Ctx): Promise<{ path: string } | { problem: string; hint?: string }> {
+  if (!/\.ya?ml$/i.test(spec)) return { problem: `cannot import '${spec}': only .yaml or .yml playbooks can be imported`, hint: 'import: names another playbook file' };
+  const target = resolve(dirname(from), spec);
+  let real: string;
+  try {
+    real = await realpath(target);
+    if (!(await stat(real)).isFile()) return { problem: `cannot import '${spec}': not a regular file` };
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return { problem: `cannot import '${spec}': ${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : `cannot read it (${code})`}` };
+  }
+  if (!ctx.opts.allowImportOutside && !isInside(ctx.root, real)) {
+    return { problem: `cannot import '${spec}': it is outside the playbook's directory ${ctx.root}`, hint: 'move it under that directory, or pass --allow-import-outside' };
+  }
+  return { path: real };
+}
+
+const isInside = (root: string, path: string) => {
+  const rel = relative(root, path);
+  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
+};
+
+/** A file is a playbook when it is a mapping with `plays:`; anything else is refused without showing its content. */
+const looksLikePlaybook = (v: unknown) => v !== null && typeof v === 'object' && !Array.isArray(v) && Object.hasOwn(v, 'plays');
+
+function loadFile(file: string, ctx: Ctx, stack: string[], imported: boolean): Promise<FileResult> {
+  let loaded = ctx.files.get(file);
+  if (!loaded) {
+    loaded = readPlaybookFile(file, ctx, stack, imported);
+    ctx.files.set(file, loaded);
+  }
+  return loaded;
+}
+
+async function readPlaybookFile(file: string, ctx: Ctx, stack: string[], imported: boolean): Promise<FileResult> {
   const doc = await parseYamlFile(file);
+  if (imported && doc.value !== undefined && !looksLikePlaybook(doc.value)) return { plays: [], notPlaybook: true };
   ctx.findings.push(...doc.findings);
   if (doc.value === undefined) return { plays: [] };
   const pb = check(playbookSchema, doc.value, doc, [], ctx);
@@ -127,24 +183,47 @@ async function loadFile(file: string, ctx: Ctx, stack: string[]): Promise<{ name
     if ('import' in item) {
       const imp = check(importSchema, item, doc, ['plays', i], ctx);
       if (!imp) continue;
-      const target = resolve(dirname(file), imp.import);
-      if (stack.includes(target)) {
-        err(ctx, doc, ['plays', i, 'import'], 'import', `import cycle: ${[...stack, target].join(' → ')}`);
+      const at: YamlPath = ['plays', i, 'import'];
+      const target = await importTarget(file, imp.import, ctx);
+      if ('problem' in target) {
+        err(ctx, doc, at, 'import', target.problem, target.hint);
         continue;
       }
-      plays.push(...(await loadFile(target, ctx, [...stack, target])).plays);
+      if (stack.includes(target.path)) {
+        err(ctx, doc, at, 'import', `import cycle: ${[...stack, target.path].join(' → ')}`);
+        continue;
+      }
+      if (!ctx.files.has(target.path) && ctx.files.size >= MAX_PLAYBOOK_FILES) {
+        err(ctx, doc, at, 'import', `too many playbook files (the limit is ${MAX_PLAYBOOK_FILES})`);
+        break;
+      }
+      const sub = await loadFile(target.path, ctx, [...stack, target.path], true);
+      if (sub.notPlaybook) {
+        err(ctx, doc, at, 'import', `cannot import '${imp.import}': it is not a playbook (a mapping with name: and plays:)`);
+        continue;
+      }
+      if (plays.length + sub.plays.length > MAX_PLAYS) {
+        err(ctx, doc, at, 'import', `this import makes more than ${MAX_PLAYS} plays`, 'a playbook imported many times is expanded each time: import it once');
+        break;
+      }
+      plays.push(...sub.plays);
     } else {
       const play = await loadPlay(item, doc, ['plays', i], ctx);
       if (play) plays.push(play);
+      if (plays.length > MAX_PLAYS) {
+        err(ctx, doc, ['plays', i], 'playbook', `more than ${MAX_PLAYS} plays`);
+        break;
+      }
     }
   }
   return { name: pb.name, plays };
 }
 
 export async function loadPlaybook(opts: LoadPlaybookOptions): Promise<LoadResult> {
-  const file = resolve(opts.path);
-  const ctx: Ctx = { opts, modules: opts.modules ?? fileModuleSource(), findings: [], providers: new Map() };
-  const { name, plays } = await loadFile(file, ctx, [file]);
+  let file = resolve(opts.path);
+  file = await realpath(file).catch(() => file); // a missing file is reported by parseYamlFile
+  const ctx: Ctx = { opts, modules: opts.modules ?? fileModuleSource(), findings: [], providers: new Map(), files: new Map(), root: dirname(file) };
+  const { name, plays } = await loadFile(file, ctx, [file], false);
   if (ctx.findings.some((f) => f.level === 'error') || name === undefined) return { findings: ctx.findings };
   return { playbook: { name, file, plays, providers: ctx.providers }, findings: ctx.findings };
 }
