@@ -49,7 +49,8 @@ export interface RunPlaybookArgs {
 export const DEFAULT_CONCURRENCY = 32;
 
 export async function runPlaybook({ playbook, inventory, options: o }: RunPlaybookArgs): Promise<RunReport> {
-  const report: RunReport = { playbook: playbook.name, check: !!o.check, changed: 0, failed: 0, hosts: {} };
+  // hosts has no prototype: a host named `constructor` or `prototype` is an ordinary key.
+  const report: RunReport = { playbook: playbook.name, check: !!o.check, changed: 0, failed: 0, hosts: Object.create(null) as RunReport['hosts'] };
   const pool = new SessionPool(o.connector, inventory, o.earlySessions);
   const providers = new ProviderResolver({ providers: playbook.providers, inventory, session: (n) => pool.get(n) });
   const limit = o.limit ? new Set(selectHosts(o.limit, inventory).map((h) => h.name)) : undefined;

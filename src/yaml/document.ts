@@ -81,6 +81,23 @@ function makeLocator(doc: Document, counter: LineCounter) {
   return { positionOf, keyPositionOf };
 }
 
+/**
+ * `__proto__` as a mapping key: JavaScript objects built from the YAML would drop it silently or treat it as the
+ * prototype; it is refused where it stands. (`constructor` and `prototype` are ordinary keys and names.)
+ */
+function protoKeys(doc: Document, counter: LineCounter, file: string): Finding[] {
+  const found: Finding[] = [];
+  visit(doc, {
+    Pair(_, pair) {
+      if (isScalar(pair.key) && pair.key.value === '__proto__') {
+        const pos = pair.key.range ? counter.linePos(pair.key.range[0]) : START;
+        found.push(yamlFinding(file, "the key '__proto__' is not allowed", pos, 'rename it; __proto__ has a special meaning in JavaScript objects'));
+      }
+    },
+  });
+  return found;
+}
+
 function firstAlias(doc: Document, counter: LineCounter): Position {
   let pos = START;
   visit(doc, {
@@ -115,6 +132,7 @@ export function parseYamlText(text: string, file: string, opts: ParseYamlOptions
     const hint = e.code === 'DUPLICATE_KEY' ? 'each key may appear once per mapping; remove or rename one' : undefined;
     return yamlFinding(file, cleanMessage(e.message), pos, hint);
   });
+  if (findings.length === 0) findings.push(...protoKeys(doc, counter, file).slice(0, MAX_YAML_FINDINGS));
   if (findings.length > 0) return { file, value: undefined, findings, ...locator };
   try {
     const value = doc.toJS({ maxAliasCount: opts.maxAliases ?? MAX_YAML_ALIASES });
