@@ -26,7 +26,12 @@ const parseCases: { name: string; text: string | (() => string); error?: RegExp;
   { name: 'oversized file', text: () => `x: "${'a'.repeat(MAX_YAML_BYTES)}"\n`, error: /limit/ },
   { name: 'deep flow nesting', text: () => '['.repeat(100_000), error: /nesting deeper/, at: [1, 65] },
   { name: 'deep compact sequence', text: () => '- '.repeat(5_000) + 'x\n', error: /nesting deeper/ },
-  { name: 'deep indentation within the size cap', text: () => Array.from({ length: 700 }, (_, i) => `${' '.repeat(i)}a:`).join('\n') + ' 1\n', value: 'any' },
+  // Issue 19 item 6: the guard covers all nesting (block levels too), and nothing hides brackets from it.
+  { name: 'deep indentation within the size cap', text: () => Array.from({ length: 700 }, (_, i) => `${' '.repeat(i)}a:`).join('\n') + ' 1\n', error: /nesting deeper/, at: [66, 66] },
+  { name: 'brackets after a block scalar with an unbalanced quote', text: () => `a: |\n  say "hi\nb: ${'['.repeat(5000)}${']'.repeat(5000)}\n`, error: /nesting deeper/, at: [3, 68] },
+  { name: 'brackets after an escaped backslash in double quotes', text: () => `a: ["\\\\", ${'['.repeat(5000)}${']'.repeat(5000)}]\n`, error: /nesting deeper/ },
+  { name: 'brackets after a doubled single quote', text: () => `a: ['it''s', ${'{a: '.repeat(3000)}1${'}'.repeat(3000)}]\n`, error: /nesting deeper/ },
+  { name: 'sequences of mappings nested by indentation', text: () => Array.from({ length: 100 }, (_, i) => `${'  '.repeat(i)}- a:`).join('\n') + ' 1\n', error: /nesting deeper/ },
   { name: 'brackets in quotes and block scalars', text: 'a: "[[[[{{{{"\nb: |\n  if [ -f x ]; then { echo; }; fi\nc: [1, {d: 2}]\n', value: { a: '[[[[{{{{', b: 'if [ -f x ]; then { echo; }; fi\n', c: [1, { d: 2 }] } },
 ];
 
