@@ -55,9 +55,26 @@ function tokenize(src: string): Tok[] {
   return toks;
 }
 
+/** Parentheses, lists and `not`s nested deeper than this are refused (the parser recurses once per level). */
+export const MAX_WHEN_NESTING = 32;
+
+/** Tokens in one expression: `a and b and ...` builds a tree this deep, which evaluation walks recursively. */
+export const MAX_WHEN_TOKENS = 1000;
+
 export function parseWhen(src: string): Expr {
   const toks = tokenize(src);
+  if (toks.length > MAX_WHEN_TOKENS) throw new WhenError(`expression longer than ${MAX_WHEN_TOKENS} tokens`, toks[MAX_WHEN_TOKENS]!.at);
   let i = 0;
+  let depth = 0;
+  /** Runs `f` one level deeper; refuses absurd nesting where it starts, before the stack can run out. */
+  const nested = <T>(at: number, f: () => T): T => {
+    if (++depth > MAX_WHEN_NESTING) throw new WhenError(`nesting deeper than ${MAX_WHEN_NESTING} levels`, at);
+    try {
+      return f();
+    } finally {
+      depth--;
+    }
+  };
   const peek = () => toks[i];
   const isWord = (w: string) => peek()?.kind === 'word' && peek()!.text === w;
   const isOp = (o: string) => peek()?.kind === 'op' && peek()!.text === o;
@@ -71,7 +88,7 @@ export function parseWhen(src: string): Expr {
     if (!t) return fail('expected a value');
     if (t.kind === 'op' && t.text === '(') {
       i++;
-      const e = or();
+      const e = nested(t.at, or);
       expect(')');
       return e;
     }
@@ -110,7 +127,12 @@ export function parseWhen(src: string): Expr {
     if (isWord('not') && toks[i + 1]?.kind === 'word' && toks[i + 1]!.text === 'in') return (i += 2), { t: 'notin', a, b: list() };
     return a;
   };
-  const unary = (): Expr => (isWord('not') ? (i++, { t: 'not', e: unary() }) : compare());
+  const unary = (): Expr => {
+    if (!isWord('not')) return compare();
+    const at = peek()!.at;
+    i++;
+    return { t: 'not', e: nested(at, unary) };
+  };
   const and = (): Expr => {
     let e = unary();
     while (isWord('and')) i++, (e = { t: 'and', a: e, b: unary() });

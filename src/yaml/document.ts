@@ -1,15 +1,14 @@
 // YAML with source positions: parse once, keep the node tree so any value can be traced back to line:col.
 import { readFile, stat } from 'node:fs/promises';
-import { LineCounter, parseDocument, isMap, isScalar, visit, type Document, type Node } from 'yaml';
+import { LineCounter, parseDocument, isMap, isScalar, type Document, type Node } from 'yaml';
 import type { Finding } from '../diagnostics/finding.js';
 import { findExcessiveNesting, MAX_YAML_NESTING } from './depth-guard.js';
+import { structureFindings } from './structure-checks.js';
 
 /** Files larger than this are refused before parsing (an inventory of hundreds of hosts is ~50 KiB). */
 export const MAX_YAML_BYTES = 256 * 1024;
 /** At most this many YAML errors are reported: after the first few, the parser's errors are mostly echoes. */
 export const MAX_YAML_FINDINGS = 5;
-/** Alias expansions allowed per document: enough for real anchors, far too few for a "billion laughs". */
-export const MAX_YAML_ALIASES = 100;
 
 export type YamlPath = readonly (string | number)[];
 export interface Position {
@@ -31,7 +30,8 @@ export interface YamlDocument {
 
 export interface ParseYamlOptions {
   maxBytes?: number;
-  maxAliases?: number;
+  /** Values in the document once aliases are expanded (default MAX_YAML_EXPANDED_NODES). */
+  maxExpandedNodes?: number;
 }
 
 const START: Position = { line: 1, col: 1 };
@@ -81,34 +81,6 @@ function makeLocator(doc: Document, counter: LineCounter) {
   return { positionOf, keyPositionOf };
 }
 
-/**
- * `__proto__` as a mapping key: JavaScript objects built from the YAML would drop it silently or treat it as the
- * prototype; it is refused where it stands. (`constructor` and `prototype` are ordinary keys and names.)
- */
-function protoKeys(doc: Document, counter: LineCounter, file: string): Finding[] {
-  const found: Finding[] = [];
-  visit(doc, {
-    Pair(_, pair) {
-      if (isScalar(pair.key) && pair.key.value === '__proto__') {
-        const pos = pair.key.range ? counter.linePos(pair.key.range[0]) : START;
-        found.push(yamlFinding(file, "the key '__proto__' is not allowed", pos, 'rename it; __proto__ has a special meaning in JavaScript objects'));
-      }
-    },
-  });
-  return found;
-}
-
-function firstAlias(doc: Document, counter: LineCounter): Position {
-  let pos = START;
-  visit(doc, {
-    Alias(_, node) {
-      if (node.range) pos = counter.linePos(node.range[0]);
-      return visit.BREAK;
-    },
-  });
-  return pos;
-}
-
 export function parseYamlText(text: string, file: string, opts: ParseYamlOptions = {}): YamlDocument {
   const maxBytes = opts.maxBytes ?? MAX_YAML_BYTES;
   const bytes = Buffer.byteLength(text, 'utf8');
@@ -129,20 +101,40 @@ export function parseYamlText(text: string, file: string, opts: ParseYamlOptions
   const locator = makeLocator(doc, counter);
   const findings: Finding[] = doc.errors.slice(0, MAX_YAML_FINDINGS).map((e) => {
     const pos = e.linePos?.[0] ?? START;
+    if (e.code === 'MULTIPLE_DOCS') return yamlFinding(file, "a second YAML document ('---'): a file holds one inventory or playbook", pos, "remove the '---' line and what follows, or split the file");
     const hint = e.code === 'DUPLICATE_KEY' ? 'each key may appear once per mapping; remove or rename one' : undefined;
     return yamlFinding(file, cleanMessage(e.message), pos, hint);
   });
-  if (findings.length === 0) findings.push(...protoKeys(doc, counter, file).slice(0, MAX_YAML_FINDINGS));
+  if (findings.length === 0) findings.push(...structureFindings(doc, counter, file, opts.maxExpandedNodes).slice(0, MAX_YAML_FINDINGS));
   if (findings.length > 0) return { file, value: undefined, findings, ...locator };
   try {
-    const value = doc.toJS({ maxAliasCount: opts.maxAliases ?? MAX_YAML_ALIASES });
+    // The expansion was measured above: the library's alias count (which refuses 101 uses of one scalar) is not needed.
+    const value = doc.toJS({ maxAliasCount: -1 });
     return { file, value, findings, ...locator };
   } catch (err) {
-    const message = err instanceof ReferenceError && /alias/i.test(err.message)
-      ? `too many alias expansions (limit ${opts.maxAliases ?? MAX_YAML_ALIASES}): refusing a possible alias bomb`
-      : `cannot read value: ${(err as Error).message}`;
-    return { file, value: undefined, findings: [yamlFinding(file, message, firstAlias(doc, counter), 'use fewer anchors/aliases (*name)')], ...locator };
+    return { file, value: undefined, findings: [yamlFinding(file, `cannot read value: ${(err as Error).message}`)], ...locator };
   }
+}
+
+/** UTF-8 text (a UTF-8 BOM is fine), or why not: UTF-16/32 (by BOM or NUL bytes), other binary, invalid UTF-8. */
+export function decodeUtf8(bytes: Uint8Array): { text: string } | { problem: string; at?: Position } {
+  const [a, b, c, d] = bytes;
+  if ((a === 0xff && b === 0xfe) || (a === 0xfe && b === 0xff) || (a === 0 && b === 0 && c === 0xfe && d === 0xff)) {
+    return { problem: `the file is UTF-${a === 0 || (a === 0xff && c === 0 && d === 0) ? 32 : 16} (it starts with a byte-order mark); provision reads UTF-8` };
+  }
+  const nul = bytes.indexOf(0);
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
+  } catch {
+    return { problem: 'the file is not valid UTF-8 text' };
+  }
+  if (nul >= 0) {
+    const before = text.slice(0, text.indexOf('\u0000'));
+    const lines = before.split('\n');
+    return { problem: 'the file contains NUL bytes: it is binary, or UTF-16/32 without a byte-order mark', at: { line: lines.length, col: lines[lines.length - 1]!.length + 1 } };
+  }
+  return { text };
 }
 
 /** Reads and parses a YAML file; a missing or oversized file becomes a finding, never a throw. */
@@ -154,7 +146,9 @@ export async function parseYamlFile(path: string, opts: ParseYamlOptions = {}): 
     if (info.size > maxBytes) {
       return failed(path, [yamlFinding(path, `file is ${info.size} bytes; the limit is ${maxBytes} bytes`, START, 'split the file or remove generated content')]);
     }
-    return parseYamlText(await readFile(path, 'utf8'), path, opts);
+    const decoded = decodeUtf8(await readFile(path));
+    if ('problem' in decoded) return failed(path, [yamlFinding(path, decoded.problem, decoded.at, 'save the file as UTF-8 text')]);
+    return parseYamlText(decoded.text, path, opts);
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     const why = e.code === 'ENOENT' ? 'no such file' : e.code === 'EACCES' ? 'permission denied' : e.message;

@@ -1,5 +1,6 @@
 // Public surface of the YAML-with-positions loader (inventory and playbook loaders import from here).
-export { parseYamlFile, parseYamlText, MAX_YAML_BYTES, MAX_YAML_ALIASES } from './document.js';
+export { parseYamlFile, parseYamlText, MAX_YAML_BYTES } from './document.js';
+export { MAX_YAML_EXPANDED_NODES } from './structure-checks.js';
 export { findExcessiveNesting, MAX_YAML_NESTING } from './depth-guard.js';
 export type { YamlDocument, YamlPath, Position, ParseYamlOptions } from './document.js';
 export { zodIssuesToFindings } from './zod-findings.js';

@@ -1,6 +1,6 @@
 // `when:` expressions as a table: expression → value for a host and its base facts, or a parse error.
 import { describe, expect, it } from 'vitest';
-import { parseWhen, usesFacts, whenHolds } from '../../../src/playbook/when.js';
+import { parseWhen, usesFacts, WhenError, whenHolds } from '../../../src/playbook/when.js';
 import { DEFAULT_BASE } from '../../support/fake-facts.js';
 import type { Host } from '../../../src/inventory/types.js';
 
@@ -40,5 +40,28 @@ describe('when expressions', () => {
   it('knows which expressions need facts', () => {
     expect(usesFacts(parseWhen("host.role == 'lb' or facts.board == 'generic'"))).toBe(true);
     expect(usesFacts(parseWhen("host.role == 'lb'"))).toBe(false);
+  });
+});
+
+// Issue 19 item 6: absurd nesting in `when:` is a positioned error, never a stack overflow.
+describe('when: nesting limits', () => {
+  it.each([
+    ['500 parentheses', '('.repeat(500), /nesting deeper than 32 levels/, 32],
+    ['500 nots', 'not '.repeat(500) + 'true', /nesting deeper than 32 levels/, 128],
+    ['a chain of 30 000 ands', Array(30_000).fill('true').join(' and '), /longer than 1000 tokens/, 4500],
+  ])('%s', (_, src, msg, offset) => {
+    let caught: unknown;
+    try {
+      parseWhen(src);
+    } catch (e) {
+      caught = e;
+    }
+    expect(caught).toBeInstanceOf(WhenError);
+    expect((caught as WhenError).message).toMatch(msg);
+    expect((caught as WhenError).offset).toBe(offset);
+  });
+
+  it('32 levels are fine', () => {
+    expect(() => parseWhen(`${'('.repeat(32)}true${')'.repeat(32)}`)).not.toThrow();
   });
 });

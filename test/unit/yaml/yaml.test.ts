@@ -1,7 +1,13 @@
 // The YAML-with-positions loader and zod issue mapping, driven by tables of inputs and expected findings.
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { didYouMean, parseYamlText, zodIssuesToFindings, MAX_YAML_BYTES } from '../../../src/yaml/index.js';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { didYouMean, parseYamlFile, parseYamlText, zodIssuesToFindings, MAX_YAML_BYTES } from '../../../src/yaml/index.js';
+import { decodeUtf8 } from '../../../src/yaml/document.js';
+
+const tmp = mkdtempSync(join(tmpdir(), 'provision-yaml-'));
 
 function aliasBomb(levels: number): string {
   let s = 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n';
@@ -22,7 +28,21 @@ const parseCases: { name: string; text: string | (() => string); error?: RegExp;
   { name: 'syntax error', text: 'a: 1\nb: {\n', error: /./, at: [3, 1] },
   { name: 'tab indentation', text: 'a:\n\tb: 1\n', error: /./, at: [2, 1] },
   { name: 'alias bomb', text: () => aliasBomb(8), error: /alias bomb/ },
-  { name: 'two documents', text: 'a: 1\n---\nb: 2\n', error: /multiple documents|document/i },
+  { name: 'two documents', text: 'a: 1\n---\nb: 2\n', error: /^a second YAML document \('---'\): a file holds one inventory or playbook$/, at: [2, 1] },
+  // Issue 19 item 6: our own positioned messages, and the expansion size (not the alias count) is what is limited.
+  { name: 'an undefined anchor is not called a bomb', text: 'a: 1\nb: *nope\n', error: /^alias \*nope refers to no anchor$/, at: [2, 4] },
+  { name: 'one scalar anchor used 101 times is fine', text: () => `x: &s v\nl: [${Array(101).fill('*s').join(', ')}]\n`, value: 'any' },
+  { name: 'a small list anchor used 500 times is fine', text: () => `x: &s [a, b, c]\nl: [${Array(500).fill('*s').join(', ')}]\n`, value: 'any' },
+  { name: 'a short but wide alias bomb', text: () => aliasBomb(5), error: /expand to more than 100000 values: refusing a possible alias bomb/, at: [2, 10] },
+  { name: 'an alias inside its own anchor', text: 'a: &a [1, *a]\n', error: /alias refers to a value that contains it/, at: [1, 11] },
+  { name: 'a merge key', text: 'base: &b {a: 1}\nc:\n  <<: *b\n  d: 2\n', error: /^merge keys \('<<'\) are not supported$/, at: [3, 3] },
+  { name: 'a quoted << is an ordinary key', text: 'c: { "<<": 1 }\n', value: { c: { '<<': 1 } } },
+  { name: 'a complex key', text: '? [a, b]\n: 1\n', error: /^a mapping key must be a plain string or number$/, at: [1, 3] },
+  { name: 'a flow complex key', text: 'x: {[a]: 1}\n', error: /a mapping key must be a plain string or number/, at: [1, 5] },
+  { name: 'an alias as a key', text: 'k: &k name\n*k : 1\n', error: /a mapping key must be a plain string or number/, at: [2, 1] },
+  { name: 'a custom tag', text: 'a: !foo x\n', error: /^tag '!foo' is not supported$/ },
+  { name: 'a binary tag', text: 'a: !!binary aGk=\n', error: /tag '!!binary' is not supported/ },
+  { name: 'plain tags are fine', text: 'a: !!str 1\nb: !!int "2"\n', value: { a: '1', b: 2 } },
   { name: 'oversized file', text: () => `x: "${'a'.repeat(MAX_YAML_BYTES)}"\n`, error: /limit/ },
   { name: 'deep flow nesting', text: () => '['.repeat(100_000), error: /nesting deeper/, at: [1, 65] },
   { name: 'deep compact sequence', text: () => '- '.repeat(5_000) + 'x\n', error: /nesting deeper/ },
@@ -70,6 +90,32 @@ describe('parseYamlText', () => {
   it('keyPositionOf points at the key', () => {
     const doc = parseYamlText(posText, 'p.yaml');
     expect(doc.keyPositionOf(['top', 'scalar'])).toEqual({ line: 5, col: 3 });
+  });
+});
+
+describe('file encodings (issue 19 item 6)', () => {
+  const enc = (s: string) => new TextEncoder().encode(s);
+  it.each([
+    ['UTF-16 LE with BOM', Uint8Array.from([0xff, 0xfe, ...Buffer.from('a: 1\n', 'utf16le')]), /UTF-16 \(it starts with a byte-order mark\); provision reads UTF-8/],
+    ['UTF-16 BE with BOM', Uint8Array.from([0xfe, 0xff, 0, 0x61]), /UTF-16/],
+    ['UTF-32 BE with BOM', Uint8Array.from([0, 0, 0xfe, 0xff, 0, 0, 0, 0x61]), /UTF-32/],
+    ['UTF-16 without a BOM', Uint8Array.from(Buffer.from('a: 1\n', 'utf16le')), /NUL bytes/],
+    ['Latin-1', Uint8Array.from([0x61, 0x3a, 0x20, 0xe9, 0x0a]), /not valid UTF-8/],
+  ])('%s is refused with our message', async (_, bytes, msg) => {
+    const r = decodeUtf8(bytes);
+    expect('problem' in r && r.problem).toMatch(msg);
+    const file = join(tmp, `${Math.random().toString(36).slice(2)}.yaml`);
+    writeFileSync(file, bytes);
+    const doc = await parseYamlFile(file);
+    expect(doc.value).toBeUndefined();
+    expect(doc.findings[0]).toMatchObject({ code: 'yaml', file, hint: 'save the file as UTF-8 text' });
+  });
+
+  it('a UTF-8 byte-order mark is fine', async () => {
+    expect(decodeUtf8(enc('\ufeffa: 1\n'))).toEqual({ text: 'a: 1\n' });
+    const file = join(tmp, 'bom.yaml');
+    writeFileSync(file, enc('\ufeffa: 1\n'));
+    expect((await parseYamlFile(file)).value).toEqual({ a: 1 });
   });
 });
 
