@@ -33,6 +33,20 @@ export const userName = z.string().superRefine((v, ctx) => {
 /** Local file paths or ssh destinations: printable, no control characters. */
 export const safeText = z.string().min(1).refine((v) => !/[\u0000-\u001f\u007f]/.test(v), { message: 'contains control characters' });
 
+const JUMP_HOP = /^(?:ssh:\/\/)?(?:[A-Za-z0-9._-]+@)?(?:[A-Za-z0-9._-]+|\[[0-9A-Fa-f:.]+\])(?::(\d{1,5}))?$/;
+
+/** ssh's ProxyJump: `none`, or comma-separated `[user@]host[:port]` hops (`[v6]:port` for IPv6). Checked here so lint catches it. */
+export const proxyJump = safeText.superRefine((v, ctx) => {
+  if (v.trim().toLowerCase() === 'none') return;
+  for (const hop of v.split(',').map((h) => h.trim())) {
+    const m = JUMP_HOP.exec(hop);
+    const port = m?.[1] === undefined ? 1 : Number(m[1]);
+    if (m && port >= 1 && port <= 65535) continue;
+    ctx.addIssue({ code: 'custom', message: `${JSON.stringify(hop)} is not a ProxyJump hop`, params: { hint: "write [user@]host[:port], several separated by commas (e.g. 'pi@bastion:2222,gw'), or none" } });
+    return;
+  }
+});
+
 export const ipv4 = z.string().refine(isIpv4, { message: 'not an IPv4 address (expected a.b.c.d)' }).meta({ format: 'ipv4' });
 
 export const cidr = z.string().superRefine((v, ctx) => {

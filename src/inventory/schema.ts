@@ -12,7 +12,7 @@ const sshFields = {
   user: p.userName.optional(),
   port: p.port.optional(),
   identityFile: p.safeText.optional(),
-  proxyJump: p.safeText.optional(),
+  proxyJump: p.proxyJump.optional(),
 };
 
 const hostSsh = z.strictObject({ ...sshFields, hostKeys: hostKeys.optional() }).describe('per-host SSH overrides');

@@ -8,7 +8,7 @@ import type { Inventory } from '../inventory/types.js';
 import { didYouMean, parseYamlFile, zodIssuesToFindings, type YamlDocument, type YamlPath } from '../yaml/index.js';
 import { fileModuleSource, MODULE_NAME, type ModuleSource } from './modules.js';
 import { DISPLAY_NAME, DISPLAY_NAME_MESSAGE, importSchema, playbookSchema, playSchema, TASK_KEYS } from './schema.js';
-import { parseSelector, resolveTerms, selectorNames, SelectorError } from './selector.js';
+import { emptySelectionProblem, parseSelector, resolveTerms, selectorNames, SelectorError } from './selector.js';
 import type { Play, Playbook, Task } from './types.js';
 import { parseWhen, WhenError } from './when.js';
 
@@ -109,7 +109,11 @@ async function loadPlay(item: Record<string, unknown>, doc: YamlDocument, path: 
   let selector: Play['selector'] = [];
   try {
     selector = parseSelector(play.hosts);
-    if (ctx.opts.inventory) resolveTerms(selector, ctx.opts.inventory);
+    if (ctx.opts.inventory) {
+      resolveTerms(selector, ctx.opts.inventory);
+      const empty = emptySelectionProblem(selector, ctx.opts.inventory);
+      if (empty) err(ctx, doc, [...path, 'hosts'], 'hosts', empty, 'see docs/playbooks.md#host-selectors');
+    }
   } catch (e) {
     if (!(e instanceof SelectorError)) throw e;
     const bad = /'([^']+)'/.exec(e.message)?.[1];

@@ -81,6 +81,24 @@ export function resolveTerms(terms: Term[], inventory: Inventory): Host[] {
   return inventory.hosts.filter((h) => base.has(h.name) && sets.and.every((s) => s.has(h.name)) && !sets.not.has(h.name));
 }
 
+/**
+ * Why a play's selector is a mistake although it parses, or undefined. A selector whose groups are all non-empty
+ * but that still selects no host (`all,!all`), or an index past its group's end (`worker[99]`), is an error; a
+ * role with no host in this inventory (`lb` under kube-vip) or an empty slice (`control-plane[1:]` with one
+ * control plane) is not: a playbook written for many inventories selects nothing in some of them.
+ */
+export function emptySelectionProblem(terms: Term[], inventory: Inventory): string | undefined {
+  for (const t of terms) {
+    const g = group(t.atom.name, inventory);
+    if (g && g.length > 0 && t.atom.index !== undefined && pick(g, t.atom).length === 0) {
+      return `'${t.atom.name}[${t.atom.index}]' is past the end: '${t.atom.name}' has ${g.length} host${g.length === 1 ? '' : 's'} (indexes 0 to ${g.length - 1}, or -1 to -${g.length})`;
+    }
+  }
+  const allNonEmpty = terms.every((t) => !t.atom.slice && (group(t.atom.name, inventory)?.length ?? 0) > 0);
+  if (allNonEmpty && resolveTerms(terms, inventory).length === 0) return 'this selector matches no host: every host it adds is excluded again';
+  return undefined;
+}
+
 export function selectHosts(text: string, inventory: Inventory): Host[] {
   return resolveTerms(parseSelector(text), inventory);
 }

@@ -73,3 +73,23 @@ describe('loadPlaybook', () => {
     expect([f.line, f.col]).toEqual([line, col]);
   });
 });
+
+// Issue 19 item 8: a play whose selector can only select nothing is an error at its hosts: line.
+describe('selectors that match no host', () => {
+  const pb = (hosts: string) => `name: x\nplays:\n  - name: p\n    hosts: "${hosts}"\n    tasks: []\n`;
+  it.each([
+    ['all,!all', /matches no host/],
+    ['worker,!worker', /matches no host/],
+    ['worker[99]', /'worker\[99\]' is past the end: 'worker' has 1 host/],
+    ['control-plane[-5]', /past the end/],
+    ['all,&worker,!k8s-worker-01', /matches no host/],
+  ])('%s → error at the hosts: line', async (hosts, msg) => {
+    const r = await load(pb(hosts));
+    expect(r.playbook).toBeUndefined();
+    expect(r.findings[0]).toMatchObject({ code: 'hosts', line: 4, col: 12, message: expect.stringMatching(msg) });
+  });
+
+  it.each(['lb', 'control-plane[1:]', 'worker[-1]', 'all,!lb', 'control-plane[0]'])('%s is fine (a role empty here, an empty slice)', async (hosts) => {
+    expect((await load(pb(hosts))).findings).toEqual([]);
+  });
+});
