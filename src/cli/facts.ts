@@ -1,5 +1,6 @@
 // `provision facts -i INVENTORY [--limit HOSTS] [--json]`: prints the base facts provision reads from each host.
 import { gatherFacts, type HostFacts } from '../engine/gather-facts.js';
+import { escapeControl } from '../diagnostics/escape.js';
 import { paint, usesColor } from '../report/color.js';
 import { CONNECTION_FLAGS, CONNECTION_HELP, CONNECTION_USAGE, checkConnectionFlags, connectorFromFlags } from './connection-flags.js';
 import { defineVerb, parseVerbArgs } from './args.js';
@@ -30,15 +31,16 @@ Exit status: 0 all hosts answered, 1 some did not (or bad input), 64 usage error
 });
 
 function render(r: HostFacts, color: ReturnType<typeof paint>): string {
-  if ('error' in r) return `${color.bold(r.host)}\n  ${color.red(r.unreachable ? 'UNREACHABLE' : 'FAILED')}: ${r.error}\n`;
+  if ('error' in r) return `${color.bold(r.host)}\n  ${color.red(r.unreachable ? 'UNREACHABLE' : 'FAILED')}: ${escapeControl(r.error)}\n`;
   const f = r.facts;
   const rows: Array<[string, string]> = [
     ['hostname', f.hostname], ['os', `${f.os.prettyName} (${f.os.id} ${f.os.versionId})`], ['arch', f.arch], ['kernel', f.kernel],
     ['board', f.board], ['init', f.initSystem], ['network stack', f.networkStack],
     ['primary', `${f.primaryInterface ?? '?'}${f.primaryAddress ? ` ${f.primaryAddress}` : ''}`], ['boot id', f.bootId],
-    ['routes', f.routes.map((x) => `${x.dst}${x.gateway ? ` via ${x.gateway}` : ''}${x.dev ? ` dev ${x.dev}` : ''}`).join('\n' + ' '.repeat(17))],
+    ['routes', f.routes.map((x) => escapeControl(`${x.dst}${x.gateway ? ` via ${x.gateway}` : ''}${x.dev ? ` dev ${x.dev}` : ''}`)).join('\n' + ' '.repeat(17))],
   ];
-  return `${color.bold(r.host)}\n${rows.map(([k, v]) => `  ${k.padEnd(14)} ${v}`).join('\n')}\n`;
+  // What a host reports (os-release, hostname...) is escaped: a hostile host cannot drive the terminal.
+  return `${color.bold(r.host)}\n${rows.map(([k, v]) => `  ${k.padEnd(14)} ${k === 'routes' ? v : escapeControl(String(v))}`).join('\n')}\n`;
 }
 
 export async function run(argv: string[]): Promise<number> {

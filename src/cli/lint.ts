@@ -1,4 +1,5 @@
 // `provision lint -i FILE [--json]`: validates the inventory and its network plan offline (exit 0 ok, 1 errors, 64 usage).
+import { escapeControl } from '../diagnostics/escape.js';
 import { formatFinding, hasErrors, type Finding } from '../diagnostics/finding.js';
 import { withDisplayPaths } from '../inventory/display-path.js';
 import { renderJsonSchema } from '../inventory/emit-json-schema.js';
@@ -43,7 +44,7 @@ export async function run(argv: string[]): Promise<number> {
     process.stdout.write(`${JSON.stringify({ findings })}\n`);
   } else {
     for (const f of findings) process.stdout.write(`${formatFinding(f)}\n`);
-    process.stdout.write(`${values.inventory}: ${summary(findings)}\n`);
+    process.stdout.write(`${escapeControl(values.inventory)}: ${summary(findings)}\n`);
   }
   return hasErrors(findings) ? 1 : 0;
 }

@@ -1,4 +1,5 @@
 // Turns the nodes' verify output into per-host check results (pure; tested from recorded outputs).
+import { escapeControl } from '../../diagnostics/escape.js';
 import type { Inventory } from '../../inventory/types.js';
 import { CHECKS, listeningPorts, peerOf, type CheckName } from './verify-script.js';
 
@@ -85,7 +86,7 @@ export function formatVerifyTable(inv: Inventory, report: VerifyReport): string 
     });
     return [h.name.padEnd(width), ...cells].join('  ').trimEnd();
   });
-  const failures = inv.hosts.flatMap((h) => (report.hosts[h.name]?.checks ?? []).filter((c) => !c.ok).map((c) => `  ${h.name} ${c.check}: ${c.detail}`));
+  const failures = inv.hosts.flatMap((h) => (report.hosts[h.name]?.checks ?? []).filter((c) => !c.ok).map((c) => `  ${h.name} ${c.check}: ${escapeControl(c.detail)}`));
   const tail = report.ok ? ['', 'verify: all checks passed'] : ['', 'failures:', ...failures, '', 'verify: FAILED'];
   return [head, ...rows, ...tail].join('\n');
 }

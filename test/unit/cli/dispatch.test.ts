@@ -85,9 +85,10 @@ describe('exit codes', () => {
   it('usage errors (64) are distinct from --check changes pending (2), failures (1) and interrupts (130)', () => {
     expect(new Set([EXIT.ok, EXIT.failure, EXIT.changes, EXIT.usage, EXIT.internal, EXIT.interrupted]).size).toBe(6);
     expect(new UsageError('x').exitCode).toBe(64);
-    const report = (p: object) => ({ changed: 0, failed: 0, aborted: false, check: true, ...p }) as Parameters<typeof exitCodeOf>[0];
+    const report = (p: object): Parameters<typeof exitCodeOf>[0] => ({ playbook: 't', hosts: {}, changed: 0, failed: 0, check: true, ...p });
     expect(exitCodeOf(report({ changed: 3 }), false)).toBe(2);
     expect(exitCodeOf(report({ failed: 1 }), false)).toBe(1);
+    expect(exitCodeOf(report({ aborted: 'max-fail' }), false)).toBe(1);
     expect(exitCodeOf(report({}), true)).toBe(130);
   });
 

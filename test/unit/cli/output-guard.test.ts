@@ -35,7 +35,7 @@ describe('the built CLI', () => {
   it('> /dev/full: one line on stderr naming ENOSPC, exit 1, no stack trace', async () => {
     built();
     const full = openSync('/dev/full', 'w'); // the child's own stdout, as a shell's `> /dev/full` gives it
-    const r = await execa(process.execPath, [CLI, 'help'], { stdout: full, reject: false }).finally(() => closeSync(full));
+    const r = await execa(process.execPath, [CLI, 'help'], { stdout: full as never, reject: false }).finally(() => closeSync(full));
     expect(r.exitCode).toBe(1);
     expect(r.stderr).toBe(outputLostMessage('ENOSPC').trimEnd());
   });

@@ -52,6 +52,14 @@ describe('collectResults', () => {
   });
 });
 
+// Issue 19 item 3: what a node reports is escaped before it reaches the terminal.
+it('a node cannot put terminal escapes or extra lines into the table', () => {
+  const outputs = healthy({ dalt: own('dalt', { route: false }).map((l) => (l.includes('\troute\t') ? R('dalt', 'route', false, 'x\u001b[2J\rverify: all checks passed') : l)) });
+  const table = formatVerifyTable(inv, collectResults(inv, outputs));
+  expect(table).toContain('dalt route: x\\x1b[2J\\rverify: all checks passed');
+  expect(table).not.toMatch(/[\u0000-\u0009\u000b-\u001f]/);
+});
+
 describe('renderVerifyScript', () => {
   it.each([
     { inv: goldentooth(), host: 'allyrion', has: ["getent hosts velaryon", "tcp_ok 10.4.0.10 6443", "ip -o route get 10.4.11.1", "nft list table inet provision", "tcp_ok 10.4.0.11 6443"], not: ['kubelet.conf', 'kubectl'] },
