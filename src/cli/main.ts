@@ -11,11 +11,12 @@ const VERBS: Record<string, string> = {
   join: 'add one worker or control plane that is in the inventory',
   verify: 'check, from every node, what the cluster depends on',
   facts: 'print the facts provision reads from hosts',
+  'ssh-config': "print the SSH settings provision uses for a host (like 'ssh -G'; no connection)",
   lab: 'the dress-rehearsal lab: the inventory as real SSH hosts in network namespaces',
 };
 
 function usage(): string {
-  const rows = Object.entries(VERBS).map(([v, d]) => `  ${v.padEnd(8)} ${d}`);
+  const rows = Object.entries(VERBS).map(([v, d]) => `  ${v.padEnd(10)} ${d}`);
   return ['usage: provision <command> [options]', '', 'commands:', ...rows, '', "Run 'provision <command> --help' for a command's options."].join('\n');
 }
 

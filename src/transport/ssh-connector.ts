@@ -6,12 +6,16 @@ import { KeyedLimiter, Limiter } from './limiter.js';
 import { canPrompt, promptSecret } from './prompt-secret.js';
 import type { ConnectTarget, Session } from './session.js';
 import { openClient, type OpenedClient } from './ssh.js';
-import { findSshConfigPath, loadSshConfig, resolveSsh, type LoadedSshConfig, type ResolvedSsh } from './ssh-config.js';
+import { findSshConfigPath } from './ssh-config.js';
+import { SshResolver, type ResolveTarget } from './ssh-resolver.js';
+import type { ResolvedSsh } from './ssh-settings.js';
 import { SshSession } from './ssh-session.js';
 
 export interface ConnectorOptions {
-  /** --ssh-config PATH (else PROVISION_SSH_CONFIG, else ~/.ssh/config when present). */
+  /** --ssh-config PATH (else PROVISION_SSH_CONFIG; else ssh's own ~/.ssh/config and /etc/ssh/ssh_config). */
   sshConfigPath?: string;
+  /** The ssh program for `ssh -G`; null forces the built-in parser. Default: `ssh` on PATH. */
+  sshBinary?: string | null;
   /** --host-keys: overrides the inventory and the ssh config. */
   hostKeyPolicy?: HostKeyPolicy;
   becomePassword?: Secret;
@@ -41,8 +45,8 @@ export interface ConnectOptions {
 export interface Connector {
   connect(host: Host, inventory: Inventory, opts?: ConnectOptions): Promise<Session>;
   connectTarget(target: ConnectTarget, opts?: ConnectOptions): Promise<Session>;
-  /** Settings that would be used for a target (for `provision facts -v` and tests). */
-  resolve(target: ConnectTarget): ResolvedSsh;
+  /** Settings that would be used for a target (`provision ssh-config`, tests). */
+  resolve(target: ConnectTarget): Promise<ResolvedSsh>;
   closeAll(): Promise<void>;
   /** known_hosts lines we skipped (e.g. @cert-authority). */
   readonly notes: string[];
@@ -63,15 +67,14 @@ export function createConnector(options: ConnectorOptions = {}): Connector {
   const hops = new Map<string, Promise<OpenedClient>>();
   const passphrases = new Map<string, Promise<Secret | undefined>>();
   const promptOne = new Limiter(1);
-  let config: LoadedSshConfig | undefined | null = null;
-
-  const loadConfig = (): LoadedSshConfig | undefined => {
-    if (config === null) {
-      const path = findSshConfigPath({ ...(options.sshConfigPath ? { flag: options.sshConfigPath } : {}), env, ...(options.home ? { home: options.home } : {}) });
-      config = path ? loadSshConfig(path, options.home) : undefined;
-    }
-    return config;
-  };
+  const configFile = findSshConfigPath({ ...(options.sshConfigPath ? { flag: options.sshConfigPath } : {}), env });
+  const resolver = new SshResolver({
+    env,
+    ...(configFile ? { configFile } : {}),
+    ...(options.home ? { home: options.home } : {}),
+    ...(options.sshBinary !== undefined ? { sshBinary: options.sshBinary } : {}),
+  });
+  const prefetched = new WeakSet<Inventory>();
   const passphraseFor = (file: string) => {
     let p = passphrases.get(file);
     if (!p) {
@@ -81,21 +84,17 @@ export function createConnector(options: ConnectorOptions = {}): Connector {
     }
     return p;
   };
-  const resolve = (target: ConnectTarget): ResolvedSsh =>
-    resolveSsh({
+  const lookupOf = (target: ConnectTarget): ResolveTarget =>
+    definedOnly({
       name: target.name,
       address: target.address,
-      explicit: definedOnly({
-        user: target.user,
-        port: target.port,
-        identityFile: target.identityFile,
-        proxyJump: target.proxyJump,
-        hostKeys: options.hostKeyPolicy ?? target.hostKeys,
-      }),
-      config: loadConfig(),
-      env,
-      ...(options.home ? { home: options.home } : {}),
+      user: target.user,
+      port: target.port,
+      identityFile: target.identityFile,
+      proxyJump: target.proxyJump,
+      hostKeys: options.hostKeyPolicy ?? target.hostKeys,
     });
+  const resolve = (target: ConnectTarget): Promise<ResolvedSsh> => resolver.resolve(lookupOf(target));
   const common = (settings: ResolvedSsh, label: string, connectTimeoutMs?: number) => ({
     settings,
     label,
@@ -106,6 +105,7 @@ export function createConnector(options: ConnectorOptions = {}): Connector {
     retries: options.retries ?? 3,
     ...(options.retryBaseDelayMs !== undefined ? { retryBaseDelayMs: options.retryBaseDelayMs } : {}),
     passphraseFor,
+    env,
   });
 
   /** Connect through the hop chain; each hop is verified against known_hosts and shared by every host behind it. */
@@ -113,18 +113,10 @@ export function createConnector(options: ConnectorOptions = {}): Connector {
     if (depth > 8) throw new Error(`${forHost}: ProxyJump chain is too long or loops`);
     let via: OpenedClient | undefined;
     for (const [i, spec] of settings.proxyJump.entries()) {
-      const hopSettings = resolveSsh({
-        name: spec.host,
-        explicit: definedOnly({
-          user: spec.user,
-          port: spec.port,
-          hostKeys: options.hostKeyPolicy,
-          ...(i > 0 ? { proxyJump: 'none' } : {}), // later hops are reached through the earlier ones
-        }),
-        config: loadConfig(),
-        env,
-        ...(options.home ? { home: options.home } : {}),
-      });
+      // Each hop is resolved by its own `ssh -G` (as `ssh -J` would); later hops are reached through the earlier ones.
+      const hopSettings = await resolver.resolve(
+        definedOnly({ name: spec.host, user: spec.user, port: spec.port, hostKeys: options.hostKeyPolicy, ...(i > 0 ? { proxyJump: 'none' } : {}) }),
+      );
       const parent = i === 0 ? await connectChain(hopSettings, forHost, depth + 1) : via;
       const key = `${parent ? `${parent.key}>` : ''}${hopSettings.user}@${hopSettings.hostname}:${hopSettings.port}`;
       let hop = hops.get(key);
@@ -142,7 +134,7 @@ export function createConnector(options: ConnectorOptions = {}): Connector {
   };
 
   const open = async (target: ConnectTarget, connectTimeoutMs?: number): Promise<SshSession> => {
-    const settings = resolve(target);
+    const settings = await resolve(target);
     const via = await connectChain(settings, target.name, 0);
     const { client } = await openClient({ ...common(settings, target.name, connectTimeoutMs), ...(via ? { via } : {}) });
     const becomePassword = target.becomePassword ?? options.becomePassword;
@@ -173,7 +165,14 @@ export function createConnector(options: ConnectorOptions = {}): Connector {
   };
 
   return {
-    connect: (host, inventory, opts) => connectTarget(targetOf(host, inventory), opts),
+    connect: (host, inventory, opts) => {
+      // The first host of an inventory resolves them all (ssh -G, a few at a time), so later connects find theirs ready.
+      if (!prefetched.has(inventory)) {
+        prefetched.add(inventory);
+        resolver.prefetch(inventory.hosts.map((h) => lookupOf(targetOf(h, inventory))));
+      }
+      return connectTarget(targetOf(host, inventory), opts);
+    },
     connectTarget,
     resolve,
     notes: store.notes,

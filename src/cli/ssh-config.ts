@@ -1,0 +1,49 @@
+// `provision ssh-config NAME -i INVENTORY [--ssh-config FILE] [--json]`: the SSH settings provision will use for one host.
+import { loadInventoryOrThrow } from '../inventory/load.js';
+import { createConnector, formatSshOptions, targetOf, type SshOptions } from '../transport/index.js';
+import { parseVerbArgs } from './args.js';
+import { UsageError, UserError } from './errors.js';
+
+const HELP = `usage: provision ssh-config NAME -i INVENTORY [--ssh-config FILE] [--json]
+
+Prints the SSH settings provision will use for host NAME, in the format of 'ssh -G' (one
+'keyword value' line each, lower-case keywords, repeated keywords on repeated lines), with
+the paths provision expands itself (IdentityFile, IdentityAgent) expanded. Opens no connection.
+They come from 'ssh -G NAME' with the inventory's ssh values as command-line options
+(-l, -p, -o IdentityFile=, -o ProxyJump=, -o StrictHostKeyChecking=), and -F FILE when
+--ssh-config or PROVISION_SSH_CONFIG is given; the built-in parser when no ssh is installed.
+--json: one object keyed by keyword; a list where a keyword repeats.`;
+
+export async function run(argv: string[]): Promise<number> {
+  const { values, positionals } = parseVerbArgs(argv, {
+    inventory: { type: 'string', short: 'i' },
+    'ssh-config': { type: 'string' },
+    json: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (values.help) {
+    process.stdout.write(`${HELP}\n`);
+    return 0;
+  }
+  const [name, ...extra] = positionals;
+  if (!name) throw new UsageError('ssh-config needs a host: provision ssh-config NAME -i INVENTORY');
+  if (extra.length) throw new UsageError(`unexpected argument '${extra[0]}'`);
+  if (!values.inventory) throw new UsageError('ssh-config needs an inventory: provision ssh-config NAME -i INVENTORY');
+  const inventory = await loadInventoryOrThrow(values.inventory);
+  const host = inventory.hosts.find((h) => h.name === name);
+  if (!host) throw new UserError(`${values.inventory}: no host named '${name}'`, 2, `hosts: ${inventory.hosts.map((h) => h.name).join(', ')}`);
+  const connector = createConnector(values['ssh-config'] ? { sshConfigPath: values['ssh-config'] } : {});
+  let options: SshOptions;
+  try {
+    options = (await connector.resolve(targetOf(host, inventory))).options;
+  } catch (err) {
+    throw new UserError(`${name}: ${(err as Error).message}`);
+  }
+  process.stdout.write(values.json ? `${JSON.stringify(asJson(options), null, 2)}\n` : `${formatSshOptions(options)}\n`);
+  return 0;
+}
+
+/** One value → a string; a keyword ssh -G repeats → the list. */
+export function asJson(options: SshOptions): Record<string, string | string[]> {
+  return Object.fromEntries(Object.entries(options).map(([k, v]) => [k, v.length === 1 ? v[0]! : v]));
+}
