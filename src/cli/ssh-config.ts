@@ -1,6 +1,9 @@
 // `provision ssh-config NAME -i INVENTORY [--ssh-config FILE] [--json]`: the SSH settings provision will use for one host.
 import { loadInventoryOrThrow } from '../inventory/load.js';
-import { createConnector, formatSshOptions, targetOf, type SshOptions } from '../transport/index.js';
+import { findSshConfigPath } from '../transport/ssh-config.js';
+import { formatSshOptions, type SshOptions } from '../transport/ssh-g.js';
+import { SshResolver } from '../transport/ssh-resolver.js';
+import { lookupOf, targetOf } from '../transport/ssh-target.js';
 import { parseVerbArgs } from './args.js';
 import { UsageError, UserError } from './errors.js';
 
@@ -32,10 +35,10 @@ export async function run(argv: string[]): Promise<number> {
   const inventory = await loadInventoryOrThrow(values.inventory);
   const host = inventory.hosts.find((h) => h.name === name);
   if (!host) throw new UserError(`${values.inventory}: no host named '${name}'`, 2, `hosts: ${inventory.hosts.map((h) => h.name).join(', ')}`);
-  const connector = createConnector(values['ssh-config'] ? { sshConfigPath: values['ssh-config'] } : {});
+  const configFile = findSshConfigPath(values['ssh-config'] ? { flag: values['ssh-config'] } : {});
   let options: SshOptions;
   try {
-    options = (await connector.resolve(targetOf(host, inventory))).options;
+    options = (await new SshResolver(configFile ? { configFile } : {}).resolve(lookupOf(targetOf(host, inventory)))).options;
   } catch (err) {
     throw new UserError(`${name}: ${(err as Error).message}`);
   }

@@ -19,6 +19,10 @@ export function findSshConfigPath(opts: { flag?: string; env?: NodeJS.ProcessEnv
 
 /** Keywords that collect every value instead of keeping the first. */
 const ACCUMULATE = new Set(['identityfile', 'certificatefile', 'localforward', 'remoteforward', 'dynamicforward', 'sendenv', 'setenv']);
+/** Keywords that take the rest of the line as it is written (a command). */
+const REST_OF_LINE = new Set(['proxycommand', 'localcommand', 'remotecommand', 'knownhostscommand']);
+/** Keywords with several values on one line (ssh -G prints them space-joined). */
+const SEVERAL = new Set(['userknownhostsfile', 'globalknownhostsfile', 'sendenv', 'setenv']);
 const DEFAULT_IDENTITIES = ['id_rsa', 'id_ecdsa', 'id_ecdsa_sk', 'id_ed25519', 'id_ed25519_sk', 'id_xmss', 'id_dsa'];
 
 interface Pass {
@@ -74,7 +78,7 @@ function withDefaults(opts: SshOptions, name: string, ctx: BuiltinContext): SshO
   out.connecttimeout ??= ['none'];
   out.userknownhostsfile = [(out.userknownhostsfile?.[0] ?? '~/.ssh/known_hosts ~/.ssh/known_hosts2').split(/\s+/).map((f) => expandTilde(f, ctx.home)).join(' ')];
   out.globalknownhostsfile ??= ['/etc/ssh/ssh_known_hosts /etc/ssh/ssh_known_hosts2'];
-  for (const k of ['proxycommand', 'proxyjump', 'identityagent']) if (out[k]?.[0]?.toLowerCase() === 'none') delete out[k];
+  for (const k of ['proxycommand', 'proxyjump']) if (out[k]?.[0]?.toLowerCase() === 'none') delete out[k];
   return out;
 }
 
@@ -101,18 +105,20 @@ async function readFile(file: string, pass: Pass, opts: SshOptions, set: Setter,
   const lines = readFileSync(file, 'utf8').split('\n');
   let on = active;
   for (const [i, raw] of lines.entries()) {
-    const words = splitWords(raw.replace(/^\s+/, ''), `${file}:${i + 1}`);
-    if (words.length === 0 || words[0]!.startsWith('#')) continue;
-    let [keyword, ...args] = words as [string, ...string[]];
-    const eq = /^([^=]+)=(.*)$/.exec(keyword);
-    if (eq) [keyword, args] = [eq[1]!, eq[2] ? [eq[2], ...args] : args];
+    const where = `${file}:${i + 1}`;
+    // keyword, then whitespace or one `=` (with optional whitespace around it), then the arguments
+    const m = /^\s*([^\s=]+)(?:\s*=\s*|\s+)?(.*)$/.exec(raw);
+    if (!m?.[1] || m[1].startsWith('#')) continue;
+    const keyword = m[1];
+    const rest = (m[2] ?? '').trim();
+    const args = splitWords(rest, where);
     const key = keyword.toLowerCase();
     if (key === 'host') on = active && hostMatches(args, pass.host);
-    else if (key === 'match') on = active && (await matchLine(args, pass, opts, ctx, `${file}:${i + 1}`));
+    else if (key === 'match') on = active && (await matchLine(args, pass, opts, ctx, where));
     else if (key === 'include') {
       for (const pattern of args) for (const f of globFiles(expandTilde(pattern, ctx.home), ctx.home)) await readFile(f, pass, opts, set, ctx, depth + 1, on);
     } else if (on && args.length > 0) {
-      set(key, key === 'userknownhostsfile' || key === 'globalknownhostsfile' ? args.join(' ') : ACCUMULATE.has(key) ? args.join(' ') : args[0]!);
+      set(key, REST_OF_LINE.has(key) ? rest : SEVERAL.has(key) ? args.join(' ') : args[0]!);
     }
   }
 }
@@ -130,16 +136,16 @@ function splitWords(line: string, where: string): string[] {
   return out;
 }
 
-/** `Host` patterns: any positive pattern matches and no negated one does. */
+/** `Host` patterns (whitespace-separated; a comma is part of a pattern there): any positive one matches and no negated one does. */
 function hostMatches(patterns: string[], host: string): boolean {
-  const list = patterns.flatMap((p) => p.split(',')).filter((p) => p !== '');
+  const list = patterns.filter((p) => p !== '');
   if (list.some((p) => p.startsWith('!') && matchWildcard(p.slice(1), host))) return false;
   return list.some((p) => !p.startsWith('!') && matchWildcard(p, host));
 }
 
 /** A comma pattern list as match_pattern_list does: a matching negation is a definite no. */
 function listMatches(list: string, value: string): boolean {
-  return hostMatches(list.split(','), value);
+  return hostMatches(list.split(',').filter((p) => p !== ''), value);
 }
 
 async function matchLine(args: string[], pass: Pass, opts: SshOptions, ctx: BuiltinContext, where: string): Promise<boolean> {

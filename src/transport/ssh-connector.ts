@@ -1,5 +1,5 @@
 // One connector per run: resolves settings, shares ProxyJump hops, pools one connection per host, closes all.
-import type { Host, Inventory, SshSettings } from '../inventory/types.js';
+import type { Host, Inventory } from '../inventory/types.js';
 import type { Secret } from './command.js';
 import { KnownHostsStore, type HostKeyPolicy } from './known-hosts-store.js';
 import { KeyedLimiter, Limiter } from './limiter.js';
@@ -7,7 +7,8 @@ import { canPrompt, promptSecret } from './prompt-secret.js';
 import type { ConnectTarget, Session } from './session.js';
 import { openClient, type OpenedClient } from './ssh.js';
 import { findSshConfigPath } from './ssh-config.js';
-import { SshResolver, type ResolveTarget } from './ssh-resolver.js';
+import { SshResolver } from './ssh-resolver.js';
+import { definedOnly, lookupOf as lookupOfTarget, targetOf } from './ssh-target.js';
 import type { ResolvedSsh } from './ssh-settings.js';
 import { SshSession } from './ssh-session.js';
 
@@ -52,12 +53,6 @@ export interface Connector {
   readonly notes: string[];
 }
 
-/** The inventory's view of a host: host-level ssh settings over the inventory's ssh block. */
-export function targetOf(host: Host, inventory: Inventory): ConnectTarget {
-  const merged: SshSettings = { ...inventory.ssh, ...definedOnly(host.ssh ?? {}) };
-  return { name: host.name, address: host.address, ...definedOnly(merged) };
-}
-
 export function createConnector(options: ConnectorOptions = {}): Connector {
   const env = options.env ?? process.env;
   const store = new KnownHostsStore();
@@ -84,16 +79,7 @@ export function createConnector(options: ConnectorOptions = {}): Connector {
     }
     return p;
   };
-  const lookupOf = (target: ConnectTarget): ResolveTarget =>
-    definedOnly({
-      name: target.name,
-      address: target.address,
-      user: target.user,
-      port: target.port,
-      identityFile: target.identityFile,
-      proxyJump: target.proxyJump,
-      hostKeys: options.hostKeyPolicy ?? target.hostKeys,
-    });
+  const lookupOf = (target: ConnectTarget) => lookupOfTarget(target, options.hostKeyPolicy);
   const resolve = (target: ConnectTarget): Promise<ResolvedSsh> => resolver.resolve(lookupOf(target));
   const common = (settings: ResolvedSsh, label: string, connectTimeoutMs?: number) => ({
     settings,
@@ -199,6 +185,4 @@ export async function connect(target: ConnectTarget, options: ConnectorOptions =
   };
 }
 
-function definedOnly<T extends object>(o: T): { [K in keyof T]: Exclude<T[K], undefined> } {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as { [K in keyof T]: Exclude<T[K], undefined> };
-}
+export { targetOf };

@@ -1,0 +1,32 @@
+// The fallback parser (no ssh binary) against OpenSSH's own ssh -G, on the same fixtures as `provision ssh-config`.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { findSshBinary } from '../../../src/transport/ssh-g.js';
+import { SshResolver } from '../../../src/transport/ssh-resolver.js';
+import { canRelative, loadFixtures, materialise, openSshSays, pick } from './ssh-fixtures.js';
+
+const hasSsh = findSshBinary({ PATH: process.env.PATH ?? '' }) !== undefined;
+const required = process.env.PROVISION_LAB_REQUIRED === '1';
+const dir = mkdtempSync(join(tmpdir(), 'provision-builtin-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const fixtures = loadFixtures();
+const covered = fixtures.filter((f) => f.builtin);
+
+describe.skipIf(!hasSsh && !required)('built-in ssh_config parser vs ssh -G', () => {
+  it('covers most fixtures (the rest are listed in docs/ssh.md)', () => {
+    expect(covered.length).toBeGreaterThanOrEqual(fixtures.length - 5);
+  });
+
+  it.concurrent.each(covered.map((f) => [f.name, f] as const))('%s', async (name, fx) => {
+    if (name.includes('relative') && !canRelative) return;
+    const { conf } = materialise(fx, join(dir, name));
+    const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', ...fx.env };
+    const resolver = new SshResolver({ configFile: conf, env, sshBinary: null });
+    const inv = fx.inventory ? (JSON.parse(fx.inventory.replace(/(\w+):/g, '"$1":').replace(/: ([\w/.-]+)/g, ': "$1"')) as Record<string, string>) : {};
+    const ours = await resolver.resolve({ name: fx.host, address: fx.address, ...inv, ...(inv.port ? { port: Number(inv.port) } : {}) } as never);
+    expect(pick(ours.options)).toEqual(pick(await openSshSays(fx, conf, env)));
+  }, 30_000);
+});
