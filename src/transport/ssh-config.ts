@@ -10,6 +10,11 @@ export interface BuiltinContext {
   env: NodeJS.ProcessEnv;
   home: string;
   localUser: string;
+  /**
+   * Only find out whether the answer depends on the HostName (a `Match host` or `Match exec` line, or a final
+   * pass): sets `hostDependent`, and runs no `Match exec` command.
+   */
+  probe?: { hostDependent: boolean };
 }
 
 /** Which config file: the --ssh-config flag, else PROVISION_SSH_CONFIG (like `ssh -F`); undefined = ssh's own defaults. */
@@ -54,6 +59,7 @@ export async function resolveBuiltin(l: SshLookup, ctx: BuiltinContext): Promise
   for (const f of files) await readFile(f, pass, opts, set, ctx, 0);
   const canon = opts.canonicalizehostname?.[0]?.toLowerCase();
   if (pass.wantFinal || (canon !== undefined && canon !== 'no' && canon !== 'false')) {
+    if (ctx.probe) ctx.probe.hostDependent = true;
     const finalPass: Pass = { ...pass, host: hostNameOf(opts, name), final: true };
     for (const f of files) await readFile(f, finalPass, opts, set, ctx, 0);
   }
@@ -157,6 +163,7 @@ async function matchLine(args: string[], pass: Pass, opts: SshOptions, ctx: Buil
     const negate = crit.startsWith('!');
     if (negate) crit = crit.slice(1);
     let ok: boolean;
+    if (ctx.probe && (crit === 'host' || crit === 'exec')) ctx.probe.hostDependent = true;
     if (crit === 'all') ok = true;
     else if (crit === 'canonical') ok = pass.final;
     else if (crit === 'final') {
@@ -170,6 +177,7 @@ async function matchLine(args: string[], pass: Pass, opts: SshOptions, ctx: Buil
       else if (crit === 'originalhost') ok = listMatches(arg, pass.original);
       else if (crit === 'user') ok = listMatches(arg, user);
       else if (crit === 'localuser') ok = listMatches(arg, ctx.localUser);
+      else if (crit === 'exec' && ctx.probe) ok = false;
       else if (crit === 'exec') {
         const t: TokenValues = { h: host, n: pass.original, p: opts.port?.[0] ?? '22', r: user, u: ctx.localUser, d: ctx.home };
         const r = await execa('/bin/sh', ['-c', expandPercent(arg, t)], { env: ctx.env, extendEnv: false, stdin: 'ignore', reject: false });

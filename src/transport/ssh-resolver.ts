@@ -14,7 +14,7 @@ export interface ResolverOptions {
   home?: string;
   /** The ssh program; null forces the built-in parser. Default: `ssh` on PATH. */
   sshBinary?: string | null;
-  /** ssh -G processes at once (each is one process on the laptop). Default 8. */
+  /** ssh -G processes at once (each is one process on the laptop). Default 4. */
   concurrency?: number;
 }
 
@@ -41,7 +41,7 @@ export class SshResolver {
   constructor(readonly options: ResolverOptions = {}) {
     this.#env = options.env ?? process.env;
     this.#ssh = options.sshBinary === null ? undefined : (options.sshBinary ?? findSshBinary(this.#env));
-    this.#limit = new Limiter(options.concurrency ?? 8);
+    this.#limit = new Limiter(options.concurrency ?? 4);
     const me = passwd();
     this.#home = options.home ?? me.home;
     this.#localUser = me.user;
@@ -69,7 +69,10 @@ export class SshResolver {
     };
     let opts = await this.#options(lookup);
     if (t.address && t.address.toLowerCase() !== t.name.toLowerCase() && opts.hostname?.[0] === t.name.toLowerCase()) {
-      opts = await this.#options({ ...lookup, hostName: t.address });
+      // No HostName: ssh would dial the name; provision dials the address, as `-o HostName=ADDRESS` would. A second
+      // ssh -G is needed only when a Match host/exec line or a final pass could see the difference; else the
+      // answer is the same with the address filled in (one process per host instead of two).
+      opts = (await this.#hostDependent(lookup)) ? await this.#options({ ...lookup, hostName: t.address }) : { ...opts, hostname: [t.address.toLowerCase()] };
     }
     return settingsFromOptions(opts, {
       name: t.name,
@@ -80,6 +83,13 @@ export class SshResolver {
       ...(this.options.configFile ? { configFile: this.options.configFile } : {}),
       resolver: this.resolver,
     });
+  }
+
+  async #hostDependent(l: SshLookup): Promise<boolean> {
+    if (!this.#ssh) return true; // the built-in parser is cheap: always ask it properly
+    const probe = { hostDependent: false };
+    await resolveBuiltin(l, { env: this.#env, home: this.#home, localUser: this.#localUser, probe }).catch(() => (probe.hostDependent = true));
+    return probe.hostDependent;
   }
 
   #options(l: SshLookup): Promise<SshOptions> {
