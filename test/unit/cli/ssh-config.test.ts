@@ -34,5 +34,5 @@ describe.skipIf(!hasSsh && !required)('provision ssh-config vs ssh -G', () => {
     ]);
     expect(ours.exitCode, String(ours.stderr)).toBe(0);
     expect(pick(JSON.parse(String(ours.stdout)) as Record<string, string | string[]>)).toEqual(pick(theirs));
-  }, 30_000);
+  }, 120_000);
 });

@@ -28,5 +28,5 @@ describe.skipIf(!hasSsh && !required)('built-in ssh_config parser vs ssh -G', ()
     const inv = fx.inventory ? (JSON.parse(fx.inventory.replace(/(\w+):/g, '"$1":').replace(/: ([\w/.-]+)/g, ': "$1"')) as Record<string, string>) : {};
     const ours = await resolver.resolve({ name: fx.host, address: fx.address, ...inv, ...(inv.port ? { port: Number(inv.port) } : {}) } as never);
     expect(pick(ours.options)).toEqual(pick(await openSshSays(fx, conf, env)));
-  }, 30_000);
+  }, 120_000);
 });
