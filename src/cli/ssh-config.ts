@@ -40,7 +40,7 @@ export async function run(argv: string[]): Promise<number> {
   try {
     options = (await new SshResolver(configFile ? { configFile } : {}).resolve(lookupOf(targetOf(host, inventory)))).options;
   } catch (err) {
-    throw new UserError(`${name}: ${(err as Error).message}`);
+    throw new UserError((err as Error).message);
   }
   process.stdout.write(values.json ? `${JSON.stringify(asJson(options), null, 2)}\n` : `${formatSshOptions(options)}\n`);
   return 0;

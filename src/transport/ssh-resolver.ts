@@ -1,5 +1,6 @@
 // One per run: resolves each host's settings with `ssh -G` (the fallback parser without ssh), a few at a time, cached.
 import { homedir, userInfo } from 'node:os';
+import { ConnectError } from './errors.js';
 import type { HostKeyPolicy } from './known-hosts-store.js';
 import { Limiter } from './limiter.js';
 import { resolveBuiltin } from './ssh-config.js';
@@ -58,6 +59,19 @@ export class SshResolver {
 
   /** The settings `ssh NAME` would use, with the inventory's values as command-line options; dials the address when no HostName is set. */
   async resolve(t: ResolveTarget): Promise<ResolvedSsh> {
+    try {
+      return await this.#resolve(t);
+    } catch (err) {
+      // A config error (ssh names the file and line), a bad token, an unset ${VAR}: this host cannot be reached as configured.
+      throw new ConnectError(`${t.name}: ${(err as Error).message}`, {
+        host: t.name,
+        cause: err,
+        hint: `fix the ssh config; provision ssh-config ${t.name} -i INVENTORY shows what provision reads`,
+      });
+    }
+  }
+
+  async #resolve(t: ResolveTarget): Promise<ResolvedSsh> {
     const lookup: SshLookup = {
       name: t.name,
       ...(t.user ? { user: t.user } : {}),
