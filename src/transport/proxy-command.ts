@@ -1,10 +1,10 @@
 // ProxyCommand: run the user's command locally (as OpenSSH does, `sh -c 'exec CMD'`) and speak SSH over its stdin/stdout.
 import { Duplex } from 'node:stream';
-import { execa } from 'execa';
 import { ConnectError } from './errors.js';
 
 /** A Duplex over the command's stdio; the command's failure (exit ≠ 0 before the end) becomes a ConnectError naming it. */
-export function proxyCommandStream(command: string, opts: { label: string; env: NodeJS.ProcessEnv }): Duplex {
+export async function proxyCommandStream(command: string, opts: { label: string; env: NodeJS.ProcessEnv }): Promise<Duplex> {
+  const { execa } = await import('execa'); // loaded only when a ProxyCommand is used (~70 ms)
   const child = execa('/bin/sh', ['-c', `exec ${command}`], {
     env: opts.env,
     extendEnv: false,

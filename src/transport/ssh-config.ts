@@ -1,7 +1,6 @@
 // The fallback when no `ssh` binary exists: ssh_config(5) read by hand, in ssh -G's output shape (docs/ssh.md lists its limits).
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
-import { execa } from 'execa';
 import { matchWildcard } from './known-hosts.js';
 import type { SshLookup, SshOptions } from './ssh-g.js';
 import { expandPercent, expandTilde, type TokenValues } from './ssh-tokens.js';
@@ -180,6 +179,7 @@ async function matchLine(args: string[], pass: Pass, opts: SshOptions, ctx: Buil
       else if (crit === 'exec' && ctx.probe) ok = false;
       else if (crit === 'exec') {
         const t: TokenValues = { h: host, n: pass.original, p: opts.port?.[0] ?? '22', r: user, u: ctx.localUser, d: ctx.home };
+        const { execa } = await import('execa'); // only here: loading execa costs ~70 ms of every run's start
         const r = await execa('/bin/sh', ['-c', expandPercent(arg, t)], { env: ctx.env, extendEnv: false, stdin: 'ignore', reject: false });
         ok = r.exitCode === 0;
       } else if (crit === 'localnetwork' || crit === 'tagged') ok = false;
