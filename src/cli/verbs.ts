@@ -13,6 +13,7 @@ export const VERBS: Record<string, VerbEntry> = {
   join: { summary: 'add one worker or control plane that is in the inventory', json: true },
   verify: { summary: 'check, from every node, what the cluster depends on', json: true },
   facts: { summary: 'print the facts provision reads from hosts', json: true },
+  'ssh-config': { summary: "print the SSH settings provision uses for a host (like 'ssh -G'; no connection)", json: true },
   lab: { summary: 'the dress-rehearsal lab: the inventory as real SSH hosts in network namespaces' },
 };
 

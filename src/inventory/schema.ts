@@ -16,9 +16,10 @@ const sshFields = {
 };
 
 const hostSsh = z.strictObject({ ...sshFields, hostKeys: hostKeys.optional() }).describe('per-host SSH overrides');
+// No defaults here: what the inventory leaves out comes from the user's ssh_config (as `ssh` would), then OpenSSH's defaults.
 const ssh = z
-  .strictObject({ ...sshFields, hostKeys: hostKeys.default('accept-new') })
-  .describe('how to reach the hosts: user, port, identityFile, proxyJump, hostKeys (strict | accept-new | off)');
+  .strictObject({ ...sshFields, hostKeys: hostKeys.optional() })
+  .describe('how to reach the hosts: user, port, identityFile, proxyJump, hostKeys (strict | accept-new | off; unset: StrictHostKeyChecking from ssh_config, else accept-new)');
 
 const host = z
   .strictObject({
@@ -78,7 +79,7 @@ const network = z.strictObject({
 export const inventorySchema = z.strictObject({
   cluster,
   network,
-  ssh: ssh.default({ hostKeys: 'accept-new' }),
+  ssh: ssh.default({}),
   hosts,
 });
 

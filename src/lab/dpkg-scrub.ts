@@ -1,5 +1,6 @@
 // Hides the machine's own Kubernetes packages (e.g. kubectl from google-cloud-sdk) from lab hosts, so hosts start like a fresh node.
-import { existsSync, readFileSync, lstatSync } from 'node:fs';
+import { existsSync, readFileSync, lstatSync, realpathSync, statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 
 /** Packages a fresh cluster node does not have; the lab's apt mirror provides them. */
 export const FOREIGN_PACKAGES = ['kubectl', 'kubeadm', 'kubelet', 'containerd', 'containerd.io', 'cri-tools', 'kubernetes-cni', 'runc'];
@@ -44,7 +45,10 @@ export function planDpkgScrub(root = ''): DpkgScrub {
           if (!f) continue;
           try {
             const st = lstatSync(root + f);
-            if (!st.isDirectory()) hide.push(f);
+            // merged /usr: a package lists /lib, which is a symlink to a directory here; never hide a directory
+            // and hide the file where it really is (/lib/x → /usr/lib/x): a whiteout under upper/lib would turn the
+            // /lib symlink into an empty directory and take libc with it
+            if (!st.isDirectory() && !(st.isSymbolicLink() && statSync(root + f).isDirectory())) hide.push(join(realpathSync(root + dirname(f)).slice(root.length) || '/', basename(f)));
           } catch {
             /* listed but absent */
           }

@@ -5,3 +5,5 @@ export { LocalSession, type LocalSessionOptions } from './local.js';
 export { ConnectError, AuthError, HostKeyError, SudoError, ExecTimeoutError, TransportError } from './errors.js';
 export type { HostKeyPolicy } from './known-hosts-store.js';
 export { findSshConfigPath } from './ssh-config.js';
+export { formatSshOptions, type SshOptions } from './ssh-g.js';
+export type { ResolvedSsh } from './ssh-settings.js';

@@ -17,8 +17,10 @@ export type HostKeyPolicy = 'strict' | 'accept-new' | 'off';
 export interface VerifyRequest {
   /** Who we think we are talking to, for messages: inventory host name or ProxyJump hop. */
   host: string;
-  /** The known_hosts lookup name (knownHostsName(HostKeyAlias ?? address, port)). */
+  /** The known_hosts lookup name (knownHostsName(address, port), or HostKeyAlias as it is). */
   name: string;
+  /** On a non-default port without HostKeyAlias: the port-less name, checked read-only when `name` knows no key (as OpenSSH). */
+  portlessName?: string;
   keyType: string;
   /** Public key blob, base64. */
   key: string;
@@ -47,6 +49,7 @@ export class KnownHostsStore {
   async verify(req: VerifyRequest): Promise<void> {
     const entries = await this.#entries([...req.userFiles, ...req.globalFiles]);
     const result = checkHostKey(entries, req.name, { type: req.keyType, base64: req.key });
+    if (result.status === 'unknown' && req.portlessName && checkHostKey(entries, req.portlessName, { type: req.keyType, base64: req.key }).status === 'known') return;
     const fp = `${req.keyType} ${fingerprint(req.key)}`;
     const where = (e: KnownHostEntry) => `${e.file}:${e.line}`;
     const removeCmd = (e: KnownHostEntry) => `ssh-keygen -R ${quote(req.name)} -f ${quote(e.file)}`;
@@ -94,9 +97,11 @@ export class KnownHostsStore {
     }
   }
 
-  /** Key types pinned for `name`, so the transport can ask sshd for those first (like OpenSSH). */
-  async preferredKeyTypes(name: string, files: string[]): Promise<string[]> {
-    return knownKeyTypes(await this.#entries(files), name);
+  /** Key types pinned for `name` (else for the port-less name), so the transport asks sshd for those first, like OpenSSH. */
+  async preferredKeyTypes(name: string, files: string[], portlessName?: string): Promise<string[]> {
+    const entries = await this.#entries(files);
+    const types = knownKeyTypes(entries, name);
+    return types.length > 0 || !portlessName ? types : knownKeyTypes(entries, portlessName);
   }
 
   async #entries(files: string[]): Promise<KnownHostEntry[]> {

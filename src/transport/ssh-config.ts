@@ -1,278 +1,212 @@
-// Resolve one host's SSH settings: inventory values over the OpenSSH client config over defaults.
+// The fallback when no `ssh` binary exists: ssh_config(5) read by hand, in ssh -G's output shape (docs/ssh.md lists its limits).
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { homedir, userInfo } from 'node:os';
-import { dirname, isAbsolute, join } from 'node:path';
-import SSHConfig from 'ssh-config';
-import type { SshSettings } from '../inventory/types.js';
-import type { HostKeyPolicy } from './known-hosts-store.js';
+import { isAbsolute, join } from 'node:path';
 import { matchWildcard } from './known-hosts.js';
+import type { SshLookup, SshOptions } from './ssh-g.js';
+import { expandPercent, expandTilde, type TokenValues } from './ssh-tokens.js';
 
-export interface JumpSpec {
+export interface BuiltinContext {
+  env: NodeJS.ProcessEnv;
+  home: string;
+  localUser: string;
+  /**
+   * Only find out whether the answer depends on the HostName (a `Match host` or `Match exec` line, or a final
+   * pass): sets `hostDependent`, and runs no `Match exec` command.
+   */
+  probe?: { hostDependent: boolean };
+}
+
+/** Which config file: the --ssh-config flag, else PROVISION_SSH_CONFIG (like `ssh -F`); undefined = ssh's own defaults. */
+export function findSshConfigPath(opts: { flag?: string; env?: NodeJS.ProcessEnv } = {}): string | undefined {
+  return opts.flag || (opts.env ?? process.env).PROVISION_SSH_CONFIG || undefined;
+}
+
+/** Keywords that collect every value instead of keeping the first. */
+const ACCUMULATE = new Set(['identityfile', 'certificatefile', 'localforward', 'remoteforward', 'dynamicforward', 'sendenv', 'setenv']);
+/** Keywords that take the rest of the line as it is written (a command). */
+const REST_OF_LINE = new Set(['proxycommand', 'localcommand', 'remotecommand', 'knownhostscommand']);
+/** Keywords with several values on one line (ssh -G prints them space-joined). */
+const SEVERAL = new Set(['userknownhostsfile', 'globalknownhostsfile', 'sendenv', 'setenv']);
+const DEFAULT_IDENTITIES = ['id_rsa', 'id_ecdsa', 'id_ecdsa_sk', 'id_ed25519', 'id_ed25519_sk', 'id_xmss', 'id_dsa'];
+
+interface Pass {
+  /** The name Host lines match (the destination; the HostName in the final pass). */
   host: string;
-  user?: string;
-  port?: number;
+  original: string;
+  final: boolean;
+  wantFinal: boolean;
 }
 
-export interface ResolvedSsh {
-  /** Inventory host name, or the hop as written in ProxyJump. */
-  name: string;
-  /** What we dial: HostName from the config, else the inventory address. */
-  hostname: string;
-  port: number;
-  user: string;
-  /** Absolute paths, in the order they are tried (after the agent). */
-  identityFiles: string[];
-  /** `IdentitiesOnly yes`: do not use the agent's keys. */
-  identitiesOnly: boolean;
-  /** Agent socket, or undefined for no agent (IdentityAgent none, or no SSH_AUTH_SOCK). */
-  agent?: string;
-  /** Hops, first to last; empty for a direct connection. */
-  proxyJump: JumpSpec[];
-  userKnownHostsFiles: string[];
-  globalKnownHostsFiles: string[];
-  /** Name used in known_hosts instead of hostname (HostKeyAlias). */
-  hostKeyAlias?: string;
-  hostKeyPolicy: HostKeyPolicy;
-  hashKnownHosts: boolean;
-  connectTimeoutMs?: number;
-  /** The config file these settings came from (for messages), if any. */
-  configFile?: string;
-}
-
-export interface ResolveInput {
-  name: string;
-  /** Inventory address; also matched against Host patterns. */
-  address?: string;
-  /** Inventory values: host-level ssh merged over the inventory's ssh block. They win over the config. */
-  explicit?: SshSettings;
-  config?: LoadedSshConfig;
-  env?: NodeJS.ProcessEnv;
-  home?: string;
-  localUser?: string;
-}
-
-export interface LoadedSshConfig {
-  file: string;
-  config: SSHConfig;
-}
-
-/** Which config file: the --ssh-config flag, else PROVISION_SSH_CONFIG, else ~/.ssh/config when present. */
-export function findSshConfigPath(opts: { flag?: string; env?: NodeJS.ProcessEnv; home?: string } = {}): string | undefined {
-  if (opts.flag) return opts.flag;
-  const fromEnv = (opts.env ?? process.env).PROVISION_SSH_CONFIG;
-  if (fromEnv) return fromEnv;
-  const def = join(opts.home ?? homedir(), '.ssh', 'config');
-  return existsSync(def) ? def : undefined;
-}
-
-/** Parse a config file, splicing in top-level `Include` files (wildcards in the file name only). */
-export function loadSshConfig(file: string, home = homedir()): LoadedSshConfig {
-  return { file, config: SSHConfig.parse(expandIncludes(readFileSync(file, 'utf8'), dirname(file), home, 0)) };
-}
-
-export function parseSshConfigText(text: string, file = '<text>'): LoadedSshConfig {
-  return { file, config: SSHConfig.parse(text) };
-}
-
-/** `[user@]host[:port]` (or `[v6]:port`), comma-separated; `none` means a direct connection. */
-export function parseProxyJump(value: string): JumpSpec[] {
-  if (value.trim() === '' || value.trim().toLowerCase() === 'none') return [];
-  return value.split(',').map((hop) => {
-    const raw = hop.trim().replace(/^ssh:\/\//, '');
-    const at = raw.lastIndexOf('@');
-    const user = at >= 0 ? raw.slice(0, at) : undefined;
-    const rest = at >= 0 ? raw.slice(at + 1) : raw;
-    const m = /^\[([^\]]+)\](?::(\d+))?$/.exec(rest) ?? /^([^:]+)(?::(\d+))?$/.exec(rest);
-    if (!m || !m[1]) throw new Error(`invalid ProxyJump hop ${JSON.stringify(hop)}`);
-    return { host: m[1], ...(user ? { user } : {}), ...(m[2] ? { port: Number(m[2]) } : {}) };
-  });
-}
-
-/** The settings for one connection. Precedence: explicit (inventory) > ssh config (name, then address) > defaults. */
-export function resolveSsh(input: ResolveInput): ResolvedSsh {
-  const env = input.env ?? process.env;
-  const home = input.home ?? homedir();
-  const localUser = input.localUser ?? safeLocalUser(env);
-  const cfg = computeFor(input.config, [input.name, input.address]);
-  const one = (k: string): string | undefined => {
-    const v = cfg[k];
-    return Array.isArray(v) ? v[0] : v;
+/** Resolve like `ssh -G`: command-line values first, then the config files, first value wins; defaults last. */
+export async function resolveBuiltin(l: SshLookup, ctx: BuiltinContext): Promise<SshOptions> {
+  const opts: SshOptions = {};
+  const set = (key: string, value: string) => {
+    const k = key.toLowerCase();
+    if (ACCUMULATE.has(k)) (opts[k] ??= []).push(value);
+    else if ((k === 'proxycommand' && opts.proxyjump) || (k === 'proxyjump' && opts.proxycommand)) return; // the first of the two wins
+    else opts[k] ??= [value];
   };
-  const many = (k: string): string[] => {
-    const v = cfg[k];
-    return v === undefined ? [] : Array.isArray(v) ? v : [v];
-  };
-  if (one('proxycommand') && !one('proxyjump') && input.explicit?.proxyJump === undefined) {
-    throw new Error(`${input.name}: ProxyCommand in ${input.config?.file} is not supported; use ProxyJump`);
+  if (l.user) set('user', l.user);
+  if (l.port) set('port', String(l.port));
+  if (l.identityFile) set('identityfile', l.identityFile);
+  if (l.proxyJump) set('proxyjump', l.proxyJump);
+  if (l.hostKeys) set('stricthostkeychecking', { strict: 'true', 'accept-new': 'accept-new', off: 'false' }[l.hostKeys]);
+  if (l.hostName) set('hostname', l.hostName);
+  const files = l.configFile ? [l.configFile] : [join(ctx.home, '.ssh', 'config'), '/etc/ssh/ssh_config'].filter((f) => existsSync(f));
+  const name = l.name.toLowerCase();
+  const pass: Pass = { host: name, original: name, final: false, wantFinal: false };
+  for (const f of files) await readFile(f, pass, opts, set, ctx, 0);
+  const canon = opts.canonicalizehostname?.[0]?.toLowerCase();
+  if (pass.wantFinal || (canon !== undefined && canon !== 'no' && canon !== 'false')) {
+    if (ctx.probe) ctx.probe.hostDependent = true;
+    const finalPass: Pass = { ...pass, host: hostNameOf(opts, name), final: true };
+    for (const f of files) await readFile(f, finalPass, opts, set, ctx, 0);
   }
-  const hostname = one('hostname')?.replace(/%h/g, input.address ?? input.name) ?? input.address ?? input.name;
-  const user = input.explicit?.user ?? one('user') ?? localUser;
-  const port = input.explicit?.port ?? numberOr(one('port'), 22);
-  const tokens = { d: home, u: localUser, h: hostname, r: user, p: String(port), n: input.name };
-  const expand = (p: string) => expandPath(p, tokens, home);
-  const configured = many('identityfile').filter((f) => f.toLowerCase() !== 'none');
-  const identityFiles = [
-    ...(input.explicit?.identityFile ? [input.explicit.identityFile] : []),
-    ...(configured.length > 0 ? configured : defaultIdentityFiles(home)),
-  ].map(expand);
-  const agentSetting = one('identityagent');
-  const agent =
-    agentSetting === undefined
-      ? env.SSH_AUTH_SOCK || undefined
-      : agentSetting.toLowerCase() === 'none'
-        ? undefined
-        : agentSetting === 'SSH_AUTH_SOCK'
-          ? env.SSH_AUTH_SOCK || undefined
-          : expand(agentSetting.replace(/^\$/, ''));
-  const timeout = one('connecttimeout');
-  const alias = one('hostkeyalias');
-  return {
-    name: input.name,
-    hostname,
-    port,
-    user,
-    identityFiles: [...new Set(identityFiles)],
-    identitiesOnly: yes(one('identitiesonly')),
-    ...(agent ? { agent } : {}),
-    proxyJump: parseProxyJump(input.explicit?.proxyJump ?? one('proxyjump') ?? 'none'),
-    userKnownHostsFiles: (many('userknownhostsfile').length ? splitFiles(many('userknownhostsfile')) : ['~/.ssh/known_hosts']).map(expand),
-    globalKnownHostsFiles: (many('globalknownhostsfile').length ? splitFiles(many('globalknownhostsfile')) : ['/etc/ssh/ssh_known_hosts']).map(expand),
-    ...(alias ? { hostKeyAlias: alias } : {}),
-    hostKeyPolicy: input.explicit?.hostKeys ?? policyOf(one('stricthostkeychecking')) ?? 'accept-new',
-    hashKnownHosts: yes(one('hashknownhosts')),
-    ...(timeout !== undefined ? { connectTimeoutMs: numberOr(timeout, 10) * 1000 } : {}),
-    ...(input.config ? { configFile: input.config.file } : {}),
-  };
+  return withDefaults(opts, name, ctx);
 }
 
-/**
- * ssh_config(5) in one pass, first value wins; a Host block applies when its patterns match the inventory
- * name OR its address (a negated pattern matching either vetoes the block). `Match` supports only
- * `all` and `host`/`originalhost`: other criteria (exec, user, ...) never match, so no command runs.
- */
-function computeFor(config: LoadedSshConfig | undefined, names: (string | undefined)[]): Record<string, string | string[]> {
-  const out: Record<string, string | string[]> = {};
-  if (!config) return out;
-  const candidates = names.filter((n): n is string => Boolean(n));
-  const set = (param: string, value: unknown) => {
-    const k = param.toLowerCase();
-    const vals = Array.isArray(value) ? value.map((v: { val: string }) => v.val) : [String(value)];
-    if (REPEATABLE.has(k)) out[k] = [...((out[k] as string[] | undefined) ?? []), ...vals];
-    else if (out[k] === undefined) out[k] = MULTI_VALUE.has(k) ? vals : vals.join(' ');
-  };
-  const applyAll = (lines: SSHConfig) => {
-    for (const l of lines) if (l.type === SSHConfig.DIRECTIVE) set(l.param, l.value);
-  };
-  for (const line of config.config) {
-    if (line.type !== SSHConfig.DIRECTIVE) continue;
-    if (/^host$/i.test(line.param) && 'config' in line) {
-      if (patternListMatches(valuesOf(line.value), candidates)) applyAll(line.config);
-    } else if (/^match$/i.test(line.param) && 'config' in line) {
-      if (matchApplies((line as { criteria?: Record<string, unknown> }).criteria ?? {}, candidates)) applyAll(line.config);
-    } else set(line.param, line.value);
-  }
+function hostNameOf(opts: SshOptions, name: string): string {
+  const h = opts.hostname?.[0];
+  return h === undefined ? name : h.replace(/%(.)/g, (w, c: string) => (c === 'h' ? name : c === '%' ? '%' : w)).toLowerCase();
+}
+
+/** The values ssh -G prints for what nothing set. */
+function withDefaults(opts: SshOptions, name: string, ctx: BuiltinContext): SshOptions {
+  const out: SshOptions = { ...opts };
+  out.hostname = [hostNameOf(opts, name)];
+  out.user ??= [ctx.localUser];
+  out.port ??= ['22'];
+  out.identityfile ??= DEFAULT_IDENTITIES.map((f) => `~/.ssh/${f}`);
+  out.identitiesonly ??= ['no'];
+  out.stricthostkeychecking = [normaliseStrict(out.stricthostkeychecking?.[0])];
+  out.hashknownhosts ??= ['no'];
+  out.connecttimeout ??= ['none'];
+  out.userknownhostsfile = [(out.userknownhostsfile?.[0] ?? '~/.ssh/known_hosts ~/.ssh/known_hosts2').split(/\s+/).map((f) => expandTilde(f, ctx.home)).join(' ')];
+  out.globalknownhostsfile ??= ['/etc/ssh/ssh_known_hosts /etc/ssh/ssh_known_hosts2'];
+  for (const k of ['proxycommand', 'proxyjump']) if (out[k]?.[0]?.toLowerCase() === 'none') delete out[k];
   return out;
 }
 
-const REPEATABLE = new Set(['identityfile', 'certificatefile']);
-const MULTI_VALUE = new Set(['userknownhostsfile', 'globalknownhostsfile']);
-
-function valuesOf(value: unknown): string[] {
-  return Array.isArray(value) ? value.map((v: { val: string }) => v.val) : String(value).split(/[\s,]+/);
-}
-
-function patternListMatches(patterns: string[], names: string[]): boolean {
-  const list = patterns.flatMap((p) => p.split(',')).filter((p) => p !== '');
-  for (const p of list) if (p.startsWith('!') && names.some((n) => matchWildcard(p.slice(1), n))) return false;
-  return list.some((p) => !p.startsWith('!') && names.some((n) => matchWildcard(p, n)));
-}
-
-function matchApplies(criteria: Record<string, unknown>, names: string[]): boolean {
-  const keys = Object.keys(criteria);
-  if (keys.length === 0) return false;
-  return keys.every((k) => {
-    const key = k.toLowerCase();
-    if (key === 'all') return true;
-    if (key === 'host' || key === 'originalhost') return patternListMatches(valuesOf(criteria[k]), names);
-    return false;
-  });
-}
-
-function policyOf(v: string | undefined): HostKeyPolicy | undefined {
+function normaliseStrict(v: string | undefined): string {
   switch (v?.toLowerCase()) {
-    case undefined:
-      return undefined;
     case 'yes':
-    case 'ask': // we cannot ask mid-run: treat "ask" as "do not trust unknown keys"
-      return 'strict';
-    case 'accept-new':
-      return 'accept-new';
+    case 'true':
+      return 'true';
     case 'no':
     case 'off':
-      return 'off';
+    case 'false':
+      return 'false';
+    case 'accept-new':
+      return 'accept-new';
     default:
-      return undefined;
+      return 'ask';
   }
 }
 
-function expandPath(p: string, tokens: Record<string, string>, home: string): string {
-  let s = p.replace(/%([%dhnprut])/g, (_, t: string) => (t === '%' ? '%' : (tokens[t] ?? '')));
-  if (s === '~') s = home;
-  else if (s.startsWith('~/')) s = join(home, s.slice(2));
-  return isAbsolute(s) ? s : join(home, '.ssh', s);
-}
+type Setter = (key: string, value: string) => void;
 
-function defaultIdentityFiles(home: string): string[] {
-  return ['id_ed25519', 'id_ecdsa', 'id_rsa'].map((f) => join(home, '.ssh', f));
-}
-
-function splitFiles(values: string[]): string[] {
-  return values.flatMap((v) => v.split(/\s+/)).filter((v) => v !== '' && v.toLowerCase() !== 'none');
-}
-
-function yes(v: string | undefined): boolean {
-  return v?.toLowerCase() === 'yes';
-}
-
-function numberOr(v: string | undefined, fallback: number): number {
-  const n = Number(v);
-  return v !== undefined && Number.isFinite(n) && n > 0 ? n : fallback;
-}
-
-function safeLocalUser(env: NodeJS.ProcessEnv): string {
-  try {
-    return userInfo().username;
-  } catch {
-    return env.USER ?? 'root';
+async function readFile(file: string, pass: Pass, opts: SshOptions, set: Setter, ctx: BuiltinContext, depth: number, active = true): Promise<void> {
+  if (depth > 16) throw new Error(`${file}: Include nested too deeply`);
+  const lines = readFileSync(file, 'utf8').split('\n');
+  let on = active;
+  for (const [i, raw] of lines.entries()) {
+    const where = `${file}:${i + 1}`;
+    // keyword, then whitespace or one `=` (with optional whitespace around it), then the arguments
+    const m = /^\s*([^\s=]+)(?:\s*=\s*|\s+)?(.*)$/.exec(raw);
+    if (!m?.[1] || m[1].startsWith('#')) continue;
+    const keyword = m[1];
+    const rest = (m[2] ?? '').trim();
+    const args = splitWords(rest, where);
+    const key = keyword.toLowerCase();
+    if (key === 'host') on = active && hostMatches(args, pass.host);
+    else if (key === 'match') on = active && (await matchLine(args, pass, opts, ctx, where));
+    else if (key === 'include') {
+      for (const pattern of args) for (const f of globFiles(expandTilde(pattern, ctx.home), ctx.home)) await readFile(f, pass, opts, set, ctx, depth + 1, on);
+    } else if (on && args.length > 0) {
+      set(key, REST_OF_LINE.has(key) ? rest : SEVERAL.has(key) ? args.join(' ') : args[0]!);
+    }
   }
 }
 
-function expandIncludes(text: string, dir: string, home: string, depth: number): string {
-  if (depth > 8) throw new Error('ssh config: Include nested too deeply');
-  let inSection = false;
-  return text
-    .split('\n')
-    .map((line) => {
-      if (/^\s*(host|match)\b/i.test(line)) inSection = true;
-      const m = /^\s*include\s+(.+?)\s*$/i.exec(line);
-      if (!m?.[1] || inSection) return line;
-      return m[1]
-        .split(/\s+/)
-        .flatMap((pattern) => globFiles(pattern, dir, home))
-        .map((f) => expandIncludes(readFileSync(f, 'utf8'), dir, home, depth + 1))
-        .join('\n');
-    })
-    .join('\n');
+/** OpenSSH's argv split for config lines: whitespace, double or single quotes. */
+function splitWords(line: string, where: string): string[] {
+  const out: string[] = [];
+  const re = /"([^"]*)"|'([^']*)'|(\S+)/g;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(line))) {
+    if (m[3]?.startsWith('#') && out.length > 0) break;
+    out.push(m[1] ?? m[2] ?? m[3]!);
+  }
+  if (/^[^"]*"[^"]*$/.test(line)) throw new Error(`${where}: unbalanced quote`);
+  return out;
 }
 
-function globFiles(pattern: string, dir: string, home: string): string[] {
-  const p = pattern.startsWith('~/') ? join(home, pattern.slice(2)) : isAbsolute(pattern) ? pattern : join(dir, pattern);
-  const base = p.slice(p.lastIndexOf('/') + 1);
-  const parent = dirname(p);
-  if (!/[*?]/.test(base)) return existsSync(p) ? [p] : [];
-  if (!existsSync(parent)) return [];
-  return readdirSync(parent)
-    .filter((f) => matchWildcard(base, f))
-    .sort()
-    .map((f) => join(parent, f));
+/** `Host` patterns (whitespace-separated; a comma is part of a pattern there): any positive one matches and no negated one does. */
+function hostMatches(patterns: string[], host: string): boolean {
+  const list = patterns.filter((p) => p !== '');
+  if (list.some((p) => p.startsWith('!') && matchWildcard(p.slice(1), host))) return false;
+  return list.some((p) => !p.startsWith('!') && matchWildcard(p, host));
 }
+
+/** A comma pattern list as match_pattern_list does: a matching negation is a definite no. */
+function listMatches(list: string, value: string): boolean {
+  return hostMatches(list.split(',').filter((p) => p !== ''), value);
+}
+
+async function matchLine(args: string[], pass: Pass, opts: SshOptions, ctx: BuiltinContext, where: string): Promise<boolean> {
+  let result = true;
+  const host = hostNameOf(opts, pass.original);
+  const user = opts.user?.[0] ?? ctx.localUser;
+  for (let i = 0; i < args.length; i++) {
+    let crit = args[i]!.toLowerCase();
+    const negate = crit.startsWith('!');
+    if (negate) crit = crit.slice(1);
+    let ok: boolean;
+    if (ctx.probe && (crit === 'host' || crit === 'exec')) ctx.probe.hostDependent = true;
+    if (crit === 'all') ok = true;
+    else if (crit === 'canonical') ok = pass.final;
+    else if (crit === 'final') {
+      pass.wantFinal = true;
+      ok = pass.final;
+    } else {
+      const arg = args[++i];
+      if (arg === undefined) throw new Error(`${where}: Match ${crit} needs an argument`);
+      if (!result) continue; // OpenSSH stops evaluating (and never runs exec) once one criterion failed
+      if (crit === 'host') ok = listMatches(arg, host);
+      else if (crit === 'originalhost') ok = listMatches(arg, pass.original);
+      else if (crit === 'user') ok = listMatches(arg, user);
+      else if (crit === 'localuser') ok = listMatches(arg, ctx.localUser);
+      else if (crit === 'exec' && ctx.probe) ok = false;
+      else if (crit === 'exec') {
+        const t: TokenValues = { h: host, n: pass.original, p: opts.port?.[0] ?? '22', r: user, u: ctx.localUser, d: ctx.home };
+        const { execa } = await import('execa'); // only here: loading execa costs ~70 ms of every run's start
+        const r = await execa('/bin/sh', ['-c', expandPercent(arg, t)], { env: ctx.env, extendEnv: false, stdin: 'ignore', reject: false });
+        ok = r.exitCode === 0;
+      } else if (crit === 'localnetwork' || crit === 'tagged') ok = false;
+      else throw new Error(`${where}: unsupported Match criterion ${JSON.stringify(crit)}`);
+    }
+    if (negate ? ok : !ok) result = false;
+  }
+  return result;
+}
+
+/** Include paths: relative ones live in ~/.ssh; `*` and `?` in any component. */
+function globFiles(pattern: string, home: string): string[] {
+  const p = isAbsolute(pattern) ? pattern : join(home, '.ssh', pattern);
+  const parts = p.split('/').filter((s) => s !== '');
+  let found = ['/'];
+  for (const part of parts) {
+    const next: string[] = [];
+    for (const base of found) {
+      if (!/[*?]/.test(part)) {
+        next.push(join(base, part));
+        continue;
+      }
+      if (!existsSync(base)) continue;
+      for (const f of readdirSync(base).sort()) if (!f.startsWith('.') && matchWildcard(part, f)) next.push(join(base, f));
+    }
+    found = next;
+  }
+  return found.filter((f) => existsSync(f));
+}
+

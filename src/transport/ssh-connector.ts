@@ -1,17 +1,22 @@
 // One connector per run: resolves settings, shares ProxyJump hops, pools one connection per host, closes all.
-import type { Host, Inventory, SshSettings } from '../inventory/types.js';
+import type { Host, Inventory } from '../inventory/types.js';
 import type { Secret } from './command.js';
 import { KnownHostsStore, type HostKeyPolicy } from './known-hosts-store.js';
 import { KeyedLimiter, Limiter } from './limiter.js';
 import { canPrompt, promptSecret } from './prompt-secret.js';
 import type { ConnectTarget, Session } from './session.js';
 import { openClient, type OpenedClient } from './ssh.js';
-import { findSshConfigPath, loadSshConfig, resolveSsh, type LoadedSshConfig, type ResolvedSsh } from './ssh-config.js';
+import { findSshConfigPath } from './ssh-config.js';
+import { SshResolver } from './ssh-resolver.js';
+import { definedOnly, lookupOf as lookupOfTarget, targetOf } from './ssh-target.js';
+import type { ResolvedSsh } from './ssh-settings.js';
 import { SshSession } from './ssh-session.js';
 
 export interface ConnectorOptions {
-  /** --ssh-config PATH (else PROVISION_SSH_CONFIG, else ~/.ssh/config when present). */
+  /** --ssh-config PATH (else PROVISION_SSH_CONFIG; else ssh's own ~/.ssh/config and /etc/ssh/ssh_config). */
   sshConfigPath?: string;
+  /** The ssh program for `ssh -G`; null forces the built-in parser. Default: `ssh` on PATH. */
+  sshBinary?: string | null;
   /** --host-keys: overrides the inventory and the ssh config. */
   hostKeyPolicy?: HostKeyPolicy;
   becomePassword?: Secret;
@@ -41,17 +46,11 @@ export interface ConnectOptions {
 export interface Connector {
   connect(host: Host, inventory: Inventory, opts?: ConnectOptions): Promise<Session>;
   connectTarget(target: ConnectTarget, opts?: ConnectOptions): Promise<Session>;
-  /** Settings that would be used for a target (for `provision facts -v` and tests). */
-  resolve(target: ConnectTarget): ResolvedSsh;
+  /** Settings that would be used for a target (`provision ssh-config`, tests). */
+  resolve(target: ConnectTarget): Promise<ResolvedSsh>;
   closeAll(): Promise<void>;
   /** known_hosts lines we skipped (e.g. @cert-authority). */
   readonly notes: string[];
-}
-
-/** The inventory's view of a host: host-level ssh settings over the inventory's ssh block. */
-export function targetOf(host: Host, inventory: Inventory): ConnectTarget {
-  const merged: SshSettings = { ...inventory.ssh, ...definedOnly(host.ssh ?? {}) };
-  return { name: host.name, address: host.address, ...definedOnly(merged) };
 }
 
 export function createConnector(options: ConnectorOptions = {}): Connector {
@@ -63,15 +62,14 @@ export function createConnector(options: ConnectorOptions = {}): Connector {
   const hops = new Map<string, Promise<OpenedClient>>();
   const passphrases = new Map<string, Promise<Secret | undefined>>();
   const promptOne = new Limiter(1);
-  let config: LoadedSshConfig | undefined | null = null;
-
-  const loadConfig = (): LoadedSshConfig | undefined => {
-    if (config === null) {
-      const path = findSshConfigPath({ ...(options.sshConfigPath ? { flag: options.sshConfigPath } : {}), env, ...(options.home ? { home: options.home } : {}) });
-      config = path ? loadSshConfig(path, options.home) : undefined;
-    }
-    return config;
-  };
+  const configFile = findSshConfigPath({ ...(options.sshConfigPath ? { flag: options.sshConfigPath } : {}), env });
+  const resolver = new SshResolver({
+    env,
+    ...(configFile ? { configFile } : {}),
+    ...(options.home ? { home: options.home } : {}),
+    ...(options.sshBinary !== undefined ? { sshBinary: options.sshBinary } : {}),
+  });
+  const prefetched = new WeakSet<Inventory>();
   const passphraseFor = (file: string) => {
     let p = passphrases.get(file);
     if (!p) {
@@ -81,21 +79,8 @@ export function createConnector(options: ConnectorOptions = {}): Connector {
     }
     return p;
   };
-  const resolve = (target: ConnectTarget): ResolvedSsh =>
-    resolveSsh({
-      name: target.name,
-      address: target.address,
-      explicit: definedOnly({
-        user: target.user,
-        port: target.port,
-        identityFile: target.identityFile,
-        proxyJump: target.proxyJump,
-        hostKeys: options.hostKeyPolicy ?? target.hostKeys,
-      }),
-      config: loadConfig(),
-      env,
-      ...(options.home ? { home: options.home } : {}),
-    });
+  const lookupOf = (target: ConnectTarget) => lookupOfTarget(target, options.hostKeyPolicy);
+  const resolve = (target: ConnectTarget): Promise<ResolvedSsh> => resolver.resolve(lookupOf(target));
   const common = (settings: ResolvedSsh, label: string, connectTimeoutMs?: number) => ({
     settings,
     label,
@@ -106,6 +91,7 @@ export function createConnector(options: ConnectorOptions = {}): Connector {
     retries: options.retries ?? 3,
     ...(options.retryBaseDelayMs !== undefined ? { retryBaseDelayMs: options.retryBaseDelayMs } : {}),
     passphraseFor,
+    env,
   });
 
   /** Connect through the hop chain; each hop is verified against known_hosts and shared by every host behind it. */
@@ -113,18 +99,10 @@ export function createConnector(options: ConnectorOptions = {}): Connector {
     if (depth > 8) throw new Error(`${forHost}: ProxyJump chain is too long or loops`);
     let via: OpenedClient | undefined;
     for (const [i, spec] of settings.proxyJump.entries()) {
-      const hopSettings = resolveSsh({
-        name: spec.host,
-        explicit: definedOnly({
-          user: spec.user,
-          port: spec.port,
-          hostKeys: options.hostKeyPolicy,
-          ...(i > 0 ? { proxyJump: 'none' } : {}), // later hops are reached through the earlier ones
-        }),
-        config: loadConfig(),
-        env,
-        ...(options.home ? { home: options.home } : {}),
-      });
+      // Each hop is resolved by its own `ssh -G` (as `ssh -J` would); later hops are reached through the earlier ones.
+      const hopSettings = await resolver.resolve(
+        definedOnly({ name: spec.host, user: spec.user, port: spec.port, hostKeys: options.hostKeyPolicy, ...(i > 0 ? { proxyJump: 'none' } : {}) }),
+      );
       const parent = i === 0 ? await connectChain(hopSettings, forHost, depth + 1) : via;
       const key = `${parent ? `${parent.key}>` : ''}${hopSettings.user}@${hopSettings.hostname}:${hopSettings.port}`;
       let hop = hops.get(key);
@@ -142,7 +120,7 @@ export function createConnector(options: ConnectorOptions = {}): Connector {
   };
 
   const open = async (target: ConnectTarget, connectTimeoutMs?: number): Promise<SshSession> => {
-    const settings = resolve(target);
+    const settings = await resolve(target);
     const via = await connectChain(settings, target.name, 0);
     const { client } = await openClient({ ...common(settings, target.name, connectTimeoutMs), ...(via ? { via } : {}) });
     const becomePassword = target.becomePassword ?? options.becomePassword;
@@ -173,7 +151,14 @@ export function createConnector(options: ConnectorOptions = {}): Connector {
   };
 
   return {
-    connect: (host, inventory, opts) => connectTarget(targetOf(host, inventory), opts),
+    connect: (host, inventory, opts) => {
+      // The first host of an inventory resolves them all (ssh -G, a few at a time), so later connects find theirs ready.
+      if (!prefetched.has(inventory)) {
+        prefetched.add(inventory);
+        resolver.prefetch(inventory.hosts.map((h) => lookupOf(targetOf(h, inventory))));
+      }
+      return connectTarget(targetOf(host, inventory), opts);
+    },
     connectTarget,
     resolve,
     notes: store.notes,
@@ -200,6 +185,4 @@ export async function connect(target: ConnectTarget, options: ConnectorOptions =
   };
 }
 
-function definedOnly<T extends object>(o: T): { [K in keyof T]: Exclude<T[K], undefined> } {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as { [K in keyof T]: Exclude<T[K], undefined> };
-}
+export { targetOf };

@@ -11,7 +11,9 @@ import type { KnownHostsStore } from './known-hosts-store.js';
 import type { KeyedLimiter } from './limiter.js';
 import { isHandshakeDrop, isTransientCause, withRetries } from './retry.js';
 import { createAuthHandler, type AuthTrail } from './ssh-auth.js';
-import type { ResolvedSsh } from './ssh-config.js';
+import { orderHostKeyAlgorithms } from './host-key-algorithms.js';
+import { proxyCommandStream } from './proxy-command.js';
+import type { ResolvedSsh } from './ssh-settings.js';
 
 export interface OpenClientOptions {
   settings: ResolvedSsh;
@@ -26,6 +28,8 @@ export interface OpenClientOptions {
   retries: number;
   retryBaseDelayMs?: number;
   passphraseFor?: (file: string) => Promise<Secret | undefined>;
+  /** Environment of a ProxyCommand. */
+  env?: NodeJS.ProcessEnv;
 }
 
 export interface OpenedClient {
@@ -33,14 +37,6 @@ export interface OpenedClient {
   /** Identifies this sshd endpoint (through its hops), for handshake limits and hop sharing. */
   key: string;
 }
-
-const HOST_KEY_ALGOS: Record<string, string[]> = {
-  'ssh-ed25519': ['ssh-ed25519'],
-  'ecdsa-sha2-nistp256': ['ecdsa-sha2-nistp256'],
-  'ecdsa-sha2-nistp384': ['ecdsa-sha2-nistp384'],
-  'ecdsa-sha2-nistp521': ['ecdsa-sha2-nistp521'],
-  'ssh-rsa': ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'],
-};
 
 const MIN_ATTEMPT_MS = 500;
 /** Enough attempts that the connect deadline (not this count) ends the retries of dropped handshakes. */
@@ -51,10 +47,10 @@ export async function openClient(opts: OpenClientOptions): Promise<OpenedClient>
   const s = opts.settings;
   const key = `${opts.via ? `${opts.via.key}>` : ''}${s.user}@${s.hostname}:${s.port}`;
   const limiter = opts.handshakes.get(`${opts.via ? `${opts.via.key}>` : ''}${s.hostname}:${s.port}`);
-  const name = knownHostsName(s.hostKeyAlias ?? s.hostname, s.port);
-  const preferred = (await opts.store.preferredKeyTypes(name, [...s.userKnownHostsFiles, ...s.globalKnownHostsFiles])).flatMap(
-    (t) => HOST_KEY_ALGOS[t] ?? [],
-  );
+  // HostKeyAlias is looked up as it is, without a port; else [address]:port, and the port-less name read-only (OpenSSH).
+  const lookup = hostKeyNames(s);
+  const known = await opts.store.preferredKeyTypes(lookup.name, [...s.userKnownHostsFiles, ...s.globalKnownHostsFiles], lookup.portlessName);
+  const algorithms = orderHostKeyAlgorithms(s.options.hostkeyalgorithms?.[0]?.split(','), known);
   // connectTimeoutMs bounds the whole connect, retries included, from the first attempt's start (time
   // queued behind our own handshake limit does not count): a blackholed host fails in that time, not 4x it.
   let deadline: number | undefined;
@@ -62,7 +58,7 @@ export async function openClient(opts: OpenClientOptions): Promise<OpenedClient>
     () =>
       limiter.run(() => {
         deadline ??= Date.now() + opts.connectTimeoutMs;
-        return attemptOnce(opts, name, preferred, Math.max(1, deadline - Date.now()));
+        return attemptOnce(opts, lookup, algorithms, Math.max(1, deadline - Date.now()));
       }),
     {
       retries: opts.retries,
@@ -76,7 +72,14 @@ export async function openClient(opts: OpenClientOptions): Promise<OpenedClient>
   return { client, key };
 }
 
-async function attemptOnce(opts: OpenClientOptions, knownName: string, preferredAlgos: string[], timeoutMs: number): Promise<ClientType> {
+/** The known_hosts names for one connection. */
+export function hostKeyNames(s: Pick<ResolvedSsh, 'hostKeyAlias' | 'hostname' | 'port'>): { name: string; portlessName?: string } {
+  if (s.hostKeyAlias) return { name: s.hostKeyAlias };
+  const name = knownHostsName(s.hostname, s.port);
+  return s.port === 22 ? { name } : { name, portlessName: knownHostsName(s.hostname) };
+}
+
+async function attemptOnce(opts: OpenClientOptions, lookup: { name: string; portlessName?: string }, algorithms: string[], timeoutMs: number): Promise<ClientType> {
   const s = opts.settings;
   const started = Date.now();
   const sock = await openSocket(opts, timeoutMs).catch((err: Error) => {
@@ -106,7 +109,8 @@ async function attemptOnce(opts: OpenClientOptions, knownName: string, preferred
       opts.store
         .verify({
           host: opts.label,
-          name: knownName,
+          name: lookup.name,
+          ...(lookup.portlessName ? { portlessName: lookup.portlessName } : {}),
           keyType,
           key: blob.toString('base64'),
           policy: s.hostKeyPolicy,
@@ -125,7 +129,7 @@ async function attemptOnce(opts: OpenClientOptions, knownName: string, preferred
           },
         );
     },
-    ...(preferredAlgos.length > 0 ? { algorithms: { serverHostKey: { prepend: preferredAlgos } } as unknown as ConnectConfig['algorithms'] } : {}),
+    algorithms: { serverHostKey: algorithms } as ConnectConfig['algorithms'],
   };
   return new Promise<ClientType>((resolve, reject) => {
     let done = false;
@@ -176,6 +180,7 @@ async function openSocket(opts: OpenClientOptions, timeoutMs: number): Promise<D
       });
     });
   }
+  if (s.proxyCommand) return proxyCommandStream(s.proxyCommand, { label: opts.label, env: opts.env ?? process.env });
   const sock = netConnect({ host: s.hostname, port: s.port });
   sock.setNoDelay(true); // Nagle adds ~40 ms per exchange (DESIGN §5)
   sock.setKeepAlive(true, 15_000);

@@ -7,3 +7,13 @@ const require = createRequire(import.meta.url);
 
 export const Client = require('ssh2/lib/client.js') as typeof Ssh2.Client;
 export const parseKey = (require('ssh2/lib/protocol/keyParser.js') as { parseKey: typeof Ssh2.utils.parseKey }).parseKey;
+
+interface AgentLike {
+  getIdentities(cb: (err: Error | null, keys?: Ssh2.ParsedKey[]) => void): void;
+  sign(pubKey: unknown, data: Buffer, options: unknown, cb: (err: Error | null, sig?: Buffer) => void): void;
+}
+/** ssh2's agent classes (a custom agent must extend its BaseAgent for ssh2 to accept it). */
+export const agentLib = require('ssh2/lib/agent.js') as {
+  BaseAgent: new () => AgentLike;
+  OpenSSHAgent: new (socketPath: string) => AgentLike;
+};

@@ -59,7 +59,7 @@ describe('normalisation', () => {
     expect(inventory!.hosts.map((h) => h.name)).toEqual(['zeta', 'alpha', '007x']);
     expect(inventory!.hosts[0]!.mac).toBe('aa:bb:cc:dd:ee:ff');
     expect(inventory!.network.api).toEqual({ mode: 'kube-vip', address: '192.168.1.50', port: 6443, name: 'k8s-api' });
-    expect(inventory!.ssh).toEqual({ hostKeys: 'accept-new' });
+    expect(inventory!.ssh).toEqual({});
     expect(inventory!.network.metallb!.route).toEqual(['192.168.1.240/29']);
     expect(inventory!.file).toBe('inline.yaml');
   });

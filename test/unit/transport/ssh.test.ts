@@ -222,6 +222,9 @@ describe('connect timeout bounds the whole connect, retries included', () => {
         extra = `Host jumphost\n  Port ${jump.port}\n\nHost t-*\n  ProxyJump jumphost\n`;
       }
       const c = setup(extra).make({ connectTimeoutMs: timeoutMs, retries: 3, retryBaseDelayMs: 50 });
+      // The timeout bounds the connect, not reading the config (ssh -G): resolve the target and its hop first.
+      await c.resolve(target(silent.port, 't-1'));
+      if (via !== 'direct') await c.resolve({ name: 'jumphost', address: '' });
       const started = Date.now();
       const err = await c.connectTarget(target(silent.port, 't-1')).catch((e: unknown) => e);
       const took = Date.now() - started;
