@@ -15,7 +15,7 @@ import { CONNECTION_FLAGS, checkConnectionFlags, connectorFromFlags, type Connec
 import { parseVerbArgs } from './args.js';
 import { UsageError, UserError } from './errors.js';
 
-const HELP = `usage: provision run PLAYBOOK -i INVENTORY [--check] [--diff] [--limit HOSTS] [--json]
+const HELP = `usage: provision run PLAYBOOK -i INVENTORY [--check] [--diff] [--limit HOSTS] [--json | --events] [--timestamps]
                      [--concurrency N] [--max-fail N] [--connect-timeout SECONDS] [-v] [--ssh-config PATH]
                      [--host-keys strict|accept-new|off] [--ask-become-pass] [--accept-lint CODES]
 
@@ -24,7 +24,9 @@ then the changes. See docs/playbooks.md.
   --check            plan only; exit 0 when nothing would change, 2 when something would
   --diff             show unified diffs of file changes
   --limit HOSTS      only these hosts (same grammar as a play's hosts:, e.g. 'worker,!node3')
-  --json             print only {"changed":N,"failed":N,"hosts":{...}} on stdout
+  --json             print only {"changed":N,"failed":N,"hosts":{...},"actions":{...}} on stdout
+  --events           print the run as JSON Lines on stdout, one event per line (docs/events.md)
+  --timestamps       start each progress line with the time (when stdout is not a terminal)
   --concurrency N    hosts worked on at once (default 32)
   --max-fail N       abort the rest once N hosts have failed
   --connect-timeout SECONDS  a host that does not complete the SSH handshake within this time, retries
@@ -39,6 +41,8 @@ export const RUN_FLAGS = {
   inventory: { type: 'string', short: 'i' },
   check: { type: 'boolean' },
   json: { type: 'boolean' },
+  events: { type: 'boolean' },
+  timestamps: { type: 'boolean' },
   diff: { type: 'boolean' },
   verbose: { type: 'boolean', short: 'v' },
   limit: { type: 'string' },
@@ -53,6 +57,8 @@ export interface RunFlagValues extends ConnectionFlagValues {
   inventory?: string;
   check?: boolean;
   json?: boolean;
+  events?: boolean;
+  timestamps?: boolean;
   diff?: boolean;
   verbose?: boolean;
   limit?: string;
@@ -113,6 +119,7 @@ export function exitCodeOf(report: RunReport, interrupted: boolean): number {
 export async function runPlaybookCommand(a: PlaybookCommandArgs): Promise<PlaybookCommandResult> {
   const v = a.values;
   if (!v.inventory) throw new UsageError('needs an inventory: -i INVENTORY');
+  if (v.json && v.events) throw new UsageError('--json and --events both print to stdout: pick one (the last event holds the --json totals)');
   checkConnectionFlags(v);
   const concurrency = positiveInt('--concurrency', v.concurrency);
   const maxFail = positiveInt('--max-fail', v['max-fail']);
@@ -140,7 +147,7 @@ export async function runPlaybookCommand(a: PlaybookCommandArgs): Promise<Playbo
     throw e;
   }
   const connector = earlyConnector ?? (await connectorFromFlags(v));
-  const reporter = createReporter({ json: v.json, diff: v.diff, verbose: v.verbose, check: v.check });
+  const reporter = createReporter({ json: v.json, events: v.events, timestamps: v.timestamps, diff: v.diff, verbose: v.verbose, check: v.check });
   const abort = new AbortController();
   let interrupts = 0;
   // First Ctrl-C: start no new step, let the current one finish, release locks, report. Second: leave now.

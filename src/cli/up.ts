@@ -5,7 +5,7 @@ import { parseVerbArgs } from './args.js';
 import { bundledPlaybook } from './cluster/playbook-run.js';
 import { RUN_FLAGS, runPlaybookCommand } from './run.js';
 
-const HELP = `usage: provision up -i INVENTORY [--check] [--json] [--diff] [--limit HOSTS] [--concurrency N] [--max-fail N] [--accept-lint CODES]
+const HELP = `usage: provision up -i INVENTORY [--check] [--json | --events] [--timestamps] [--diff] [--limit HOSTS] [--concurrency N] [--max-fail N] [--accept-lint CODES]
                     [--ssh-config PATH] [--host-keys strict|accept-new|off] [--ask-become-pass] [-v]
 
 Builds or converges the whole cluster: host setup on every node, the API endpoint (HAProxy or kube-vip),
@@ -21,6 +21,6 @@ export async function run(argv: string[]): Promise<number> {
   }
   const { inventory, code } = await runPlaybookCommand({ playbook: bundledPlaybook('up.yaml'), values, connectEarly: true });
   const dest = kubeconfigDest(inventory.cluster.name);
-  if (!values.json && !values.check && code === 0 && existsSync(dest)) process.stdout.write(`\nkubeconfig: ${dest}\n  ${usageHint(dest)}\n  kubectl get nodes\n`);
+  if (!values.json && !values.events && !values.check && code === 0 && existsSync(dest)) process.stdout.write(`\nkubeconfig: ${dest}\n  ${usageHint(dest)}\n  kubectl get nodes\n`);
   return code;
 }

@@ -1,8 +1,10 @@
-// The end-of-run recap: one line per host, then every failed host and why.
+// The end-of-run recap: one line per host, the time each play took, the three slowest hosts, then every failed host and why.
 import type { RunReport } from '../engine/report-model.js';
 import type { Paint } from './color.js';
+import type { RunProgress } from './progress.js';
+import { formatDuration, plural } from './text.js';
 
-export function renderSummary(report: RunReport, p: Paint): string {
+export function renderSummary(report: RunReport, p: Paint, progress?: RunProgress): string {
   const names = Object.keys(report.hosts);
   const width = Math.max(4, ...names.map((n) => n.length));
   const lines = names.map((name) => {
@@ -10,9 +12,18 @@ export function renderSummary(report: RunReport, p: Paint): string {
     const state = h.skipped ? p.yellow('skipped') : h.unreachable ? p.red('UNREACHABLE') : h.failed ? p.red('FAILED') : h.changed ? p.yellow(report.check ? 'would change' : 'changed') : p.green('ok');
     return `${name.padEnd(width)}  ok=${h.ok} changed=${h.changed} failed=${h.failed}  ${state}`;
   });
+  const timing: string[] = [];
+  if (progress?.plays.length) {
+    const times = progress.plays.map((pl) => formatDuration(progress.elapsed(pl)));
+    const tw = Math.max(...times.map((t) => t.length));
+    timing.push('', p.bold('time per play:'), ...progress.plays.map((pl, i) => `  ${times[i]!.padStart(tw)}  ${pl.name} ${p.dim(`(${pl.hosts.length ? plural(pl.hosts.length, 'host') : 'no hosts'})`)}`));
+    const slow = progress.slowest(3).filter((s) => s.ms > 0);
+    if (slow.length) timing.push(`${p.bold('slowest hosts:')} ${slow.map((s) => `${s.host} ${formatDuration(s.ms)}`).join(', ')}`);
+  }
   const failed = names.filter((n) => report.hosts[n]!.error);
   const why = failed.map((n) => `  ${p.red(n)}: ${report.hosts[n]!.error!.split('\n').join('\n    ')}`);
   const verb = report.check ? 'would change' : 'changed';
-  const tail = `${p.bold('total')}: ${verb} ${report.changed}, failed hosts ${report.failed}${report.aborted ? ` (aborted: ${report.aborted})` : ''}`;
-  return [p.bold('RECAP'), ...lines, ...(why.length ? ['', p.bold('failed hosts:'), ...why] : []), tail, ''].join('\n');
+  const total = progress?.startedAt !== undefined ? ` in ${formatDuration(progress.now() - progress.startedAt)}` : '';
+  const tail = `${p.bold('total')}: ${verb} ${report.changed}, failed hosts ${report.failed}${report.aborted ? ` (aborted: ${report.aborted})` : ''}${total}`;
+  return [p.bold('RECAP'), ...lines, ...timing, ...(why.length ? ['', p.bold('failed hosts:'), ...why] : []), tail, ''].join('\n');
 }
