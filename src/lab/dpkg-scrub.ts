@@ -1,5 +1,6 @@
 // Hides the machine's own Kubernetes packages (e.g. kubectl from google-cloud-sdk) from lab hosts, so hosts start like a fresh node.
-import { existsSync, readFileSync, lstatSync } from 'node:fs';
+import { existsSync, readFileSync, lstatSync, realpathSync, statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 
 /** Packages a fresh cluster node does not have; the lab's apt mirror provides them. */
 export const FOREIGN_PACKAGES = ['kubectl', 'kubeadm', 'kubelet', 'containerd', 'containerd.io', 'cri-tools', 'kubernetes-cni', 'runc'];
@@ -44,7 +45,11 @@ export function planDpkgScrub(root = ''): DpkgScrub {
           if (!f) continue;
           try {
             const st = lstatSync(root + f);
-            if (!st.isDirectory()) hide.push(f);
+            // A directory, or a link to one (merged /usr: /lib -> usr/lib), is shared with every other package.
+            if (st.isDirectory() || (st.isSymbolicLink() && statSync(root + f, { throwIfNoEntry: false })?.isDirectory())) continue;
+            // Whiteout at the real path: a whiteout under /lib/... would make the upper layer's /lib a directory
+            // that hides the lower /lib -> usr/lib link (and every library behind it).
+            hide.push(join(realpathSync(dirname(root + f)), basename(f)).slice(root.length));
           } catch {
             /* listed but absent */
           }
