@@ -4,7 +4,7 @@ import type { RunObserver } from '../engine/events.js';
 import type { Paint } from './color.js';
 import { renderDiff } from './diff.js';
 import type { RunProgress } from './progress.js';
-import { formatDuration, plural } from './text.js';
+import { formatDuration, plural, withoutHost } from './text.js';
 
 export interface PlainOptions {
   write(text: string): void;
@@ -22,9 +22,9 @@ export interface PlainOptions {
 export function plainObserver(o: PlainOptions): RunObserver {
   const p = o.paint;
   let play = '';
-  const line = (text: string) => {
+  const line = (text: string, playName = play) => {
     const stamp = o.timestamps ? `${new Date((o.now ?? Date.now)()).toISOString()} ` : '';
-    for (const l of text.split('\n')) o.write(`${stamp}${p.dim(`[${play}]`)} ${l}\n`);
+    for (const l of text.split('\n')) o.write(`${stamp}${p.dim(`[${playName}]`)} ${l}\n`);
   };
   return {
     playStart: (e) => {
@@ -33,11 +33,11 @@ export function plainObserver(o: PlainOptions): RunObserver {
     },
     change: ({ host, record }) => {
       if (record.action === 'noop') {
-        if (o.verbose) line(`${host}  ${p.dim('ok')}      ${record.task}: ${record.summary}`);
+        if (o.verbose) line(`${host}  ${p.dim('ok')}      ${record.task}: ${record.summary}`, record.play);
         return;
       }
       const mark = record.error ? p.red('FAILED') : o.check ? p.yellow('would ' + record.action) : p.yellow(record.action);
-      line(`${host}  ${mark}  ${record.task}: ${record.summary}`);
+      line(`${host}  ${mark}  ${record.task}: ${record.summary}`, record.play);
       if (o.verbose && record.output) line(record.output.replace(/^/gm, `${host}  | `));
       // Under --check the diffs come with the plan, grouped by host, at the end.
       if (o.diff && !o.check) {
@@ -45,8 +45,8 @@ export function plainObserver(o: PlainOptions): RunObserver {
         if (d) o.write(`${d}\n`);
       }
     },
-    hostEnd: ({ host, error }) => {
-      if (error) line(`${host}  ${p.red('FAILED')}  ${error}`);
+    hostEnd: ({ play: where, host, error }) => {
+      if (error) line(`${host}  ${p.red('FAILED')}  ${withoutHost(host, error)}`, where);
     },
     playEnd: () => {
       const pr = o.progress?.plays[o.progress.plays.length - 1];

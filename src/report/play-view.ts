@@ -2,7 +2,7 @@
 // while it runs, one line per host still working with the task it is on; failed hosts' errors in full.
 import type { Paint } from './color.js';
 import type { PlayProgress, RunProgress } from './progress.js';
-import { formatDuration, truncate, visible, wrap } from './text.js';
+import { formatDuration, truncate, visible, withoutHost, wrap } from './text.js';
 
 export interface PlayViewOptions {
   paint: Paint;
@@ -23,8 +23,11 @@ export function playLine(progress: RunProgress, play: PlayProgress, o: PlayViewO
     (play.failed.size ? p.red : (s: string) => s)(`failed ${play.failed.size}`),
     p.dim(formatDuration(progress.elapsed(play))),
   ].join('  ');
-  const room = Math.max(8, o.width - visible(stats).length - 2);
-  return `${p.bold(truncate(play.name, room))}  ${stats}`;
+  // The name gets what the widest counts of this play would leave, so it does not shift as the counts grow.
+  const widest = `${m}/${m} hosts  ${o.check ? 'would change' : 'changed'} ${Math.max(999, play.changed)}  failed ${m}  59m59s`;
+  const room = Math.max(8, o.width - Math.max(widest.length, visible(stats).length) - 2);
+  const column = Math.min(room, Math.max(play.name.length, ...progress.playNames.map((n) => n.length)));
+  return `${p.bold(truncate(play.name, column).padEnd(column))}  ${stats}`;
 }
 
 /** Lines for the hosts still working on the play (none once it has ended). */
@@ -46,7 +49,7 @@ export function workingLines(play: PlayProgress, o: PlayViewOptions): string[] {
 /** Every failed host's error and hint, in full (wrapped, never cut). */
 export function failureLines(play: PlayProgress, o: PlayViewOptions): string[] {
   return [...play.failed].flatMap(([host, error]) => {
-    const [first, ...rest] = wrap(`${host}: ${error}`, o.width - 2);
+    const [first, ...rest] = wrap(`${host}: ${withoutHost(host, error)}`, o.width - 2);
     return [o.paint.red(`✖ ${first}`), ...rest.map((l) => `  ${l}`)];
   });
 }

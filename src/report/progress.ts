@@ -32,7 +32,11 @@ const IDLE: ReadonlySet<HostPhase> = new Set(['waiting', 'done', 'failed', 'skip
 
 export class RunProgress {
   readonly plays: PlayProgress[] = [];
+  /** Every play's name, known from the start (views align their columns on the longest). */
+  playNames: string[] = [];
   startedAt?: number;
+  /** When the first play started: before it, every host was connected and probed once, up front. */
+  firstPlayAt?: number;
   /** Time each host spent being worked on (connect, probe, plan, apply), summed over the run. */
   readonly hostMs = new Map<string, number>();
   private readonly busySince = new Map<string, number>();
@@ -80,11 +84,13 @@ export class RunProgress {
   }
 
   readonly observer: RunObserver = {
-    runStart: () => {
+    runStart: (e) => {
       this.startedAt = this.now();
+      this.playNames = e.plays;
     },
     playStart: (e) => {
       this.startedAt ??= this.now();
+      this.firstPlayAt ??= this.now();
       const failed = this.early.get(e.play) ?? new Map<string, string>();
       this.early.delete(e.play);
       const host = new Map(e.hosts.map((h) => [h, { phase: 'waiting' as HostPhase, changed: 0, done: false }]));

@@ -2,7 +2,7 @@
 import type { RunReport } from '../engine/report-model.js';
 import type { Paint } from './color.js';
 import type { RunProgress } from './progress.js';
-import { formatDuration, plural } from './text.js';
+import { formatDuration, plural, withoutHost } from './text.js';
 
 export function renderSummary(report: RunReport, p: Paint, progress?: RunProgress): string {
   const names = Object.keys(report.hosts);
@@ -14,14 +14,16 @@ export function renderSummary(report: RunReport, p: Paint, progress?: RunProgres
   });
   const timing: string[] = [];
   if (progress?.plays.length) {
-    const times = progress.plays.map((pl) => formatDuration(progress.elapsed(pl)));
-    const tw = Math.max(...times.map((t) => t.length));
-    timing.push('', p.bold('time per play:'), ...progress.plays.map((pl, i) => `  ${times[i]!.padStart(tw)}  ${pl.name} ${p.dim(`(${pl.hosts.length ? plural(pl.hosts.length, 'host') : 'no hosts'})`)}`));
+    const rows: Array<[string, string]> = progress.plays.map((pl) => [formatDuration(progress.elapsed(pl)), `${pl.name} ${p.dim(`(${pl.hosts.length ? plural(pl.hosts.length, 'host') : 'no hosts'})`)}`]);
+    const upfront = progress.firstPlayAt !== undefined && progress.startedAt !== undefined ? progress.firstPlayAt - progress.startedAt : 0;
+    if (upfront > 0) rows.unshift([formatDuration(upfront), p.dim('connect and read every host, once, before the first play')]);
+    const tw = Math.max(...rows.map(([t]) => t.length));
+    timing.push('', p.bold('time per play:'), ...rows.map(([t, what]) => `  ${t.padStart(tw)}  ${what}`));
     const slow = progress.slowest(3).filter((s) => s.ms > 0);
     if (slow.length) timing.push(`${p.bold('slowest hosts:')} ${slow.map((s) => `${s.host} ${formatDuration(s.ms)}`).join(', ')}`);
   }
   const failed = names.filter((n) => report.hosts[n]!.error);
-  const why = failed.map((n) => `  ${p.red(n)}: ${report.hosts[n]!.error!.split('\n').join('\n    ')}`);
+  const why = failed.map((n) => `  ${p.red(n)}: ${withoutHost(n, report.hosts[n]!.error!).split('\n').join('\n    ')}`);
   const verb = report.check ? 'would change' : 'changed';
   const total = progress?.startedAt !== undefined ? ` in ${formatDuration(progress.now() - progress.startedAt)}` : '';
   const tail = `${p.bold('total')}: ${verb} ${report.changed}, failed hosts ${report.failed}${report.aborted ? ` (aborted: ${report.aborted})` : ''}${total}`;

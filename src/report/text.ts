@@ -52,3 +52,8 @@ export function formatDuration(ms: number): string {
 export function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
+
+/** Errors often start with the host's name already ("bettley: cannot connect..."): say it once. */
+export function withoutHost(host: string, error: string): string {
+  return error.startsWith(`${host}: `) ? error.slice(host.length + 2) : error;
+}

@@ -62,7 +62,8 @@ export function ttyObserver(o: TtyOptions): RunObserver {
     playStart() {
       const { listr, PlayRenderer } = (loaded ??= loadListr());
       const play = o.progress.current()!;
-      const list = new listr.Listr(
+      // Built when its turn comes: listr2 captures the stream's write method, which the previous list has hijacked until it ends.
+      const list = () => new listr.Listr(
         [
           {
             title: playBlock(o.progress, play, view()).join('\n'),
@@ -84,7 +85,7 @@ export function ttyObserver(o: TtyOptions): RunObserver {
           },
         },
       );
-      chain = chain.then(() => list.run().catch(() => undefined));
+      chain = chain.then(() => list().run().catch(() => undefined));
       o.track(chain);
       clearInterval(ticker);
       ticker = setInterval(redraw, o.tickMs ?? 1000);
