@@ -65,7 +65,7 @@ export function createReporter(o: ReporterOptions): Reporter {
     observer: fanOut(progress.observer, view),
     async finish(r) {
       await Promise.all(pending);
-      write(`${plan(r)}\n${renderSummary(r, p, progress)}`);
+      write(`${plan(r)}\n${renderSummary(r, p, progress, Math.max(40, out.columns || 80))}`);
     },
   };
 }
