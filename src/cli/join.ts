@@ -7,7 +7,7 @@ import { bundledPlaybook } from './cluster/playbook-run.js';
 import { RUN_FLAGS, runPlaybookCommand } from './run.js';
 import { UsageError, UserError } from './errors.js';
 
-const HELP = `usage: provision join worker|control-plane NAME -i INVENTORY [--check] [--json] [...run flags]
+const HELP = `usage: provision join worker|control-plane NAME -i INVENTORY [--check] [--json | --events] [...run flags]
 
 NAME must already be in the inventory with that role. Prepares NAME (host setup), refreshes the /etc/hosts
 block on every host so the new name resolves everywhere, takes a fresh token (and, for a control plane,

@@ -5,8 +5,9 @@ import { parseVerbArgs } from './args.js';
 import { bundledPlaybook } from './cluster/playbook-run.js';
 import { RUN_FLAGS, runPlaybookCommand } from './run.js';
 
-const HELP = `usage: provision up -i INVENTORY [--check] [--json | --events] [--timestamps] [--diff] [--limit HOSTS] [--concurrency N] [--max-fail N] [--accept-lint CODES]
-                    [--ssh-config PATH] [--host-keys strict|accept-new|off] [--ask-become-pass] [-v]
+const HELP = `usage: provision up -i INVENTORY [--check] [--diff] [--json | --events] [--timestamps] [--limit HOSTS]
+                    [--concurrency N] [--max-fail N] [--accept-lint CODES] [--ssh-config PATH]
+                    [--host-keys strict|accept-new|off] [--ask-become-pass] [-v]
 
 Builds or converges the whole cluster: host setup on every node, the API endpoint (HAProxy or kube-vip),
 kubeadm init on the first control plane, control-plane joins one at a time, worker joins in parallel,
