@@ -17,16 +17,19 @@ export interface PlayViewOptions {
 export function playLine(progress: RunProgress, play: PlayProgress, o: PlayViewOptions): string {
   const p = o.paint;
   const m = progress.hostCount(play);
+  const verb = o.check ? 'would change' : 'changed';
+  // Fixed-width fields (up to 99 hosts, 999 changes), so that every play's counts line up in columns.
+  const elapsed = formatDuration(progress.elapsed(play));
   const stats = [
-    m === 0 ? 'no hosts' : `${progress.doneCount(play)}/${m} host${m === 1 ? '' : 's'}`,
-    (play.changed ? p.yellow : (s: string) => s)(`${o.check ? 'would change' : 'changed'} ${play.changed}`),
-    (play.failed.size ? p.red : (s: string) => s)(`failed ${play.failed.size}`),
-    p.dim(formatDuration(progress.elapsed(play))),
+    (m === 0 ? 'no hosts' : `${progress.doneCount(play)}/${m} host${m === 1 ? '' : 's'}`).padEnd(11),
+    (play.changed ? p.yellow : (s: string) => s)(`${verb} ${play.changed}`.padEnd(verb.length + 4)),
+    (play.failed.size ? p.red : (s: string) => s)(`failed ${play.failed.size}`.padEnd(9)),
+    p.dim(elapsed),
   ].join('  ');
-  // The name gets what the widest counts of this play would leave, so it does not shift as the counts grow.
-  const widest = `${m}/${m} hosts  ${o.check ? 'would change' : 'changed'} ${Math.max(999, play.changed)}  failed ${m}  59m59s`;
-  const room = Math.max(8, o.width - Math.max(widest.length, visible(stats).length) - 2);
-  const column = Math.min(room, Math.max(play.name.length, ...progress.playNames.map((n) => n.length)));
+  // Room for the name: what the counts leave with the longest time ("59m59s").
+  const room = Math.max(8, o.width - (visible(stats).length - elapsed.length + 6) - 2);
+  const names = [...progress.playNames, ...(progress.connect ? [progress.connect.name] : [])];
+  const column = Math.min(room, Math.max(play.name.length, ...names.map((n) => n.length)));
   return `${p.bold(truncate(play.name, column).padEnd(column))}  ${stats}`;
 }
 

@@ -19,7 +19,7 @@ export interface PlayProgress {
   startedAt: number;
   endedAt?: number;
   changed: number;
-  /** Failed hosts and why (error with its hint), in the order they failed; includes hosts that failed while connecting before the play started. */
+  /** Failed hosts and why (error with its hint), in the order they failed. */
   failed: Map<string, string>;
 }
 
@@ -27,6 +27,9 @@ export interface SlowHost {
   host: string;
   ms: number;
 }
+
+/** The name the up-front connect phase is shown under. */
+export const CONNECT = 'Connect and read every host';
 
 const IDLE: ReadonlySet<HostPhase> = new Set(['waiting', 'done', 'failed', 'skipped']);
 
@@ -40,8 +43,11 @@ export class RunProgress {
   /** Time each host spent being worked on (connect, probe, plan, apply), summed over the run. */
   readonly hostMs = new Map<string, number>();
   private readonly busySince = new Map<string, number>();
-  /** Failures reported before their play started (the up-front connect and probe), by play name. */
-  private readonly early = new Map<string, Map<string, string>>();
+  /**
+   * The up-front phase (every host connected and probed once, before the first play), shown like a play:
+   * hosts join it as they start connecting; it ends when the first play starts.
+   */
+  connect?: PlayProgress;
 
   constructor(readonly now: () => number = Date.now) {}
 
@@ -51,15 +57,19 @@ export class RunProgress {
     return last && last.endedAt === undefined ? last : undefined;
   }
 
+  /** The connect phase while it runs, else the running play. */
+  active(): PlayProgress | undefined {
+    return this.connect && this.connect.endedAt === undefined ? this.connect : this.current();
+  }
+
   doneCount(play: PlayProgress): number {
     let n = 0;
     for (const h of play.host.values()) if (h.done) n++;
-    return n + [...play.failed.keys()].filter((h) => !play.host.has(h)).length;
+    return n;
   }
 
-  /** Hosts of the play counting those that failed before it started. */
   hostCount(play: PlayProgress): number {
-    return play.hosts.length + [...play.failed.keys()].filter((h) => !play.host.has(h)).length;
+    return play.hosts.length;
   }
 
   elapsed(play: PlayProgress): number {
@@ -91,19 +101,28 @@ export class RunProgress {
     playStart: (e) => {
       this.startedAt ??= this.now();
       this.firstPlayAt ??= this.now();
-      const failed = this.early.get(e.play) ?? new Map<string, string>();
-      this.early.delete(e.play);
+      if (this.connect && this.connect.endedAt === undefined) {
+        for (const h of this.connect.host.values()) h.done = true;
+        this.connect.endedAt = this.now();
+      }
       const host = new Map(e.hosts.map((h) => [h, { phase: 'waiting' as HostPhase, changed: 0, done: false }]));
-      this.plays.push({ name: e.play, index: e.index, total: e.total, hosts: e.hosts, host, startedAt: this.now(), changed: 0, failed });
+      this.plays.push({ name: e.play, index: e.index, total: e.total, hosts: e.hosts, host, startedAt: this.now(), changed: 0, failed: new Map() });
     },
     hostPhase: (e) => {
       this.startedAt ??= this.now();
       this.busy(e.host, !IDLE.has(e.phase));
-      const h = this.current()?.host.get(e.host);
+      if (this.plays.length === 0) {
+        this.connect ??= { name: CONNECT, index: -1, total: this.playNames.length, hosts: [], host: new Map(), startedAt: this.now(), changed: 0, failed: new Map() };
+        if (!this.connect.host.has(e.host)) {
+          this.connect.hosts.push(e.host);
+          this.connect.host.set(e.host, { phase: e.phase, changed: 0, done: false });
+        }
+      }
+      const h = this.active()?.host.get(e.host);
       if (!h || h.done) return;
       h.phase = e.phase;
       h.task = e.task;
-      if (e.phase === 'skipped') h.done = true;
+      if (e.phase === 'skipped' || (e.phase === 'waiting' && this.plays.length === 0)) h.done = true;
     },
     change: (e) => {
       if (e.record.action === 'noop' || e.record.error) return;
@@ -115,17 +134,13 @@ export class RunProgress {
     },
     hostEnd: (e) => {
       this.busy(e.host, false);
-      const play = this.current();
+      // Before the first play, a host can only fail while connecting: that is where its error is shown.
+      const play = this.active();
       const h = play?.host.get(e.host);
       if (play && h) {
         h.done = true;
         h.phase = e.error ? 'failed' : 'done';
         if (e.error) play.failed.set(e.host, e.error);
-      } else if (e.error) {
-        // Failed while connecting up front, before its first play started.
-        const m = this.early.get(e.play) ?? new Map<string, string>();
-        m.set(e.host, e.error);
-        this.early.set(e.play, m);
       }
     },
     playEnd: () => {

@@ -56,14 +56,14 @@ export function ttyObserver(o: TtyOptions): RunObserver {
     if (play.failed.size) ui.reject(new Error(lines.join('\n')));
     else ui.resolve();
   };
-  const redraw = () => draw(o.progress.current());
+  const redraw = () => draw(o.progress.active());
 
-  return {
-    playStart() {
-      const { listr, PlayRenderer } = (loaded ??= loadListr());
-      const play = o.progress.current()!;
-      // Built when its turn comes: listr2 captures the stream's write method, which the previous list has hijacked until it ends.
-      const list = () => new listr.Listr(
+  /** One listr2 list with one task (the play's block) per play, and one for the up-front connect phase. */
+  const start = (play: PlayProgress) => {
+    const { listr, PlayRenderer } = (loaded ??= loadListr());
+    // Built when its turn comes: listr2 captures the stream's write method, which the previous list has hijacked until it ends.
+    const list = () =>
+      new listr.Listr(
         [
           {
             title: playBlock(o.progress, play, view()).join('\n'),
@@ -85,20 +85,36 @@ export function ttyObserver(o: TtyOptions): RunObserver {
           },
         },
       );
-      chain = chain.then(() => list().run().catch(() => undefined));
-      o.track(chain);
-      clearInterval(ticker);
-      ticker = setInterval(redraw, o.tickMs ?? 1000);
-      ticker.unref();
+    chain = chain.then(() => list().run().catch(() => undefined));
+    o.track(chain);
+    clearInterval(ticker);
+    ticker = setInterval(redraw, o.tickMs ?? 1000);
+    ticker.unref();
+  };
+  let connectShown = false;
+  /** Before the first play: the connect phase gets its list as soon as a host starts connecting. */
+  const connecting = () => {
+    const c = o.progress.connect;
+    if (c && !connectShown) {
+      connectShown = true;
+      start(c);
+    }
+    redraw();
+  };
+
+  return {
+    playStart() {
+      // The connect phase has ended with the first play: draw its collapsed line and complete its task.
+      if (o.progress.connect) draw(o.progress.connect);
+      start(o.progress.current()!);
     },
-    hostPhase: redraw,
+    hostPhase: connecting,
     change: redraw,
     hostEnd: redraw,
     playEnd() {
       clearInterval(ticker);
       // The progress already marked the play ended: this draws its collapsed block and completes its task.
-      const last = o.progress.plays[o.progress.plays.length - 1];
-      draw(last);
+      draw(o.progress.plays[o.progress.plays.length - 1]);
     },
   };
 }

@@ -99,8 +99,10 @@ describe.skipIf(skipLab)('lab: what a run looks like (goldentooth)', () => {
     expect(r.widest).toBeLessThanOrEqual(80);
     const view = playView(r.lines);
     const playLines = view.filter((l) => /^[✔✖] /.test(l));
-    expect(playLines).toHaveLength(PLAYS.length);
-    PLAYS.forEach((p, i) => expect(playLines[i]).toMatch(new RegExp(`^✔ ${prefix(p).replace(/[()]/g, '\\$&')}.* (\\d+)/\\1 hosts? {2}changed \\d+ {2}failed 0 {2}[0-9.ms]+$`)));
+    expect(playLines).toHaveLength(PLAYS.length + 1);
+    // First the up-front phase (every host connected and probed once), then each play.
+    expect(playLines[0]).toMatch(/^✔ Connect and read every host +13\/13 hosts +changed 0 +failed 0 +[0-9.ms]+$/);
+    PLAYS.forEach((p, i) => expect(playLines[i + 1]).toMatch(new RegExp(`^✔ ${prefix(p).replace(/[()]/g, '\\$&')}.* (\\d+)/\\1 hosts? +changed \\d+ +failed 0 +[0-9.ms]+$`)));
     // Collapsed: nothing but the play lines is left between the first play and the recap.
     expect(view.filter((l) => l !== '' && !/^[✔✖] /.test(l))).toEqual([]);
     // While it ran, the init play listed bettley under it with the task it was on.
@@ -114,7 +116,7 @@ describe.skipIf(skipLab)('lab: what a run looks like (goldentooth)', () => {
     expect(r.code).toBe(0);
     const view = playView(r.lines);
     expect(view.length).toBeLessThanOrEqual(15);
-    expect(view.filter((l) => /^✔ .* changed 0 {2}failed 0 /.test(l))).toHaveLength(PLAYS.length);
+    expect(view.filter((l) => /^✔ .* changed 0 +failed 0 /.test(l))).toHaveLength(PLAYS.length + 1);
     expect(r.bytes).not.toMatch(/\u001b\[[0-9;]*m/);
     expect(r.widest).toBeLessThanOrEqual(80);
   });

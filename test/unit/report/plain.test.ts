@@ -42,7 +42,7 @@ describe('plain lines', () => {
       '[Firewall] (hint: is sshd running?)',
       '[Firewall] PLAY 1/1 1 host',
       '[Firewall] a  update  nft: update /etc/nftables.conf',
-      '[Firewall] done: 2/2 hosts, changed 1, failed 1 in 2.0s',
+      '[Firewall] done: 1/1 host, changed 1, failed 0 in 2.0s',
     ]);
     expect(out).toMatch(/time per play:\n {2}1\.5s {2}connect and read every host, once, before the first play\n {2}2\.0s {2}Firewall \(1 host\)\n/);
     expect(out).toMatch(/slowest hosts: a 2\.0s, b 1\.5s\n/);
@@ -53,7 +53,7 @@ describe('plain lines', () => {
     const out = await run({ timestamps: true, env: { NO_COLOR: '1' } });
     const progress = out.slice(0, out.indexOf('RECAP')).trimEnd().split('\n');
     expect(progress[0]).toBe('2026-12-01T20:00:01.500Z [Firewall] b  FAILED  cannot connect to pi@10.0.0.2:22: ECONNREFUSED');
-    expect(progress.at(-1)).toBe('2026-12-01T20:00:03.500Z [Firewall] done: 2/2 hosts, changed 1, failed 1 in 2.0s');
+    expect(progress.at(-1)).toBe('2026-12-01T20:00:03.500Z [Firewall] done: 1/1 host, changed 1, failed 0 in 2.0s');
     expect(progress.every((l) => /^2026-12-01T20:00:0\d\.\d{3}Z \[Firewall\] /.test(l))).toBe(true);
   });
 

@@ -45,7 +45,7 @@ describe('TTY view', () => {
     await vi.waitFor(() => expect(screen().lines.join('\n')).toContain('/etc/hosts block and hostname'), { timeout: 5000 });
     const running = screen().lines;
     const playLine = running.findIndex((l) => l.includes('Name resolution'));
-    expect(running[playLine]).toMatch(/Name resolution +1\/3 hosts {2}changed 0 {2}failed 0 {2}1\.2s$/);
+    expect(running[playLine]).toMatch(/Name resolution +1\/3 hosts +changed 0 +failed 0 +1\.2s$/);
     // Under it: the two hosts still working, each with what it is on; the finished one is gone.
     expect(running.slice(playLine + 1)).toEqual([expect.stringMatching(/^ {2}cp1 +\/etc\/hosts block and hostname$/), expect.stringMatching(/^ {2}w2 +planning$/)]);
 
@@ -68,9 +68,11 @@ describe('TTY view', () => {
     const recap = lines.indexOf('RECAP');
     const view = lines.slice(0, recap).filter((l) => l !== '');
     // Each play is one summary line; the failed host's error and hint are shown in full under its play.
-    expect(view[0]).toMatch(/^✖ Name resolution +3\/3 hosts {2}changed 1 {2}failed 1 {2}2\.0s$/);
+    expect(view[0]).toMatch(/^✖ Name resolution +3\/3 hosts +changed 1 +failed 1 +2\.0s$/);
     expect(view.slice(1, -1).join(' ')).toMatch(/✖ w2: task 'swap': exit 1: swapoff: \/swapfile: Operation not permitted +\(hint: run with +--ask-become-pass\)/);
-    expect(view.at(-1)).toMatch(/^✔ Kubernetes node prerequisites, [a-z ]*… {2}2\/2 hosts {2}changed 1 {2}failed 0 {2}1m05s$/);
+    expect(view.at(-1)).toMatch(/^✔ Kubernetes node prereq[a-z, ]*… {2}2\/2 hosts +changed 1 +failed 0 +1m05s$/);
+    // The counts of every play stand in the same columns.
+    expect(view[0]!.indexOf('changed')).toBe(view.at(-1)!.indexOf('changed'));
     // The collapse: no host line of either play is left on screen.
     expect(view.filter((l) => /planning|SystemdCgroup|\/etc\/hosts block/.test(l))).toEqual([]);
     // The recap repeats the failure and says where the time went.
@@ -81,6 +83,31 @@ describe('TTY view', () => {
     expect(after).toMatch(/slowest hosts: cp1 1\.2s, w2 1\.2s\n/);
     // NO_COLOR: provision's own text carries no colour codes (listr2 follows NO_COLOR in the real environment).
     expect(term.bytes).not.toMatch(/\u001b\[1m|\u001b\[33m|\u001b\[2m(?!K)/);
+  });
+
+  it('shows the up-front connect phase as its own line, with the hosts that failed to connect under it', async () => {
+    const { rep, o, tick, screen } = setup();
+    o.runStart({ playbook: 'up', check: false, plays: ['Name resolution', 'Join'] });
+    for (const h of ['cp1', 'w2']) o.hostPhase({ play: 'Name resolution', host: h, phase: 'connecting' });
+    tick(3000);
+    await vi.waitFor(() => expect(screen().lines.join('\n')).toMatch(/Connect and read every host +0\/2 hosts .* 3\.0s\n {2}cp1 +connecting\n {2}w2 +connecting/), { timeout: 5000 });
+    o.hostPhase({ play: 'Name resolution', host: 'cp1', phase: 'probing' });
+    o.hostPhase({ play: 'Name resolution', host: 'cp1', phase: 'waiting' });
+    tick(7000);
+    o.hostEnd({ play: 'Name resolution', host: 'w2', report: report.hosts.w2!, error: 'w2: cannot connect to pi@10.0.0.3:22: timed out after 10s (hint: is the host up?)' });
+    o.playStart({ play: 'Name resolution', index: 0, total: 2, hosts: ['cp1'] });
+    o.hostEnd({ play: 'Name resolution', host: 'cp1', report: report.hosts.cp1! });
+    o.playEnd({ play: 'Name resolution' });
+    await rep.finish(report);
+    const lines = screen().lines;
+    const view = lines.slice(0, lines.indexOf('RECAP')).filter((l) => l !== '');
+    expect(view).toEqual([
+      expect.stringMatching(/^✖ Connect and read every host +2\/2 hosts +changed 0 +failed 1 +10s$/),
+      '  ✖ w2: cannot connect to pi@10.0.0.3:22: timed out after 10s (hint: is the',
+      '    host up?)',
+      expect.stringMatching(/^✔ Name resolution +1\/1 host +changed 0 +failed 0 +0\.0s$/),
+    ]);
+    expect(view[0]!.indexOf('changed')).toBe(view[3]!.indexOf('changed'));
   });
 
   it('lists at most a screenful of working hosts and counts the rest', async () => {
