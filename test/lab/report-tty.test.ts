@@ -1,5 +1,5 @@
 // Lab proof of "what a run looks like" (goldentooth, 13 hosts): `up` recorded in a real pseudo-terminal with
-// util-linux `script` and replayed by a terminal emulator — each play's line with n/m hosts, hosts at work under
+// `script` (util-linux; Debian: bsdutils) and replayed by a terminal emulator — each play's line with n/m hosts, hosts at work under
 // the running play, the collapse to one line per play, 80 columns, NO_COLOR — plus --check's grouped plan and
 // counts (exit 2), --events against --json, and --timestamps on plain lines.
 import { execa } from 'execa';
@@ -68,7 +68,7 @@ describe.skipIf(skipLab)('lab: what a run looks like (goldentooth)', () => {
     process.stdout.write(`report-tty captures kept in ${work}\n`);
   });
 
-  it('has util-linux script to record a terminal (fails here when PROVISION_LAB_REQUIRED=1 and it is missing)', () => {
+  it('has script (Debian: bsdutils) to record a terminal (fails here when PROVISION_LAB_REQUIRED=1 and it is missing)', () => {
     if (labRequired || canRunLab) expect(hasScript).toBe(true);
   });
 
