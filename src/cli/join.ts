@@ -12,7 +12,7 @@ export const spec = defineVerb({
   name: 'join',
   options: RUN_FLAGS,
   positionals: true,
-  help: `usage: provision join worker|control-plane NAME -i INVENTORY [--check] [--json] [--diff] [--limit HOSTS]
+  help: `usage: provision join worker|control-plane NAME -i INVENTORY [--check] [--json | --events] [--timestamps] [--diff] [--limit HOSTS]
                     [--concurrency N] [--max-fail N] [--accept-lint CODES] [-v] ${CONNECTION_USAGE}
 
 NAME must already be in the inventory with that role. Prepares NAME (host setup), refreshes the /etc/hosts

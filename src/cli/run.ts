@@ -20,6 +20,8 @@ export const RUN_FLAGS = {
   inventory: { type: 'string', short: 'i' },
   check: { type: 'boolean' },
   json: { type: 'boolean' },
+  events: { type: 'boolean' },
+  timestamps: { type: 'boolean' },
   diff: { type: 'boolean' },
   verbose: { type: 'boolean', short: 'v' },
   limit: { type: 'string' },
@@ -35,7 +37,9 @@ export const RUN_FLAGS_HELP = `  -i, --inventory FILE  the inventory
   --check            plan only; exit 0 when nothing would change, 2 when something would
   --diff             show unified diffs of file changes
   --limit HOSTS      only these hosts (same grammar as a play's hosts:, e.g. 'worker,!node3')
-  --json             print only {"changed":N,"failed":N,"hosts":{...}} on stdout (errors: {"error":{...}})
+  --json             print only {"changed":N,"failed":N,"hosts":{...},"actions":{...}} on stdout (errors: {"error":{...}})
+  --events           print the run as JSON Lines on stdout, one event per line (docs/events.md)
+  --timestamps       start each progress line with the time (when stdout is not a terminal)
   --concurrency N    hosts worked on at once (default 32)
   --max-fail N       abort the rest once N hosts have failed
   -v, --verbose      also show what is already in place, and command output
@@ -50,7 +54,7 @@ export const spec = defineVerb({
   name: 'run',
   options: RUN_FLAGS,
   positionals: true,
-  help: `usage: provision run PLAYBOOK -i INVENTORY [--check] [--diff] [--limit HOSTS] [--json]
+  help: `usage: provision run PLAYBOOK -i INVENTORY [--check] [--diff] [--limit HOSTS] [--json | --events] [--timestamps]
                      [--concurrency N] [--max-fail N] [-v] [--accept-lint CODES] [--allow-import-outside]
                      ${CONNECTION_USAGE}
 
@@ -63,6 +67,8 @@ export interface RunFlagValues extends ConnectionFlagValues {
   inventory?: string;
   check?: boolean;
   json?: boolean;
+  events?: boolean;
+  timestamps?: boolean;
   diff?: boolean;
   verbose?: boolean;
   limit?: string;
@@ -104,6 +110,7 @@ export function exitCodeOf(report: RunReport, interrupted: boolean): number {
 export async function runPlaybookCommand(a: PlaybookCommandArgs): Promise<PlaybookCommandResult> {
   const v = a.values;
   if (!v.inventory) throw new UsageError('needs an inventory: -i INVENTORY');
+  if (v.json && v.events) throw new UsageError('--json and --events both print to stdout: pick one (the last event holds the --json totals)');
   checkConnectionFlags(v);
   const concurrency = positiveInt('--concurrency', v.concurrency);
   const maxFail = positiveInt('--max-fail', v['max-fail']);
@@ -126,7 +133,7 @@ export async function runPlaybookCommand(a: PlaybookCommandArgs): Promise<Playbo
     throw e;
   }
   const connector = earlyConnector ?? (await connectorFromFlags(v));
-  const reporter = createReporter({ json: v.json, diff: v.diff, verbose: v.verbose, check: v.check });
+  const reporter = createReporter({ json: v.json, events: v.events, timestamps: v.timestamps, diff: v.diff, verbose: v.verbose, check: v.check });
   const abort = new AbortController();
   let interrupts = 0;
   // First Ctrl-C: start no new step, let the current one finish, release locks, report. Second: leave now.

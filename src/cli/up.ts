@@ -9,7 +9,7 @@ import { RUN_FLAGS, RUN_FLAGS_HELP, runPlaybookCommand } from './run.js';
 export const spec = defineVerb({
   name: 'up',
   options: RUN_FLAGS,
-  help: `usage: provision up -i INVENTORY [--check] [--json] [--diff] [--limit HOSTS] [--concurrency N] [--max-fail N]
+  help: `usage: provision up -i INVENTORY [--check] [--diff] [--json | --events] [--timestamps] [--limit HOSTS] [--concurrency N] [--max-fail N]
                     [--accept-lint CODES] [-v] ${CONNECTION_USAGE}
 
 Builds or converges the whole cluster: host setup on every node, the API endpoint (HAProxy or kube-vip),
@@ -22,6 +22,6 @@ export async function run(argv: string[]): Promise<number> {
   const { values } = parseVerbArgs(argv, spec);
   const { inventory, code } = await runPlaybookCommand({ playbook: bundledPlaybook('up.yaml'), values, connectEarly: true });
   const dest = kubeconfigDest(inventory.cluster.name);
-  if (!values.json && !values.check && code === 0 && existsSync(dest)) process.stdout.write(`\nkubeconfig: ${dest}\n  ${usageHint(dest)}\n  kubectl get nodes\n`);
+  if (!values.json && !values.events && !values.check && code === 0 && existsSync(dest)) process.stdout.write(`\nkubeconfig: ${dest}\n  ${usageHint(dest)}\n  kubectl get nodes\n`);
   return code;
 }

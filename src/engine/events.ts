@@ -4,8 +4,10 @@ import type { ChangeRecord, HostReport, RunReport } from './report-model.js';
 export type HostPhase = 'waiting' | 'connecting' | 'probing' | 'planning' | 'applying' | 'handlers' | 'rebooting' | 'done' | 'failed' | 'skipped';
 
 export interface RunObserver {
+  /** Before anything connects: the playbook, its plays in order, and whether this is a --check run. */
+  runStart?(e: { playbook: string; check: boolean; plays: string[] }): void;
   playStart?(e: { play: string; index: number; total: number; hosts: string[] }): void;
-  /** `task` is the task being applied (phase applying/handlers). */
+  /** `task` is the task being applied (phase applying/handlers). 'waiting': probed up front, waiting for its play. */
   hostPhase?(e: { play: string; host: string; phase: HostPhase; task?: string }): void;
   /** A change planned (--check) or applied/failed. Noops are reported too, with action 'noop'. */
   change?(e: { host: string; record: ChangeRecord }): void;

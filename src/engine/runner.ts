@@ -95,6 +95,7 @@ export async function runPlaybook({ playbook, inventory, options: o }: RunPlaybo
   const appliedCount = () => Object.values(report.hosts).reduce((n, r) => n + r.changes.filter((c) => c.applied).length, 0);
   const upfront = new Map<string, Facts>();
 
+  o.observer?.runStart?.({ playbook: playbook.name, check: !!o.check, plays: playbook.plays.map((p) => p.name) });
   try {
     // One probe per host for the whole playbook: what every play will ask, read in one exec. Plays reuse
     // these facts until something is applied somewhere, so a converged run costs one exec per host.
@@ -111,6 +112,7 @@ export async function runPlaybook({ playbook, inventory, options: o }: RunPlaybo
           const { facts } = await probeHost(context(merged, host));
           pool.locked.add(host.name);
           upfront.set(host.name, facts);
+          o.observer?.hostPhase?.({ play: mine[0]!.name, host: host.name, phase: 'waiting' });
         } catch (e) {
           await fail(mine[0]!, host.name, e);
         }

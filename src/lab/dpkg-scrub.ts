@@ -45,10 +45,11 @@ export function planDpkgScrub(root = ''): DpkgScrub {
           if (!f) continue;
           try {
             const st = lstatSync(root + f);
-            // merged /usr: a package lists /lib, which is a symlink to a directory here; never hide a directory
-            // and hide the file where it really is (/lib/x → /usr/lib/x): a whiteout under upper/lib would turn the
-            // /lib symlink into an empty directory and take libc with it
-            if (!st.isDirectory() && !(st.isSymbolicLink() && statSync(root + f).isDirectory())) hide.push(join(realpathSync(root + dirname(f)).slice(root.length) || '/', basename(f)));
+            // A directory, or a link to one (merged /usr: /lib -> usr/lib), is shared with every other package.
+            if (st.isDirectory() || (st.isSymbolicLink() && statSync(root + f, { throwIfNoEntry: false })?.isDirectory())) continue;
+            // Whiteout at the real path: a whiteout under /lib/... would make the upper layer's /lib a directory
+            // that hides the lower /lib -> usr/lib link (and every library behind it).
+            hide.push(join(realpathSync(dirname(root + f)), basename(f)).slice(root.length));
           } catch {
             /* listed but absent */
           }

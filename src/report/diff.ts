@@ -12,7 +12,8 @@ export function renderDiff(host: string, record: ChangeRecord, p: Paint): string
   if (d.before === '<secret>' || d.after === '<secret>') return `--- ${host}:${d.path}\n+++ ${host}:${d.path}\n(secret content: not shown)\n`;
   const { createTwoFilesPatch } = lazyRequire('diff') as typeof import('diff');
   const patch = createTwoFilesPatch(`${host}:${d.path}`, `${host}:${d.path}`, d.before, d.after, '', '', { context: 3 });
-  const body = patch.split('\n').slice(1); // drop the "====" separator line
+  const all = patch.split('\n');
+  const body = all.slice(Math.max(0, all.findIndex((l) => l.startsWith('--- ')))); // drop the "Index:" and "====" lines
   return body
     .map((line) => (line.startsWith('+') && !line.startsWith('+++') ? p.green(line) : line.startsWith('-') && !line.startsWith('---') ? p.red(line) : line.startsWith('@@') ? p.dim(line) : line))
     .join('\n');

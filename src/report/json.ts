@@ -1,12 +1,24 @@
-// The --json document: exactly {changed, failed, hosts: {NAME: {ok, changed, failed, unreachable, changes}}} (+ error fields).
+// The --json document: {changed, failed, hosts: {NAME: {ok, changed, failed, unreachable, changes}}, actions} (+ error fields).
 import type { RunReport } from '../engine/report-model.js';
+import { countActions, type ActionCounts } from './plan.js';
 
 export interface JsonOptions {
   /** Include each change's diff (--diff). */
   diff?: boolean;
 }
 
-export function toJson(report: RunReport, opts: JsonOptions = {}): string {
+export interface JsonDocument {
+  changed: number;
+  failed: number;
+  hosts: Record<string, unknown>;
+  /** The counts line of the plan (or of what was changed): create, update, run, delete, hosts. */
+  actions: ActionCounts;
+  aborted?: string;
+  check?: true;
+}
+
+/** The document as data; --json prints it and the last --events line carries the same fields. */
+export function jsonDocument(report: RunReport, opts: JsonOptions = {}): JsonDocument {
   const hosts: Record<string, unknown> = {};
   for (const [name, h] of Object.entries(report.hosts)) {
     hosts[name] = {
@@ -25,7 +37,17 @@ export function toJson(report: RunReport, opts: JsonOptions = {}): string {
       ...(h.skipped ? { skipped: true } : {}),
     };
   }
-  const doc = { changed: report.changed, failed: report.failed, hosts, ...(report.aborted ? { aborted: report.aborted } : {}), ...(report.check ? { check: true } : {}) };
+  return {
+    changed: report.changed,
+    failed: report.failed,
+    hosts,
+    actions: countActions(report),
+    ...(report.aborted ? { aborted: report.aborted } : {}),
+    ...(report.check ? { check: true as const } : {}),
+  };
+}
+
+export function toJson(report: RunReport, opts: JsonOptions = {}): string {
   // Secret values serialise as "<secret>" (Secret.toJSON), whatever a module put where.
-  return `${JSON.stringify(doc)}\n`;
+  return `${JSON.stringify(jsonDocument(report, opts))}\n`;
 }

@@ -22,7 +22,8 @@ plays:
       - tfile: { name: other, content: "x" }
 `;
 
-describe('runPlaybook', () => {
+// Fake hosts are real processes: on a loaded machine (load 20 on 2 cores) one test takes over 10 s.
+describe('runPlaybook', { timeout: 60_000 }, () => {
   it('converges, then a re-run changes nothing with one connection and one exec per host', async () => {
     const env = setup();
     const first = await run(FILES, env);

@@ -24,6 +24,7 @@ describe('json', () => {
         a: { ok: 2, changed: 1, failed: 0, unreachable: false, changes: [{ task: 'motd', action: 'update', summary: 'update /etc/motd' }] },
         b: { ok: 0, changed: 0, failed: 1, unreachable: true, changes: [], error: 'connect b: connection refused' },
       },
+      actions: { create: 0, update: 1, run: 0, delete: 0, hosts: 1 },
     });
   });
   it('never reveals a Secret that slipped into a summary', () => {
