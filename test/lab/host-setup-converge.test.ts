@@ -43,7 +43,7 @@ const CASES: Case[] = [
 const PORTS: Record<string, RegExp[]> = {
   'control-plane': [/tcp dport 6443 accept/, /tcp dport 2379-2380 accept/, /tcp dport 10250 accept/, /tcp dport 10257 accept/, /tcp dport 10259 accept/],
   worker: [/tcp dport 10250 accept/, /tcp dport 30000-32767 accept/],
-  lb: [/tcp dport 6443 accept/, /tcp dport 8404 accept/],
+  lb: [/tcp dport 6443 accept/],
 };
 
 for (const c of CASES) {

@@ -129,11 +129,15 @@ describe('ufw', () => {
       { proto: 'tcp' as const, ports: ['22'], why: 'ssh' },
       { proto: 'tcp' as const, ports: ['6443'], why: 'api' },
       { proto: 'tcp' as const, ports: ['2379-2380'], why: 'etcd' },
-      { proto: 'udp' as const, ports: ['8472'], from: '10.4.0.0/20', why: 'vxlan' },
-      { proto: 'ipip' as const, ports: [], from: '10.4.0.0/20', why: 'ipip' },
+      { proto: 'udp' as const, ports: ['8472'], from: ['10.4.0.0/20'], why: 'vxlan' },
+      { proto: 'ipip' as const, ports: [], from: ['10.4.0.0/20'], why: 'ipip' },
     ];
     expect(missingUfwCommands(rules, parseUfwStatus(status))).toEqual([['ufw', 'allow', '6443/tcp', 'comment', 'provision: api']]);
     expect(missingUfwCommands(rules, parseUfwStatus('Status: active'))[0]).toEqual(['ufw', 'allow', '22/tcp', 'comment', 'provision: ssh']);
+  });
+  it('a rule from several sources is one ufw rule per source', () => {
+    const etcd = { proto: 'tcp' as const, ports: ['2379-2380'], from: ['10.4.0.11', '10.4.0.12'], why: 'etcd' };
+    expect(missingUfwCommands([etcd], parseUfwStatus('Status: active')).map((a) => a[5])).toEqual(['10.4.0.11', '10.4.0.12']);
   });
 });
 
