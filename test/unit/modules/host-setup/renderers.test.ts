@@ -178,6 +178,6 @@ describe('kube apt repository', () => {
     if (packages) inv.cluster.packages = packages;
     const repo = kubeRepo(inv);
     expect(repo).toEqual({ url, key });
-    expect(renderSourcesList(repo)).toContain(`deb [signed-by=/etc/apt/keyrings/kubernetes-apt-keyring.gpg] ${url} /\n`);
+    expect(renderSourcesList(repo)).toContain(`deb [signed-by=/etc/apt/keyrings/kubernetes-apt-keyring.asc] ${url} /\n`);
   });
 });
