@@ -4,7 +4,7 @@ import type { Module, Step } from '../engine/types.js';
 import { change, noop } from './support/change.js';
 import { execStep } from './support/command.js';
 import { planFile } from './support/plan-file.js';
-import { fetchKeyScript, KEYRING, KUBE_PACKAGES, kubeRepo, needsCaCertificates, renderSourcesList, SOURCES_LIST } from './host-setup/kube-apt.js';
+import { CA_PACKAGE, fetchKeyScript, INSTALL_CA, KEYRING, KUBE_PACKAGES, kubeRepo, needsCaCertificates, renderSourcesList, SOURCES_LIST, updateOnly } from './host-setup/kube-apt.js';
 import { parseKubeVersion } from './kubernetes/version.js';
 
 const schema = z.strictObject({
@@ -15,9 +15,7 @@ const schema = z.strictObject({
 export type KubePackagesParams = z.output<typeof schema>;
 
 const APT_ENV = { DEBIAN_FRONTEND: 'noninteractive' };
-const CA_PACKAGE = 'ca-certificates';
-// From the node's own Debian sources; one update only when the plain install fails (stale or empty lists).
-const INSTALL_CA = `apt-get install -y --no-install-recommends ${CA_PACKAGE} || { apt-get update && apt-get install -y --no-install-recommends ${CA_PACKAGE}; }`;
+
 
 const kubePackages: Module<KubePackagesParams> = {
   name: 'kube-packages',
@@ -59,7 +57,7 @@ const kubePackages: Module<KubePackagesParams> = {
     if (sources.action !== 'noop') parts.push(sources.summary);
     if (fetches) {
       // Only this repository's lists: fast, and no other source is contacted.
-      steps.push(execStep(['apt-get', 'update', '-o', `Dir::Etc::sourcelist=${SOURCES_LIST}`, '-o', 'Dir::Etc::sourceparts=-', '-o', 'APT::Get::List-Cleanup=0'], { env: APT_ENV }));
+      steps.push(execStep(updateOnly(SOURCES_LIST), { env: APT_ENV }));
     }
     if (missing.length > 0) {
       steps.push(execStep(['apt-get', 'install', '-y', '--no-install-recommends', ...missing], { env: APT_ENV }));

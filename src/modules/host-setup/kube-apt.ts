@@ -42,7 +42,7 @@ export function renderSourcesList(repo: KubeRepo): string {
  * is not armoured is refused with the fix, never converted (that would need gpg). `keyring` is a parameter so
  * tests can run the real script into a scratch directory.
  */
-export function fetchKeyScript(repo: KubeRepo, keyring = KEYRING): string {
+export function fetchKeyScript(repo: Pick<KubeRepo, 'key'>, keyring = KEYRING, label = 'Kubernetes'): string {
   const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
   const dir = keyring.slice(0, keyring.lastIndexOf('/')) || '/';
   return [
@@ -52,7 +52,7 @@ export function fetchKeyScript(repo: KubeRepo, keyring = KEYRING): string {
     'trap \'rm -rf "$tmp"\' EXIT',
     // apt's fetchers run as _apt: let them write into the scratch directory (else apt warns and runs unsandboxed).
     'if id _apt >/dev/null 2>&1; then chown _apt "$tmp" 2>/dev/null || true; fi',
-    `${APT_HELPER} download-file ${q(repo.key)} "$tmp/key" >"$tmp/log" 2>&1 || { cat "$tmp/log" >&2; echo "provision: could not fetch the Kubernetes apt key ${repo.key.replace(/["$`\\]/g, '')}" >&2; exit 1; }`,
+    `${APT_HELPER} download-file ${q(repo.key)} "$tmp/key" >"$tmp/log" 2>&1 || { cat "$tmp/log" >&2; echo "provision: could not fetch the ${label} apt key ${repo.key.replace(/["$`\\]/g, '')}" >&2; exit 1; }`,
     `if ! grep -q 'BEGIN PGP PUBLIC KEY BLOCK' "$tmp/key"; then echo "provision: the key at ${repo.key.replace(/["$`\\]/g, '')} is not ASCII-armoured; point cluster.packages.key at an armoured key (gpg --armor --export)" >&2; exit 1; fi`,
     `cp "$tmp/key" ${q(`${keyring}.tmp`)}`,
     `chmod 0644 ${q(`${keyring}.tmp`)}`,
@@ -64,4 +64,13 @@ export function fetchKeyScript(repo: KubeRepo, keyring = KEYRING): string {
 /** apt needs the CA bundle for https (the key and the repository); minimal Debian images lack it. */
 export function needsCaCertificates(repo: KubeRepo): boolean {
   return repo.key.startsWith('https:') || repo.url.startsWith('https:');
+}
+
+export const CA_PACKAGE = 'ca-certificates';
+// From the node's own Debian sources; one update only when the plain install fails (stale or empty lists).
+export const INSTALL_CA = `apt-get install -y --no-install-recommends ${CA_PACKAGE} || { apt-get update && apt-get install -y --no-install-recommends ${CA_PACKAGE}; }`;
+
+/** apt-get update of one sources file only: fast, and no other source is contacted. */
+export function updateOnly(sourcesList: string): string[] {
+  return ['apt-get', 'update', '-o', `Dir::Etc::sourcelist=${sourcesList}`, '-o', 'Dir::Etc::sourceparts=-', '-o', 'APT::Get::List-Cleanup=0'];
 }

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { cidrInside, poolRouteCidrs, rangeToCidrs } from '../../../../src/modules/host-setup/pool-cidrs.js';
 import { withCgroupFlags, looksLikeCmdline } from '../../../../src/modules/host-setup/kernel-cmdline.js';
 import { commentSwapLines } from '../../../../src/modules/host-setup/fstab.js';
-import { parseContainerdVersion, pauseImage, renderContainerdConfig } from '../../../../src/modules/host-setup/containerd-config.js';
+import { pauseImage, renderContainerdConfig } from '../../../../src/modules/host-setup/containerd-config.js';
 import { missingUfwCommands, parseUfwStatus } from '../../../../src/modules/host-setup/ufw-rules.js';
 import { parseLinkProbe, renderIfupdownHook, renderNetplanDropin, renderNetworkdDropin, networkdDropinPath } from '../../../../src/modules/host-setup/route-persistence.js';
 import { kubeRepo, renderSourcesList } from '../../../../src/modules/host-setup/kube-apt.js';
@@ -77,14 +77,6 @@ describe('commentSwapLines', () => {
 });
 
 describe('containerd config', () => {
-  it.each([
-    ['containerd github.com/containerd/containerd v1.7.24 88bf19b2105c8b17560993bee28a01ddc2f97182', 1, 7],
-    ['containerd github.com/containerd/containerd/v2 v2.0.2 c507a0257ea6462fbd6f5ba4f5c74facb04021f4', 2, 0],
-    ['containerd containerd.io 1.7.27 05044ec0a9a75232cad458027ca83437aae3f4da', 1, 7],
-    ['1.6.20~ds1-1+b1', 1, 6],
-    ['2.1.4~ds1-1', 2, 1],
-  ])('parses %j', (text, major, minor) => expect(parseContainerdVersion(text)).toEqual({ major, minor }));
-  it.each(['', '(none)', 'containerd: command not found'])('unreadable %j → undefined', (t) => expect(parseContainerdVersion(t)).toBeUndefined());
   it.each([
     [1, 'version = 2', "[plugins.'io.containerd.grpc.v1.cri'.containerd.runtimes.runc.options]", "sandbox_image = 'registry.k8s.io/pause:3.10'"],
     [2, 'version = 3', "[plugins.'io.containerd.cri.v1.runtime'.containerd.runtimes.runc.options]", "sandbox = 'registry.k8s.io/pause:3.10'"],
