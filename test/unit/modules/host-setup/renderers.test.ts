@@ -155,9 +155,10 @@ describe('route persistence renderers', () => {
     [undefined, 'eth0', '/etc/systemd/network/eth0.network.d/90-provision-metallb.conf'],
   ])('networkd drop-in path for %s', (file, iface, want) => expect(networkdDropinPath(file, iface)).toBe(want));
   it.each([
-    ['dev=eth0\nnm-connection=Wired connection 1\nnm-routes=192.168.6.0/24, 10.9.0.0/16 192.168.1.1 100\n', { dev: 'eth0', nmConnection: 'Wired connection 1', nmRoutes: ['192.168.6.0/24', '10.9.0.0/16'] }],
-    ['dev=eth0\nnetworkd-file=/etc/systemd/network/10-eth0.network\nnetworkd-dropin<<EOF\n[Route]\nDestination=x\nEOF\n', { dev: 'eth0', networkdFile: '/etc/systemd/network/10-eth0.network', networkdDropin: '[Route]\nDestination=x\n', nmRoutes: [] }],
-    ['dev=\nnm-connection=--\n', { nmRoutes: [] }],
+    ['dev=eth0\nnm-connection=Wired connection 1\nnm-routes=192.168.6.0/24, 10.9.0.0/16 192.168.1.1 100\n', { dev: 'eth0', nmConnection: 'Wired connection 1', nmRoutes: ['192.168.6.0/24', '10.9.0.0/16'], netplanFiles: [] }],
+    ['dev=eth0\nnetworkd-file=/etc/systemd/network/10-eth0.network\nnetworkd-dropin<<EOF\n[Route]\nDestination=x\nEOF\n', { dev: 'eth0', networkdFile: '/etc/systemd/network/10-eth0.network', networkdDropin: '[Route]\nDestination=x\n', nmRoutes: [], netplanFiles: [] }],
+    ['dev=\nnm-connection=--\n', { nmRoutes: [], netplanFiles: [] }],
+    ['dev=eth0\nmac=dc:a6:32:01:02:03\nnetplan-file<<EOF\nnetwork:\n  version: 2\n\nEOF\nnetplan-file<<EOF\na: 1\n\nEOF\n', { dev: 'eth0', mac: 'dc:a6:32:01:02:03', nmRoutes: [], netplanFiles: ['network:\n  version: 2\n', 'a: 1\n'] }],
   ])('parses link probe %#', (stdout, want) => expect(parseLinkProbe(stdout)).toEqual(want));
 });
 
