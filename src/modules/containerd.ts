@@ -4,7 +4,7 @@ import type { Module, PlanContext, Step } from '../engine/types.js';
 import { change, noop } from './support/change.js';
 import { execStep } from './support/command.js';
 import { planFile } from './support/plan-file.js';
-import { CONTAINERD_CONFIG, pauseImage, renderContainerdConfig } from './host-setup/containerd-config.js';
+import { configMajor, CONTAINERD_CONFIG, pauseImage, renderContainerdConfig } from './host-setup/containerd-config.js';
 import {
   describeFloor, DOCKER_KEYRING, DOCKER_SOURCES, dockerRepo, fitsKubernetes, parseContainerdVersion, renderDockerSources, showVersion,
   type ContainerdVersion,
@@ -92,9 +92,7 @@ const containerd: Module<ContainerdParams> = {
     const installed = PACKAGES.some((n) => ctx.facts.package(n).installed);
     const install = planInstall(p, ctx, kube);
     const version = install?.version;
-    // Config version 3 only for a containerd known to be 2.x: a 1.x daemon would ignore it (SystemdCgroup stays false).
-    // Unknown: version 2, which 1.x needs and 2.x still reads (and migrates).
-    const major = version && version.major >= 2 ? 2 : 1;
+    const major = configMajor(version);
     const sandboxImage = p.sandboxImage ?? pauseImage(kube);
     const config = planFile({
       ctx,

@@ -9,6 +9,14 @@ export function pauseImage(v: KubeVersion): string {
   return `registry.k8s.io/pause:${tag}`;
 }
 
+/**
+ * The containerd major whose config schema to write: 2 (config version 3) only for a daemon known to be 2.x; a 1.x
+ * daemon ignores a version 3 file (SystemdCgroup stays false), while 2.x still reads and migrates version 2.
+ */
+export function configMajor(v: { major: number } | undefined): number {
+  return v && v.major >= 2 ? 2 : 1;
+}
+
 export interface ContainerdConfigOptions {
   /** containerd's major version: 1 → config version 2, 2+ → config version 3. */
   major: number;
