@@ -11,3 +11,8 @@ export async function loadRealInventory(name: RealInventoryName): Promise<Invent
   if (!loaded.inventory) throw new Error(`inventory/${name}.yaml does not load: ${loaded.findings.map((f) => f.message).join('; ')}`);
   return loaded.inventory;
 }
+
+/** All three, loaded once per test file. */
+export function loadRealInventories(): Promise<Array<{ name: RealInventoryName; inv: Inventory }>> {
+  return Promise.all(REAL_INVENTORIES.map(async (name) => ({ name, inv: await loadRealInventory(name) })));
+}

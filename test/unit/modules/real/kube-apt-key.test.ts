@@ -33,7 +33,7 @@ describe.skipIf(!have)('kube-apt key fetch (real apt-helper)', () => {
 
   it('writes the armoured key as apt reads it (0644), with no curl, wget or gpg on PATH', async () => {
     const keyring = join(dir, 'keyrings', 'kubernetes-apt-keyring.asc');
-    const script = fetchKeyScript({ url: `${base}/`, key: `${base}/Release.key` }, keyring);
+    const script = fetchKeyScript({ key: `${base}/Release.key` }, keyring);
     // A PATH with only the coreutils the script uses: curl, wget and gpg cannot be found even if installed.
     const bin = join(dir, 'bin');
     await mkdir(bin);
@@ -51,10 +51,10 @@ describe.skipIf(!have)('kube-apt key fetch (real apt-helper)', () => {
 
   it('a binary key is refused with the fix; a missing key names the URL', async () => {
     const keyring = join(dir, 'k2', 'key.asc');
-    const bin = await execa('sh', ['-c', fetchKeyScript({ url: `${base}/`, key: `${base}/binary.key` }, keyring)], { reject: false });
+    const bin = await execa('sh', ['-c', fetchKeyScript({ key: `${base}/binary.key` }, keyring)], { reject: false });
     expect(bin.exitCode).toBe(1);
     expect(bin.stderr).toMatch(/not ASCII-armoured; point cluster\.packages\.key at an armoured key/);
-    const missing = await execa('sh', ['-c', fetchKeyScript({ url: `${base}/`, key: `${base}/nope.key` }, keyring)], { reject: false });
+    const missing = await execa('sh', ['-c', fetchKeyScript({ key: `${base}/nope.key` }, keyring)], { reject: false });
     expect(missing.exitCode).toBe(1);
     expect(missing.stderr).toMatch(/could not fetch the Kubernetes apt key http:\/\/127\.0\.0\.1:\d+\/k8s\/nope\.key/);
   });

@@ -1,11 +1,10 @@
 // Real programs judge the node files: containerd config dump (SystemdCgroup where the CRI plugin reads it),
 // sysctl -p in a throwaway network namespace, apt's own parser on the sources lists.
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import containerd from '../../../../src/modules/containerd.js';
 import k8sPrereqs, { SYSCTL_FILE } from '../../../../src/modules/k8s-prereqs.js';
 import kubePackages from '../../../../src/modules/kube-packages.js';
@@ -14,19 +13,17 @@ import { parseKubeVersion } from '../../../../src/modules/kubernetes/version.js'
 import { DOCKER_SOURCES, parseContainerdVersion } from '../../../../src/modules/host-setup/containerd-source.js';
 import { SOURCES_LIST } from '../../../../src/modules/host-setup/kube-apt.js';
 import type { Inventory } from '../../../../src/inventory/types.js';
-import { loadRealInventory, REAL_INVENTORIES } from '../../../support/real-inventories.js';
+import { loadRealInventories } from '../../../support/real-inventories.js';
 import { planWrites } from './plan-writes.js';
-import { requireProgram } from './programs.js';
+import { requireProgram, scratchDir } from './programs.js';
 
-const inventories = await Promise.all(REAL_INVENTORIES.map(async (name) => ({ name, inv: await loadRealInventory(name) })));
+const inventories = await loadRealInventories();
 const haveContainerd = await requireProgram('containerd', 'containerd');
 const haveSysctl = await requireProgram('sysctl', 'procps');
 const haveUnshare = await requireProgram('unshare', 'util-linux');
 const haveApt = await requireProgram('apt-get', 'apt');
 
-let dir = '';
-beforeAll(async () => { dir = await mkdtemp(join(tmpdir(), 'provision-node-')); });
-afterAll(async () => rm(dir, { recursive: true, force: true }));
+const scratch = scratchDir('node');
 
 const node = (inv: Inventory) => inv.hosts.find((h) => h.role !== 'lb')!.name;
 
@@ -46,7 +43,7 @@ describe.skipIf(!haveContainerd)('containerd config dump on the config planned f
     // The schema the module picks for this daemon's version (the module itself may refuse a daemon too old for the
     // Kubernetes minor, as Debian bookworm's 1.6.20 is for 1.32; the file it would write for a fitting one is the same).
     const cfg = renderContainerdConfig({ major: configMajor(local), sandboxImage: pauseImage(parseKubeVersion(inv.cluster.kubernetes)) });
-    const f = join(dir, `${name}-config.toml`);
+    const f = join(scratch(), `${name}-config.toml`);
     await writeFile(f, cfg);
     const dump = (await execa('containerd', ['--config', f, 'config', 'dump'])).stdout;
     const cri = local!.major >= 2 ? "plugins.'io.containerd.cri.v1.runtime'" : 'plugins."io.containerd.grpc.v1.cri"';
@@ -55,7 +52,7 @@ describe.skipIf(!haveContainerd)('containerd config dump on the config planned f
     expect(dump).toMatch(local!.major >= 2 ? /sandbox = "registry\.k8s\.io\/pause:3\.10"/ : /sandbox_image = "registry\.k8s\.io\/pause:3\.10"/);
   });
   it.runIf(local !== undefined && local.major === 1)('a 1.x daemon silently ignores a version = 3 config (why version 3 is only for a daemon known to be 2.x)', async () => {
-    const f = join(dir, 'v3.toml');
+    const f = join(scratch(), 'v3.toml');
     await writeFile(f, renderContainerdConfig({ major: 2, sandboxImage: 'registry.k8s.io/pause:3.10' }));
     const dump = (await execa('containerd', ['--config', f, 'config', 'dump'])).stdout;
     expect(table(dump, '[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]')).toContain('SystemdCgroup = false');
@@ -68,7 +65,7 @@ describe.skipIf(!haveSysctl || !haveUnshare)('sysctl.d: sysctl -p of the planned
     expect(conf).toBeDefined();
     // net.bridge.* exists only while br_netfilter is loaded, which a test must not do to this machine.
     if (!existsSync('/proc/sys/net/bridge')) conf = conf!.split('\n').filter((l) => !l.startsWith('net.bridge.')).join('\n');
-    const f = join(dir, `${name}-sysctl.conf`);
+    const f = join(scratch(), `${name}-sysctl.conf`);
     await writeFile(f, conf!);
     // ip_forward and net.bridge.* are per network namespace: the machine's own values are never touched.
     const r = await execa('unshare', ['-rn', 'sysctl', '-p', f], { reject: false });
@@ -79,9 +76,9 @@ describe.skipIf(!haveSysctl || !haveUnshare)('sysctl.d: sysctl -p of the planned
 
 describe.skipIf(!haveApt)('apt sources lists: apt\'s own parser (indextargets) on what provision writes', () => {
   async function aptParses(name: string, list: string) {
-    const lists = join(dir, `lists-${name}`);
+    const lists = join(scratch(), `lists-${name}`);
     await mkdir(join(lists, 'partial'), { recursive: true });
-    const f = join(dir, `${name}.list`);
+    const f = join(scratch(), `${name}.list`);
     await writeFile(f, list);
     return execa('apt-get', ['-o', `Dir::Etc::sourcelist=${f}`, '-o', 'Dir::Etc::sourceparts=-', '-o', `Dir::State::Lists=${lists}`, 'indextargets'], { reject: false });
   }

@@ -1,7 +1,9 @@
 // Finding the real programs that judge rendered files: skip when absent, fail when CI requires them (PROVISION_LAB_REQUIRED=1).
-import { access, constants } from 'node:fs/promises';
+import { access, constants, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { execa } from 'execa';
-import { it } from 'vitest';
+import { afterAll, beforeAll, it } from 'vitest';
 
 export const REQUIRED = process.env.PROVISION_LAB_REQUIRED === '1';
 
@@ -22,3 +24,11 @@ export async function requireProgram(program: string, debianPackage: string): Pr
 }
 
 export const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+
+/** A scratch directory for the file's tests, made before and removed after them: call `dir()` inside a test. */
+export function scratchDir(prefix: string): () => string {
+  let dir = '';
+  beforeAll(async () => { dir = await mkdtemp(join(tmpdir(), `provision-${prefix}-`)); });
+  afterAll(async () => rm(dir, { recursive: true, force: true }));
+  return () => dir;
+}

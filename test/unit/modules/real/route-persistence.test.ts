@@ -1,29 +1,26 @@
 // The MetalLB route as each network stack persists it, judged by that stack's own program: netplan generate,
 // nmcli --offline, run-parts + the hook itself. For every real inventory, and netplan's id0/set-name case.
-import { chmod, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { chmod, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import metallbRoute from '../../../../src/modules/metallb-route.js';
 import { poolRouteCidrs } from '../../../../src/modules/host-setup/pool-cidrs.js';
 import { IFUPDOWN_HOOK, linkProbeScript, NETPLAN_DROPIN, renderNetplanDropin } from '../../../../src/modules/host-setup/route-persistence.js';
 import { commandKey } from '../../../../src/modules/support/probe-key.js';
 import type { BaseFacts } from '../../../../src/engine/types.js';
 import type { Inventory } from '../../../../src/inventory/types.js';
-import { loadRealInventory, REAL_INVENTORIES } from '../../../support/real-inventories.js';
+import { loadRealInventories } from '../../../support/real-inventories.js';
 import { ETH0_NETPLAN, ID0_NETPLAN } from '../host-setup/netplan-cases.js';
 import { planSteps, planWrites } from './plan-writes.js';
-import { requireProgram } from './programs.js';
+import { requireProgram, scratchDir } from './programs.js';
 
-const inventories = await Promise.all(REAL_INVENTORIES.map(async (name) => ({ name, inv: await loadRealInventory(name) })));
+const inventories = await loadRealInventories();
 const haveNetplan = await requireProgram('netplan', 'netplan.io');
 const haveNmcli = await requireProgram('nmcli', 'network-manager');
 const haveRunParts = await requireProgram('run-parts', 'debianutils');
 
-let dir = '';
-beforeAll(async () => { dir = await mkdtemp(join(tmpdir(), 'provision-routes-')); });
-afterAll(async () => rm(dir, { recursive: true, force: true }));
+const scratch = scratchDir('routes');
 
 const MAC = 'dc:a6:32:01:02:03';
 const node = (inv: Inventory) => inv.hosts.find((h) => h.role !== 'lb')!.name;
@@ -35,7 +32,7 @@ function plan(inv: Inventory, stack: BaseFacts['networkStack'], link: string) {
 
 /** Runs netplan generate on a scratch root and returns the .network files it emitted (name → content). */
 async function netplanGenerate(name: string, files: Record<string, string>): Promise<Map<string, string>> {
-  const root = join(dir, `netplan-${name}`);
+  const root = join(scratch(), `netplan-${name}`);
   await mkdir(join(root, 'etc/netplan'), { recursive: true });
   for (const [f, content] of Object.entries(files)) {
     await writeFile(join(root, 'etc/netplan', f), content);
@@ -98,8 +95,8 @@ describe.skipIf(!haveNmcli)('NetworkManager: the planned nmcli modifications, ru
 describe.skipIf(!haveRunParts)('ifupdown: run-parts accepts the hook; the hook routes only its interface', () => {
   it.each(inventories)('$name', async ({ name, inv }) => {
     const hook = planWrites(metallbRoute, plan(inv, 'ifupdown', 'dev=eth0\n')).get(IFUPDOWN_HOOK)!;
-    const hooks = join(dir, `if-up-${name}`);
-    const bin = join(dir, `bin-${name}`);
+    const hooks = join(scratch(), `if-up-${name}`);
+    const bin = join(scratch(), `bin-${name}`);
     await mkdir(hooks, { recursive: true });
     await mkdir(bin, { recursive: true });
     const file = join(hooks, IFUPDOWN_HOOK.split('/').pop()!);
