@@ -22,8 +22,6 @@ export const STANDINS: Record<string, { script: string; paths: string[] }> = {
   insmod: { script: 'modprobe.mjs', paths: ['/usr/sbin/insmod'] },
   reboot: { script: 'reboot.mjs', paths: ['/usr/sbin/reboot'] },
   shutdown: { script: 'reboot.mjs', paths: ['/usr/sbin/shutdown'] },
-  // The clock is kernel-global: the real daemon must never run in a lab host; this one only stays up as the service.
-  'systemd-timesyncd': { script: 'timesyncd.mjs', paths: ['/usr/lib/systemd/systemd-timesyncd'] },
 };
 
 /**
@@ -46,8 +44,6 @@ export const FAST_PATHS: Record<string, { shell: '/bin/sh' | '/bin/bash -p'; cod
     ].join('\n'),
   },
   swapon: { shell: '/bin/sh', code: 'if [ "$*" = "--show=NAME --noheadings" ]; then cat /run/lab/swaps 2>/dev/null; exit 0; fi' },
-  // A service process with nothing to do: sleep, not a Node process per host.
-  'systemd-timesyncd': { shell: '/bin/sh', code: 'exec sleep 2147483647' },
 };
 
 function sourced(prog: string): string {
