@@ -25,7 +25,7 @@ export const spec = defineVerb({
 Lints the network plan first (as every verb that reaches hosts does), then from every node (one exec each)
 checks: every inventory name resolves to its address (resolve); the API endpoint answers on its port (api);
 the MetalLB route is present (route); the role's listening ports answer from a peer node (ports: 6443 on
-control planes, the API port and 8404 on lb hosts); provision's nft table accepts the role's ports
+control planes, the API port and network.api.metricsPort on lb hosts); provision's nft table accepts the role's ports
 (firewall); the node is joined: kubelet.conf, and listed by 'kubectl get nodes' on the first control
 plane (joined).
   -i, --inventory FILE   the inventory

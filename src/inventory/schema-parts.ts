@@ -1,7 +1,7 @@
 // Validated scalar types of the inventory (addresses, CIDRs, ranges, names), shared by schema.ts.
 import { z } from 'zod';
 import { cidrToRange, ipToInt, isIpv4, parseCidr } from './net.js';
-import type { IpRange } from './types.js';
+import type { ExtraPort, IpRange } from './types.js';
 
 /** A finding code other than `schema` travels in the zod issue's params. */
 const named = (hint: string) => ({ code: 'invalid-name', hint });
@@ -97,6 +97,30 @@ export const cidrList = z.union([cidr.transform((c) => [c]), z.array(cidr)]);
 
 export const asn = z.number().int().min(1).max(4294967295);
 export const port = z.number().int().min(1).max(65535);
+
+const portSpec = z.string().regex(/^\d{1,5}(-\d{1,5})?$/, { message: 'expected a port or a range like 8000-8100' }).refine((v) => {
+  const [a, b = a] = v.split('-').map(Number);
+  return a! >= 1 && b! <= 65535 && a! <= b!;
+}, { message: 'ports are 1-65535 and a range must not end before it starts' });
+
+/** One extra port a host accepts: "2049", "5353/udp", "9000-9100/tcp", or { port, proto, from }. */
+export const extraPort = z.union([
+  z.string().regex(/^\d{1,5}(-\d{1,5})?(\/(tcp|udp))?$/, { message: 'expected PORT[-PORT][/tcp|/udp], e.g. "2049/tcp"' })
+    .transform((v, ctx): ExtraPort => {
+      const [ports, proto = 'tcp'] = v.split('/');
+      const r = portSpec.safeParse(ports);
+      if (!r.success) {
+        for (const iss of r.error.issues) ctx.addIssue({ code: 'custom', message: iss.message });
+        return z.NEVER;
+      }
+      return { ports: ports!, proto: proto as 'tcp' | 'udp' };
+    }),
+  z.strictObject({
+    port: z.union([port.transform(String), portSpec]),
+    proto: z.enum(['tcp', 'udp']).default('tcp'),
+    from: cidr.optional().describe('accept only from this CIDR (default: from anywhere)'),
+  }).transform((o): ExtraPort => ({ ports: o.port, proto: o.proto, ...(o.from ? { from: o.from } : {}) })),
+]);
 
 /** Kubernetes label keys and values (they reach kubectl). */
 export const labels = z.record(

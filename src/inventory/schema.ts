@@ -31,6 +31,9 @@ const host = z
     ssh: hostSsh.optional(),
     vars: z.record(z.string(), z.unknown()).optional(),
     labels: p.labels.optional(),
+    firewall: z.strictObject({
+      extraPorts: z.array(p.extraPort).default([]).describe('ports of the host\'s own services to accept: "2049/tcp", "5353/udp", or { port, proto, from }'),
+    }).optional().describe('per-host firewall additions (the role\'s ports are always open)'),
   })
   .describe('one machine; the key is its name (an RFC 1123 label)');
 
@@ -71,6 +74,7 @@ const network = z.strictObject({
     address: p.ipv4.describe('the kube-vip VIP, or the address of the lb host running HAProxy'),
     port: p.port.default(6443),
     name: p.dnsName.default(DEFAULT_API_NAME).describe(`endpoint DNS name (default ${DEFAULT_API_NAME})`),
+    metricsPort: p.port.optional().describe('haproxy mode: serve HAProxy\'s Prometheus metrics (/metrics) on this port of the lb host, e.g. 8405'),
   }),
   cni: z.enum(['flannel', 'calico', 'none']),
   bgp: z.strictObject({ routerAsn: p.asn, clusterAsn: p.asn, peer: p.ipv4 }).optional(),

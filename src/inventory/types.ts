@@ -20,6 +20,15 @@ export interface Host {
   ssh?: SshSettings;
   vars?: Record<string, unknown>;
   labels?: Record<string, string>;
+  /** The host's own services the firewall must let in (NFS, Prometheus...), besides its role's ports. */
+  firewall?: { extraPorts: ExtraPort[] };
+}
+
+/** An extra port the host accepts: "2049" or "9000-9100", tcp or udp, from anywhere or one CIDR. */
+export interface ExtraPort {
+  ports: string;
+  proto: 'tcp' | 'udp';
+  from?: string;
 }
 
 export interface IpRange {
@@ -34,7 +43,7 @@ export interface Network {
   pods: string; // CIDR
   services: string; // CIDR
   metallb?: { pool: IpRange[]; route?: string[] }; // pool normalised to ranges (from range, CIDR or list)
-  api: { mode: 'kube-vip' | 'haproxy'; address: string; port: number; name?: string };
+  api: { mode: 'kube-vip' | 'haproxy'; address: string; port: number; name?: string; metricsPort?: number };
   cni: 'flannel' | 'calico' | 'none';
   bgp?: { routerAsn: number; clusterAsn: number; peer: string };
 }

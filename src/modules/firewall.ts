@@ -18,7 +18,6 @@ const schema = z.strictObject({
   /** auto: ufw when ufw is active, else nftables. */
   backend: z.enum(['auto', 'nftables', 'ufw']).default('auto'),
   sshPort: z.number().int().min(1).max(65535).optional(),
-  statsPort: z.number().int().min(1).max(65535).optional(),
   /** More tcp ports to accept on the hosts this task runs on. */
   extraTcp: z.array(port).optional(),
   /** The host restores its previous firewall this long after arming unless the run confirmed SSH still works. */
@@ -40,7 +39,6 @@ function rulesOf(p: FirewallParams, ctx: PlanContext): PortRule[] {
     inventory: ctx.inventory,
     host: ctx.host,
     ...(p.sshPort !== undefined ? { sshPort: p.sshPort } : {}),
-    ...(p.statsPort !== undefined ? { statsPort: p.statsPort } : {}),
     ...(p.extraTcp ? { extraTcp: p.extraTcp.map(String) } : {}),
   });
 }

@@ -4,7 +4,7 @@ import type { Module, Step } from '../engine/types.js';
 import { change, noop } from './support/change.js';
 import { execStep } from './support/command.js';
 import { planFile } from './support/plan-file.js';
-import { fetchKeyScript, KEYRING, KUBE_PACKAGES, kubeRepo, renderSourcesList, SOURCES_LIST } from './host-setup/kube-apt.js';
+import { CA_PACKAGE, fetchKeyScript, INSTALL_CA, KEYRING, KUBE_PACKAGES, kubeRepo, needsCaCertificates, renderSourcesList, SOURCES_LIST, updateOnly } from './host-setup/kube-apt.js';
 import { parseKubeVersion } from './kubernetes/version.js';
 
 const schema = z.strictObject({
@@ -16,10 +16,15 @@ export type KubePackagesParams = z.output<typeof schema>;
 
 const APT_ENV = { DEBIAN_FRONTEND: 'noninteractive' };
 
+
 const kubePackages: Module<KubePackagesParams> = {
   name: 'kube-packages',
   schema,
-  probe: () => [{ kind: 'file', path: KEYRING }, { kind: 'file', path: SOURCES_LIST }, ...KUBE_PACKAGES.map((name) => ({ kind: 'package' as const, name }))],
+  probe: () => [
+    { kind: 'file', path: KEYRING },
+    { kind: 'file', path: SOURCES_LIST },
+    ...[...KUBE_PACKAGES, CA_PACKAGE].map((name) => ({ kind: 'package' as const, name })),
+  ],
   plan: (p, ctx) => {
     const repo = kubeRepo(ctx.inventory);
     if (p.url) repo.url = p.url.endsWith('/') ? p.url : `${p.url}/`;
@@ -39,15 +44,20 @@ const kubePackages: Module<KubePackagesParams> = {
     const steps: Step[] = [];
     const parts: string[] = [];
     const refreshKey = !keyring.exists || sources.action !== 'noop';
+    const fetches = refreshKey || sources.action !== 'noop' || missing.length > 0;
+    if (fetches && needsCaCertificates(repo) && !ctx.facts.package(CA_PACKAGE).installed) {
+      steps.push(execStep(['sh', '-c', INSTALL_CA], { env: APT_ENV }));
+      parts.push(`install ${CA_PACKAGE} (https)`);
+    }
     if (refreshKey) {
       steps.push(execStep(['sh', '-c', fetchKeyScript(repo)]));
       parts.push(`keyring ${KEYRING} from ${repo.key}`);
     }
     steps.push(...sources.steps);
     if (sources.action !== 'noop') parts.push(sources.summary);
-    if (sources.action !== 'noop' || refreshKey || missing.length > 0) {
+    if (fetches) {
       // Only this repository's lists: fast, and no other source is contacted.
-      steps.push(execStep(['apt-get', 'update', '-o', `Dir::Etc::sourcelist=${SOURCES_LIST}`, '-o', 'Dir::Etc::sourceparts=-', '-o', 'APT::Get::List-Cleanup=0'], { env: APT_ENV }));
+      steps.push(execStep(updateOnly(SOURCES_LIST), { env: APT_ENV }));
     }
     if (missing.length > 0) {
       steps.push(execStep(['apt-get', 'install', '-y', '--no-install-recommends', ...missing], { env: APT_ENV }));

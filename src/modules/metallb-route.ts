@@ -7,6 +7,7 @@ import { planFile } from './support/plan-file.js';
 import { commandKey } from './support/probe-key.js';
 import { describeRoute, dstProblem, findRoute, normalizeDst, routeArgv, type RouteFact } from './support/route.js';
 import { cidrInside, poolRouteCidrs } from './host-setup/pool-cidrs.js';
+import { findNetplanId } from './host-setup/netplan-ids.js';
 import {
   IFUPDOWN_HOOK, NETPLAN_DROPIN, linkProbeScript, networkdDropinPath, parseLinkProbe, renderIfupdownHook,
   renderNetplanDropin, renderNetworkdDropin, type LinkProbe,
@@ -66,13 +67,15 @@ function planPersist(ctx: PlanContext, iface: string, cidrs: string[], link: Lin
   switch (stack) {
     case 'ifupdown':
       return planFile({ ctx, path: IFUPDOWN_HOOK, want: renderIfupdownHook(iface, cidrs), fact: ctx.facts.file(IFUPDOWN_HOOK), mode: 0o755, label: `ifupdown hook ${IFUPDOWN_HOOK}` });
-    case 'netplan':
+    case 'netplan': {
+      const target = findNetplanId(link.netplanFiles, iface, link.mac);
       // `netplan generate` checks the merged config and renders the backend files for the next boot;
       // no `netplan apply` (it can bounce the link and drop SSH) — the live route is already set.
       return withSteps(
-        planFile({ ctx, path: NETPLAN_DROPIN, want: renderNetplanDropin(iface, cidrs), fact: ctx.facts.file(NETPLAN_DROPIN), mode: 0o600, label: `netplan drop-in ${NETPLAN_DROPIN}` }),
+        planFile({ ctx, path: NETPLAN_DROPIN, want: renderNetplanDropin(target, cidrs), fact: ctx.facts.file(NETPLAN_DROPIN), mode: 0o600, label: `netplan drop-in ${NETPLAN_DROPIN}${target.id === iface ? '' : ` (into netplan ID ${target.id}, which defines ${iface})`}` }),
         [execStep(['netplan', 'generate'])],
       );
+    }
     case 'systemd-networkd': {
       const path = networkdDropinPath(link.networkdFile, iface);
       const fact: FileFact = link.networkdDropin === undefined ? { exists: false } : { exists: true, content: link.networkdDropin };

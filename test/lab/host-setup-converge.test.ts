@@ -31,19 +31,22 @@ interface Case {
   pool: { probe: string; route?: string };
 }
 
-const CASES: Case[] = [
+/** Lets parallel checkouts run this file side by side without their labs' names clashing. */
+const PREFIX = process.env.PROVISION_LAB_PREFIX ?? '';
+const CASES: Case[] = ([
   { lab: 'hsh', inventory: 'inventory/homelab.yaml', hosts: { 'k8s-cp-01': 'control-plane', 'k8s-worker-01': 'worker' }, reboot: 'k8s-worker-01', pi: 'k8s-cp-01', pool: { probe: '192.168.1.245' } },
   {
-    lab: 'hsg', inventory: 'inventory/goldentooth.yaml', accept: 'metallb-unrouted,asn-reserved',
+    lab: 'hsg', inventory: 'inventory/goldentooth.yaml', accept: 'metallb-unrouted',
     hosts: { allyrion: 'lb', bettley: 'control-plane', erenford: 'worker', velaryon: 'worker' }, reboot: 'velaryon', pi: 'erenford', pool: { probe: '10.4.11.1' },
   },
   // The one plan whose MetalLB pool is off the node LAN: the route is really added, persisted and replayed at boot.
   { lab: 'hsf', inventory: 'inventory/flat-bgp.yaml', hosts: { 'k8s-vm-01': 'control-plane' }, reboot: 'k8s-vm-01', pool: { probe: '192.168.6.10', route: '192.168.6.0/24' } },
-];
+] as Case[]).map((c) => ({ ...c, lab: `${PREFIX}${c.lab}` }));
 const PORTS: Record<string, RegExp[]> = {
-  'control-plane': [/tcp dport 6443 accept/, /tcp dport 2379-2380 accept/, /tcp dport 10250 accept/, /tcp dport 10257 accept/, /tcp dport 10259 accept/],
-  worker: [/tcp dport 10250 accept/, /tcp dport 30000-32767 accept/],
-  lb: [/tcp dport 6443 accept/, /tcp dport 8404 accept/],
+  // etcd only from the control planes; 10257/10259 stay on loopback (kubeadm binds them to 127.0.0.1).
+  'control-plane': [/tcp dport 6443 accept/, /ip saddr (\S+|\{ [^}]+ \}) tcp dport 2379-2380 accept/, /tcp dport 10250 accept/, /tcp dport 10256 accept/],
+  worker: [/tcp dport 10250 accept/, /tcp dport 10256 accept/, /tcp dport 30000-32767 accept/],
+  lb: [/tcp dport 6443 accept/, /tcp dport 8405 accept/],
 };
 
 for (const c of CASES) {
@@ -67,7 +70,10 @@ for (const c of CASES) {
         expect(nft.indexOf('tcp dport 22 accept')).toBeGreaterThan(-1);
         for (const re of PORTS[role]!) expect(nft).toMatch(re);
         const accepts = nft.split('\n').filter((l) => /dport .* accept/.test(l) && !/ip saddr/.test(l));
-        expect(accepts.length, `only SSH + ${role} ports open to anyone on ${host}`).toBe(1 + PORTS[role]!.length);
+        expect(nft).toMatch(/udp dport 5353 accept/);
+        expect(nft).toMatch(/udp dport 546 accept/);
+        const fromAnyone = PORTS[role]!.filter((re) => !re.source.includes('saddr')).length;
+        expect(accepts.length, `only SSH, mDNS, DHCPv6 + ${role} ports open to anyone on ${host}`).toBe(3 + fromAnyone);
         expect(inHost(c.lab, host, 'grep -c "include \\"/etc/provision/firewall.nft\\"" /etc/nftables.conf').trim()).toBe('1');
         if (role === 'lb') continue;
         expect(inHost(c.lab, host, 'swapon --show --noheadings; echo end').trim()).toBe('end');

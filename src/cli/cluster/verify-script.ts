@@ -4,7 +4,6 @@ import { firewallRules } from '../../modules/host-setup/firewall-rules.js';
 import { NFT_TABLE } from '../../modules/host-setup/nft-ruleset.js';
 import { firstAddress } from '../../engine/net.js';
 import { poolRouteCidrs } from '../../modules/host-setup/pool-cidrs.js';
-import { HAPROXY_STATS_PORT } from '../../modules/kubernetes/haproxy-config.js';
 import { apiEndpoint, firstControlPlane } from '../../modules/kubernetes/cluster-shape.js';
 import { ADMIN_CONF, APISERVER_PORT, KUBELET_CONF } from '../../modules/kubernetes/paths.js';
 import { quote } from '../../transport/command.js';
@@ -15,7 +14,7 @@ export const CHECKS: CheckName[] = ['resolve', 'api', 'route', 'ports', 'firewal
 /** Ports something listens on once the cluster is up: checked by a TCP connect from a peer. */
 export function listeningPorts(inv: Inventory, host: Host): number[] {
   if (host.role === 'control-plane') return [APISERVER_PORT];
-  if (host.role === 'lb' && inv.network.api.mode === 'haproxy') return [inv.network.api.port, HAPROXY_STATS_PORT];
+  if (host.role === 'lb' && inv.network.api.mode === 'haproxy') return [inv.network.api.port, ...(inv.network.api.metricsPort ? [inv.network.api.metricsPort] : [])];
   return [];
 }
 

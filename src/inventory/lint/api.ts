@@ -8,6 +8,11 @@ export const checkApi: LintCheck = (ctx) => {
   const lbs = ctx.inv.hosts.filter((h) => h.role === 'lb');
   if (api.mode === 'kube-vip') {
     if (owner) ctx.report('error', 'vip-conflict', `kube-vip VIP ${api.address} is the address of host ${owner.name}`, at, 'the VIP floats between control planes: use an address no host owns');
+    // kube-vip only holds the address: clients reach kube-apiserver itself, which kubeadm binds to 6443.
+    if (api.port !== 6443) {
+      ctx.report('error', 'api-port', `kube-vip mode with API port ${api.port}: kube-vip forwards nothing and kube-apiserver listens on 6443`, ['network', 'api', 'port'],
+        'drop network.api.port (6443), or use mode: haproxy on an lb host to serve another port');
+    }
     if (lbs.length > 0) ctx.report('warning', 'vip-conflict', `mode kube-vip does not use the lb host${lbs.length > 1 ? 's' : ''} ${lbs.map((h) => h.name).join(', ')}`, ['network', 'api', 'mode'], 'use mode: haproxy with the lb host address, or drop the lb role');
     return;
   }

@@ -4,15 +4,19 @@ import type { LintCheck } from './context.js';
 
 /** RFC 6996 private ranges. */
 const PRIVATE: [number, number][] = [[64512, 65534], [4200000000, 4294967294]];
-/** Never usable on a session: RFC 7607 (0), RFC 6793 (AS_TRANS), RFC 5398 (documentation), RFC 7300 (last). */
-const RESERVED: [number, number, string][] = [
-  [0, 0, 'reserved (RFC 7607)'],
-  [23456, 23456, 'AS_TRANS (RFC 6793)'],
-  [64496, 64511, 'in the documentation range 64496-64511 (RFC 5398)'],
-  [65535, 65535, 'reserved (RFC 7300)'],
-  [65536, 65551, 'in the documentation range 65536-65551 (RFC 5398)'],
-  [65552, 131071, 'reserved (IANA)'],
-  [4294967295, 4294967295, 'reserved (RFC 7300)'],
+/**
+ * Reserved numbers. 0 (RFC 7607), AS_TRANS (RFC 6793) and the last ones (RFC 7300) cannot work on a session:
+ * errors. Documentation (RFC 5398) and IANA-reserved numbers do peer between two routers that agree (goldentooth
+ * runs on 64500/64501): a warning, so `up` is not blocked by a plan that works.
+ */
+const RESERVED: [number, number, string, 'error' | 'warning'][] = [
+  [0, 0, 'reserved (RFC 7607)', 'error'],
+  [23456, 23456, 'AS_TRANS (RFC 6793)', 'error'],
+  [64496, 64511, 'in the documentation range 64496-64511 (RFC 5398)', 'warning'],
+  [65535, 65535, 'reserved (RFC 7300)', 'error'],
+  [65536, 65551, 'in the documentation range 65536-65551 (RFC 5398)', 'warning'],
+  [65552, 131071, 'reserved (IANA)', 'warning'],
+  [4294967295, 4294967295, 'reserved (RFC 7300)', 'error'],
 ];
 
 const within = (n: number, [a, b]: readonly [number, number, ...unknown[]]) => n >= a && n <= b;
@@ -25,7 +29,7 @@ export const checkBgp: LintCheck = (ctx) => {
     const n = bgp[key];
     if (PRIVATE.some((r) => within(n, r))) continue;
     const why = RESERVED.find((r) => within(n, r));
-    if (why) ctx.report('error', 'asn-reserved', `AS ${n} is ${why[2]}`, ['network', 'bgp', key], hint);
+    if (why) ctx.report(why[3], 'asn-reserved', `AS ${n} is ${why[2]}`, ['network', 'bgp', key], hint);
     else ctx.report('warning', 'asn-reserved', `AS ${n} is a public AS number; use it only if it is assigned to you`, ['network', 'bgp', key], hint);
   }
   if (!inSpan(bgp.peer, ctx.lan)) {

@@ -18,7 +18,7 @@ export const CHECKS: readonly LintCheck[] = [
 /** Every code the lint can report (schema and yaml come from loading). */
 export const LINT_CODES = [
   'yaml', 'schema', 'invalid-name', 'duplicate-address', 'duplicate-mac', 'outside-subnet', 'reserved-address', 'overlap',
-  'dhcp-conflict', 'vip-conflict', 'metallb-unrouted', 'etcd-quorum', 'pod-cidr-too-small', 'service-cidr-too-large',
+  'dhcp-conflict', 'vip-conflict', 'api-port', 'metallb-unrouted', 'etcd-quorum', 'pod-cidr-too-small', 'service-cidr-too-large',
   'asn-reserved', 'bgp-peer', 'bgp-ibgp',
 ] as const;
 

@@ -3,21 +3,18 @@ import type { KubeVersion } from '../kubernetes/version.js';
 
 export const CONTAINERD_CONFIG = '/etc/containerd/config.toml';
 
-/** The major.minor of `containerd --version` (or of an apt candidate version); undefined when unreadable. */
-export function parseContainerdVersion(text: string): { major: number; minor: number } | undefined {
-  // "containerd github.com/containerd/containerd v1.7.24 88bf19b…", "containerd containerd.io 1.7.27 …",
-  // "containerd github.com/containerd/containerd/v2 v2.0.2 …", Debian "1.6.20~ds1 1.6.20~ds1-1+b1", "1.7.24~ds1-6".
-  for (const token of text.trim().split(/\s+/)) {
-    const m = /^v?(\d+)\.(\d+)\.\d+/.exec(token);
-    if (m) return { major: Number(m[1]), minor: Number(m[2]) };
-  }
-  return undefined;
-}
-
 /** The pause image kubeadm expects for a Kubernetes minor (kubeadm's constants.PauseVersion). */
 export function pauseImage(v: KubeVersion): string {
   const tag = v.minor >= 34 ? '3.10.1' : v.minor >= 31 ? '3.10' : v.minor >= 27 ? '3.9' : '3.8';
   return `registry.k8s.io/pause:${tag}`;
+}
+
+/**
+ * The containerd major whose config schema to write: 2 (config version 3) only for a daemon known to be 2.x; a 1.x
+ * daemon ignores a version 3 file (SystemdCgroup stays false), while 2.x still reads and migrates version 2.
+ */
+export function configMajor(v: { major: number } | undefined): number {
+  return v && v.major >= 2 ? 2 : 1;
 }
 
 export interface ContainerdConfigOptions {

@@ -1,15 +1,15 @@
-// Which ports a host accepts, by role and CNI: the single list both the nftables and the ufw paths render.
+// Which traffic a host accepts, by role, CNI and inventory: the single list both the nftables and the ufw paths render.
 import type { Host, Inventory } from '../../inventory/types.js';
 import { APISERVER_PORT } from '../kubernetes/paths.js';
-import { HAPROXY_STATS_PORT } from '../kubernetes/haproxy-config.js';
+import { controlPlanes } from '../kubernetes/cluster-shape.js';
 
 export interface PortRule {
   /** 'ipip' is IP protocol 4 (Calico IP-in-IP): no ports. */
   proto: 'tcp' | 'udp' | 'ipip';
   /** "22", "2379-2380"; empty for ipip. */
   ports: string[];
-  /** Only from this CIDR (cluster-internal traffic); absent: from anywhere. */
-  from?: string;
+  /** Only from these sources (CIDRs or addresses); absent: from anywhere. */
+  from?: string[];
   why: string;
 }
 
@@ -18,9 +18,7 @@ export interface FirewallOptions {
   host: Host;
   /** The SSH port to keep open; default: host ssh.port, inventory ssh.port, 22. */
   sshPort?: number;
-  /** HAProxy stats / Prometheus port on lb hosts (default 8404, as the haproxy config renders it). */
-  statsPort?: number;
-  /** Extra ports the user wants open on this host (tcp). */
+  /** Extra ports the user wants open on this host (tcp), from task params. */
   extraTcp?: string[];
 }
 
@@ -28,50 +26,68 @@ export function sshPortOf(opts: FirewallOptions): number {
   return opts.sshPort ?? opts.host.ssh?.port ?? opts.inventory.ssh.port ?? 22;
 }
 
-/** SSH first, always: every later rule can be wrong and the operator still gets in. */
+/**
+ * Traffic every host expects whatever its role: mDNS answers (avahi, Raspberry Pi OS's `NAME.local`) and DHCPv6
+ * replies from the router (a DHCPv6 client's lease would lapse without them). Both are udp, in from the LAN.
+ */
+function hostServices(): PortRule[] {
+  return [
+    { proto: 'udp', ports: ['5353'], why: 'mdns' },
+    { proto: 'udp', ports: ['546'], why: 'dhcpv6 client' },
+  ];
+}
+
+/**
+ * SSH first, always: every later rule can be wrong and the operator still gets in. kube-controller-manager
+ * (10257) and kube-scheduler (10259) are not listed: kubeadm binds them to 127.0.0.1, and `lo` is accepted.
+ */
 export function firewallRules(opts: FirewallOptions): PortRule[] {
   const { inventory: inv, host } = opts;
   const nodes = inv.network.nodes;
-  const rules: PortRule[] = [{ proto: 'tcp', ports: [String(sshPortOf(opts))], why: 'ssh' }];
+  const rules: PortRule[] = [{ proto: 'tcp', ports: [String(sshPortOf(opts))], why: 'ssh' }, ...hostServices()];
   const isNode = host.role === 'control-plane' || host.role === 'worker';
   if (host.role === 'control-plane') {
-    const api = new Set([String(APISERVER_PORT)]);
-    // kube-vip forwards nothing: clients dial VIP:api.port straight to kube-apiserver, so that port must be open too.
-    if (inv.network.api.mode === 'kube-vip') api.add(String(inv.network.api.port));
-    rules.push({ proto: 'tcp', ports: [...api], why: 'kube-apiserver' });
-    rules.push({ proto: 'tcp', ports: ['2379-2380'], why: 'etcd client and peer' });
-    rules.push({ proto: 'tcp', ports: ['10250'], why: 'kubelet API' });
-    rules.push({ proto: 'tcp', ports: ['10257'], why: 'kube-controller-manager' });
-    rules.push({ proto: 'tcp', ports: ['10259'], why: 'kube-scheduler' });
+    rules.push({ proto: 'tcp', ports: [String(APISERVER_PORT)], why: 'kube-apiserver' });
+    // etcd's client and peer ports serve only the API servers and the other members.
+    rules.push({ proto: 'tcp', ports: ['2379-2380'], from: controlPlanes(inv).map((h) => h.address), why: 'etcd client and peer' });
   }
-  if (host.role === 'worker') {
+  if (isNode) {
     rules.push({ proto: 'tcp', ports: ['10250'], why: 'kubelet API' });
-    rules.push({ proto: 'tcp', ports: ['30000-32767'], why: 'NodePort services' });
+    rules.push({ proto: 'tcp', ports: ['10256'], why: 'kube-proxy health' });
   }
-  if (host.role === 'lb') {
+  if (host.role === 'worker') rules.push({ proto: 'tcp', ports: ['30000-32767'], why: 'NodePort services' });
+  if (host.role === 'lb' && inv.network.api.mode === 'haproxy') {
     rules.push({ proto: 'tcp', ports: [String(inv.network.api.port)], why: 'kubernetes API load balancer' });
-    rules.push({ proto: 'tcp', ports: [String(opts.statsPort ?? HAPROXY_STATS_PORT)], why: 'haproxy stats and metrics' });
+    // The stats page listens on 127.0.0.1 only (haproxy-config.ts); metrics get their own port when asked for.
+    if (inv.network.api.metricsPort) rules.push({ proto: 'tcp', ports: [String(inv.network.api.metricsPort)], why: 'haproxy prometheus metrics' });
   }
-  if (isNode) rules.push(...cniRules(inv, nodes));
+  if (isNode) rules.push(...cniRules(inv, [nodes]));
   if (isNode && inv.network.metallb) {
-    rules.push({ proto: 'tcp', ports: ['7946'], from: nodes, why: 'metallb speaker memberlist' });
-    rules.push({ proto: 'udp', ports: ['7946'], from: nodes, why: 'metallb speaker memberlist' });
+    rules.push({ proto: 'tcp', ports: ['7946'], from: [nodes], why: 'metallb speaker memberlist' });
+    rules.push({ proto: 'udp', ports: ['7946'], from: [nodes], why: 'metallb speaker memberlist' });
+  }
+  for (const e of host.firewall?.extraPorts ?? []) {
+    rules.push({ proto: e.proto, ports: [e.ports], ...(e.from ? { from: [e.from] } : {}), why: 'extra (inventory)' });
   }
   if (opts.extraTcp && opts.extraTcp.length > 0) rules.push({ proto: 'tcp', ports: opts.extraTcp, why: 'extra (task params)' });
   return rules;
 }
 
-/** Node-to-node traffic the CNI needs, only from the node LAN. */
-function cniRules(inv: Inventory, nodes: string): PortRule[] {
+/**
+ * Node-to-node traffic the CNI needs, only from the node LAN. Calico's defaults (the operator's
+ * Installation): BGP peering between nodes (179), IP-in-IP (protocol 4) or VXLAN (4789) encapsulation,
+ * Typha (5473). Flannel's vxlan backend uses the Linux default port 8472.
+ */
+function cniRules(inv: Inventory, from: string[]): PortRule[] {
   switch (inv.network.cni) {
     case 'flannel':
-      return [{ proto: 'udp', ports: ['8472'], from: nodes, why: 'flannel vxlan' }];
+      return [{ proto: 'udp', ports: ['8472'], from, why: 'flannel vxlan' }];
     case 'calico':
       return [
-        { proto: 'tcp', ports: ['179'], from: nodes, why: 'calico bgp' },
-        { proto: 'ipip', ports: [], from: nodes, why: 'calico ip-in-ip' },
-        { proto: 'udp', ports: ['4789'], from: nodes, why: 'calico vxlan' },
-        { proto: 'tcp', ports: ['5473'], from: nodes, why: 'calico typha' },
+        { proto: 'tcp', ports: ['179'], from, why: 'calico bgp' },
+        { proto: 'ipip', ports: [], from, why: 'calico ip-in-ip' },
+        { proto: 'udp', ports: ['4789'], from, why: 'calico vxlan' },
+        { proto: 'tcp', ports: ['5473'], from, why: 'calico typha' },
       ];
     case 'none':
       return [];
@@ -81,6 +97,6 @@ function cniRules(inv: Inventory, nodes: string): PortRule[] {
 /** "6443, 2379-2380/tcp" style, for summaries. */
 export function describeRules(rules: PortRule[]): string {
   return rules
-    .map((r) => (r.proto === 'ipip' ? 'ipip' : `${r.ports.join(',')}/${r.proto}`) + (r.from ? ` from ${r.from}` : ''))
+    .map((r) => (r.proto === 'ipip' ? 'ipip' : `${r.ports.join(',')}/${r.proto}`) + (r.from ? ` from ${r.from.join(',')}` : ''))
     .join(', ');
 }

@@ -2,7 +2,12 @@
 import type { Inventory } from '../../inventory/types.js';
 import { parseKubeVersion } from '../kubernetes/version.js';
 
-export const KEYRING = '/etc/apt/keyrings/kubernetes-apt-keyring.gpg';
+/** ASCII-armoured, as pkgs.k8s.io serves it: apt (≥ 1.4) reads a `.asc` signed-by key itself, so no gpg. */
+export const KEYRING = '/etc/apt/keyrings/kubernetes-apt-keyring.asc';
+/** Where earlier provision versions put the dearmoured key (gpg); removed once the .asc is in place. */
+const OLD_KEYRING = '/etc/apt/keyrings/kubernetes-apt-keyring.gpg';
+/** Part of the apt package itself: fetches with apt's own http/https transports and proxy settings. */
+export const APT_HELPER = '/usr/lib/apt/apt-helper';
 export const SOURCES_LIST = '/etc/apt/sources.list.d/kubernetes.list';
 export const KUBE_PACKAGES = ['kubeadm', 'kubelet', 'kubectl'];
 
@@ -31,17 +36,41 @@ export function renderSourcesList(repo: KubeRepo): string {
   ].join('\n');
 }
 
-/** Fetch the key (curl, else wget) and dearmor it into the keyring; works for armored and binary keys. */
-export function fetchKeyScript(repo: KubeRepo): string {
-  const q = `'${repo.key.replace(/'/g, `'\\''`)}'`;
+/**
+ * Fetches the key with apt-helper (always there with apt; minimal Debian has neither curl, wget nor gpg) and
+ * keeps it armoured for apt to read. https needs ca-certificates, which the module installs first. A key that
+ * is not armoured is refused with the fix, never converted (that would need gpg). `keyring` is a parameter so
+ * tests can run the real script into a scratch directory.
+ */
+export function fetchKeyScript(repo: Pick<KubeRepo, 'key'>, keyring = KEYRING, label = 'Kubernetes'): string {
+  const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+  const dir = keyring.slice(0, keyring.lastIndexOf('/')) || '/';
   return [
     'set -e',
-    'mkdir -p -m 0755 /etc/apt/keyrings',
-    'tmp=$(mktemp)',
-    'trap \'rm -f "$tmp"\' EXIT',
-    `if command -v curl >/dev/null 2>&1; then curl -fsSL ${q} -o "$tmp"; else wget -qO "$tmp" ${q}; fi`,
-    `if grep -q 'BEGIN PGP PUBLIC KEY BLOCK' "$tmp"; then gpg --batch --yes --dearmor -o ${KEYRING}.tmp "$tmp"; else cp "$tmp" ${KEYRING}.tmp; fi`,
-    `chmod 0644 ${KEYRING}.tmp`,
-    `mv -f ${KEYRING}.tmp ${KEYRING}`,
+    `mkdir -p -m 0755 ${q(dir)}`,
+    'tmp=$(mktemp -d)',
+    'trap \'rm -rf "$tmp"\' EXIT',
+    // apt's fetchers run as _apt: let them write into the scratch directory (else apt warns and runs unsandboxed).
+    'if id _apt >/dev/null 2>&1; then chown _apt "$tmp" 2>/dev/null || true; fi',
+    `${APT_HELPER} download-file ${q(repo.key)} "$tmp/key" >"$tmp/log" 2>&1 || { cat "$tmp/log" >&2; echo "provision: could not fetch the ${label} apt key ${repo.key.replace(/["$`\\]/g, '')}" >&2; exit 1; }`,
+    `if ! grep -q 'BEGIN PGP PUBLIC KEY BLOCK' "$tmp/key"; then echo "provision: the key at ${repo.key.replace(/["$`\\]/g, '')} is not ASCII-armoured; point cluster.packages.key at an armoured key (gpg --armor --export)" >&2; exit 1; fi`,
+    `cp "$tmp/key" ${q(`${keyring}.tmp`)}`,
+    `chmod 0644 ${q(`${keyring}.tmp`)}`,
+    `mv -f ${q(`${keyring}.tmp`)} ${q(keyring)}`,
+    ...(keyring === KEYRING ? [`rm -f ${OLD_KEYRING}`] : []),
   ].join('\n');
+}
+
+/** apt needs the CA bundle for https (the key and the repository); minimal Debian images lack it. */
+export function needsCaCertificates(repo: KubeRepo): boolean {
+  return repo.key.startsWith('https:') || repo.url.startsWith('https:');
+}
+
+export const CA_PACKAGE = 'ca-certificates';
+// From the node's own Debian sources; one update only when the plain install fails (stale or empty lists).
+export const INSTALL_CA = `apt-get install -y --no-install-recommends ${CA_PACKAGE} || { apt-get update && apt-get install -y --no-install-recommends ${CA_PACKAGE}; }`;
+
+/** apt-get update of one sources file only: fast, and no other source is contacted. */
+export function updateOnly(sourcesList: string): string[] {
+  return ['apt-get', 'update', '-o', `Dir::Etc::sourcelist=${sourcesList}`, '-o', 'Dir::Etc::sourceparts=-', '-o', 'APT::Get::List-Cleanup=0'];
 }

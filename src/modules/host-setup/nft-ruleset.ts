@@ -9,7 +9,7 @@ export const NFT_CANDIDATE = '/etc/provision/firewall.candidate.nft';
 export const NFTABLES_CONF = '/etc/nftables.conf';
 
 function ruleLine(r: PortRule): string {
-  const from = r.from ? `ip saddr ${r.from} ` : '';
+  const from = !r.from ? '' : r.from.length === 1 ? `ip saddr ${r.from[0]} ` : `ip saddr { ${r.from.join(', ')} } `;
   const comment = ` comment "${r.why.replace(/"/g, "'")}"`;
   if (r.proto === 'ipip') return `${from}meta l4proto ipip accept${comment}`;
   const ports = r.ports.length === 1 ? r.ports[0]! : `{ ${r.ports.join(', ')} }`;

@@ -31,15 +31,18 @@ export function netplanSection(iface: string): 'ethernets' | 'wifis' | 'bonds' |
 
 /**
  * A drop-in that netplan merges into the interface's definition; sequences such as `routes` are
- * concatenated across files, so the user's own routes (the default route) stay.
+ * concatenated across files, so the user's own routes (the default route) stay. `id` is the netplan ID that
+ * already defines the interface (`id0` with `match` + `set-name: eth0`): a new ID named after the interface
+ * would make `netplan generate` emit a second .network for it, without DHCP.
  */
-export function renderNetplanDropin(iface: string, cidrs: string[]): string {
+export function renderNetplanDropin(target: { section: string; id: string } | string, cidrs: string[]): string {
+  const { section, id } = typeof target === 'string' ? { section: netplanSection(target), id: target } : target;
   return [
     `# ${HEADER}`,
     'network:',
     '  version: 2',
-    `  ${netplanSection(iface)}:`,
-    `    ${iface}:`,
+    `  ${section}:`,
+    `    ${/^[A-Za-z0-9_.@-]+$/.test(id) ? id : JSON.stringify(id)}:`,
     '      routes:',
     ...cidrs.flatMap((c) => [`        - to: ${c}`, '          scope: link']),
     '',
@@ -64,6 +67,10 @@ export interface LinkProbe {
   nmRoutes: string[];
   networkdFile?: string;
   networkdDropin?: string;
+  /** The device's MAC (netplan `match: macaddress`). */
+  mac?: string;
+  /** The host's netplan files except our own drop-in, in the order netplan reads them. */
+  netplanFiles: string[];
 }
 
 /** The probe script: one exec that answers everything metallb-route needs about the primary link. */
@@ -76,6 +83,13 @@ export function linkProbeScript(gateway: string): string {
     '  echo "nm-connection=$con"',
     '  [ -n "$con" ] && echo "nm-routes=$(nmcli -g ipv4.routes connection show "$con" 2>/dev/null)"',
     'fi',
+    '[ -n "$dev" ] && echo "mac=$(cat "/sys/class/net/$dev/address" 2>/dev/null)"',
+    // netplan's own order: by file name across /lib, /etc and /run (a later directory shadows the same name).
+    `if [ -d /etc/netplan ]; then for n in $(ls /lib/netplan /etc/netplan /run/netplan 2>/dev/null | grep '\\.yaml$' | sort -u); do`,
+    `  [ "$n" = ${NETPLAN_DROPIN.split('/').pop()} ] && continue`,
+    '  f=""; for d in /lib/netplan /etc/netplan /run/netplan; do [ -f "$d/$n" ] && f="$d/$n"; done',
+    '  [ -n "$f" ] && { echo "netplan-file<<EOF"; cat "$f"; echo; echo "EOF"; }',
+    'done; fi',
     // networkd writes its state file once it runs: without it no .network file is in use, and networkctl
     // (milliseconds per call) would only say so.
     'if [ -n "$dev" ] && [ -e /run/systemd/netif/state ] && command -v networkctl >/dev/null 2>&1; then',
@@ -89,10 +103,16 @@ export function linkProbeScript(gateway: string): string {
 }
 
 export function parseLinkProbe(stdout: string): LinkProbe {
-  const out: LinkProbe = { nmRoutes: [] };
+  const out: LinkProbe = { nmRoutes: [], netplanFiles: [] };
   const lines = stdout.split('\n');
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
+    if (line === 'netplan-file<<EOF') {
+      const end = lines.indexOf('EOF', i + 1);
+      out.netplanFiles.push(lines.slice(i + 1, end === -1 ? lines.length : end).join('\n'));
+      i = end === -1 ? lines.length : end;
+      continue;
+    }
     if (line === 'networkd-dropin<<EOF') {
       const end = lines.indexOf('EOF', i + 1);
       const body = lines.slice(i + 1, end === -1 ? lines.length : end);
@@ -109,6 +129,7 @@ export function parseLinkProbe(stdout: string): LinkProbe {
     else if (key === 'nm-connection') out.nmConnection = value;
     else if (key === 'nm-routes') out.nmRoutes = value.split(',').map((r) => r.trim().split(/\s+/)[0]!).filter(Boolean);
     else if (key === 'networkd-file') out.networkdFile = value;
+    else if (key === 'mac') out.mac = value;
   }
   return out;
 }

@@ -23,19 +23,20 @@ export function parseUfwStatus(stdout: string): UfwStatus {
 /** ufw writes port ranges with ':' and has no IP-in-IP protocol. */
 const ufwPort = (p: string) => p.replace('-', ':');
 
-/** One argv per port spec, plus the status key that proves it is there. */
+/** One argv per port spec and source, plus the status keys that prove it is there. */
 export function ufwCommands(rule: PortRule): Array<{ argv: string[]; keys: string[] }> {
   if (rule.proto === 'ipip') return [];
-  return rule.ports.map((port) => {
+  const sources: Array<string | undefined> = rule.from ?? [undefined];
+  return rule.ports.flatMap((port) => sources.map((src) => {
     const p = ufwPort(port);
-    const from = rule.from ?? 'Anywhere';
+    const from = src ?? 'Anywhere';
     // "22" (both protocols) also satisfies 22/tcp.
     const keys = [`${p}/${rule.proto}|${from}`, `${p}|${from}`];
-    const argv = rule.from
-      ? ['ufw', 'allow', 'proto', rule.proto, 'from', rule.from, 'to', 'any', 'port', p, 'comment', `provision: ${rule.why}`]
+    const argv = src
+      ? ['ufw', 'allow', 'proto', rule.proto, 'from', src, 'to', 'any', 'port', p, 'comment', `provision: ${rule.why}`]
       : ['ufw', 'allow', `${p}/${rule.proto}`, 'comment', `provision: ${rule.why}`];
     return { argv, keys };
-  });
+  }));
 }
 
 /** The missing rules in order (SSH is rules[0], so it is always added first). */

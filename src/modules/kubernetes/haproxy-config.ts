@@ -18,7 +18,9 @@ export function renderHaproxyConfig(opts: HaproxyConfigOptions): string {
   const inv = opts.inventory;
   const backendPort = opts.backendPort ?? APISERVER_PORT;
   const statsPort = opts.statsPort ?? HAPROXY_STATS_PORT;
-  const servers = controlPlanes(inv).map((h) => `    server ${h.name} ${h.address}:${backendPort} check fall 3 rise 2`);
+  // kubeadm's HA guide: the health check is GET /healthz over TLS (the API's certificate is not verified here).
+  const servers = controlPlanes(inv).map((h) => `    server ${h.name} ${h.address}:${backendPort} check check-ssl verify none fall 3 rise 2`);
+  const metricsPort = inv.network.api.metricsPort;
   return [
     `# Managed by provision for cluster ${inv.cluster.name}: the Kubernetes API load balancer.`,
     '# Local edits are overwritten on the next run; change the inventory instead.',
@@ -48,17 +50,27 @@ export function renderHaproxyConfig(opts: HaproxyConfigOptions): string {
     'backend kube-apiserver',
     '    mode tcp',
     '    balance roundrobin',
-    '    option tcp-check',
+    '    option httpchk GET /healthz',
+    '    http-check expect status 200',
     '    default-server inter 5s',
     ...servers,
     '',
+    // No auth on the page, so it listens on the lb host itself only: `ssh LB curl -s http://127.0.0.1:8404/stats`.
     'frontend stats',
     '    mode http',
-    `    bind *:${statsPort}`,
+    `    bind 127.0.0.1:${statsPort}`,
     '    http-request use-service prometheus-exporter if { path /metrics }',
     '    stats enable',
     '    stats uri /stats',
     '    stats refresh 10s',
     '',
+    ...(metricsPort ? [
+      'frontend prometheus',
+      '    mode http',
+      `    bind *:${metricsPort}`,
+      '    http-request use-service prometheus-exporter if { path /metrics }',
+      '    http-request deny',
+      '',
+    ] : []),
   ].join('\n');
 }

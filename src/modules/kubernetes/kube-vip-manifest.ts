@@ -13,8 +13,14 @@ export interface KubeVipManifestOptions {
   image?: string;
 }
 
-/** Env as kube-vip reads it; every value is a string (a static pod env value must be). */
-function env(o: KubeVipManifestOptions): Array<{ name: string; value: string }> {
+type EnvVar = { name: string; value: string } | { name: string; valueFrom: { fieldRef: { fieldPath: string } } };
+
+/**
+ * Env as kube-vip reads it (pkg/kubevip/config_envvar.go); every value is a string (a static pod env value
+ * must be). vip_nodename is the lease holder's identity: without it kube-vip falls back to the pod's hostname,
+ * as upstream's `kube-vip manifest pod` sets it from the downward API.
+ */
+function env(o: KubeVipManifestOptions): EnvVar[] {
   const pairs: Array<[string, string]> = [
     ['vip_arp', 'true'],
     ['port', String(o.port)],
@@ -32,7 +38,9 @@ function env(o: KubeVipManifestOptions): Array<{ name: string; value: string }> 
     ['address', o.address],
     ['prometheus_server', ':2112'],
   ];
-  return pairs.map(([name, value]) => ({ name, value }));
+  const vars: EnvVar[] = pairs.map(([name, value]) => ({ name, value }));
+  vars.splice(2, 0, { name: 'vip_nodename', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } });
+  return vars;
 }
 
 export function renderKubeVipManifest(o: KubeVipManifestOptions): string {

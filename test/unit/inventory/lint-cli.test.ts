@@ -42,6 +42,14 @@ describe('provision lint', () => {
     for (const f of doc.findings) expect(Object.keys(f)).toEqual(expect.arrayContaining(['level', 'code', 'message', 'file', 'line', 'col']));
   });
 
+  it('goldentooth: the AS numbers only warn, the MetalLB routing flaw stays the one error', async () => {
+    const r = await capture(['-i', inv('goldentooth.yaml'), '--json']);
+    expect(r.code).toBe(1);
+    const doc = JSON.parse(r.out) as { findings: Array<{ level: string; code: string }> };
+    expect(doc.findings.filter((f) => f.level === 'error').map((f) => f.code)).toEqual(['metallb-unrouted']);
+    expect(doc.findings.filter((f) => f.code === 'asn-reserved').map((f) => f.level)).toEqual(['warning', 'warning']);
+  });
+
   it.each([[[]], [['-i']], [['--bogus']], [['-i', 'a.yaml', 'extra']]])('usage error %j', async (argv) => {
     await expect(capture(argv)).rejects.toBeInstanceOf(UsageError);
   });

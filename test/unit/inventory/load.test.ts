@@ -145,12 +145,13 @@ describe('accepting lint codes knowingly', () => {
   it('stops on network-plan errors unless every error code is accepted', async () => {
     const { loadInventoryOrThrow } = await import('../../../src/inventory/load.js');
     await expect(loadInventoryOrThrow(goldentooth, { lint: true })).rejects.toMatchObject({
-      hint: expect.stringContaining('--accept-lint metallb-unrouted,asn-reserved'),
+      hint: 'fix the inventory, or proceed knowingly with --accept-lint metallb-unrouted',
     });
     await expect(loadInventoryOrThrow(goldentooth, { lint: true, acceptLint: ['asn-reserved'] })).rejects.toThrow(/metallb-unrouted/);
     const warned: string[] = [];
     const inv = await loadInventoryOrThrow(goldentooth, { lint: true, acceptLint: ['asn-reserved', 'metallb-unrouted'], warn: (l) => warned.push(l) });
     expect(inv.hosts).toHaveLength(13);
-    expect(warned.join('\n')).toMatch(/warning asn-reserved: .*accepted with --accept-lint/);
+    expect(warned.join('\n')).toMatch(/warning metallb-unrouted: .*accepted with --accept-lint/);
+    expect(warned.join('\n')).toMatch(/warning asn-reserved: AS 64500/);
   });
 });

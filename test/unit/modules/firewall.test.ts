@@ -1,9 +1,11 @@
 // Data cases for firewall: role ports, guarded nftables apply, persistence, ufw path, half-configured hosts.
 import mod from '../../../src/modules/firewall.js';
-import { firewallRules } from '../../../src/modules/host-setup/firewall-rules.js';
+import { describe, expect, it } from 'vitest';
+import { firewallRules, type PortRule } from '../../../src/modules/host-setup/firewall-rules.js';
 import { renderNftRuleset, rulesFingerprint } from '../../../src/modules/host-setup/nft-ruleset.js';
 import type { FileFact } from '../../../src/engine/types.js';
 import { fakeInventory, hostOf } from '../../support/fake-inventory.js';
+import { loadRealInventory } from '../../support/real-inventories.js';
 import { runModuleCases } from './harness.js';
 
 const inv = fakeInventory();
@@ -32,7 +34,7 @@ runModuleCases(mod, [
       changes: [
         {
           action: 'create',
-          summary: /policy drop, accept 22\/tcp, 6443\/tcp, 2379-2380\/tcp, 10250\/tcp, 10257\/tcp, 10259\/tcp, 8472\/udp from 192\.168\.1\.0\/24, 7946\/tcp from 192\.168\.1\.0\/24, 7946\/udp from 192\.168\.1\.0\/24 \(guarded: the host rolls back after 60s/,
+          summary: /policy drop, accept 22\/tcp, 5353\/udp, 546\/udp, 6443\/tcp, 2379-2380\/tcp from 192\.168\.1\.51, 10250\/tcp, 10256\/tcp, 8472\/udp from 192\.168\.1\.0\/24, 7946\/tcp from 192\.168\.1\.0\/24, 7946\/udp from 192\.168\.1\.0\/24 \(guarded: the host rolls back after 60s/,
           steps: [
             { kind: 'write', path: '/etc/provision/firewall.candidate.nft', content: CP_NFT, mode: 0o600, validate: ['nft', '-c', '-f', '%s'] },
             { kind: 'guarded', apply: { argv: ['nft', '-f', '/etc/provision/firewall.candidate.nft'], sudo: true }, confirmTimeoutMs: 20000 },
@@ -95,22 +97,22 @@ runModuleCases(mod, [
     host: 'k8s-worker-01',
     params: {},
     facts: { ...installed, files: { '/etc/nftables.conf': WITH_INCLUDE } },
-    expect: { action: 'create', summary: /accept 22\/tcp, 10250\/tcp, 30000-32767\/tcp, 8472\/udp from/, converges: false },
+    expect: { action: 'create', summary: /accept 22\/tcp, 5353\/udp, 546\/udp, 10250\/tcp, 10256\/tcp, 30000-32767\/tcp, 8472\/udp from/, converges: false },
   },
   {
-    name: 'haproxy lb: the API port and the stats port, no CNI ports',
+    name: 'haproxy lb: the API port; stats stay on loopback; no CNI ports',
     inventory: haproxy,
     host: 'lb-01',
     params: {},
     facts: { ...installed, files: { '/etc/nftables.conf': WITH_INCLUDE } },
-    expect: { action: 'create', summary: /accept 22\/tcp, 7443\/tcp, 8404\/tcp \(guarded/, converges: false },
+    expect: { action: 'create', summary: /accept 22\/tcp, 5353\/udp, 546\/udp, 7443\/tcp \(guarded/, converges: false },
   },
   {
     name: 'the inventory SSH port is the one kept open, first',
     inventory: ssh2222,
     params: {},
     facts: { ...installed, files: { '/etc/nftables.conf': WITH_INCLUDE } },
-    expect: { action: 'create', summary: /accept 2222\/tcp, 6443\/tcp/, converges: false },
+    expect: { action: 'create', summary: /accept 2222\/tcp, 5353\/udp, 546\/udp, 6443\/tcp/, converges: false },
   },
   {
     name: 'ufw active: missing rules through ufw, SSH first',
@@ -121,11 +123,12 @@ runModuleCases(mod, [
       action: 'update',
       steps: [
         { command: { argv: ['ufw', 'allow', '22/tcp', 'comment', 'provision: ssh'] } },
+        { command: { argv: ['ufw', 'allow', '5353/udp', 'comment', 'provision: mdns'] } },
+        { command: { argv: ['ufw', 'allow', '546/udp', 'comment', 'provision: dhcpv6 client'] } },
         { command: { argv: ['ufw', 'allow', '6443/tcp', 'comment', 'provision: kube-apiserver'] } },
-        { command: { argv: ['ufw', 'allow', '2379:2380/tcp', 'comment', 'provision: etcd client and peer'] } },
+        { command: { argv: ['ufw', 'allow', 'proto', 'tcp', 'from', '192.168.1.51', 'to', 'any', 'port', '2379:2380', 'comment', 'provision: etcd client and peer'] } },
         { command: { argv: ['ufw', 'allow', '10250/tcp', 'comment', 'provision: kubelet API'] } },
-        { command: { argv: ['ufw', 'allow', '10257/tcp', 'comment', 'provision: kube-controller-manager'] } },
-        { command: { argv: ['ufw', 'allow', '10259/tcp', 'comment', 'provision: kube-scheduler'] } },
+        { command: { argv: ['ufw', 'allow', '10256/tcp', 'comment', 'provision: kube-proxy health'] } },
         { command: { argv: ['ufw', 'allow', 'proto', 'udp', 'from', '192.168.1.0/24', 'to', 'any', 'port', '8472', 'comment', 'provision: flannel vxlan'] } },
         { command: { argv: ['ufw', 'allow', 'proto', 'tcp', 'from', '192.168.1.0/24', 'to', 'any', 'port', '7946', 'comment', 'provision: metallb speaker memberlist'] } },
         { command: { argv: ['ufw', 'allow', 'proto', 'udp', 'from', '192.168.1.0/24', 'to', 'any', 'port', '7946', 'comment', 'provision: metallb speaker memberlist'] } },
@@ -140,7 +143,7 @@ runModuleCases(mod, [
     facts: { commands: { 'firewall:ufw-status': UFW_SSH, 'firewall:nft-list': live('0123456789abcdef') }, files: { '/etc/nftables.conf': WITH_INCLUDE } },
     expect: {
       changes: [
-        { action: 'update', steps: [{ command: { argv: ['ufw', 'allow', '10250/tcp', 'comment', 'provision: kubelet API'] } }, {}, {}, {}, {}] },
+        { action: 'update', steps: [{}, {}, { command: { argv: ['ufw', 'allow', '10250/tcp', 'comment', 'provision: kubelet API'] } }, {}, {}, {}, {}, {}] },
         { action: 'delete', steps: [{ command: { argv: ['nft', 'delete', 'table', 'inet', 'provision'] } }] },
         { action: 'update', steps: [{ kind: 'write', path: '/etc/nftables.conf', content: DEBIAN_CONF }] },
       ],
@@ -155,3 +158,50 @@ runModuleCases(mod, [
   { name: 'confirm window must be shorter than the rollback', params: { rollbackAfterSeconds: 10, confirmTimeoutSeconds: 10 }, expect: { error: /shorter than rollbackAfterSeconds/ } },
   { name: 'extra ports must be ports', params: { extraTcp: ['80; reboot'] }, expect: { error: /port or a range/ } },
 ]);
+
+// The defects of issue 15, each as a rule the old list got wrong.
+const goldentoothInv = await loadRealInventory('goldentooth');
+describe('firewall rules: who may reach what', () => {
+  const goldentooth = goldentoothInv;
+  const rulesOf = (name: string, i = goldentooth) => firewallRules({ inventory: i, host: hostOf(i, name) });
+  const find = (rules: PortRule[], port: string, proto = 'tcp') => rules.find((r) => r.proto === proto && r.ports.includes(port));
+
+  it('kube-proxy health 10256 is open on every node', () => {
+    for (const n of ['bettley', 'erenford']) expect(find(rulesOf(n), '10256')).toBeDefined();
+  });
+  it('etcd only from the control planes; 10257/10259 not at all (kubeadm binds them to 127.0.0.1, lo is accepted)', () => {
+    const cp = rulesOf('bettley');
+    expect(find(cp, '2379-2380')?.from).toEqual(['10.4.0.11', '10.4.0.12', '10.4.0.13']);
+    expect(find(cp, '10257')).toBeUndefined();
+    expect(find(cp, '10259')).toBeUndefined();
+    expect(renderNftRuleset(cp)).toContain('ip saddr { 10.4.0.11, 10.4.0.12, 10.4.0.13 } tcp dport 2379-2380 accept');
+  });
+  it('HAProxy stats (8404) are not opened; the inventory\'s metrics port and extra ports are', () => {
+    const lb = rulesOf('allyrion');
+    expect(find(lb, '8404')).toBeUndefined();
+    expect(find(lb, '8405')).toMatchObject({ why: 'haproxy prometheus metrics' });
+    expect(find(lb, '2049')).toMatchObject({ from: ['10.4.0.0/20'], why: 'extra (inventory)' });
+  });
+  it('inbound mDNS and DHCPv6 replies are accepted on every host', () => {
+    for (const n of ['allyrion', 'bettley', 'velaryon']) {
+      expect(find(rulesOf(n), '5353', 'udp')).toBeDefined();
+      expect(find(rulesOf(n), '546', 'udp')).toBeDefined();
+    }
+  });
+  it('CNI traffic follows the CNI: calico BGP/IPIP/VXLAN, flannel VXLAN, nothing for none', () => {
+    const calico = rulesOf('erenford');
+    expect(find(calico, '179')?.from).toEqual(['10.4.0.0/20']);
+    expect(calico.some((r) => r.proto === 'ipip')).toBe(true);
+    expect(find(calico, '4789', 'udp')).toBeDefined();
+    expect(find(calico, '8472', 'udp')).toBeUndefined();
+    const flannel = firewallRules({ inventory: inv, host: cp });
+    expect(find(flannel, '8472', 'udp')).toBeDefined();
+    expect(find(flannel, '179')).toBeUndefined();
+    const none = { ...inv, network: { ...inv.network, cni: 'none' as const } };
+    expect(firewallRules({ inventory: none, host: cp }).some((r) => ['8472', '179', '4789'].some((p) => r.ports.includes(p)))).toBe(false);
+  });
+  it('SSH stays the first rule whatever the inventory adds', () => {
+    const withExtra = { ...goldentooth, ssh: { ...goldentooth.ssh, port: 2222 } };
+    for (const n of ['allyrion', 'bettley', 'erenford']) expect(rulesOf(n, withExtra)[0]).toMatchObject({ proto: 'tcp', ports: ['2222'], why: 'ssh' });
+  });
+});

@@ -1,6 +1,8 @@
 // The kube-vip module from data: VIP, interface from facts, super-admin.conf only while the init node is not initialised.
 import mod from '../../../src/modules/kube-vip.js';
 import { renderKubeVipManifest } from '../../../src/modules/kubernetes/kube-vip-manifest.js';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { runModuleCases } from './harness.js';
 import { goldentooth, homelab, homelabHa } from './kubernetes/fixtures.js';
 
@@ -73,3 +75,10 @@ runModuleCases(mod, [
   { name: 'haproxy cluster: noop', params: {}, inventory: goldentooth(), host: 'bettley', expect: { action: 'noop', summary: 'API endpoint mode is haproxy: no kube-vip needed' } },
   { name: 'rejects a hostile interface name', params: { interface: 'eth0; reboot' }, inventory: homelab(), expect: { error: /interface name/ } },
 ]);
+
+describe('kube-vip manifest', () => {
+  it('names the lease holder by its node (vip_nodename from spec.nodeName, as upstream\'s generator does)', () => {
+    const pod = parse(admin) as { spec: { containers: Array<{ env: Array<Record<string, unknown>> }> } };
+    expect(pod.spec.containers[0]!.env).toContainEqual({ name: 'vip_nodename', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } });
+  });
+});

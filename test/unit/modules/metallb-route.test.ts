@@ -1,5 +1,7 @@
 // Data cases for metallb-route: each network stack, live route present/absent, routes inside the node LAN skipped.
+import { expect } from 'vitest';
 import mod from '../../../src/modules/metallb-route.js';
+import { ID0_NETPLAN } from './host-setup/netplan-cases.js';
 import { commandKey } from '../../../src/modules/support/probe-key.js';
 import { linkProbeScript } from '../../../src/modules/host-setup/route-persistence.js';
 import type { BaseFacts, FileFact } from '../../../src/engine/types.js';
@@ -74,6 +76,17 @@ runModuleCases(mod, [
         { kind: 'write', path: '/etc/netplan/90-provision-metallb.yaml', mode: 0o600, content: '# Managed by provision (metallb-route): routes the MetalLB pool on the node LAN. Re-run provision instead of editing.\nnetwork:\n  version: 2\n  ethernets:\n    eth0:\n      routes:\n        - to: 192.168.6.0/24\n          scope: link\n' },
         { kind: 'exec', command: { argv: ['netplan', 'generate'] } },
       ],
+    },
+  },
+  {
+    name: 'netplan whose existing ID differs from the interface (id0 + match + set-name: eth0): the drop-in merges into id0',
+    inventory: inv,
+    params: {},
+    facts: facts('netplan', [lan, ours], `dev=eth0\nmac=dc:a6:32:01:02:03\nnetplan-file<<EOF\n${ID0_NETPLAN}\nEOF\n`),
+    expect: {
+      action: 'create',
+      summary: /into netplan ID id0, which defines eth0/,
+      steps: [{ kind: 'write', path: '/etc/netplan/90-provision-metallb.yaml', content: expect.stringContaining('  ethernets:\n    id0:\n      routes:\n') }, { kind: 'exec' }],
     },
   },
   {

@@ -33,7 +33,8 @@ async function system() {
   for (const name of enabledUnits()) {
     if (name === 'ssh.service' || name === 'sshd.service') continue;
     const u = findUnit(name);
-    if (!u || !['haproxy.service', 'containerd.service', 'kubelet.service', 'nftables.service'].includes(u.name)) continue;
+    // Like systemd at boot, every enabled unit comes up: the runnable ones really run, the rest are recorded active.
+    if (!u) continue;
     const r = await startUnit(u);
     log(`start ${u.name}: ${r.ok ? 'ok' : r.message}`);
   }

@@ -12,9 +12,10 @@ import containerd from '../../../../src/modules/containerd.js';
 import kubePackages from '../../../../src/modules/kube-packages.js';
 import metallbRoute from '../../../../src/modules/metallb-route.js';
 import firewall from '../../../../src/modules/firewall.js';
+import timeSync from '../../../../src/modules/time-sync.js';
 
 // vitest cannot follow the loader's variable dynamic import; the same modules, imported statically.
-const ours = [hostsFile, rpiCgroups, k8sPrereqs, containerd, kubePackages, metallbRoute, firewall];
+const ours = [hostsFile, timeSync, rpiCgroups, k8sPrereqs, containerd, kubePackages, metallbRoute, firewall];
 const modules = memoryModuleSource(ours);
 
 const root = fileURLToPath(new URL('../../../../', import.meta.url));
@@ -30,7 +31,7 @@ describe('playbooks/host-setup.yaml', () => {
     expect(r.findings.filter((f) => f.level === 'error')).toEqual([]);
     const plays = r.playbook!.plays.map((p) => ({ hosts: p.hosts, modules: p.tasks.map((t) => t.module.name) }));
     expect(plays).toEqual([
-      { hosts: 'all', modules: ['hosts-file'] },
+      { hosts: 'all', modules: ['hosts-file', 'time-sync'] },
       { hosts: 'control-plane, worker', modules: ['rpi-cgroups', 'k8s-prereqs', 'containerd', 'kube-packages', 'metallb-route'] },
       { hosts: 'all', modules: ['firewall'] },
     ]);

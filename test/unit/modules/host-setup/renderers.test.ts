@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { cidrInside, poolRouteCidrs, rangeToCidrs } from '../../../../src/modules/host-setup/pool-cidrs.js';
 import { withCgroupFlags, looksLikeCmdline } from '../../../../src/modules/host-setup/kernel-cmdline.js';
 import { commentSwapLines } from '../../../../src/modules/host-setup/fstab.js';
-import { parseContainerdVersion, pauseImage, renderContainerdConfig } from '../../../../src/modules/host-setup/containerd-config.js';
+import { pauseImage, renderContainerdConfig } from '../../../../src/modules/host-setup/containerd-config.js';
 import { missingUfwCommands, parseUfwStatus } from '../../../../src/modules/host-setup/ufw-rules.js';
 import { parseLinkProbe, renderIfupdownHook, renderNetplanDropin, renderNetworkdDropin, networkdDropinPath } from '../../../../src/modules/host-setup/route-persistence.js';
 import { kubeRepo, renderSourcesList } from '../../../../src/modules/host-setup/kube-apt.js';
@@ -78,14 +78,6 @@ describe('commentSwapLines', () => {
 
 describe('containerd config', () => {
   it.each([
-    ['containerd github.com/containerd/containerd v1.7.24 88bf19b2105c8b17560993bee28a01ddc2f97182', 1, 7],
-    ['containerd github.com/containerd/containerd/v2 v2.0.2 c507a0257ea6462fbd6f5ba4f5c74facb04021f4', 2, 0],
-    ['containerd containerd.io 1.7.27 05044ec0a9a75232cad458027ca83437aae3f4da', 1, 7],
-    ['1.6.20~ds1-1+b1', 1, 6],
-    ['2.1.4~ds1-1', 2, 1],
-  ])('parses %j', (text, major, minor) => expect(parseContainerdVersion(text)).toEqual({ major, minor }));
-  it.each(['', '(none)', 'containerd: command not found'])('unreadable %j → undefined', (t) => expect(parseContainerdVersion(t)).toBeUndefined());
-  it.each([
     [1, 'version = 2', "[plugins.'io.containerd.grpc.v1.cri'.containerd.runtimes.runc.options]", "sandbox_image = 'registry.k8s.io/pause:3.10'"],
     [2, 'version = 3', "[plugins.'io.containerd.cri.v1.runtime'.containerd.runtimes.runc.options]", "sandbox = 'registry.k8s.io/pause:3.10'"],
   ])('major %d renders %s', (major, version, runcTable, sandbox) => {
@@ -129,11 +121,15 @@ describe('ufw', () => {
       { proto: 'tcp' as const, ports: ['22'], why: 'ssh' },
       { proto: 'tcp' as const, ports: ['6443'], why: 'api' },
       { proto: 'tcp' as const, ports: ['2379-2380'], why: 'etcd' },
-      { proto: 'udp' as const, ports: ['8472'], from: '10.4.0.0/20', why: 'vxlan' },
-      { proto: 'ipip' as const, ports: [], from: '10.4.0.0/20', why: 'ipip' },
+      { proto: 'udp' as const, ports: ['8472'], from: ['10.4.0.0/20'], why: 'vxlan' },
+      { proto: 'ipip' as const, ports: [], from: ['10.4.0.0/20'], why: 'ipip' },
     ];
     expect(missingUfwCommands(rules, parseUfwStatus(status))).toEqual([['ufw', 'allow', '6443/tcp', 'comment', 'provision: api']]);
     expect(missingUfwCommands(rules, parseUfwStatus('Status: active'))[0]).toEqual(['ufw', 'allow', '22/tcp', 'comment', 'provision: ssh']);
+  });
+  it('a rule from several sources is one ufw rule per source', () => {
+    const etcd = { proto: 'tcp' as const, ports: ['2379-2380'], from: ['10.4.0.11', '10.4.0.12'], why: 'etcd' };
+    expect(missingUfwCommands([etcd], parseUfwStatus('Status: active')).map((a) => a[5])).toEqual(['10.4.0.11', '10.4.0.12']);
   });
 });
 
@@ -159,9 +155,10 @@ describe('route persistence renderers', () => {
     [undefined, 'eth0', '/etc/systemd/network/eth0.network.d/90-provision-metallb.conf'],
   ])('networkd drop-in path for %s', (file, iface, want) => expect(networkdDropinPath(file, iface)).toBe(want));
   it.each([
-    ['dev=eth0\nnm-connection=Wired connection 1\nnm-routes=192.168.6.0/24, 10.9.0.0/16 192.168.1.1 100\n', { dev: 'eth0', nmConnection: 'Wired connection 1', nmRoutes: ['192.168.6.0/24', '10.9.0.0/16'] }],
-    ['dev=eth0\nnetworkd-file=/etc/systemd/network/10-eth0.network\nnetworkd-dropin<<EOF\n[Route]\nDestination=x\nEOF\n', { dev: 'eth0', networkdFile: '/etc/systemd/network/10-eth0.network', networkdDropin: '[Route]\nDestination=x\n', nmRoutes: [] }],
-    ['dev=\nnm-connection=--\n', { nmRoutes: [] }],
+    ['dev=eth0\nnm-connection=Wired connection 1\nnm-routes=192.168.6.0/24, 10.9.0.0/16 192.168.1.1 100\n', { dev: 'eth0', nmConnection: 'Wired connection 1', nmRoutes: ['192.168.6.0/24', '10.9.0.0/16'], netplanFiles: [] }],
+    ['dev=eth0\nnetworkd-file=/etc/systemd/network/10-eth0.network\nnetworkd-dropin<<EOF\n[Route]\nDestination=x\nEOF\n', { dev: 'eth0', networkdFile: '/etc/systemd/network/10-eth0.network', networkdDropin: '[Route]\nDestination=x\n', nmRoutes: [], netplanFiles: [] }],
+    ['dev=\nnm-connection=--\n', { nmRoutes: [], netplanFiles: [] }],
+    ['dev=eth0\nmac=dc:a6:32:01:02:03\nnetplan-file<<EOF\nnetwork:\n  version: 2\n\nEOF\nnetplan-file<<EOF\na: 1\n\nEOF\n', { dev: 'eth0', mac: 'dc:a6:32:01:02:03', nmRoutes: [], netplanFiles: ['network:\n  version: 2\n', 'a: 1\n'] }],
   ])('parses link probe %#', (stdout, want) => expect(parseLinkProbe(stdout)).toEqual(want));
 });
 
@@ -174,6 +171,6 @@ describe('kube apt repository', () => {
     if (packages) inv.cluster.packages = packages;
     const repo = kubeRepo(inv);
     expect(repo).toEqual({ url, key });
-    expect(renderSourcesList(repo)).toContain(`deb [signed-by=/etc/apt/keyrings/kubernetes-apt-keyring.gpg] ${url} /\n`);
+    expect(renderSourcesList(repo)).toContain(`deb [signed-by=/etc/apt/keyrings/kubernetes-apt-keyring.asc] ${url} /\n`);
   });
 });

@@ -8,16 +8,28 @@ const cases: Array<{ name: string; opts: Parameters<typeof renderHaproxyConfig>[
   {
     name: 'every control plane, round robin, health checked',
     opts: { inventory: inv },
-    lines: ['    balance roundrobin', '    option tcp-check', '    server bettley 10.4.0.11:6443 check fall 3 rise 2', '    server cargyll 10.4.0.12:6443 check fall 3 rise 2', '    server dalt 10.4.0.13:6443 check fall 3 rise 2'],
+    lines: ['    balance roundrobin', '    server bettley 10.4.0.11:6443 check check-ssl verify none fall 3 rise 2', '    server cargyll 10.4.0.12:6443 check check-ssl verify none fall 3 rise 2', '    server dalt 10.4.0.13:6443 check check-ssl verify none fall 3 rise 2'],
     absent: ['allyrion 10.4.0.10', 'erenford', 'velaryon'],
   },
   { name: 'TCP frontend on the API port', opts: { inventory: { ...inv, network: { ...inv.network, api: { ...inv.network.api, port: 8443 } } } }, lines: ['frontend kube-apiserver', '    bind *:8443', '    mode tcp'] },
   {
-    name: 'stats and Prometheus on 8404',
+    name: 'health checks are GET /healthz over TLS, as in kubeadm\'s HA guide (not plain TCP connects)',
     opts: { inventory: inv },
-    lines: ['    bind *:8404', '    http-request use-service prometheus-exporter if { path /metrics }', '    stats uri /stats'],
+    lines: ['    option httpchk GET /healthz', '    http-check expect status 200'],
+    absent: ['option tcp-check'],
   },
-  { name: 'backend and stats ports overridable', opts: { inventory: inv, backendPort: 6444, statsPort: 9000 }, lines: ['    server dalt 10.4.0.13:6444 check fall 3 rise 2', '    bind *:9000'] },
+  {
+    name: 'stats (no auth) only on the lb host\'s loopback',
+    opts: { inventory: inv },
+    lines: ['    bind 127.0.0.1:8404', '    stats uri /stats'],
+    absent: ['bind *:8404', 'frontend prometheus'],
+  },
+  {
+    name: 'Prometheus on its own frontend when the inventory asks (network.api.metricsPort)',
+    opts: { inventory: { ...inv, network: { ...inv.network, api: { ...inv.network.api, metricsPort: 8405 } } } },
+    lines: ['frontend prometheus', '    bind *:8405', '    http-request use-service prometheus-exporter if { path /metrics }', '    http-request deny'],
+  },
+  { name: 'backend and stats ports overridable', opts: { inventory: inv, backendPort: 6444, statsPort: 9000 }, lines: ['    server dalt 10.4.0.13:6444 check check-ssl verify none fall 3 rise 2', '    bind 127.0.0.1:9000'] },
 ];
 
 describe('renderHaproxyConfig', () => {
