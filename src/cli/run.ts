@@ -13,6 +13,7 @@ import { createReporter } from '../report/reporter.js';
 import type { Connector } from '../transport/index.js';
 import { CONNECTION_FLAGS, checkConnectionFlags, connectorFromFlags, type ConnectionFlagValues } from './connection-flags.js';
 import { parseVerbArgs } from './args.js';
+import { prefetchAddons } from './cluster/addon-fetch.js';
 import { UsageError, UserError } from './errors.js';
 
 const HELP = `usage: provision run PLAYBOOK -i INVENTORY [--check] [--diff] [--limit HOSTS] [--json]
@@ -153,6 +154,8 @@ export async function runPlaybookCommand(a: PlaybookCommandArgs): Promise<Playbo
   };
   process.on('SIGINT', onSigint);
   try {
+    // Add-on artifacts are fetched and checksum-verified on the laptop before any host is planned or changed.
+    if (playbook.plays.some((p) => p.tasks.some((t) => t.module.name === 'addons'))) await prefetchAddons(inventory, (l) => process.stderr.write(`${l}\n`));
     if (a.before) await a.before(inventory, connector);
     const report = await runPlaybook({
       playbook,

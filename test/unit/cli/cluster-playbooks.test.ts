@@ -38,7 +38,7 @@ describe('bundled playbooks', () => {
   it('up.yaml orders the Kubernetes plays: endpoint, init, kube-vip back to admin.conf, CP joins serial 1, workers, CNI + kubeconfig', async () => {
     const inventory = await loadInventoryOrThrow('inventory/goldentooth.yaml');
     const { playbook } = await loadPlaybook({ path: bundledPlaybook('up.yaml'), inventory, modules });
-    const k8s = playbook!.plays.filter((p) => p.tasks.some((t) => ['haproxy', 'kube-vip', 'kubeadm-init', 'kubeadm-join', 'cni', 'kubeconfig'].includes(t.module.name)));
+    const k8s = playbook!.plays.filter((p) => p.tasks.some((t) => ['haproxy', 'kube-vip', 'kubeadm-init', 'kubeadm-join', 'addons', 'kubeconfig'].includes(t.module.name)));
     expect(k8s.map((p) => [p.tasks.map((t) => t.module.name).join('+'), selectHosts(p.hosts, inventory).map((h) => h.name).join(','), p.serial ?? '-'])).toEqual([
       ['package+haproxy', 'allyrion', '-'],
       ['kube-vip', 'bettley,cargyll,dalt', '-'],
