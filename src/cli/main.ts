@@ -10,6 +10,7 @@ const VERBS: Record<string, string> = {
   up: 'build or converge the whole cluster (playbooks/up.yaml)',
   join: 'add one worker or control plane that is in the inventory',
   verify: 'check, from every node, what the cluster depends on',
+  render: 'write every file and manifest up would apply, without connecting',
   facts: 'print the facts provision reads from hosts',
   lab: 'the dress-rehearsal lab: the inventory as real SSH hosts in network namespaces',
 };

@@ -5,7 +5,7 @@ import type { Module } from '../engine/types.js';
 import { change, execStep, noop } from './support/index.js';
 import { firstControlPlane } from './kubernetes/cluster-shape.js';
 import { artifactTable, artifactText } from './addons/artifacts.js';
-import { addonBundle, recordText, recordVersions, stageYaml, withoutObjects, type AddonBundle } from './addons/bundle.js';
+import { addonBundle, recordText, recordVersions, stageYaml, type AddonBundle } from './addons/bundle.js';
 import { ADDONS_DIR, ADDONS_RECORD, ADDONS_SCRIPT, applyScript, stagePath, upstreamPath } from './addons/apply-script.js';
 
 const schema = z.strictObject({});
@@ -40,7 +40,7 @@ const addons: Module<Params> = {
     const what = fact.exists ? [...upgrades(before, bundle), 'reconfigure'].join('; ') : `apply ${describeBundle(bundle)}`;
     // Artifacts are read (and their sha256 re-checked) only when something is to be applied.
     const upstreamWrites = bundle.upstream.map((u, i) => ({
-      kind: 'write' as const, path: upstreamPath(i, u.artifact.file), content: withoutObjects(artifactText(u.artifact), u.exclude), mode: 0o600, owner: 'root', group: 'root',
+      kind: 'write' as const, path: upstreamPath(i, u.artifact.file), content: artifactText(u.artifact, u.exclude), mode: 0o600, owner: 'root', group: 'root',
     }));
     return change(ctx, {
       action: fact.exists ? 'update' : 'create',

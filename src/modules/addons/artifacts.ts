@@ -6,6 +6,7 @@ import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
 import type { Inventory } from '../../inventory/types.js';
+import { withoutObjects } from './bundle.js';
 import { ARTIFACTS, type Artifact } from './versions.js';
 
 /** A JSON file replacing the versions table (the lab's stand-in artifacts have their own checksums). */
@@ -122,8 +123,11 @@ export function useArtifactPlaceholders(on = true): void {
   placeholders = on;
 }
 
-/** The text applied for an artifact: the verified cached file, or in render mode a line naming it. */
-export function artifactText(a: Artifact): string {
-  if (placeholders) return `# upstream artifact, not copied: ${a.component} ${a.version}\n# ${a.url}\n# sha256 ${a.sha256}\n`;
-  return readArtifact(a);
+/** The text applied for an artifact (minus `exclude`d objects): the verified cached file, or in render mode a note naming it. */
+export function artifactText(a: Artifact, exclude: string[] = []): string {
+  if (placeholders) {
+    const without = exclude.length ? `# applied without ${exclude.join(', ')}\n` : '';
+    return `# upstream artifact, not copied: ${a.component} ${a.version}\n# ${a.url}\n# sha256 ${a.sha256}\n${without}`;
+  }
+  return withoutObjects(readArtifact(a), exclude);
 }

@@ -1,6 +1,7 @@
 // MetalLB's configuration from network.metallb and network.bgp: the address pool, and how it is announced —
 // L2 (no BGP), MetalLB's own BGP session to the router, or nothing when Calico announces the pool.
 import type { Inventory } from '../../inventory/types.js';
+import { rangeToCidrs } from '../host-setup/pool-cidrs.js';
 import { calicoAnnouncesServices } from './calico-objects.js';
 import { MANAGED_BY, type K8sObject } from './k8s-object.js';
 
@@ -20,7 +21,8 @@ export function metallbObjects(inv: Inventory): K8sObject[] {
     apiVersion: 'metallb.io/v1beta1',
     kind: 'IPAddressPool',
     metadata: meta(METALLB_POOL),
-    spec: { addresses: m.pool.map((r) => (r.first === r.last ? `${r.first}/32` : `${r.first}-${r.last}`)) },
+    // A range that is exactly one CIDR is written as that CIDR (as the inventory most likely said it).
+    spec: { addresses: m.pool.map((r) => (rangeToCidrs(r).length === 1 ? rangeToCidrs(r)[0]! : `${r.first}-${r.last}`)) },
   };
   if (!metallbSpeakerEnabled(inv)) return [pool];
   const bgp = inv.network.bgp;

@@ -81,6 +81,7 @@ describe('flat-bgp: Calico without encapsulation announces the pool, MetalLB onl
     expect(find(objs, 'BGPConfiguration')!.spec).toEqual({ asNumber: 64512, nodeToNodeMeshEnabled: true, logSeverityScreen: 'Info', serviceLoadBalancerIPs: [{ cidr: '192.168.6.0/24' }] });
     expect(find(objs, 'BGPPeer', 'projectcalico.org/v3')!.spec).toEqual({ peerIP: '192.168.2.1', asNumber: 64512 });
     expect(ids(objs).filter((i) => i.startsWith('metallb'))).toEqual(['metallb.io/v1beta1 IPAddressPool']);
+    expect(find(objs, 'IPAddressPool')!.spec).toEqual({ addresses: ['192.168.6.0/24'] });
     expect(b.upstream.find((u) => u.artifact.component === 'metallb')!.exclude).toEqual(['DaemonSet/metallb-system/speaker']);
   });
 });
