@@ -16,7 +16,9 @@ From every node (one exec each), checks: every inventory name resolves to its ad
 endpoint answers on its port (api); the MetalLB route is present (route); the role's listening ports
 answer from a peer node (ports: 6443 on control planes, the API port and 8404 on lb hosts); provision's
 nft table accepts the role's ports (firewall); the node is joined: kubelet.conf, and listed by
-'kubectl get nodes' on the first control plane (joined). Exit 1 on any failure.`;
+'kubectl get nodes' on the first control plane (joined); a CNI configuration is installed in
+/etc/cni/net.d (cni); the API says the node is Ready (ready); its kube-system pods are Running (pods).
+Exit 1 on any failure.`;
 
 async function runOn(connector: Connector, inv: Inventory, host: Host): Promise<NodeOutput> {
   try {

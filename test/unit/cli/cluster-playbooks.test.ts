@@ -46,7 +46,7 @@ describe('bundled playbooks', () => {
       ['kube-vip', 'bettley', '-'],
       ['kubeadm-join', 'cargyll,dalt', 1],
       ['kubeadm-join', 'erenford,fenn,gardener,harlton,inchfield,jast,karstark,lipps,velaryon', '-'],
-      ['cni+kubeconfig', 'bettley', '-'],
+      ['addons+kubeconfig', 'bettley', '-'],
     ]);
   });
 
