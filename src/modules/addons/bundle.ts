@@ -51,22 +51,21 @@ export function addonBundle(inv: Inventory, table: readonly Artifact[]): AddonBu
     const exclude = c === 'metallb' && !metallbSpeakerEnabled(inv) ? [`DaemonSet/${METALLB_NAMESPACE}/speaker`] : [];
     for (const artifact of arts) upstream.push({ artifact, exclude });
   }
-  const first: ConfigStage = { name: 'configuration', waits: [], objects: [] };
-  const stages = [first];
+  // Stages in dependency order: the CNI first (MetalLB's controller, a pod, cannot start before a pod network),
+  // Calico's BGP objects once its API server answers, MetalLB's objects once its webhook runs.
+  const stages: ConfigStage[] = [];
   if (components.includes('calico')) {
-    first.waits.push(crd('installations', 'operator.tigera.io'), crd('apiservers', 'operator.tigera.io'));
-    first.objects.push(...calicoOperatorObjects(inv));
+    stages.push({ name: 'calico', waits: [crd('installations', 'operator.tigera.io'), crd('apiservers', 'operator.tigera.io')], objects: calicoOperatorObjects(inv) });
     const bgp = calicoBgpObjects(inv);
     if (bgp.length) stages.push({ name: 'calico-bgp', waits: [{ what: 'apiservice/v3.projectcalico.org', condition: 'Available' }], objects: bgp });
   }
-  if (components.includes('flannel')) first.objects.push(...flannelObjects(inv));
+  if (components.includes('flannel')) stages.push({ name: 'flannel', waits: [], objects: flannelObjects(inv) });
   if (components.includes('metallb')) {
     const objs = metallbObjects(inv);
     const plurals = [...new Set(objs.map((o) => `${o.kind.toLowerCase()}s`))];
-    first.waits.push(...plurals.map((p) => crd(p, 'metallb.io')));
     // MetalLB's validating webhook is served by its controller: objects are refused until it runs.
-    first.waits.push({ what: 'deployment/controller', condition: 'Available', namespace: METALLB_NAMESPACE });
-    first.objects.push(...objs);
+    const waits: Wait[] = [...plurals.map((p) => crd(p, 'metallb.io')), { what: 'deployment/controller', condition: 'Available', namespace: METALLB_NAMESPACE }];
+    stages.push({ name: 'metallb', waits, objects: objs });
   }
   return { upstream, stages: stages.filter((s) => s.objects.length > 0) };
 }

@@ -97,9 +97,9 @@ describe('render goldentooth', async () => {
   });
 
   it('cluster/ holds the configuration objects and names the upstream artifacts by URL and sha256', () => {
-    expect(r.cluster.map((f) => f.path)).toEqual(['addons/01-configuration.yaml', 'addons/02-calico-bgp.yaml', 'addons/upstream.txt']);
+    expect(r.cluster.map((f) => f.path)).toEqual(['addons/01-calico.yaml', 'addons/02-calico-bgp.yaml', 'addons/03-metallb.yaml', 'addons/upstream.txt']);
     const kinds = r.cluster.filter((f) => f.path.endsWith('.yaml')).flatMap((f) => parseAllDocuments(f.content).map((d) => d.toJS().kind));
-    expect(kinds).toEqual(['Installation', 'APIServer', 'IPAddressPool', 'BGPPeer', 'BGPAdvertisement', 'BGPConfiguration', 'BGPPeer']);
+    expect(kinds).toEqual(['Installation', 'APIServer', 'BGPConfiguration', 'BGPPeer', 'IPAddressPool', 'BGPPeer', 'BGPAdvertisement']);
     expect(r.cluster.find((f) => f.path === 'addons/upstream.txt')!.content).toMatch(/^calico v3\.30\.7 https:\/\/raw\.githubusercontent\.com\/projectcalico\/calico\/v3\.30\.7\/manifests\/operator-crds\.yaml sha256=[0-9a-f]{64}$/m);
     // the node's copy of an upstream manifest is a note, not the manifest
     expect(file(r, 'bettley', '/etc/kubernetes/provision/addons/upstream/01-calico-v3.30.7-operator-crds.yaml')).toMatch(/^# upstream artifact, not copied/);

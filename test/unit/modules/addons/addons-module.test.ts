@@ -92,13 +92,13 @@ describe('module addons', () => {
     const writes = c!.steps.filter((s) => s.kind === 'write').map((s) => (s.kind === 'write' ? s.path : ''));
     expect(writes).toEqual([
       '/etc/kubernetes/provision/addons/upstream/01-kube-flannel.yml', '/etc/kubernetes/provision/addons/upstream/02-metallb-v0.15.3.yaml',
-      '/etc/kubernetes/provision/addons/config/01-configuration.yaml', '/etc/kubernetes/provision/addons/apply.sh', `${ADDONS_RECORD}.pending`,
+      '/etc/kubernetes/provision/addons/config/01-flannel.yaml', '/etc/kubernetes/provision/addons/config/02-metallb.yaml', '/etc/kubernetes/provision/addons/apply.sh', `${ADDONS_RECORD}.pending`,
     ]);
     const script = c!.steps.find((s) => s.kind === 'write' && s.path.endsWith('apply.sh'));
     const text = script?.kind === 'write' ? String(script.content) : '';
     expect(text).toContain('apply --server-side --force-conflicts --field-manager=provision-upstream -f /etc/kubernetes/provision/addons/upstream/01-kube-flannel.yml');
     expect(text).toContain('-n metallb-system wait --for=condition=Available --timeout=600s deployment/controller');
-    expect(text.indexOf('crd/ipaddresspools.metallb.io')).toBeLessThan(text.indexOf('--field-manager=provision -f /etc/kubernetes/provision/addons/config/01-configuration.yaml'));
+    expect(text.indexOf('crd/ipaddresspools.metallb.io')).toBeLessThan(text.indexOf('--field-manager=provision -f /etc/kubernetes/provision/addons/config/02-metallb.yaml'));
     expect(text.trimEnd().split('\n').pop()).toBe(`mv -f ${ADDONS_RECORD}.pending ${ADDONS_RECORD}`);
     expect(c!.steps.at(-1)).toMatchObject({ kind: 'exec', command: { argv: ['sh', '/etc/kubernetes/provision/addons/apply.sh'] } });
   });

@@ -63,9 +63,11 @@ describe('goldentooth: Calico peers 10.4.0.1 (AS 64500) from AS 64501, MetalLB a
     expect(find(objs, 'IPAddressPool')!.spec).toEqual({ addresses: ['10.4.11.0-10.4.15.254'] });
     expect(find(objs, 'L2Advertisement')).toBeUndefined();
     // the v3 objects wait for the Calico API server; the speaker is kept
+    // the CNI first (MetalLB's controller needs a pod network), the v3 objects once Calico's API server answers
     expect(b.stages.map((s) => [s.name, s.waits.map((w) => w.what)])).toEqual([
-      ['configuration', ['crd/installations.operator.tigera.io', 'crd/apiservers.operator.tigera.io', 'crd/ipaddresspools.metallb.io', 'crd/bgppeers.metallb.io', 'crd/bgpadvertisements.metallb.io', 'deployment/controller']],
+      ['calico', ['crd/installations.operator.tigera.io', 'crd/apiservers.operator.tigera.io']],
       ['calico-bgp', ['apiservice/v3.projectcalico.org']],
+      ['metallb', ['crd/ipaddresspools.metallb.io', 'crd/bgppeers.metallb.io', 'crd/bgpadvertisements.metallb.io', 'deployment/controller']],
     ]);
     expect(b.upstream.map((u) => [u.artifact.file, u.exclude])).toEqual([
       ['calico-v3.30.7-operator-crds.yaml', []], ['calico-v3.30.7-tigera-operator.yaml', []], ['metallb-v0.15.3-metallb-native.yaml', []],
