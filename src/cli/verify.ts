@@ -6,11 +6,14 @@ import { shell } from '../transport/command.js';
 import type { Connector } from '../transport/index.js';
 import { CONNECTION_FLAGS, checkConnectionFlags, connectorFromFlags } from './connection-flags.js';
 import { parseVerbArgs } from './args.js';
-import { collectResults, formatVerifyTable, type NodeOutput } from './cluster/verify-results.js';
+import { collectResults, formatVerifyTable, type NodeOutput, type VerifyReport } from './cluster/verify-results.js';
+import { lbCheck, mergeWorkload, parseWorkload } from './cluster/workload-results.js';
+import { PROBE_IMAGE, PROBE_NAMESPACE, cleanupScript, workloadScript } from './cluster/workload-script.js';
+import { firstControlPlane } from '../modules/kubernetes/cluster-shape.js';
 import { renderVerifyScript } from './cluster/verify-script.js';
 import { UsageError } from './errors.js';
 
-const HELP = `usage: provision verify -i INVENTORY [--json] [--limit-concurrency N] [--connect-timeout S] [--ssh-config PATH] [--host-keys strict|accept-new|off] [--ask-become-pass]
+const HELP = `usage: provision verify -i INVENTORY [--json] [--workloads] [--limit-concurrency N] [--connect-timeout S] [--ssh-config PATH] [--host-keys strict|accept-new|off] [--ask-become-pass]
 
 From every node (one exec each), checks: every inventory name resolves to its address (resolve); the API
 endpoint answers on its port (api); the MetalLB route is present (route); the role's listening ports
@@ -18,6 +21,10 @@ answer from a peer node (ports: 6443 on control planes, the API port and 8404 on
 nft table accepts the role's ports (firewall); the node is joined: kubelet.conf, and listed by
 'kubectl get nodes' on the first control plane (joined); a CNI configuration is installed in
 /etc/cni/net.d (cni); the API says the node is Ready (ready); its kube-system pods are Running (pods).
+--workloads also runs a probe pod (${PROBE_IMAGE}) on every node from the first control plane: each
+node's pod fetches from the next node's pod (podnet), resolves kubernetes.default (dns), and a
+LoadBalancer Service must get an address from the MetalLB pool that answers from this machine (lb); the
+namespace ${PROBE_NAMESPACE} is deleted afterwards.
 Exit 1 on any failure.`;
 
 async function runOn(connector: Connector, inv: Inventory, host: Host): Promise<NodeOutput> {
@@ -31,10 +38,29 @@ async function runOn(connector: Connector, inv: Inventory, host: Host): Promise<
   }
 }
 
+/** The probe pods from the first control plane, the lb check from here, then the probe namespace removed. */
+async function runWorkloads(connector: Connector, inv: Inventory, report: VerifyReport): Promise<void> {
+  const first = firstControlPlane(inv);
+  let stdout = '';
+  let session: Awaited<ReturnType<Connector['connect']>> | undefined;
+  try {
+    session = await connector.connect(first, inv);
+    stdout = (await session.exec(shell(workloadScript(inv), { sudo: true }), { timeoutMs: 600_000 })).stdout;
+    const w = parseWorkload(inv, stdout);
+    mergeWorkload(inv, report, w, await lbCheck(inv, w.lbAddress));
+  } catch (e) {
+    const w = parseWorkload(inv, `W\tsetup\t-\tfail\tthe probe could not run on ${first.name}: ${(e as Error).message}`);
+    mergeWorkload(inv, report, w, { check: 'lb', ok: false, detail: 'not checked: the probe did not run' });
+  } finally {
+    await session?.exec(shell(cleanupScript(), { sudo: true }), { timeoutMs: 60_000 }).catch(() => undefined);
+  }
+}
+
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseVerbArgs(argv, {
     inventory: { type: 'string', short: 'i' },
     json: { type: 'boolean' },
+    workloads: { type: 'boolean' },
     concurrency: { type: 'string' },
     ...CONNECTION_FLAGS,
     help: { type: 'boolean', short: 'h' },
@@ -52,6 +78,7 @@ export async function run(argv: string[]): Promise<number> {
   try {
     const outputs = await mapLimit(inv.hosts, concurrency, (h) => runOn(connector, inv, h));
     const report = collectResults(inv, outputs);
+    if (values.workloads) await runWorkloads(connector, inv, report);
     process.stdout.write((values.json ? JSON.stringify(report) : formatVerifyTable(inv, report)) + '\n');
     return report.ok ? 0 : 1;
   } finally {

@@ -29,11 +29,8 @@ async function verify(lab: string, inv: string): Promise<VerifyJson> {
 }
 const failing = (v: VerifyJson) => Object.entries(v.hosts).flatMap(([h, r]) => r.checks.filter((c) => !c.ok).map((c) => `${h} ${c.check}`)).sort();
 
-if (labRequired && !canRunLab) describe('i14 lab', () => it('cannot run: needs root on Linux (PROVISION_LAB_REQUIRED=1)', () => expect.fail('needs root')));
-
-describe.skipIf(skipLab)('i14 homelab: add-ons from the mirror, verify, CNI skipped, tampered and bumped artifacts', () => {
-  const lab = 'i14h';
-  const inv = join(ROOT, 'inventory/homelab.yaml');
+/** Brings lab NAME up for INVENTORY before the describe's tests and down after them. */
+function withLab(lab: string, inv: string): void {
   beforeAll(async () => {
     const r = await provision(['lab', 'up', '-i', inv, '--name', lab]);
     if (r.code !== 0) throw new Error(`lab up: ${r.all}`);
@@ -41,6 +38,14 @@ describe.skipIf(skipLab)('i14 homelab: add-ons from the mirror, verify, CNI skip
   afterAll(async () => {
     await provision(['lab', 'down', '--name', lab]);
   }, 300_000);
+}
+
+if (labRequired && !canRunLab) describe('i14 lab', () => it('cannot run: needs root on Linux (PROVISION_LAB_REQUIRED=1)', () => expect.fail('needs root')));
+
+describe.skipIf(skipLab)('i14 homelab: add-ons from the mirror, verify, CNI skipped, tampered and bumped artifacts', () => {
+  const lab = 'i14h';
+  const inv = join(ROOT, 'inventory/homelab.yaml');
+  withLab(lab, inv);
 
   it('without the add-ons step the cluster comes up but verify fails on cni, ready and pods, naming each node', async () => {
     // up.yaml minus its addons task: the same plays, the CNI never applied.
@@ -109,13 +114,7 @@ describe.skipIf(skipLab)('i14 homelab: add-ons from the mirror, verify, CNI skip
 describe.skipIf(skipLab)('i14 flat-bgp: Calico operator objects, speaker left out, single node untainted', () => {
   const lab = 'i14f';
   const inv = join(ROOT, 'inventory/flat-bgp.yaml');
-  beforeAll(async () => {
-    const r = await provision(['lab', 'up', '-i', inv, '--name', lab]);
-    if (r.code !== 0) throw new Error(`lab up: ${r.all}`);
-  }, 900_000);
-  afterAll(async () => {
-    await provision(['lab', 'down', '--name', lab]);
-  }, 300_000);
+  withLab(lab, inv);
 
   it('up then verify pass; the API holds the Installation, BGP objects and pool, and no MetalLB speaker', async () => {
     const r = await labRun(lab, ['up', '-i', inv]);

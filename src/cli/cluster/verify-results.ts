@@ -127,10 +127,12 @@ export function collectResults(inv: Inventory, outputs: NodeOutput[]): VerifyRep
 /** A row per host, a column per check, then one line per failure. */
 export function formatVerifyTable(inv: Inventory, report: VerifyReport): string {
   const width = Math.max(4, ...inv.hosts.map((h) => h.name.length));
-  const head = ['HOST'.padEnd(width), ...CHECKS.map((c) => c.padEnd(8))].join('  ');
+  const extra = (['podnet', 'dns', 'lb'] as const).filter((c) => Object.values(report.hosts).some((h) => h.checks.some((x) => x.check === c)));
+  const columns = [...CHECKS, ...extra];
+  const head = ['HOST'.padEnd(width), ...columns.map((c) => c.padEnd(8))].join('  ');
   const rows = inv.hosts.map((h) => {
     const checks = report.hosts[h.name]?.checks ?? [];
-    const cells = CHECKS.map((c) => {
+    const cells = columns.map((c) => {
       const mine = checks.filter((x) => x.check === c);
       const cell = mine.length === 0 ? (checksFor(inv, h.name).includes(c) ? 'MISSING' : '-') : mine.every((x) => x.ok) ? 'ok' : 'FAIL';
       return cell.padEnd(8);

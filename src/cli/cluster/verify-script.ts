@@ -9,7 +9,8 @@ import { apiEndpoint, firstControlPlane } from '../../modules/kubernetes/cluster
 import { ADMIN_CONF, APISERVER_PORT, KUBELET_CONF } from '../../modules/kubernetes/paths.js';
 import { quote } from '../../transport/command.js';
 
-export type CheckName = 'resolve' | 'api' | 'route' | 'ports' | 'firewall' | 'joined' | 'cni' | 'ready' | 'pods';
+/** podnet, dns and lb come from `verify --workloads` (src/cli/cluster/workload-script.ts). */
+export type CheckName = 'resolve' | 'api' | 'route' | 'ports' | 'firewall' | 'joined' | 'cni' | 'ready' | 'pods' | 'podnet' | 'dns' | 'lb';
 export const CHECKS: CheckName[] = ['resolve', 'api', 'route', 'ports', 'firewall', 'joined', 'cni', 'ready', 'pods'];
 /** Checks only Kubernetes nodes have (lb hosts are not nodes). */
 export const NODE_CHECKS: CheckName[] = ['joined', 'cni', 'ready', 'pods'];

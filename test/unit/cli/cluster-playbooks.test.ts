@@ -4,21 +4,12 @@ import { bundledPlaybook } from '../../../src/cli/cluster/playbook-run.js';
 import { checkJoinTarget, narrowToNode } from '../../../src/cli/join.js';
 import { loadInventoryOrThrow } from '../../../src/inventory/load.js';
 import { loadPlaybook } from '../../../src/playbook/load.js';
-import { fileModuleSource, type ModuleSource } from '../../../src/playbook/modules.js';
+import { viteModules } from '../../support/vite-modules.js';
 import { selectHosts } from '../../../src/playbook/selector.js';
 
 const inventories = ['inventory/homelab.yaml', 'inventory/goldentooth.yaml'];
 
-/** fileModuleSource's `import(\`../modules/${name}.js\`)` does not resolve under vite: same lookup, .ts paths. */
-const real = fileModuleSource();
-const modules: ModuleSource = {
-  names: real.names,
-  async load(name) {
-    if (!real.names().includes(name)) return undefined;
-    const m = (await import(`../../../src/modules/${name}.ts`)) as { default: any; providers?: any[] };
-    return { module: m.default, providers: m.providers ?? [] };
-  },
-};
+const modules = viteModules;
 
 describe('bundled playbooks', () => {
   it.each(inventories.flatMap((i) => ['up.yaml', 'join-worker.yaml', 'join-control-plane.yaml'].map((p) => ({ i, p }))))('$p loads for $i with the join providers', async ({ i, p }) => {

@@ -9,23 +9,13 @@ import { parseAllDocuments } from 'yaml';
 import { loadInventory } from '../../../src/inventory/load.js';
 import type { Inventory } from '../../../src/inventory/types.js';
 import { loadPlaybook } from '../../../src/playbook/load.js';
-import { fileModuleSource, type ModuleSource } from '../../../src/playbook/modules.js';
+import { viteModules as modules } from '../../support/vite-modules.js';
 import { useArtifactPlaceholders } from '../../../src/modules/addons/artifacts.js';
 import { renderPlan, type RenderResult } from '../../../src/render/render-plan.js';
 import { readFactsFile } from '../../../src/render/assumed-facts.js';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 
-/** fileModuleSource's `import(\`../modules/${name}.js\`)` does not resolve under vite: same lookup, .ts paths. */
-const real = fileModuleSource();
-const modules: ModuleSource = {
-  names: real.names,
-  async load(name) {
-    if (!real.names().includes(name)) return undefined;
-    const m = (await import(`../../../src/modules/${name}.ts`)) as { default: any; providers?: any[] };
-    return { module: m.default, providers: m.providers ?? [] };
-  },
-};
 const tmp = mkdtempSync(join(tmpdir(), 'i14-render-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
