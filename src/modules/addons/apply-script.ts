@@ -25,6 +25,8 @@ export function applyScript(b: AddonBundle): string {
     for (const w of s.waits) lines.push(`${k}${w.namespace ? ` -n ${w.namespace}` : ''} wait --for=condition=${w.condition} --timeout=600s ${w.what}`);
     lines.push(apply(CONFIG_MANAGER, stagePath(i, s.name)));
   });
+  // With a CNI applied, up ends with a cluster whose every node is Ready (the kubelets need the CNI's config first).
+  if (b.upstream.some((u) => u.artifact.component === 'calico' || u.artifact.component === 'flannel')) lines.push(`${k} wait --for=condition=Ready --timeout=600s nodes --all`);
   lines.push(`mv -f ${ADDONS_RECORD}.pending ${ADDONS_RECORD}`);
   return lines.join('\n') + '\n';
 }

@@ -59,9 +59,11 @@ function handle(req, body) {
     if (!t && !admin) return [200, { kind: 'ConfigMap', data: { kubeconfig: '', jws: '' } }];
     return [200, { kind: 'ConfigMap', data: { ca: state.ca, endpoint: state.endpoint, [`jws-kubeconfig-${t?.id ?? 'admin'}`]: 'lab' } }];
   }
-  // The kubelets (token or admin) fetch what install-cni writes and report what /etc/cni/net.d holds.
-  if (p === '/lab/cni' && (validToken(bearer) || admin)) return [200, { configs: cniConfigs(state) }];
-  if (p === '/lab/node-status' && req.method === 'POST' && (validToken(bearer) || admin)) {
+  // The kubelets fetch what install-cni writes and report what /etc/cni/net.d holds. A joined kubelet keeps its
+  // credential (a real one has a client certificate): its bootstrap token counts after the token's TTL too.
+  const kubelet = admin || (state.tokens ?? []).some((x) => `${x.id}.${x.secret}` === bearer);
+  if (p === '/lab/cni' && kubelet) return [200, { configs: cniConfigs(state) }];
+  if (p === '/lab/node-status' && req.method === 'POST' && kubelet) {
     const n = (state.nodes ?? []).find((x) => x.name === body.name);
     if (!n) return [404, { message: `nodes "${body.name}" not found` }];
     const cni = Array.isArray(body.cni) ? body.cni.filter((f) => typeof f === 'string').sort() : [];

@@ -99,7 +99,7 @@ describe('module addons', () => {
     expect(text).toContain('apply --server-side --force-conflicts --field-manager=provision-upstream -f /etc/kubernetes/provision/addons/upstream/01-kube-flannel.yml');
     expect(text).toContain('-n metallb-system wait --for=condition=Available --timeout=600s deployment/controller');
     expect(text.indexOf('crd/ipaddresspools.metallb.io')).toBeLessThan(text.indexOf('--field-manager=provision -f /etc/kubernetes/provision/addons/config/02-metallb.yaml'));
-    expect(text.trimEnd().split('\n').pop()).toBe(`mv -f ${ADDONS_RECORD}.pending ${ADDONS_RECORD}`);
+    expect(text.trimEnd().split('\n').slice(-2)).toEqual(['kubectl --kubeconfig /etc/kubernetes/admin.conf wait --for=condition=Ready --timeout=600s nodes --all', `mv -f ${ADDONS_RECORD}.pending ${ADDONS_RECORD}`]);
     expect(c!.steps.at(-1)).toMatchObject({ kind: 'exec', command: { argv: ['sh', '/etc/kubernetes/provision/addons/apply.sh'] } });
   });
 
