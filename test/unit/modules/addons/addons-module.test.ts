@@ -3,7 +3,11 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { prefetchAddons } from '../../../../src/cli/cluster/addon-fetch.js';
+import { UserError } from '../../../../src/cli/errors.js';
 import mod from '../../../../src/modules/addons.js';
 import { ChecksumError, ensureArtifacts, readArtifact } from '../../../../src/modules/addons/artifacts.js';
 import { ADDONS_RECORD } from '../../../../src/modules/addons/apply-script.js';
@@ -52,6 +56,34 @@ describe('artifacts', () => {
     expect(err).toBeInstanceOf(ChecksumError);
     expect((err as Error).message).toMatch(new RegExp(`metallb v0.15.4 metallb-v0.15.4.yaml from .*mirror/metallb-v0.15.4.yaml has sha256 ${sha(evil)}, but the versions table pins ${sha(real)}: refusing it \\(nothing was applied\\)`));
     expect(readdirSync(join(dir, 'cache', 'provision', 'addons')).sort()).toEqual([sha(FLANNEL), sha(METALLB)].sort());
+  });
+
+  it('an http(s) mirror serves the files by name; prefetch for up turns a bad one into a user error', async () => {
+    const served = new Map([['kube-flannel.yml', FLANNEL], ['metallb-v0.15.3.yaml', 'tampered\n']]);
+    const server = createServer((q, res) => {
+      const body = served.get((q.url ?? '').replace(/^\/mirror\//, ''));
+      res.statusCode = body === undefined ? 404 : 200;
+      res.end(body ?? 'not found');
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/mirror/`;
+      const fresh = { ...env, XDG_CACHE_HOME: join(dir, 'http-cache') };
+      const web = fakeInventory({ file: join(dir, 'inv.yaml'), addons: { mirror: url } });
+      expect((await ensureArtifacts([table()[0]!], web, fresh)).map((r) => r.downloaded)).toEqual([true]);
+      await expect(ensureArtifacts([table()[1]!], web, fresh)).rejects.toThrow(/from http:\/\/127\.0\.0\.1:\d+\/mirror\/metallb-v0\.15\.3\.yaml has sha256/);
+      const missing: Artifact = { ...table()[1]!, file: 'absent.yaml', sha256: sha('x') };
+      await expect(ensureArtifacts([missing], web, fresh)).rejects.toThrow(/cannot download http:.*absent\.yaml: HTTP 404/);
+      vi.stubEnv('XDG_CACHE_HOME', join(dir, 'http-cache-2'));
+      vi.stubEnv('PROVISION_ADDONS_TABLE', join(dir, 'table.json'));
+      writeFileSync(join(dir, 'table.json'), JSON.stringify(table()));
+      const err = await prefetchAddons(web, () => {}).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(UserError);
+      expect((err as Error).message).toMatch(/^add-ons: metallb v0\.15\.3 metallb-v0\.15\.3\.yaml from http:.* refusing it \(nothing was applied\)$/);
+    } finally {
+      vi.unstubAllEnvs();
+      server.close();
+    }
   });
 
   it('a cache file edited after download is refused when read', () => {
