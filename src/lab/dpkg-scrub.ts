@@ -1,5 +1,5 @@
 // Hides the machine's own Kubernetes packages (e.g. kubectl from google-cloud-sdk) from lab hosts, so hosts start like a fresh node.
-import { existsSync, readFileSync, lstatSync } from 'node:fs';
+import { existsSync, readFileSync, lstatSync, statSync } from 'node:fs';
 
 /** Packages a fresh cluster node does not have; the lab's apt mirror provides them. */
 export const FOREIGN_PACKAGES = ['kubectl', 'kubeadm', 'kubelet', 'containerd', 'containerd.io', 'cri-tools', 'kubernetes-cni', 'runc'];
@@ -43,8 +43,9 @@ export function planDpkgScrub(root = ''): DpkgScrub {
         for (const f of readFileSync(root + info, 'utf8').split('\n')) {
           if (!f) continue;
           try {
+            // A listed directory stays, also when it is a symlink to one (merged /usr: /lib → usr/lib).
             const st = lstatSync(root + f);
-            if (!st.isDirectory()) hide.push(f);
+            if (!st.isDirectory() && !(st.isSymbolicLink() && statSync(root + f).isDirectory())) hide.push(f);
           } catch {
             /* listed but absent */
           }

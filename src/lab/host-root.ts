@@ -1,7 +1,7 @@
 // Writes a host's private files into its overlay upper dir before it boots: identity, login user, sshd, stand-ins, apt sources.
-import { chmodSync, chownSync, copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { LabHostPlan, LabPlan } from './plan.js';
 import { run } from './sh.js';
 import type { DpkgScrub } from './dpkg-scrub.js';
@@ -75,7 +75,22 @@ function mkdirLike(upper: string, rel: string): void {
   }
 }
 
-function put(upper: string, path: string, content: string, mode = 0o644, owner?: { uid: number; gid: number }): void {
+/**
+ * The path as the machine stores it: its directory with symlinks resolved (merged /usr: /lib/x → /usr/lib/x). A
+ * real directory in upper where the lower has a symlink would shadow the whole symlinked tree (e.g. /lib, and with
+ * it the dynamic loader).
+ */
+function inLower(path: string): string {
+  const dir = dirname(path);
+  try {
+    return join(realpathSync(dir), basename(path));
+  } catch {
+    return path;
+  }
+}
+
+function put(upper: string, target: string, content: string, mode = 0o644, owner?: { uid: number; gid: number }): void {
+  const path = inLower(target);
   mkdirLike(upper, dirname(path));
   const file = upper + path;
   writeFileSync(file, content);
@@ -181,7 +196,7 @@ export interface HostRootOptions {
 
 /** Whiteouts (char 0:0 in upper) hide machine files the host must not inherit. */
 async function whiteout(upper: string, paths: string[]): Promise<void> {
-  const present = paths.filter((p) => existsSync(p) || isLink(p));
+  const present = [...new Set(paths.filter((p) => existsSync(p) || isLink(p)).map(inLower))];
   if (present.length === 0) return;
   for (const p of present) mkdirLike(upper, dirname(p));
   await run(['sh', '-c', present.map((p) => `mknod '${upper}${p}' c 0 0`).join(' && ')]);
