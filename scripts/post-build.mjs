@@ -1,8 +1,8 @@
-// Copies non-TypeScript assets (lab stand-ins, CNI manifests) into dist/, then bundles the CLI into dist/bundle/
+// Copies non-TypeScript assets (lab stand-ins) into dist/, then bundles the CLI into dist/bundle/
 // with dist/cli/main.js a two-line launcher for it (docs/bench.md: start-up is most of a converged run's cost).
 import { chmodSync, cpSync, existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 
-for (const dir of ['lab/assets', 'modules/assets']) {
+for (const dir of ['lab/assets']) {
   if (existsSync(`src/${dir}`)) cpSync(`src/${dir}`, `dist/${dir}`, { recursive: true });
 }
 

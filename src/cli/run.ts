@@ -14,6 +14,7 @@ import { FindingsError, UsageError } from './errors.js';
 import { EXIT } from './exit-codes.js';
 import { ACCEPT_LINT_FLAG, ACCEPT_LINT_USAGE, limitedHosts, loadLintedInventory } from './host-inventory.js';
 import { positiveInt } from './numeric-flags.js';
+import { prefetchAddons } from './cluster/addon-fetch.js';
 
 /** The run flags `run`, `up` and `join` share (node:util parseArgs options). */
 export const RUN_FLAGS = {
@@ -146,6 +147,8 @@ export async function runPlaybookCommand(a: PlaybookCommandArgs): Promise<Playbo
   };
   process.on('SIGINT', onSigint);
   try {
+    // Add-on artifacts are fetched and checksum-verified on the laptop before any host is planned or changed.
+    if (playbook.plays.some((p) => p.tasks.some((t) => t.module.name === 'addons'))) await prefetchAddons(inventory, (l) => process.stderr.write(`${l}\n`));
     if (a.before) await a.before(inventory, connector);
     const report = await runPlaybook({
       playbook,

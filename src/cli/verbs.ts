@@ -11,6 +11,7 @@ export const VERBS: Record<string, VerbEntry> = {
   run: { summary: 'run any playbook against the inventory', json: true },
   up: { summary: 'build or converge the whole cluster (playbooks/up.yaml)', json: true },
   join: { summary: 'add one worker or control plane that is in the inventory', json: true },
+  render: { summary: 'write every file and manifest up would put on each host, without connecting' },
   verify: { summary: 'check, from every node, what the cluster depends on', json: true },
   facts: { summary: 'print the facts provision reads from hosts', json: true },
   'ssh-config': { summary: "print the SSH settings provision uses for a host (like 'ssh -G'; no connection)", json: true },

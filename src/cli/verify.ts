@@ -7,7 +7,10 @@ import { CONNECTION_FLAGS, CONNECTION_HELP, CONNECTION_USAGE, checkConnectionFla
 import { defineVerb, parseVerbArgs } from './args.js';
 import { ACCEPT_LINT_FLAG, ACCEPT_LINT_USAGE, loadLintedInventory } from './host-inventory.js';
 import { positiveInt } from './numeric-flags.js';
-import { collectResults, formatVerifyTable, type NodeOutput } from './cluster/verify-results.js';
+import { collectResults, formatVerifyTable, type NodeOutput, type VerifyReport } from './cluster/verify-results.js';
+import { lbCheck, mergeWorkload, parseWorkload } from './cluster/workload-results.js';
+import { PROBE_IMAGE, PROBE_NAMESPACE, cleanupScript, workloadScript } from './cluster/workload-script.js';
+import { firstControlPlane } from '../modules/kubernetes/cluster-shape.js';
 import { renderVerifyScript } from './cluster/verify-script.js';
 import { UsageError } from './errors.js';
 
@@ -16,20 +19,27 @@ export const spec = defineVerb({
   options: {
     inventory: { type: 'string', short: 'i' },
     json: { type: 'boolean' },
+    workloads: { type: 'boolean' },
     concurrency: { type: 'string' },
     ...ACCEPT_LINT_FLAG,
     ...CONNECTION_FLAGS,
   },
-  help: `usage: provision verify -i INVENTORY [--json] [--concurrency N] [--accept-lint CODES] ${CONNECTION_USAGE}
+  help: `usage: provision verify -i INVENTORY [--json] [--workloads] [--concurrency N] [--accept-lint CODES] ${CONNECTION_USAGE}
 
 Lints the network plan first (as every verb that reaches hosts does), then from every node (one exec each)
 checks: every inventory name resolves to its address (resolve); the API endpoint answers on its port (api);
 the MetalLB route is present (route); the role's listening ports answer from a peer node (ports: 6443 on
 control planes, the API port and network.api.metricsPort on lb hosts); provision's nft table accepts the role's ports
 (firewall); the node is joined: kubelet.conf, and listed by 'kubectl get nodes' on the first control
-plane (joined).
+plane (joined); a CNI configuration is installed in /etc/cni/net.d (cni); the API says the node is Ready
+(ready); its kube-system pods are Running (pods).
+--workloads also runs a probe pod (${PROBE_IMAGE}) on every node from the first control plane: each
+node's pod fetches from the next node's pod (podnet), resolves kubernetes.default (dns), and a
+LoadBalancer Service must get an address from the MetalLB pool that answers from this machine (lb); the
+namespace ${PROBE_NAMESPACE} is deleted afterwards.
   -i, --inventory FILE   the inventory
   --json                 print {"ok":bool,"hosts":{...}} on stdout
+  --workloads            also prove pods, DNS and a LoadBalancer with probe pods (see above)
   --concurrency N        nodes checked at once (default 32)
 ${ACCEPT_LINT_USAGE}
 ${CONNECTION_HELP}
@@ -48,6 +58,24 @@ async function runOn(connector: Connector, inv: Inventory, host: Host): Promise<
   }
 }
 
+/** The probe pods from the first control plane, the lb check from here, then the probe namespace removed. */
+async function runWorkloads(connector: Connector, inv: Inventory, report: VerifyReport): Promise<void> {
+  const first = firstControlPlane(inv);
+  let stdout = '';
+  let session: Awaited<ReturnType<Connector['connect']>> | undefined;
+  try {
+    session = await connector.connect(first, inv);
+    stdout = (await session.exec(shell(workloadScript(inv), { sudo: true }), { timeoutMs: 600_000 })).stdout;
+    const w = parseWorkload(inv, stdout);
+    mergeWorkload(inv, report, w, await lbCheck(inv, w.lbAddress));
+  } catch (e) {
+    const w = parseWorkload(inv, `W\tsetup\t-\tfail\tthe probe could not run on ${first.name}: ${(e as Error).message}`);
+    mergeWorkload(inv, report, w, { check: 'lb', ok: false, detail: 'not checked: the probe did not run' });
+  } finally {
+    await session?.exec(shell(cleanupScript(), { sudo: true }), { timeoutMs: 60_000 }).catch(() => undefined);
+  }
+}
+
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseVerbArgs(argv, spec);
   if (!values.inventory) throw new UsageError('verify needs -i INVENTORY');
@@ -58,6 +86,7 @@ export async function run(argv: string[]): Promise<number> {
   try {
     const outputs = await mapLimit(inv.hosts, concurrency, (h) => runOn(connector, inv, h));
     const report = collectResults(inv, outputs);
+    if (values.workloads) await runWorkloads(connector, inv, report);
     process.stdout.write((values.json ? JSON.stringify(report) : formatVerifyTable(inv, report)) + '\n');
     return report.ok ? 0 : 1;
   } finally {

@@ -11,6 +11,8 @@ import { withDisplayPaths } from './display-path.js';
 /** Environment variables that override cluster.packages (the lab points apt at its own mirror). */
 export const PACKAGES_URL_ENV = 'PROVISION_PACKAGES_URL';
 export const PACKAGES_KEY_ENV = 'PROVISION_PACKAGES_KEY';
+/** Overrides addons.mirror (the lab points it at its stand-in artifacts). */
+export const ADDONS_MIRROR_ENV = 'PROVISION_ADDONS_MIRROR';
 
 export interface LoadedInventory {
   /** Undefined when findings contain an error. */
@@ -21,6 +23,8 @@ export interface LoadedInventory {
 }
 
 export function applyEnvOverrides(inv: Inventory, env: NodeJS.ProcessEnv = process.env): Inventory {
+  const mirror = env[ADDONS_MIRROR_ENV];
+  if (mirror) inv = { ...inv, addons: { ...inv.addons, mirror } };
   const url = env[PACKAGES_URL_ENV];
   const key = env[PACKAGES_KEY_ENV];
   if (!url && !key) return inv;

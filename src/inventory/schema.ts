@@ -1,7 +1,7 @@
 // The inventory file format as one zod schema: validates the YAML value and produces the Inventory shape.
 import { z } from 'zod';
 import * as p from './schema-parts.js';
-import type { Cluster, Host, Network, SshSettings } from './types.js';
+import type { Addons, Cluster, Host, Network, SshSettings } from './types.js';
 
 /** The API endpoint name used in /etc/hosts and certificates when the inventory does not set one. */
 export const DEFAULT_API_NAME = 'k8s-api';
@@ -77,13 +77,31 @@ const network = z.strictObject({
     metricsPort: p.port.optional().describe('haproxy mode: serve HAProxy\'s Prometheus metrics (/metrics) on this port of the lb host, e.g. 8405'),
   }),
   cni: z.enum(['flannel', 'calico', 'none']),
-  bgp: z.strictObject({ routerAsn: p.asn, clusterAsn: p.asn, peer: p.ipv4 }).optional(),
+  calico: z.strictObject({
+    encapsulation: z.enum(['None', 'IPIP', 'VXLAN', 'IPIPCrossSubnet', 'VXLANCrossSubnet']).optional()
+      .describe("the IP pool's encapsulation (Calico operator Installation enum); default None with network.bgp, else VXLANCrossSubnet"),
+  }).optional().describe('Calico settings (network.cni: calico)'),
+  flannel: z.strictObject({
+    backend: z.enum(['vxlan', 'host-gw', 'wireguard']).default('vxlan').describe("flannel's net-conf Backend.Type"),
+  }).optional().describe('flannel settings (network.cni: flannel)'),
+  bgp: z.strictObject({
+    routerAsn: p.asn,
+    clusterAsn: p.asn,
+    peer: p.ipv4,
+    announcer: z.enum(['metallb', 'calico']).default('metallb')
+      .describe("who announces the MetalLB pool to the router: MetalLB's speaker (BGPPeer), or Calico (serviceLoadBalancerIPs; MetalLB's speaker off)"),
+  }).optional(),
 });
+
+const addons = z.strictObject({
+  mirror: p.safeText.optional().describe('a directory or http(s) URL holding the add-on artifacts by file name, for air-gapped clusters (env PROVISION_ADDONS_MIRROR wins)'),
+}).describe('where the pinned upstream add-on manifests (Calico, flannel, MetalLB) come from');
 
 export const inventorySchema = z.strictObject({
   cluster,
   network,
   ssh: ssh.default({}),
+  addons: addons.optional(),
   hosts,
 });
 
@@ -92,5 +110,5 @@ type Parsed = z.output<typeof inventorySchema>;
 
 // Compile-time check that the schema produces the contract in types.ts (defaults may make fields always set).
 type Fits<A, B> = [A] extends [B] ? true : false;
-const shapeMatches: [Fits<Parsed['cluster'], Cluster>, Fits<Parsed['network'], Network>, Fits<Parsed['ssh'], SshSettings>, Fits<Parsed['hosts'], Host[]>] = [true, true, true, true];
+const shapeMatches: [Fits<Parsed['cluster'], Cluster>, Fits<Parsed['network'], Network>, Fits<Parsed['ssh'], SshSettings>, Fits<Parsed['hosts'], Host[]>, Fits<Parsed['addons'], Addons | undefined>] = [true, true, true, true, true];
 void shapeMatches;

@@ -45,7 +45,17 @@ export interface Network {
   metallb?: { pool: IpRange[]; route?: string[] }; // pool normalised to ranges (from range, CIDR or list)
   api: { mode: 'kube-vip' | 'haproxy'; address: string; port: number; name?: string; metricsPort?: number };
   cni: 'flannel' | 'calico' | 'none';
-  bgp?: { routerAsn: number; clusterAsn: number; peer: string };
+  calico?: { encapsulation?: CalicoEncapsulation };
+  flannel?: { backend: 'vxlan' | 'host-gw' | 'wireguard' };
+  /** announcer: who announces the MetalLB pool (MetalLB's speaker, or Calico with the speaker off). */
+  bgp?: { routerAsn: number; clusterAsn: number; peer: string; announcer: 'metallb' | 'calico' };
+}
+
+export type CalicoEncapsulation = 'None' | 'IPIP' | 'VXLAN' | 'IPIPCrossSubnet' | 'VXLANCrossSubnet';
+
+export interface Addons {
+  /** A directory or http(s) URL serving the artifacts by file name. */
+  mirror?: string;
 }
 
 export interface Cluster {
@@ -62,6 +72,7 @@ export interface Inventory {
   cluster: Cluster;
   network: Network;
   ssh: SshSettings;
+  addons?: Addons;
   /** In file order. */
   hosts: Host[];
 }

@@ -11,6 +11,9 @@ export function labRunEnv(state: LabState, base: NodeJS.ProcessEnv): NodeJS.Proc
     PROVISION_PACKAGES_URL: state.packagesUrl,
     PROVISION_PACKAGES_KEY: state.packagesKey,
     PROVISION_LAB: state.plan.name,
+    // Add-ons come from the lab's stand-in artifacts, checked against their own table (as the real ones are).
+    PROVISION_ADDONS_MIRROR: base.PROVISION_ADDONS_MIRROR ?? resolve(PACKAGE_ROOT, 'dist/lab/assets/standins/addons'),
+    PROVISION_ADDONS_TABLE: base.PROVISION_ADDONS_TABLE ?? resolve(PACKAGE_ROOT, 'dist/lab/assets/standins/addons/versions.json'),
   };
 }
 

@@ -8,8 +8,12 @@ import { apiEndpoint, firstControlPlane } from '../../modules/kubernetes/cluster
 import { ADMIN_CONF, APISERVER_PORT, KUBELET_CONF } from '../../modules/kubernetes/paths.js';
 import { quote } from '../../transport/command.js';
 
-export type CheckName = 'resolve' | 'api' | 'route' | 'ports' | 'firewall' | 'joined';
-export const CHECKS: CheckName[] = ['resolve', 'api', 'route', 'ports', 'firewall', 'joined'];
+/** podnet, dns and lb come from `verify --workloads` (src/cli/cluster/workload-script.ts). */
+export type CheckName = 'resolve' | 'api' | 'route' | 'ports' | 'firewall' | 'joined' | 'cni' | 'ready' | 'pods' | 'podnet' | 'dns' | 'lb';
+export const CHECKS: CheckName[] = ['resolve', 'api', 'route', 'ports', 'firewall', 'joined', 'cni', 'ready', 'pods'];
+/** Checks only Kubernetes nodes have (lb hosts are not nodes). */
+export const NODE_CHECKS: CheckName[] = ['joined', 'cni', 'ready', 'pods'];
+export const CNI_DIR = '/etc/cni/net.d';
 
 /** Ports something listens on once the cluster is up: checked by a TCP connect from a peer. */
 export function listeningPorts(inv: Inventory, host: Host): number[] {
@@ -77,9 +81,16 @@ export function renderVerifyScript(inv: Inventory, host: Host): string {
   for (const p of ports) out.push(`  printf '%s\\n' "$tbl" | grep -Eq '(^|[^0-9-])${p}([^0-9-]|$)' || bad="$bad ${p}"`);
   out.push(`  if [ -z "$bad" ]; then r ${me} firewall ok ${quote(`accepts ${ports.join(',')}`)}; else r ${me} firewall fail "does not accept:$bad"; fi; fi`);
   // 6. joined: kubelet.conf here; the init node also asks the API for the node list
-  if (host.role !== 'lb') out.push(`if [ -f ${KUBELET_CONF} ]; then r ${me} joined ok kubelet.conf; else r ${me} joined fail ${quote(`${KUBELET_CONF} missing`)}; fi`);
+  if (host.role !== 'lb') {
+    out.push(`if [ -f ${KUBELET_CONF} ]; then r ${me} joined ok kubelet.conf; else r ${me} joined fail ${quote(`${KUBELET_CONF} missing`)}; fi`);
+    // 7. cni: a CNI configuration is installed on this node (what the kubelet needs to call the network ready)
+    out.push(`cni=$(ls ${CNI_DIR} 2>/dev/null | grep -E '[.](conflist|conf|json)$' | tr '\\n' ' ')`);
+    out.push(`if [ -n "$cni" ]; then r ${me} cni ok "$cni"; else r ${me} cni fail ${quote(`no CNI configuration in ${CNI_DIR}`)}; fi`);
+  }
   if (host.name === firstControlPlane(inv).name) {
-    out.push(`nodes=$(kubectl --kubeconfig ${ADMIN_CONF} get nodes -o name 2>/dev/null) && printf '%s\\n' "$nodes" | sed 's#^node/##' | while read -r n; do [ -n "$n" ] && printf 'N\\t%s\\n' "$n"; done`);
+    // ready, pods: the API's word on every node and on kube-system's pods, as JSON (parsed on the laptop).
+    out.push(`nodes=$(kubectl --kubeconfig ${ADMIN_CONF} get nodes -o json 2>/dev/null) && printf 'J\\tnodes\\t%s\\n' "$(printf '%s' "$nodes" | base64 -w0)"`);
+    out.push(`pods=$(kubectl --kubeconfig ${ADMIN_CONF} get pods -n kube-system -o json 2>/dev/null) && printf 'J\\tpods\\t%s\\n' "$(printf '%s' "$pods" | base64 -w0)"`);
   }
   out.push('exit 0');
   return out.join('\n');

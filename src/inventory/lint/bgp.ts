@@ -41,7 +41,19 @@ export const checkBgp: LintCheck = (ctx) => {
     ctx.report('warning', 'bgp-ibgp', `router and cluster share AS ${bgp.routerAsn} (iBGP)`, ['network', 'bgp', 'clusterAsn'],
       'legal, but iBGP routes are not re-advertised between peers: make the router a route reflector for the nodes (or use different AS numbers for eBGP)');
   }
-  if (ctx.inv.network.cni !== 'calico' && !ctx.inv.network.metallb) {
+  const { cni, metallb } = ctx.inv.network;
+  if (bgp.announcer === 'calico' && cni !== 'calico') {
+    ctx.report('error', 'bgp-announcer', `bgp.announcer is calico but network.cni is ${cni}: nothing would announce the MetalLB pool`, ['network', 'bgp', 'announcer'],
+      'use announcer: metallb (MetalLB\'s speaker peers with the router), or cni: calico');
+  }
+  if (cni === 'calico' && metallb && bgp.announcer === 'metallb') {
+    // The seeds' trap: calico-node (BIRD) and MetalLB's speaker both open a session from every node's address to
+    // the same router; the router sees two peers with one address and keeps one (BGP collision), so either pod
+    // routes or LoadBalancer routes flap. MetalLB's docs ("Issues with Calico") say the same.
+    ctx.report('warning', 'bgp-double-peering', `Calico and MetalLB's speaker would both peer with ${bgp.peer} from every node`, ['network', 'bgp', 'announcer'],
+      'set bgp.announcer: calico (Calico announces the pool as serviceLoadBalancerIPs; MetalLB\'s speaker is left out), or drop Calico\'s peering');
+  }
+  if (cni !== 'calico' && !metallb) {
     ctx.report('warning', 'bgp-peer', 'bgp is set but neither Calico nor MetalLB is configured to use it', ['network', 'bgp']);
   }
 };

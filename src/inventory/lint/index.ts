@@ -19,7 +19,7 @@ export const CHECKS: readonly LintCheck[] = [
 export const LINT_CODES = [
   'yaml', 'schema', 'invalid-name', 'duplicate-address', 'duplicate-mac', 'outside-subnet', 'reserved-address', 'overlap',
   'dhcp-conflict', 'vip-conflict', 'api-port', 'metallb-unrouted', 'etcd-quorum', 'pod-cidr-too-small', 'service-cidr-too-large',
-  'asn-reserved', 'bgp-peer', 'bgp-ibgp',
+  'asn-reserved', 'bgp-peer', 'bgp-ibgp', 'bgp-announcer', 'bgp-double-peering',
 ] as const;
 
 export function lintInventory(inv: Inventory, source: YamlDocument): Finding[] {

@@ -39,7 +39,8 @@ export function renderInitConfig(o: InitConfigOptions): string {
     {
       apiVersion: api,
       kind: 'InitConfiguration',
-      nodeRegistration: nodeRegistration(api, o.host),
+      // A cluster without workers must run workloads on its control planes: an empty list means no taint.
+      nodeRegistration: { ...nodeRegistration(api, o.host), ...(inv.hosts.some((h) => h.role === 'worker') ? {} : { taints: [] }) },
       localAPIEndpoint: { advertiseAddress: o.host.address, bindPort: APISERVER_PORT },
     },
     {

@@ -4,21 +4,12 @@ import { bundledPlaybook } from '../../../src/cli/cluster/playbook-run.js';
 import { checkJoinTarget, narrowToNode } from '../../../src/cli/join.js';
 import { loadInventoryOrThrow } from '../../../src/inventory/load.js';
 import { loadPlaybook } from '../../../src/playbook/load.js';
-import { fileModuleSource, type ModuleSource } from '../../../src/playbook/modules.js';
+import { viteModules } from '../../support/vite-modules.js';
 import { selectHosts } from '../../../src/playbook/selector.js';
 
 const inventories = ['inventory/homelab.yaml', 'inventory/goldentooth.yaml'];
 
-/** fileModuleSource's `import(\`../modules/${name}.js\`)` does not resolve under vite: same lookup, .ts paths. */
-const real = fileModuleSource();
-const modules: ModuleSource = {
-  names: real.names,
-  async load(name) {
-    if (!real.names().includes(name)) return undefined;
-    const m = (await import(`../../../src/modules/${name}.ts`)) as { default: any; providers?: any[] };
-    return { module: m.default, providers: m.providers ?? [] };
-  },
-};
+const modules = viteModules;
 
 describe('bundled playbooks', () => {
   it.each(inventories.flatMap((i) => ['up.yaml', 'join-worker.yaml', 'join-control-plane.yaml'].map((p) => ({ i, p }))))('$p loads for $i with the join providers', async ({ i, p }) => {
@@ -38,7 +29,7 @@ describe('bundled playbooks', () => {
   it('up.yaml orders the Kubernetes plays: endpoint, init, kube-vip back to admin.conf, CP joins serial 1, workers, CNI + kubeconfig', async () => {
     const inventory = await loadInventoryOrThrow('inventory/goldentooth.yaml');
     const { playbook } = await loadPlaybook({ path: bundledPlaybook('up.yaml'), inventory, modules });
-    const k8s = playbook!.plays.filter((p) => p.tasks.some((t) => ['haproxy', 'kube-vip', 'kubeadm-init', 'kubeadm-join', 'cni', 'kubeconfig'].includes(t.module.name)));
+    const k8s = playbook!.plays.filter((p) => p.tasks.some((t) => ['haproxy', 'kube-vip', 'kubeadm-init', 'kubeadm-join', 'addons', 'kubeconfig'].includes(t.module.name)));
     expect(k8s.map((p) => [p.tasks.map((t) => t.module.name).join('+'), selectHosts(p.hosts, inventory).map((h) => h.name).join(','), p.serial ?? '-'])).toEqual([
       ['package+haproxy', 'allyrion', '-'],
       ['kube-vip', 'bettley,cargyll,dalt', '-'],
@@ -46,7 +37,7 @@ describe('bundled playbooks', () => {
       ['kube-vip', 'bettley', '-'],
       ['kubeadm-join', 'cargyll,dalt', 1],
       ['kubeadm-join', 'erenford,fenn,gardener,harlton,inchfield,jast,karstark,lipps,velaryon', '-'],
-      ['cni+kubeconfig', 'bettley', '-'],
+      ['addons+kubeconfig', 'bettley', '-'],
     ]);
   });
 

@@ -126,7 +126,7 @@ describe('hostile files are rejected with a clear yaml finding', () => {
 describe('the real inventories lint as their plans deserve', () => {
   it.each([
     { file: 'homelab.yaml', must: [], maxLevel: 'none' },
-    { file: 'goldentooth.yaml', must: ['metallb-unrouted', 'asn-reserved'], maxLevel: 'error' },
+    { file: 'goldentooth.yaml', must: ['metallb-unrouted', 'asn-reserved', 'bgp-double-peering'], maxLevel: 'error' },
     { file: 'flat-bgp.yaml', must: ['bgp-ibgp'], maxLevel: 'warning' },
   ])('$file', async ({ file, must, maxLevel }) => {
     const findings = await lintInventoryFile(join(REPO, 'inventory', file));

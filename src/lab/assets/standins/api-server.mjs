@@ -4,6 +4,7 @@ import { readFileSync, writeFileSync, renameSync, mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { call, localAdmin } from './lib/kube-client.mjs';
+import { applyObjects, cniConfigs, condition, isReady, nodeList, podList } from './lib/kube-objects.mjs';
 
 const STATE = '/var/lib/etcd/lab-state.json';
 const PKI = '/etc/kubernetes/pki';
@@ -37,43 +38,12 @@ const validToken = (t) => {
   return (state.tokens ?? []).find((x) => x.id === id && x.secret === secret && (!x.expires || x.expires > now()));
 };
 
-function nodeList() {
-  const cni = (state.objects ?? []).some((o) => o.kind === 'DaemonSet');
-  return {
-    kind: 'NodeList', apiVersion: 'v1',
-    items: (state.nodes ?? []).map((n) => ({
-      kind: 'Node', apiVersion: 'v1',
-      metadata: { name: n.name, creationTimestamp: new Date(n.joinedAt).toISOString(), labels: { 'kubernetes.io/hostname': n.name, ...(n.controlPlane ? { 'node-role.kubernetes.io/control-plane': '' } : {}) } },
-      spec: { podCIDR: n.podCIDR },
-      status: {
-        addresses: [{ type: 'InternalIP', address: n.address }, { type: 'Hostname', address: n.name }],
-        conditions: [{ type: 'Ready', status: cni ? 'True' : 'False', reason: cni ? 'KubeletReady' : 'KubeletNotReady', message: cni ? 'kubelet is posting ready status' : 'container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:Network plugin returns error: cni plugin not initialized' }],
-        nodeInfo: { kubeletVersion: state.version, containerRuntimeVersion: 'containerd://lab' },
-      },
-    })),
-  };
-}
-
 function addNode({ name, address, controlPlane }) {
   const nodes = state.nodes ?? (state.nodes = []);
   if (nodes.some((n) => n.name === name)) return `a Node with name "${name}" and status "Ready" already exists in the cluster. You must delete the existing Node or change the name of this new joining Node`;
   nodes.push({ name, address, controlPlane: Boolean(controlPlane), joinedAt: now(), podCIDR: undefined });
   if (controlPlane) (state.members ??= []).push({ name, address, port: 6443 });
   return undefined;
-}
-
-function applyObjects(objs) {
-  const out = [];
-  state.objects ??= [];
-  for (const o of objs) {
-    if (!o?.kind || !o?.metadata?.name) { out.push({ error: 'error: error validating data: [apiVersion not set, kind not set]' }); continue; }
-    const key = (x) => `${x.kind}/${x.metadata?.namespace ?? ''}/${x.metadata.name}`;
-    const i = state.objects.findIndex((x) => key(x) === key(o));
-    const action = i < 0 ? 'created' : JSON.stringify(state.objects[i]) === JSON.stringify(o) ? 'unchanged' : 'configured';
-    if (i < 0) state.objects.push(o); else state.objects[i] = o;
-    out.push({ kind: o.kind, apiVersion: o.apiVersion, name: o.metadata.name, action });
-  }
-  return out;
 }
 
 function handle(req, body) {
@@ -88,6 +58,17 @@ function handle(req, body) {
     const t = validToken(bearer);
     if (!t && !admin) return [200, { kind: 'ConfigMap', data: { kubeconfig: '', jws: '' } }];
     return [200, { kind: 'ConfigMap', data: { ca: state.ca, endpoint: state.endpoint, [`jws-kubeconfig-${t?.id ?? 'admin'}`]: 'lab' } }];
+  }
+  // The kubelets fetch what install-cni writes and report what /etc/cni/net.d holds. A joined kubelet keeps its
+  // credential (a real one has a client certificate): its bootstrap token counts after the token's TTL too.
+  const kubelet = admin || (state.tokens ?? []).some((x) => `${x.id}.${x.secret}` === bearer);
+  if (p === '/lab/cni' && kubelet) return [200, { configs: cniConfigs(state) }];
+  if (p === '/lab/node-status' && req.method === 'POST' && kubelet) {
+    const n = (state.nodes ?? []).find((x) => x.name === body.name);
+    if (!n) return [404, { message: `nodes "${body.name}" not found` }];
+    const cni = Array.isArray(body.cni) ? body.cni.filter((f) => typeof f === 'string').sort() : [];
+    if (JSON.stringify(n.cni ?? []) !== JSON.stringify(cni)) { n.cni = cni; save(); }
+    return [200, { ready: isReady(n) }];
   }
   if (p === '/lab/join' && req.method === 'POST') {
     const t = validToken(bearer);
@@ -133,12 +114,15 @@ function handle(req, body) {
     return [200, { holder: l.holder, acquired: false }];
   }
   if (p === '/lab/apply' && req.method === 'POST') {
-    const r = applyObjects(body.objects ?? []);
+    const r = applyObjects(state, body.objects ?? [], { serverSide: Boolean(body.serverSide), manager: body.fieldManager, source: body.source });
     save();
     return [200, { results: r }];
   }
   if (p === '/lab/objects') return [200, { items: state.objects ?? [] }];
-  if (p === '/api/v1/nodes') return [200, nodeList()];
+  if (p === '/api/v1/nodes') return [200, nodeList(state)];
+  if (p === '/api/v1/pods') return [200, podList(state)];
+  { const m = /^\/api\/v1\/namespaces\/([^/]+)\/pods$/.exec(p); if (m) return [200, podList(state, m[1])]; }
+  if (p === '/lab/condition') { const [met, message] = condition(state, url.searchParams.get('what') ?? '', url.searchParams.get('namespace') ?? undefined); return [200, { met, message }]; }
   if (p === '/lab/leave' && req.method === 'POST') {
     state.nodes = (state.nodes ?? []).filter((n) => n.name !== body.name);
     state.members = (state.members ?? []).filter((n) => n.name !== body.name);

@@ -16,6 +16,9 @@ for (let i = 0; i < argv.length; i++) {
   else if (k === '--for') opts.for = val();
   else if (k === '--timeout') opts.timeout = val();
   else if (k === '--request-timeout') val();
+  else if (k === '--field-manager') opts.fieldManager = val();
+  else if (k === '--server-side') opts.serverSide = v === undefined || v === 'true';
+  else if (k === '--all-namespaces' || k === '-A') opts.allNamespaces = true;
   else if (a.startsWith('-')) opts[a.replace(/^-+/, '')] = true;
   else words.push(a);
 }
@@ -76,11 +79,13 @@ async function main() {
     if (!opts.files.length) die('error: must specify one of -f and -k');
     const objs = await readManifests();
     const api = await client();
-    const r = await api('/lab/apply', { objects: objs });
+    const r = await api('/lab/apply', { objects: objs, serverSide: Boolean(opts.serverSide), fieldManager: opts.fieldManager ?? (opts.serverSide ? 'kubectl' : undefined), source: opts.files.join(',') });
+    let failed = false;
     for (const x of r.results) {
-      if (x.error) die(x.error);
+      if (x.error) { process.stderr.write(`${x.error}\n`); failed = true; continue; }
       process.stdout.write(`${x.kind.toLowerCase()}${group(x.apiVersion)}/${x.name} ${x.action}\n`);
     }
+    if (failed) process.exit(1);
     return;
   }
   if (verb === 'get' && /^(nodes?|no)$/.test(what ?? '')) {
@@ -99,6 +104,27 @@ async function main() {
     const w = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
     process.stdout.write(rows.map((r) => r.map((c, i) => c.padEnd(w[i])).join('   ').trimEnd()).join('\n') + '\n');
     return;
+  }
+  if (verb === 'get' && /^(pods?|po)$/.test(what ?? '')) {
+    const api = await client();
+    const list = await api(opts.allNamespaces ? '/api/v1/pods' : `/api/v1/namespaces/${opts.namespace ?? 'default'}/pods`);
+    if (opts.output === 'json') { process.stdout.write(JSON.stringify(list, null, 4) + '\n'); return; }
+    if (!list.items.length) { process.stderr.write(`No resources found in ${opts.namespace ?? 'default'} namespace.\n`); return; }
+    process.stdout.write(['NAME STATUS NODE', ...list.items.map((p) => `${p.metadata.name} ${p.status.phase} ${p.spec.nodeName ?? '<none>'}`)].join('\n') + '\n');
+    return;
+  }
+  if (verb === 'wait' && (what ?? '').includes('/') && !/^nodes?\//.test(what)) {
+    // kubectl wait --for=condition=C [--timeout=T] KIND/NAME [-n NS]: polls what the lab API server says.
+    const api = await client();
+    const t = String(opts.timeout ?? '30s');
+    const secs = parseInt(t, 10) * (t.endsWith('m') ? 60 : 1);
+    const until = Date.now() + secs * 1000;
+    for (;;) {
+      const r = await api(`/lab/condition?what=${encodeURIComponent(what)}${opts.namespace ? `&namespace=${encodeURIComponent(opts.namespace)}` : ''}`);
+      if (r.met) { process.stdout.write(`${what} condition met\n`); return; }
+      if (Date.now() > until) die(`error: timed out waiting for the condition on ${what} (${r.message})`);
+      await new Promise((res) => setTimeout(res, 1000));
+    }
   }
   if (verb === 'get') {
     const api = await client();

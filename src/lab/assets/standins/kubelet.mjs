@@ -1,10 +1,11 @@
-// Lab stand-in for the kubelet: runs the static pods it can (the API server stand-in, kube-vip's VIP) from /etc/kubernetes/manifests.
+// Lab stand-in for the kubelet: runs the static pods it can (the API server stand-in, kube-vip's VIP) from /etc/kubernetes/manifests,
+// plays the CNI DaemonSets' install-cni, and reports the CNI configuration /etc/cni/net.d really holds (the node's Ready).
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { call, localAdmin } from './lib/kube-client.mjs';
+import { call, localAdmin, readKubeconfig } from './lib/kube-client.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const MANIFESTS = '/etc/kubernetes/manifests';
@@ -81,10 +82,32 @@ async function syncKubeVip() {
   }
 }
 
+const CNI_DIR = '/etc/cni/net.d';
+/** Plays the CNI DaemonSets' install-cni on this node, then reports what /etc/cni/net.d really holds (the API's Ready). */
+async function syncCni() {
+  if (!existsSync('/etc/kubernetes/kubelet.conf')) return;
+  let kc;
+  try { kc = await readKubeconfig('/etc/kubernetes/kubelet.conf'); } catch { return; }
+  const admin = existsSync('/etc/kubernetes/pki/lab-admin.crt') ? localAdmin() : {};
+  const conn = { server: kc.server, ca: kc.ca, token: kc.token, cert: admin.cert ?? kc.cert, key: admin.key ?? kc.key, timeoutMs: 3000 };
+  try {
+    const r = await call({ ...conn, path: '/lab/cni' });
+    for (const c of r.status === 200 ? r.body.configs : []) {
+      const path = `${CNI_DIR}/${c.file}`;
+      if (existsSync(path) && readFileSync(path, 'utf8') === c.content) continue;
+      mkdirSync(CNI_DIR, { recursive: true });
+      writeFileSync(path, c.content);
+      log(`install-cni: wrote ${path}`);
+    }
+  } catch { /* the API may not answer yet */ }
+  const files = existsSync(CNI_DIR) ? readdirSync(CNI_DIR).filter((f) => /\.(conflist|conf|json)$/.test(f)) : [];
+  try { await call({ ...conn, path: '/lab/node-status', method: 'POST', body: { name: self, cni: files } }); } catch { /* retried next loop */ }
+}
+
 let stopping = false;
 process.on('SIGTERM', () => { stopping = true; dropVip(); api?.kill('SIGTERM'); setTimeout(() => process.exit(0), 200); });
 log('started (lab stand-in)');
 while (!stopping) {
-  try { await syncApiServer(); await syncKubeVip(); } catch (e) { log(`sync: ${e.message}`); }
+  try { await syncApiServer(); await syncKubeVip(); await syncCni(); } catch (e) { log(`sync: ${e.message}`); }
   await new Promise((r) => setTimeout(r, 1000));
 }
