@@ -8,7 +8,7 @@ import { promptSecret } from '../transport/prompt-secret.js';
 const USAGE = `usage: provision lab <verb> [options]
 
   up -i INVENTORY [--name N] [--sudo-password] [--ssh-down SECONDS] [--containerd VERSION] [--install-deps]
-     [--sshd-option 'Keyword value']...
+     [--sshd-option 'Keyword value']... [--runtime chroot|nspawn] [--stack STACK | --stack HOST=STACK]...
                          build every host of the inventory as a real SSH host in network namespaces
   down [--name N]        remove the lab: namespaces, processes, mounts, files (idempotent)
   status [--name N]      one line per host: address, state, sshd, boot id
@@ -19,7 +19,11 @@ const USAGE = `usage: provision lab <verb> [options]
   run -- ARGS...         run 'provision ARGS' from the laptop namespace (lab ssh_config, key, apt mirror)
 
 --sudo-password: the login user needs a sudo password, read from PROVISION_BECOME_PASSWORD or asked for.
---sshd-option: an extra line for every host's sshd_config, e.g. 'MaxSessions 1' or 'MaxStartups 2:100:2' (repeatable).`;
+--sshd-option: an extra line for every host's sshd_config, e.g. 'MaxSessions 1' or 'MaxStartups 2:100:2' (repeatable).
+--runtime nspawn: every host boots a Debian root with real systemd (systemd-nspawn); chroot (the default for now)
+  runs the machine's root with stand-ins for systemd.
+--stack: the network stack that configures a host's address at boot (nspawn): ifupdown (default), networkmanager,
+  netplan or systemd-networkd; --stack HOST=STACK for one host (repeatable).`;
 
 /** Splits argv at the first `--`. */
 function splitDashes(argv: string[]): [string[], string[]] {
@@ -53,6 +57,8 @@ async function up(argv: string[]): Promise<number> {
     'install-deps': { type: 'boolean' },
     parallel: { type: 'string' },
     'sshd-option': { type: 'string', multiple: true },
+    runtime: { type: 'string' },
+    stack: { type: 'string', multiple: true },
   }, false);
   if (!values.inventory) throw new UsageError('lab up needs -i INVENTORY');
   await prelude(values['install-deps']);
@@ -73,6 +79,16 @@ async function up(argv: string[]): Promise<number> {
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
+  const runtime = values.runtime ?? (values.stack?.length ? 'nspawn' : 'chroot');
+  if (runtime !== 'chroot' && runtime !== 'nspawn') throw new UsageError(`--runtime ${runtime}: expected chroot or nspawn`);
+  if (runtime === 'chroot' && values.stack?.length) throw new UsageError('--stack needs --runtime nspawn (the chroot runtime has no real network stack)');
+  const { parseStackArgs } = await import('../lab/stacks.js');
+  let stacks;
+  try {
+    stacks = parseStackArgs(values.stack ?? [], inventory.hosts.map((h) => h.name));
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
   const { labUp } = await import('../lab/lab-up.js');
   try {
     const state = await labUp({
@@ -83,6 +99,8 @@ async function up(argv: string[]): Promise<number> {
       containerdVersion: values.containerd,
       parallel: values.parallel ? Number(values.parallel) : undefined,
       sshdOptions,
+      runtime,
+      stacks,
       log: say,
     });
     say(`ssh config: ${state.plan.dir}/ssh/ssh_config   try: provision lab ssh ${state.plan.hosts[0]?.name ?? 'HOST'}`);

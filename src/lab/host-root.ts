@@ -57,8 +57,8 @@ export function shimScript(prog: string, script: string): string {
   return `#!${fast?.shell ?? '/bin/sh'}\n# provision lab stand-in: ${prog} acts on this lab host only.\n${body}export LAB_PROG=${prog}\nexec /usr/bin/node ${IN_HOST_STANDINS}/${script} "$@"\n`;
 }
 
-/** mkdir -p inside upper, giving each new directory the mode and owner of the same path on the machine. */
-function mkdirLike(upper: string, rel: string): void {
+/** mkdir -p inside upper, giving each new directory the mode and owner of the same path under `like` (the machine, or a base root). */
+export function mkdirLike(upper: string, rel: string, like = ''): void {
   let cur = '';
   for (const part of rel.split('/').filter(Boolean)) {
     cur += `/${part}`;
@@ -66,7 +66,7 @@ function mkdirLike(upper: string, rel: string): void {
     if (existsSync(target)) continue;
     mkdirSync(target);
     try {
-      const st = statSync(cur);
+      const st = statSync(like + cur);
       chmodSync(target, st.mode & 0o7777);
       chownSync(target, st.uid, st.gid);
     } catch {
@@ -75,8 +75,8 @@ function mkdirLike(upper: string, rel: string): void {
   }
 }
 
-function put(upper: string, path: string, content: string, mode = 0o644, owner?: { uid: number; gid: number }): void {
-  mkdirLike(upper, dirname(path));
+export function put(upper: string, path: string, content: string | Buffer, mode = 0o644, owner?: { uid: number; gid: number }, like = ''): void {
+  mkdirLike(upper, dirname(path), like);
   const file = upper + path;
   writeFileSync(file, content);
   chmodSync(file, mode);
