@@ -1,4 +1,4 @@
-// `provision lab VERB`: the dress-rehearsal lab (up, down, status, exec, ssh, reboot, run); the work lives in src/lab/.
+// `provision lab VERB`: the dress-rehearsal lab (up, base, down, status, exec, ssh, reboot, run); the work lives in src/lab/.
 import { spawn } from 'node:child_process';
 import { parseVerbArgs } from './args.js';
 import { UsageError, UserError } from './errors.js';
@@ -10,6 +10,7 @@ const USAGE = `usage: provision lab <verb> [options]
   up -i INVENTORY [--name N] [--sudo-password] [--ssh-down SECONDS] [--containerd VERSION] [--install-deps]
      [--sshd-option 'Keyword value']... [--runtime chroot|nspawn] [--stack STACK | --stack HOST=STACK]...
                          build every host of the inventory as a real SSH host in network namespaces
+  base [--install-deps]  build (or reuse) the cached Debian root that nspawn hosts boot; prints its path
   down [--name N]        remove the lab: namespaces, processes, mounts, files (idempotent)
   status [--name N]      one line per host: address, state, sshd, boot id
   exec HOST -- CMD...    run CMD inside HOST as root
@@ -187,7 +188,16 @@ async function runProvision(argv: string[]): Promise<number> {
   return passthrough(labRunArgv(state, tail), labRunEnv(state, process.env));
 }
 
-const VERBS: Record<string, (argv: string[]) => Promise<number>> = { up, down, status, exec, ssh, reboot, run: runProvision };
+async function base(argv: string[]): Promise<number> {
+  const { values } = parseVerbArgs(argv, { 'install-deps': { type: 'boolean' } }, false);
+  await prelude(values['install-deps']);
+  const { ensureBaseRoot } = await import('../lab/base-root.js');
+  const b = await ensureBaseRoot();
+  say(b.root);
+  return 0;
+}
+
+const VERBS: Record<string, (argv: string[]) => Promise<number>> = { up, base, down, status, exec, ssh, reboot, run: runProvision };
 
 export async function run(argv: string[]): Promise<number> {
   const [verb, ...rest] = argv;
@@ -196,6 +206,6 @@ export async function run(argv: string[]): Promise<number> {
     return verb ? 0 : 2;
   }
   const handler = VERBS[verb];
-  if (!handler) throw new UsageError(`unknown lab verb '${verb}' (up, down, status, exec, ssh, reboot, run)`);
+  if (!handler) throw new UsageError(`unknown lab verb '${verb}' (up, base, down, status, exec, ssh, reboot, run)`);
   return handler(rest);
 }

@@ -7,6 +7,24 @@ set -u
 R="$LAB_ROOT"
 say() { echo "[lab $LAB_HOST] $*"; }
 
+# A cgroup of its own (every hierarchy systemd uses): nspawn puts the host's systemd under the caller's cgroup, and
+# hosts sharing one would tear down each other's unit cgroups (units then fail with 219/CGROUP).
+CG="provision-lab/$LAB_NS"
+CG2=$(mktemp -d)
+mount -t cgroup2 none "$CG2" 2>/dev/null || { rmdir "$CG2"; CG2=; }
+CGROOTS=(/sys/fs/cgroup/systemd ${CG2:+"$CG2"})
+for c in "${CGROOTS[@]}"; do
+  [ -d "$c" ] && mkdir -p "$c/$CG" && echo $$ > "$c/$CG/cgroup.procs"
+done
+cg_release() {
+  for c in "${CGROOTS[@]}"; do
+    [ -d "$c/$CG" ] || continue
+    echo $$ > "$c/cgroup.procs"
+    find "$c/$CG" -depth -type d -exec rmdir {} + 2>/dev/null
+  done
+  if [ -n "$CG2" ]; then umount "$CG2"; rmdir "$CG2"; fi
+}
+
 mount -t overlay overlay -o "lowerdir=$LAB_LOWER,upperdir=$LAB_HOSTDIR/upper,workdir=$LAB_HOSTDIR/work" "$R" || exit 1
 
 # What a power cycle clears in the host's network namespace (the namespace itself outlives the host's systemd).
@@ -48,4 +66,5 @@ while :; do
   if [ -n "$STOP" ] || [ "$rc" != 133 ]; then break; fi
 done
 umount -l "$R"
+cg_release
 exit 0

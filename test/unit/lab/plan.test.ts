@@ -1,8 +1,10 @@
 // Unit tests for the lab's pure parts: layout from an inventory, preflight decisions, apt index text, ssh config, dpkg scrub.
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fakeInventory } from '../../support/fake-inventory.js';
 import { generatedMac, isLabNamespace, pickControllerAddress, planLab, validateLabName } from '../../../src/lab/plan.js';
-import { installCommand, missingPackages, platformProblem } from '../../../src/lab/preflight.js';
+import { installCommand, missingPackages, platformProblem, REQUIRED_PACKAGES } from '../../../src/lab/preflight.js';
 import { controlFile, debSpecs, kubePackageVersion, packagesStanza, releaseFile } from '../../../src/lab/apt-repo.js';
 import { knownHostsLine, renderSshConfig } from '../../../src/lab/ssh-material.js';
 import { withoutPackages } from '../../../src/lab/dpkg-scrub.js';
@@ -79,7 +81,12 @@ describe('missingPackages', () => {
   it('names the packages whose files are absent, and the apt-get line', () => {
     const missing = missingPackages((p) => !['/usr/sbin/haproxy', '/usr/sbin/nft'].includes(p));
     expect(missing).toEqual(['nftables', 'haproxy']);
-    expect(installCommand(missing)).toBe('apt-get install -y nftables haproxy');
+    expect(installCommand(missing)).toBe('apt-get update && apt-get install -y nftables haproxy');
+  });
+  it('is the README\'s requirement line, in the same order', () => {
+    const readme = readFileSync(resolve(import.meta.dirname, '../../../README.md'), 'utf8').replace(/\n/g, ' ');
+    const line = /the lab needs Linux, root and `([^`]+)`/.exec(readme)?.[1];
+    expect(line).toBe(Object.keys(REQUIRED_PACKAGES).join(' '));
   });
 });
 
