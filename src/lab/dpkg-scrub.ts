@@ -1,5 +1,5 @@
 // Hides the machine's own Kubernetes packages (e.g. kubectl from google-cloud-sdk) from lab hosts, so hosts start like a fresh node.
-import { existsSync, readFileSync, lstatSync } from 'node:fs';
+import { existsSync, readFileSync, lstatSync, statSync } from 'node:fs';
 
 /** Packages a fresh cluster node does not have; the lab's apt mirror provides them. */
 export const FOREIGN_PACKAGES = ['kubectl', 'kubeadm', 'kubelet', 'containerd', 'containerd.io', 'cri-tools', 'kubernetes-cni', 'runc'];
@@ -17,6 +17,14 @@ export function withoutPackages(status: string, drop: string[]): { status: strin
     return stanza !== '';
   });
   return { status: kept.join('\n\n') + '\n', dropped };
+}
+
+function isDir(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 export interface DpkgScrub {
@@ -43,8 +51,9 @@ export function planDpkgScrub(root = ''): DpkgScrub {
         for (const f of readFileSync(root + info, 'utf8').split('\n')) {
           if (!f) continue;
           try {
+            // A directory, or a link to one (usrmerge's /lib -> usr/lib in a package's list), is shared: never hidden.
             const st = lstatSync(root + f);
-            if (!st.isDirectory()) hide.push(f);
+            if (!st.isDirectory() && !(st.isSymbolicLink() && isDir(root + f))) hide.push(f);
           } catch {
             /* listed but absent */
           }
