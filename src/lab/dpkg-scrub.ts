@@ -1,5 +1,6 @@
 // Hides the machine's own Kubernetes packages (e.g. kubectl from google-cloud-sdk) from lab hosts, so hosts start like a fresh node.
-import { existsSync, readFileSync, lstatSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, lstatSync, realpathSync, statSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
 
 /** Packages a fresh cluster node does not have; the lab's apt mirror provides them. */
 export const FOREIGN_PACKAGES = ['kubectl', 'kubeadm', 'kubelet', 'containerd', 'containerd.io', 'cri-tools', 'kubernetes-cni', 'runc'];
@@ -17,6 +18,15 @@ export function withoutPackages(status: string, drop: string[]): { status: strin
     return stanza !== '';
   });
   return { status: kept.join('\n\n') + '\n', dropped };
+}
+
+function realParent(root: string, f: string): string {
+  try {
+    const parent = realpathSync(root + dirname(f)).slice(root.length);
+    return `${parent === '/' ? '' : parent}/${basename(f)}`;
+  } catch {
+    return f;
+  }
 }
 
 function isDir(p: string): boolean {
@@ -53,7 +63,8 @@ export function planDpkgScrub(root = ''): DpkgScrub {
           try {
             // A directory, or a link to one (usrmerge's /lib -> usr/lib in a package's list), is shared: never hidden.
             const st = lstatSync(root + f);
-            if (!st.isDirectory() && !(st.isSymbolicLink() && isDir(root + f))) hide.push(f);
+            // Hidden at its real path: a whiteout under /lib (a link to usr/lib) would make /lib a directory of its own.
+            if (!st.isDirectory() && !(st.isSymbolicLink() && isDir(root + f))) hide.push(realParent(root, f));
           } catch {
             /* listed but absent */
           }

@@ -45,6 +45,11 @@ export function hostEnvFile(plan: LabPlan, host: LabHostPlan, sshDownSeconds: nu
     LAB_HIDE: LAB_BASE,
     LAB_MODEL: host.board === 'raspberry-pi' ? 'Raspberry Pi 4 Model B Rev 1.5' : '',
   };
+  return shellEnv(vars);
+}
+
+/** KEY='value' lines a shell script sources (each value single-quoted). */
+export function shellEnv(vars: Record<string, string>): string {
   return Object.entries(vars).map(([k, v]) => `${k}='${v.replace(/'/g, `'\\''`)}'\n`).join('');
 }
 

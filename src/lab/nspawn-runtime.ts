@@ -2,7 +2,7 @@
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import type { LabHostPlan, LabPlan } from './plan.js';
-import { ASSETS, CAPS_DROPPED, HOST_PATH, PACKAGE_ROOT, hostDirs } from './host-runtime.js';
+import { ASSETS, CAPS_DROPPED, HOST_PATH, PACKAGE_ROOT, hostDirs, shellEnv } from './host-runtime.js';
 import { run } from './sh.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -76,7 +76,7 @@ function envFile(plan: LabPlan, host: LabHostPlan, o: NspawnHostOptions): string
     LAB_PKG: PACKAGE_ROOT,
     LAB_MODEL_DIR: host.board === 'raspberry-pi' ? `${d.dir}/firmware` : '',
   };
-  return Object.entries(vars).map(([k, v]) => `${k}='${v.replace(/'/g, `'\\''`)}'\n`).join('');
+  return shellEnv(vars);
 }
 
 function consoleTail(plan: LabPlan, host: string): string {
