@@ -9,7 +9,8 @@ say() { echo "[lab $LAB_HOST] $*"; }
 
 # A cgroup of its own (every hierarchy systemd uses): nspawn puts the host's systemd under the caller's cgroup, and
 # hosts sharing one would tear down each other's unit cgroups (units then fail with 219/CGROUP).
-CG="provision-lab/$LAB_NS"
+# Per supervisor (pid): a lab of the same name made again must not share it with a supervisor still exiting.
+CG="provision-lab/$LAB_NS.$$"
 CG2=$(mktemp -d)
 mount -t cgroup2 none "$CG2" 2>/dev/null || { rmdir "$CG2"; CG2=; }
 CGROOTS=(/sys/fs/cgroup/systemd ${CG2:+"$CG2"})
