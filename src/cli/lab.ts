@@ -1,4 +1,4 @@
-// `provision lab VERB`: the dress-rehearsal lab (up, down, status, exec, ssh, reboot, run); the work lives in src/lab/.
+// `provision lab VERB`: the dress-rehearsal lab (up, base, down, status, exec, ssh, reboot, run); the work lives in src/lab/.
 import { spawn } from 'node:child_process';
 import { defineVerb, parseVerbArgs } from './args.js';
 import { didYouMean } from '../yaml/did-you-mean.js';
@@ -23,9 +23,12 @@ export const specs = {
       'install-deps': { type: 'boolean' },
       parallel: { type: 'string' },
       'sshd-option': { type: 'string', multiple: true },
+      runtime: { type: 'string' },
+      stack: { type: 'string', multiple: true },
     },
     help: `usage: provision lab up -i INVENTORY [--name N] [--sudo-password] [--ssh-down SECONDS] [--containerd VERSION]
                         [--install-deps] [--parallel N] [--sshd-option 'Keyword value']...
+                        [--runtime chroot|nspawn] [--stack STACK | --stack HOST=STACK]...
 
 Builds every host of the inventory as a real SSH host in network namespaces (needs root on Linux).
   -i, --inventory FILE   the inventory
@@ -36,6 +39,21 @@ Builds every host of the inventory as a real SSH host in network namespaces (nee
   --install-deps         apt-get update, then install the Debian packages the lab needs
   --parallel N           hosts built at once (default 4)
   --sshd-option 'Keyword value'  an extra line for every host's sshd_config, e.g. 'MaxSessions 1' (repeatable)
+  --runtime nspawn       every host boots a Debian root with real systemd (systemd-nspawn); chroot (the
+                         default for now) runs the machine's root with stand-ins for systemd
+  --stack STACK          the network stack that configures a host's address at boot (nspawn; implies it):
+                         ifupdown (default), networkmanager, netplan or systemd-networkd;
+                         --stack HOST=STACK for one host (repeatable)
+  -h, --help             this text`,
+  }),
+  base: defineVerb({
+    name: 'lab base',
+    options: { 'install-deps': { type: 'boolean' } },
+    help: `usage: provision lab base [--install-deps]
+
+Builds (or reuses) the cached Debian root that nspawn lab hosts boot (debootstrap, a few minutes the first
+time; rebuilt when its recipe changes) and prints its path.
+  --install-deps         apt-get update, then install the Debian packages the lab needs
   -h, --help             this text`,
   }),
   down: defineVerb({
@@ -107,6 +125,7 @@ export const spec = defineVerb({
        provision help lab <verb>
 
   up -i INVENTORY        build every host of the inventory as a real SSH host in network namespaces
+  base                   build (or reuse) the cached Debian root that nspawn hosts boot; prints its path
   down [--name N]        remove the lab: namespaces, processes, mounts, files (idempotent)
   status [--name N]      one line per host: address, state, sshd, boot id
   exec HOST -- CMD...    run CMD inside HOST as root
@@ -160,6 +179,16 @@ async function up(argv: string[]): Promise<number> {
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
+  const runtime = values.runtime ?? (values.stack?.length ? 'nspawn' : 'chroot');
+  if (runtime !== 'chroot' && runtime !== 'nspawn') throw new UsageError(`--runtime ${runtime}: expected chroot or nspawn`);
+  if (runtime === 'chroot' && values.stack?.length) throw new UsageError('--stack needs --runtime nspawn (the chroot runtime has no real network stack)');
+  const { parseStackArgs } = await import('../lab/stacks.js');
+  let stacks;
+  try {
+    stacks = parseStackArgs(values.stack ?? [], inventory.hosts.map((h) => h.name));
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
   const { labUp } = await import('../lab/lab-up.js');
   try {
     const state = await labUp({
@@ -170,6 +199,8 @@ async function up(argv: string[]): Promise<number> {
       containerdVersion: values.containerd,
       parallel,
       sshdOptions,
+      runtime,
+      stacks,
       log: say,
     });
     say(`ssh config: ${state.plan.dir}/ssh/ssh_config   try: provision lab ssh ${state.plan.hosts[0]?.name ?? 'HOST'}`);
@@ -252,7 +283,16 @@ async function runProvision(argv: string[]): Promise<number> {
   return passthrough(labRunArgv(state, tail), labRunEnv(state, process.env));
 }
 
-const VERBS: Record<string, (argv: string[]) => Promise<number>> = { up, down, status, exec, ssh, reboot, run: runProvision };
+async function base(argv: string[]): Promise<number> {
+  const { values } = parseVerbArgs(argv, specs.base);
+  await prelude(values['install-deps']);
+  const { ensureBaseRoot } = await import('../lab/base-root.js');
+  const b = await ensureBaseRoot();
+  say(b.root);
+  return 0;
+}
+
+const VERBS: Record<string, (argv: string[]) => Promise<number>> = { up, base, down, status, exec, ssh, reboot, run: runProvision };
 
 export async function run(argv: string[]): Promise<number> {
   const [verb, ...rest] = argv;

@@ -1,7 +1,7 @@
 // Builds the lab's offline apt mirror: stand-in kubeadm/kubelet/kubectl/containerd .debs (amd64 + arm64), Packages, a signed Release.
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
-import { chmodSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync, copyFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, copyFileSync } from 'node:fs';
 import { IN_HOST_STANDINS } from './host-root.js';
 import { run, mapLimit } from './sh.js';
 
@@ -91,6 +91,11 @@ export function releaseFile(indexes: Record<string, Buffer>, date: Date): string
   return ['Origin: provision-lab', 'Label: provision-lab', 'Suite: lab', 'Codename: lab', `Date: ${date.toUTCString().replace('GMT', 'UTC')}`, 'Architectures: amd64 arm64', 'MD5Sum:', ...rows('md5'), 'SHA256:', ...rows('sha256'), ''].join('\n');
 }
 
+async function realDebControls(dir: string): Promise<Array<{ file: string; control: string; from: string }>> {
+  const files = readdirSync(dir).filter((f) => f.endsWith('.deb')).sort();
+  return mapLimit(files, 4, async (file) => ({ file, from: `${dir}/${file}`, control: (await run(['dpkg-deb', '-f', `${dir}/${file}`])).stdout }));
+}
+
 export interface BuiltRepo {
   dir: string;
   /** Binary keyring for signed-by= */
@@ -98,7 +103,11 @@ export interface BuiltRepo {
 }
 
 /** Runs gpg inside `nsWrap` (the router namespace) so that a gpg-agent it starts is swept with the lab. */
-export async function buildRepo(opts: { dir: string; versions: RepoVersions; nsWrap: (argv: string[]) => string[] }): Promise<BuiltRepo> {
+/**
+ * realDebs: a directory of real Debian .debs (the base root's mirror-only packages) served in the `debian` repository
+ * next to the stand-ins, as apt on a real node would find them.
+ */
+export async function buildRepo(opts: { dir: string; versions: RepoVersions; nsWrap: (argv: string[]) => string[]; realDebs?: string }): Promise<BuiltRepo> {
   const { dir } = opts;
   rmSync(dir, { recursive: true, force: true });
   const build = `${dir}/.build`;
@@ -126,12 +135,14 @@ export async function buildRepo(opts: { dir: string; versions: RepoVersions; nsW
   await gpg(['--yes', '-o', `${dir}/provision-lab.gpg`, '--export']);
   const armored = (await gpg(['--armor', '--export'])).stdout;
   const keyringBuf = readFileSync(`${dir}/provision-lab.gpg`);
+  const real = opts.realDebs ? await realDebControls(opts.realDebs) : [];
   for (const repo of ['kubernetes', 'debian']) {
     const rdir = `${dir}/${repo}`;
     mkdirSync(rdir, { recursive: true });
     const stanzas: string[] = [];
-    for (const d of [...debs].sort((a, b) => a.file.localeCompare(b.file))) {
-      copyFileSync(`${build}/${d.file}`, `${rdir}/${d.file}`);
+    const all = [...debs.map((d) => ({ ...d, from: `${build}/${d.file}` })), ...(repo === 'debian' ? real : [])];
+    for (const d of all.sort((a, b) => a.file.localeCompare(b.file))) {
+      copyFileSync(d.from, `${rdir}/${d.file}`);
       stanzas.push(packagesStanza(d.control, `./${d.file}`, readFileSync(`${rdir}/${d.file}`)));
     }
     const packages = Buffer.from(stanzas.join('\n'));

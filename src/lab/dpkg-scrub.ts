@@ -1,6 +1,6 @@
 // Hides the machine's own Kubernetes packages (e.g. kubectl from google-cloud-sdk) from lab hosts, so hosts start like a fresh node.
 import { existsSync, readFileSync, lstatSync, realpathSync, statSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname } from 'node:path';
 
 /** Packages a fresh cluster node does not have; the lab's apt mirror provides them. */
 export const FOREIGN_PACKAGES = ['kubectl', 'kubeadm', 'kubelet', 'containerd', 'containerd.io', 'cri-tools', 'kubernetes-cni', 'runc'];
@@ -18,6 +18,23 @@ export function withoutPackages(status: string, drop: string[]): { status: strin
     return stanza !== '';
   });
   return { status: kept.join('\n\n') + '\n', dropped };
+}
+
+function realParent(root: string, f: string): string {
+  try {
+    const parent = realpathSync(root + dirname(f)).slice(root.length);
+    return `${parent === '/' ? '' : parent}/${basename(f)}`;
+  } catch {
+    return f;
+  }
+}
+
+function isDir(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 export interface DpkgScrub {
@@ -44,12 +61,10 @@ export function planDpkgScrub(root = ''): DpkgScrub {
         for (const f of readFileSync(root + info, 'utf8').split('\n')) {
           if (!f) continue;
           try {
+            // A directory, or a link to one (usrmerge's /lib -> usr/lib in a package's list), is shared: never hidden.
             const st = lstatSync(root + f);
-            // A directory, or a link to one (merged /usr: /lib -> usr/lib), is shared with every other package.
-            if (st.isDirectory() || (st.isSymbolicLink() && statSync(root + f, { throwIfNoEntry: false })?.isDirectory())) continue;
-            // Whiteout at the real path: a whiteout under /lib/... would make the upper layer's /lib a directory
-            // that hides the lower /lib -> usr/lib link (and every library behind it).
-            hide.push(join(realpathSync(dirname(root + f)), basename(f)).slice(root.length));
+            // Hidden at its real path: a whiteout under /lib (a link to usr/lib) would make /lib a directory of its own.
+            if (!st.isDirectory() && !(st.isSymbolicLink() && isDir(root + f))) hide.push(realParent(root, f));
           } catch {
             /* listed but absent */
           }

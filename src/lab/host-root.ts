@@ -57,8 +57,8 @@ export function shimScript(prog: string, script: string): string {
   return `#!${fast?.shell ?? '/bin/sh'}\n# provision lab stand-in: ${prog} acts on this lab host only.\n${body}export LAB_PROG=${prog}\nexec /usr/bin/node ${IN_HOST_STANDINS}/${script} "$@"\n`;
 }
 
-/** mkdir -p inside upper, giving each new directory the mode and owner of the same path on the machine. */
-function mkdirLike(upper: string, rel: string): void {
+/** mkdir -p inside upper, giving each new directory the mode and owner of the same path under `like` (the machine, or a base root). */
+export function mkdirLike(upper: string, rel: string, like = ''): void {
   let cur = '';
   for (const part of rel.split('/').filter(Boolean)) {
     cur += `/${part}`;
@@ -66,7 +66,7 @@ function mkdirLike(upper: string, rel: string): void {
     if (existsSync(target)) continue;
     mkdirSync(target);
     try {
-      const st = statSync(cur);
+      const st = statSync(like + cur);
       chmodSync(target, st.mode & 0o7777);
       chownSync(target, st.uid, st.gid);
     } catch {
@@ -76,22 +76,24 @@ function mkdirLike(upper: string, rel: string): void {
 }
 
 /**
- * The path as the machine stores it: its directory with symlinks resolved (merged /usr: /lib/x → /usr/lib/x). A
- * real directory in upper where the lower has a symlink would shadow the whole symlinked tree (e.g. /lib, and with
- * it the dynamic loader).
+ * The path as the machine (or the base root `like`) stores it: its directory with symlinks resolved (merged /usr:
+ * /lib/x → /usr/lib/x). A real directory in upper where the lower has a symlink would shadow the whole symlinked
+ * tree (e.g. /lib, and with it the dynamic loader).
  */
-function inLower(path: string): string {
+function inLower(path: string, like = ''): string {
   const dir = dirname(path);
   try {
-    return join(realpathSync(dir), basename(path));
+    const real = realpathSync(like + dir);
+    if (!real.startsWith(like)) return path;
+    return join(real.slice(like.length) || '/', basename(path));
   } catch {
     return path;
   }
 }
 
-function put(upper: string, target: string, content: string, mode = 0o644, owner?: { uid: number; gid: number }): void {
-  const path = inLower(target);
-  mkdirLike(upper, dirname(path));
+export function put(upper: string, target: string, content: string | Buffer, mode = 0o644, owner?: { uid: number; gid: number }, like = ''): void {
+  const path = inLower(target, like);
+  mkdirLike(upper, dirname(path), like);
   const file = upper + path;
   writeFileSync(file, content);
   chmodSync(file, mode);
@@ -196,7 +198,7 @@ export interface HostRootOptions {
 
 /** Whiteouts (char 0:0 in upper) hide machine files the host must not inherit. */
 async function whiteout(upper: string, paths: string[]): Promise<void> {
-  const present = [...new Set(paths.filter((p) => existsSync(p) || isLink(p)).map(inLower))];
+  const present = [...new Set(paths.filter((p) => existsSync(p) || isLink(p)).map((p) => inLower(p)))];
   if (present.length === 0) return;
   for (const p of present) mkdirLike(upper, dirname(p));
   await run(['sh', '-c', present.map((p) => `mknod '${upper}${p}' c 0 0`).join(' && ')]);

@@ -6,6 +6,7 @@ import type { LabHostPlan, LabPlan } from './plan.js';
 import { LAB_BASE } from './plan.js';
 import { IN_HOST_STANDINS } from './host-root.js';
 import { CODE_ROOT, PACKAGE_ROOT } from '../package-root.js';
+import { haltNspawnHost, isNspawnHost, leaderPid, nspawnBootId, nspawnExecArgv, rebootNspawnHost } from './nspawn-runtime.js';
 
 /** The package root (dist/, node_modules/), bind-mounted read-only into every host. */
 export { PACKAGE_ROOT };
@@ -44,12 +45,19 @@ export function hostEnvFile(plan: LabPlan, host: LabHostPlan, sshDownSeconds: nu
     LAB_HIDE: LAB_BASE,
     LAB_MODEL: host.board === 'raspberry-pi' ? 'Raspberry Pi 4 Model B Rev 1.5' : '',
   };
+  return shellEnv(vars);
+}
+
+/** KEY='value' lines a shell script sources (each value single-quoted). */
+export function shellEnv(vars: Record<string, string>): string {
   return Object.entries(vars).map(([k, v]) => `${k}='${v.replace(/'/g, `'\\''`)}'\n`).join('');
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** The pid that commands enter: the chroot host's lab-init, or an nspawn host's systemd. */
 export function initPid(plan: LabPlan, host: string): number | undefined {
+  if (isNspawnHost(plan, host)) return leaderPid(plan, host);
   try {
     const pid = Number(readFileSync(hostDirs(plan, host).pid, 'utf8').trim());
     return pid > 0 && existsSync(`/proc/${pid}`) ? pid : undefined;
@@ -59,6 +67,7 @@ export function initPid(plan: LabPlan, host: string): number | undefined {
 }
 
 export function bootId(plan: LabPlan, host: string): string | undefined {
+  if (isNspawnHost(plan, host)) return nspawnBootId(plan, host);
   try {
     return readFileSync(hostDirs(plan, host).bootId, 'utf8').trim();
   } catch {
@@ -67,6 +76,7 @@ export function bootId(plan: LabPlan, host: string): string | undefined {
 }
 
 export function isBooted(plan: LabPlan, host: string): boolean {
+  if (isNspawnHost(plan, host)) return leaderPid(plan, host) !== undefined;
   return existsSync(hostDirs(plan, host).booted) && initPid(plan, host) !== undefined;
 }
 
@@ -114,6 +124,7 @@ export async function startHost(plan: LabPlan, host: LabHostPlan, sshDownSeconds
 
 /** argv that runs a command inside a lab host as root (its namespaces + chroot, minus the capabilities a host never has). */
 export function hostExecArgv(plan: LabPlan, host: string, pid: number, argv: string[], env: Record<string, string> = {}): string[] {
+  if (isNspawnHost(plan, host)) return nspawnExecArgv(pid, argv, env);
   const d = hostDirs(plan, host);
   const envArgs = Object.entries({ PATH: HOST_PATH, HOME: '/root', LANG: 'C.UTF-8', TERM: process.env.TERM ?? 'dumb', ...env }).map(([k, v]) => `${k}=${v}`);
   return ['nsenter', '-t', String(pid), '-m', '-u', '-p', '-n', '--', 'setpriv', '--bounding-set', CAPS_DROPPED, '--', 'chroot', d.root, '/usr/bin/env', '-i', ...envArgs, ...argv];
@@ -121,6 +132,7 @@ export function hostExecArgv(plan: LabPlan, host: string, pid: number, argv: str
 
 /** Asks the host's init for a reboot (SIGUSR1) and, with wait, returns when it has booted with a new boot id. */
 export async function rebootHost(plan: LabPlan, host: string, wait = true): Promise<void> {
+  if (isNspawnHost(plan, host)) return rebootNspawnHost(plan, host, wait);
   const pid = initPid(plan, host);
   if (!pid) throw new Error(`host ${host} is not running`);
   const before = bootId(plan, host);
@@ -130,6 +142,7 @@ export async function rebootHost(plan: LabPlan, host: string, wait = true): Prom
 
 /** Halts the host: its init stops everything (SIGTERM), then the PID namespace is killed for sure. */
 export async function haltHost(plan: LabPlan, host: string): Promise<void> {
+  if (isNspawnHost(plan, host)) return haltNspawnHost(plan, host);
   const pid = initPid(plan, host);
   if (!pid) return;
   try {

@@ -1,5 +1,5 @@
 // `provision lab down`: stops every host, sweeps every process in the lab's namespaces, deletes them and the lab dir. Idempotent.
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmdirSync, rmSync } from 'node:fs';
 import { deleteNamespace, listNamespaces, namespacePids } from './network.js';
 import { isLabNamespace, LAB_BASE, type LabPlan } from './plan.js';
 import { haltHost } from './host-runtime.js';
@@ -38,6 +38,21 @@ function kill(pid: number): boolean {
   }
 }
 
+/** nspawn hosts' cgroups (name=systemd hierarchy) that a killed supervisor could not remove itself. */
+function removeHostCgroups(lab: string): void {
+  const base = '/sys/fs/cgroup/systemd/provision-lab';
+  if (!existsSync(base)) return;
+  const rmTree = (dir: string) => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) if (e.isDirectory()) rmTree(`${dir}/${e.name}`);
+    try {
+      rmdirSync(dir);
+    } catch {
+      /* still has processes: left for the next down */
+    }
+  };
+  for (const d of readdirSync(base)) if (isLabNamespace(lab, d)) rmTree(`${base}/${d}`);
+}
+
 export async function labDown(opts: LabDownOptions): Promise<LabDownResult> {
   const dir = `${opts.base ?? LAB_BASE}/${opts.name}`;
   const state = readState(dir);
@@ -64,6 +79,7 @@ export async function labDown(opts: LabDownOptions): Promise<LabDownResult> {
       /* reported below if it stays */
     }
   }
+  removeHostCgroups(opts.name);
   let removedDir = false;
   if (existsSync(dir)) {
     rmSync(dir, { recursive: true, force: true });

@@ -2,6 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { LabState } from './state.js';
 import { bootId, hostDirs, initPid, isBooted } from './host-runtime.js';
+import { isNspawnHost } from './nspawn-runtime.js';
 
 export interface HostStatus {
   host: string;
@@ -21,16 +22,27 @@ function sshdRunning(root: string): boolean {
   }
 }
 
+/** An nspawn host's sshd (real systemd unit): its pid file names a live process. */
+function sshdPidAlive(root: string): boolean {
+  try {
+    const pid = Number(readFileSync(`${root}/run/sshd.pid`, 'utf8').trim());
+    return pid > 0;
+  } catch {
+    return false;
+  }
+}
+
 export function hostStatuses(state: LabState): HostStatus[] {
   return state.plan.hosts.map((h) => {
     const pid = initPid(state.plan, h.name);
-    const root = pid ? `/proc/${pid}/root${hostDirs(state.plan, h.name).root}` : '';
+    const nspawn = isNspawnHost(state.plan, h.name);
+    const root = pid ? `/proc/${pid}/root${nspawn ? '' : hostDirs(state.plan, h.name).root}` : '';
     return {
       host: h.name,
       address: h.address,
       role: h.role,
       up: isBooted(state.plan, h.name),
-      sshd: Boolean(pid && existsSync(root) && sshdRunning(root)),
+      sshd: Boolean(pid && existsSync(root) && (nspawn ? sshdPidAlive(root) : sshdRunning(root))),
       bootId: bootId(state.plan, h.name) ?? '-',
     };
   });

@@ -14,6 +14,10 @@ import { readState, writeState, type LabState } from './state.js';
 import { labDown } from './lab-down.js';
 import { planDpkgScrub } from './dpkg-scrub.js';
 import type { Secret } from '../transport/command.js';
+import { ensureBaseRoot, type BaseRoot } from './base-root.js';
+import { prepareNspawnRoot } from './nspawn-root.js';
+import { startNspawnHost } from './nspawn-runtime.js';
+import type { Stack } from './stacks.js';
 
 export interface LabUpOptions {
   inventory: Inventory;
@@ -25,8 +29,14 @@ export interface LabUpOptions {
   parallel?: number;
   /** Extra sshd_config lines for every host (checked by parseSshdOption). */
   sshdOptions?: string[];
+  /** chroot (the machine's root, stand-in systemd) or nspawn (a booted Debian root with real systemd). */
+  runtime?: LabRuntime;
+  /** nspawn: the network stack of every host, and of single hosts (--stack). */
+  stacks?: { all: Stack; byHost: Record<string, Stack> };
   log?: (line: string) => void;
 }
+
+export type LabRuntime = 'chroot' | 'nspawn';
 
 async function cryptPassword(pw: Secret): Promise<string> {
   const r = await run(['openssl', 'passwd', '-6', '-stdin'], { input: `${pw.reveal()}\n` });
@@ -68,27 +78,34 @@ export async function labUp(opts: LabUpOptions): Promise<LabState> {
   const started = Date.now();
   mkdirSync(plan.dir, { recursive: true, mode: 0o700 });
   const sshDownSeconds = opts.sshDownSeconds ?? 2;
+  const runtime = opts.runtime ?? 'chroot';
   try {
+    // Built once per recipe and cached on the machine (minutes the first time), before anything of the lab exists.
+    const base: BaseRoot | undefined = runtime === 'nspawn' ? await ensureBaseRoot({ log }) : undefined;
     await createFabric(plan);
     const paths = sshPaths(plan);
     const [clientPub, repo, sudoHash] = await Promise.all([
       createClientKey(paths),
-      buildRepo({ dir: `${plan.dir}/repo`, versions: { kubernetes: opts.inventory.cluster.kubernetes, containerd: opts.containerdVersion ?? '1.7.24' }, nsWrap: (argv) => inNetns(plan.routerNs, argv) }),
+      buildRepo({ dir: `${plan.dir}/repo`, versions: { kubernetes: opts.inventory.cluster.kubernetes, containerd: opts.containerdVersion ?? '1.7.24' }, nsWrap: (argv) => inNetns(plan.routerNs, argv), realDebs: base?.debs }),
       opts.sudoPassword ? cryptPassword(opts.sudoPassword) : Promise.resolve(undefined),
     ]);
     const aptBaseUrl = `http://${plan.gateway}`;
     const repoPid = startRepoServer(plan);
     log(`fabric, keys and apt mirror ready (${((Date.now() - started) / 1000).toFixed(1)}s)`);
-    const scrub = planDpkgScrub();
+    const scrub = runtime === 'chroot' ? planDpkgScrub() : undefined;
     const hostKeys = new Map<string, string>();
     await mapLimit(plan.hosts, opts.parallel ?? 4, async (host) => {
       const d = hostDirs(plan, host.name);
       mkdirSync(d.upper, { recursive: true });
       await createHostLink(plan, host);
-      await prepareHostRoot({ plan, host, upper: d.upper, clientPublicKey: clientPub, sudoHash, aptKeyring: repo.keyring, aptBaseUrl, scrub, sshdOptions: opts.sshdOptions });
+      const common = { plan, host, upper: d.upper, clientPublicKey: clientPub, sudoHash, aptKeyring: repo.keyring, aptBaseUrl, sshdOptions: opts.sshdOptions };
+      const stack = opts.stacks?.byHost[host.name] ?? opts.stacks?.all ?? 'ifupdown';
+      if (base) await prepareNspawnRoot({ ...common, base: base.root, stack });
+      else await prepareHostRoot({ ...common, scrub });
       hostKeys.set(host.name, readFileSync(`${d.upper}/etc/ssh/ssh_host_ed25519_key.pub`, 'utf8'));
-      await startHost(plan, host, sshDownSeconds);
-      log(`  ${host.name.padEnd(16)} ${host.address.padEnd(15)} up`);
+      if (base) await startNspawnHost(plan, host, { lower: base.root });
+      else await startHost(plan, host, sshDownSeconds);
+      log(`  ${host.name.padEnd(16)} ${host.address.padEnd(15)} up${base ? ` (${stack})` : ''}`);
     });
     writeSshFiles(plan, paths, hostKeys);
     await waitForRepo(plan);
@@ -102,6 +119,7 @@ export async function labUp(opts: LabUpOptions): Promise<LabState> {
       packagesUrl: `${aptBaseUrl}/kubernetes`,
       packagesKey: `${aptBaseUrl}/kubernetes/Release.key`,
       repoPid,
+      runtime,
     };
     writeState(state);
     log(`lab '${plan.name}' up: ${plan.hosts.length} hosts in ${((Date.now() - started) / 1000).toFixed(1)}s`);

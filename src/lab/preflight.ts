@@ -1,5 +1,5 @@
 // Checks that the lab can run here (Linux, root, the system tools it drives) and names the apt-get command for what is missing.
-import { existsSync } from 'node:fs';
+import { chmodSync, existsSync, rmSync, writeFileSync } from 'node:fs';
 import { UserError } from '../cli/errors.js';
 import { run } from './sh.js';
 
@@ -12,9 +12,12 @@ export const REQUIRED_PACKAGES: Record<string, string> = {
   haproxy: '/usr/sbin/haproxy',
   sudo: '/usr/bin/sudo',
   'util-linux': '/usr/bin/unshare',
+  bsdutils: '/usr/bin/script',
   'dpkg-dev': '/usr/bin/dpkg-deb',
   gpg: '/usr/bin/gpg',
   openssl: '/usr/bin/openssl',
+  'systemd-container': '/usr/bin/systemd-nspawn',
+  debootstrap: '/usr/sbin/debootstrap',
 };
 
 export function missingPackages(exists: (p: string) => boolean = existsSync): string[] {
@@ -29,7 +32,26 @@ export function installCommand(pkgs: string[]): string {
 
 /** What --install-deps runs: the package lists first (a fresh machine has none, or stale ones), then the install. */
 export function installSteps(pkgs: string[]): string[][] {
-  return [['apt-get', 'update'], ['apt-get', 'install', '-y', '--no-install-recommends', ...pkgs]];
+  return [['apt-get', 'update', '-qq'], ['apt-get', 'install', '-y', '-qq', '--no-install-recommends', ...pkgs]];
+}
+
+const POLICY_RC = '/usr/sbin/policy-rc.d';
+
+/**
+ * Runs fn with a policy-rc.d that says no (exit 101), so a package such as network-manager or haproxy never
+ * starts a service on this machine while it installs (removed after, unless it was there before).
+ */
+async function withoutServiceStarts(fn: () => Promise<void>): Promise<void> {
+  const ours = !existsSync(POLICY_RC);
+  if (ours) {
+    writeFileSync(POLICY_RC, '#!/bin/sh\n# provision lab --install-deps: no service starts while packages install\nexit 101\n');
+    chmodSync(POLICY_RC, 0o755);
+  }
+  try {
+    await fn();
+  } finally {
+    if (ours) rmSync(POLICY_RC, { force: true });
+  }
 }
 
 export interface PlatformFacts {
@@ -61,7 +83,12 @@ export async function assertDependencies(install: boolean, io: DependencyIo = {}
   const missing = missingPackages(exists);
   if (missing.length === 0) return;
   if (!install) throw new UserError(`missing system packages: ${missing.join(', ')}`, 1, `run: ${installCommand(missing)}  (or pass --install-deps)`);
-  for (const step of installSteps(missing)) await exec(step, { env: { DEBIAN_FRONTEND: 'noninteractive' } });
+  const env = { DEBIAN_FRONTEND: 'noninteractive', PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin' };
+  const installAll = async () => {
+    for (const step of installSteps(missing)) await exec(step, { env });
+  };
+  // The seam (tests) runs the steps as given; on the machine, no service may start meanwhile.
+  await (io.exec ? installAll() : withoutServiceStarts(installAll));
   const still = missingPackages(exists);
   if (still.length) throw new UserError(`still missing after apt-get: ${still.join(', ')}`);
 }

@@ -14,6 +14,8 @@ export interface LabState {
   packagesKey: string;
   /** Machine pid of the HTTP server in the router namespace. */
   repoPid?: number;
+  /** How the hosts run (absent in labs made before nspawn existed: chroot). */
+  runtime?: 'chroot' | 'nspawn';
 }
 
 export function statePath(dir: string): string {

@@ -80,7 +80,10 @@ function planPersist(ctx: PlanContext, iface: string, cidrs: string[], link: Lin
       const path = networkdDropinPath(link.networkdFile, iface);
       const fact: FileFact = link.networkdDropin === undefined ? { exists: false } : { exists: true, content: link.networkdDropin };
       const label = `networkd drop-in ${path}${link.networkdFile ? '' : ` (warning: networkd reported no .network file for ${iface})`}`;
-      return withSteps(planFile({ ctx, path, want: renderNetworkdDropin(cidrs), fact, label }), [execStep(['networkctl', 'reload'])]);
+      // No `networkctl reload`: it reconfigures the link, and networkd 252 (bookworm) then re-adds the gateway route
+      // before the address and fails the link ("Nexthop has invalid gateway", SSH lost; seen on a booted lab host).
+      // The live route is already set; the drop-in applies at the next boot.
+      return planFile({ ctx, path, want: renderNetworkdDropin(cidrs), fact, label });
     }
     case 'networkmanager': {
       if (!link.nmConnection) {

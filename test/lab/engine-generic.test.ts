@@ -1,6 +1,7 @@
 // Lab proof of the engine (issue 4): generic modules converge, re-run = 0, --check changes nothing,
 // a host without sshd fails alone, and a second concurrent run fails fast naming the holder.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { execa } from 'execa';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,7 +12,7 @@ const canLab = process.platform === 'linux' && process.getuid?.() === 0;
 const missing = ['dist/cli/run.js', 'dist/cli/lab.js', 'dist/modules/file.js', 'dist/modules/block.js', 'dist/modules/line.js', 'dist/modules/sysctl.js', 'dist/modules/command.js'].filter((f) => !existsSync(join(root, f)));
 const required = process.env.PROVISION_LAB_REQUIRED === '1';
 const reason = !canLab ? 'needs root on Linux' : missing.length ? `needs ${missing.join(', ')} (npm run build)` : '';
-if (required && reason) describe('engine lab', () => it(`cannot run: ${reason} (PROVISION_LAB_REQUIRED=1)`, () => expect.fail(reason)));
+if (required && reason) describe('engine lab', () => it(`cannot run: ${reason} (PROVISION_LAB_REQUIRED=1)`, async () => expect.fail(reason)));
 
 const LAB = `eng${process.pid % 10000}`;
 const INV = 'inventory/goldentooth.yaml';
@@ -21,16 +22,17 @@ const ACCEPT = ['--accept-lint', 'metallb-unrouted,asn-reserved'];
 const HOSTS = ['allyrion', 'bettley', 'cargyll', 'dalt', 'erenford', 'fenn', 'gardener', 'harlton', 'inchfield', 'jast', 'karstark', 'lipps', 'velaryon'];
 const MANAGED = ['/etc/motd', '/etc/provision-test/block.conf', '/etc/provision-test/line.conf', '/etc/sysctl.d/90-provision-net.ipv4.ip_forward.conf', '/var/lib/provision-test-ran', '/etc/provision-test/role'];
 
-function provision(args: string[]) {
-  const r = spawnSync(process.execPath, [cli, ...args], { cwd: root, encoding: 'utf8', maxBuffer: 64 << 20 });
-  return { code: r.status ?? 1, stdout: r.stdout, stderr: r.stderr, all: `${r.stdout}\n${r.stderr}` };
+async function provision(args: string[]) {
+  const r = await execa(process.execPath, [cli, ...args], { cwd: root, reject: false, maxBuffer: 64 << 20, stripFinalNewline: false });
+  const stdout = String(r.stdout), stderr = String(r.stderr);
+  return { code: r.exitCode ?? 1, stdout, stderr, all: `${stdout}\n${stderr}` };
 }
-const must = (args: string[]) => {
-  const r = provision(args);
+const must = async (args: string[]) => {
+  const r = await provision(args);
   if (r.code !== 0) throw new Error(`provision ${args.join(' ')} exited ${r.code}\n${r.all}`);
   return r.stdout;
 };
-const inHost = (host: string, script: string) => must(['lab', 'exec', host, '--name', LAB, '--', 'sh', '-c', script]);
+const inHost = async (host: string, script: string) => await must(['lab', 'exec', host, '--name', LAB, '--', 'sh', '-c', script]);
 const runArgs = (extra: string[] = [], playbook = PLAYBOOK) => ['lab', 'run', '--name', LAB, '--', 'run', playbook, '-i', INV, ...ACCEPT, ...extra];
 
 interface Json {
@@ -38,8 +40,8 @@ interface Json {
   failed: number;
   hosts: Record<string, { ok: number; changed: number; failed: number; unreachable: boolean; error?: string; changes: Array<{ task: string; action: string; summary: string }> }>;
 }
-function runJson(extra: string[] = []): { code: number; json: Json; stderr: string } {
-  const r = provision(runArgs(['--json', ...extra]));
+async function runJson(extra: string[] = []): Promise<{ code: number; json: Json; stderr: string }> {
+  const r = await provision(runArgs(['--json', ...extra]));
   let json: Json;
   try {
     json = JSON.parse(r.stdout) as Json;
@@ -48,56 +50,56 @@ function runJson(extra: string[] = []): { code: number; json: Json; stderr: stri
   }
   return { code: r.code, json, stderr: r.stderr };
 }
-const hashes = () => Object.fromEntries(HOSTS.map((h) => [h, inHost(h, `sha256sum ${MANAGED.join(' ')} 2>&1; true`)]));
+const hashes = async () => Object.fromEntries(await Promise.all(HOSTS.map(async (h) => [h, await inHost(h, `sha256sum ${MANAGED.join(' ')} 2>&1; true`)])));
 
 describe.skipIf(reason !== '')('engine in the lab (goldentooth, generic modules)', () => {
-  beforeAll(() => must(['lab', 'up', '-i', INV, '--name', LAB]));
-  afterAll(() => provision(['lab', 'down', '--name', LAB]));
+  beforeAll(async () => await must(['lab', 'up', '-i', INV, '--name', LAB]));
+  afterAll(async () => await provision(['lab', 'down', '--name', LAB]));
 
-  it('the first run changes every host; the second reports "changed":0', () => {
-    const first = runJson();
+  it('the first run changes every host; the second reports "changed":0', async () => {
+    const first = await runJson();
     expect(first.json.failed, first.stderr).toBe(0);
     expect(Object.keys(first.json.hosts).sort()).toEqual([...HOSTS].sort());
     for (const h of HOSTS) expect(first.json.hosts[h]!.changed, h).toBeGreaterThanOrEqual(5);
     // Checked inside the hosts, not through provision.
-    expect(inHost('fenn', 'cat /etc/motd')).toBe('provisioned by provision\n');
-    expect(inHost('fenn', 'cat /etc/provision-test/block.conf')).toMatch(/BEGIN provision[\s\S]*alpha = 1\nbeta = 2\n[\s\S]*END provision/);
-    expect(inHost('cargyll', 'cat /etc/provision-test/role')).toBe('control-plane\n');
-    expect(inHost('bettley', 'test -e /etc/provision-test/role && echo yes || echo no').trim()).toBe('no'); // control-plane[1:]
-    expect(inHost('jast', 'wc -l < /var/lib/provision-test-handler').trim()).toBe('1');
-    expect(inHost('jast', 'ls -a /etc/provision-test | grep -c provision- ; true').trim()).toBe('0'); // no temp files left
+    expect(await inHost('fenn', 'cat /etc/motd')).toBe('provisioned by provision\n');
+    expect(await inHost('fenn', 'cat /etc/provision-test/block.conf')).toMatch(/BEGIN provision[\s\S]*alpha = 1\nbeta = 2\n[\s\S]*END provision/);
+    expect(await inHost('cargyll', 'cat /etc/provision-test/role')).toBe('control-plane\n');
+    expect((await inHost('bettley', 'test -e /etc/provision-test/role && echo yes || echo no')).trim()).toBe('no'); // control-plane[1:]
+    expect((await inHost('jast', 'wc -l < /var/lib/provision-test-handler')).trim()).toBe('1');
+    expect((await inHost('jast', 'ls -a /etc/provision-test | grep -c provision- ; true')).trim()).toBe('0'); // no temp files left
 
-    const second = runJson();
+    const second = await runJson();
     expect(second.code).toBe(0);
     expect(second.json.changed).toBe(0);
     expect(second.json.failed).toBe(0);
-    expect(inHost('jast', 'wc -l < /var/lib/provision-test-handler').trim()).toBe('1'); // handler not re-run
+    expect((await inHost('jast', 'wc -l < /var/lib/provision-test-handler')).trim()).toBe('1'); // handler not re-run
   });
 
-  it('--check changes nothing on any host and exits 2 when something would change', () => {
-    inHost('gardener', 'echo drift > /etc/motd');
-    inHost('lipps', 'rm -f /etc/provision-test/line.conf');
-    const before = hashes();
-    const r = provision(runArgs(['--check']));
+  it('--check changes nothing on any host and exits 2 when something would change', async () => {
+    await inHost('gardener', 'echo drift > /etc/motd');
+    await inHost('lipps', 'rm -f /etc/provision-test/line.conf');
+    const before = await hashes();
+    const r = await provision(runArgs(['--check']));
     expect(r.code, r.all).toBe(2);
     expect(r.stdout).toMatch(/gardener\s+would update\s+motd/);
-    expect(hashes()).toEqual(before);
-    const clean = provision(runArgs(['--check', '--limit', 'fenn']));
+    expect(await hashes()).toEqual(before);
+    const clean = await provision(runArgs(['--check', '--limit', 'fenn']));
     expect(clean.code, clean.all).toBe(0);
-    expect(runJson().json.changed).toBe(2); // converge again for the next tests
+    expect((await runJson()).json.changed).toBe(2); // converge again for the next tests
   });
 
-  it('a host whose sshd was stopped fails alone; the others converge', () => {
-    for (const h of HOSTS) inHost(h, 'rm -f /etc/motd');
-    inHost('karstark', 'kill "$(cat /run/sshd.pid)"');
-    const r = runJson();
+  it('a host whose sshd was stopped fails alone; the others converge', async () => {
+    for (const h of HOSTS) await inHost(h, 'rm -f /etc/motd');
+    await inHost('karstark', 'kill "$(cat /run/sshd.pid)"');
+    const r = await runJson();
     expect(r.code).toBe(1);
     expect(r.json.failed).toBe(1);
     expect(r.json.hosts.karstark).toMatchObject({ failed: 1, unreachable: true });
     expect(r.json.hosts.karstark!.error).toBeTruthy();
     for (const h of HOSTS.filter((x) => x !== 'karstark')) {
       expect(r.json.hosts[h], h).toMatchObject({ failed: 0, changed: 1 });
-      expect(inHost(h, 'cat /etc/motd')).toBe('provisioned by provision\n');
+      expect(await inHost(h, 'cat /etc/motd')).toBe('provisioned by provision\n');
     }
   });
 
@@ -106,11 +108,11 @@ describe.skipIf(reason !== '')('engine in the lab (goldentooth, generic modules)
     const done = new Promise<number>((res) => first.on('close', (c) => res(c ?? 1)));
     // Wait until the slow run holds the lock on bettley (its holder file names it).
     for (let i = 0; i < 100; i++) {
-      if (/since/.test(provision(['lab', 'exec', 'bettley', '--name', LAB, '--', 'sh', '-c', 'cat /run/lock/provision.lock.holder 2>/dev/null; true']).stdout) && /sleep/.test(inHost('bettley', 'ps -eo args'))) break;
+      if (/since/.test((await provision(['lab', 'exec', 'bettley', '--name', LAB, '--', 'sh', '-c', 'cat /run/lock/provision.lock.holder 2>/dev/null; true'])).stdout) && /sleep/.test(await inHost('bettley', 'ps -eo args'))) break;
       await new Promise((r) => setTimeout(r, 200));
     }
     const t0 = Date.now();
-    const second = runJson(['--limit', 'bettley,cargyll']);
+    const second = await runJson(['--limit', 'bettley,cargyll']);
     const elapsed = Date.now() - t0;
     expect(second.json.hosts.bettley).toMatchObject({ failed: 1, unreachable: false });
     expect(second.json.hosts.bettley!.error).toMatch(/locked by another provision run: \S+@\S+ pid \d+ since \d{4}-/);
@@ -118,7 +120,7 @@ describe.skipIf(reason !== '')('engine in the lab (goldentooth, generic modules)
     expect(elapsed).toBeLessThan(15_000);
     expect(await done).toBe(0);
     // The lock went with the first run: a third run gets it.
-    const third = runJson(['--limit', 'bettley']);
+    const third = await runJson(['--limit', 'bettley']);
     expect(third.json.failed, JSON.stringify(third.json)).toBe(0);
   });
 });

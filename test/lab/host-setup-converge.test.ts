@@ -1,5 +1,5 @@
 // Lab proof of host setup (issue 5 "Done when"): converge, check INSIDE the hosts, reboot a worker, re-run = 0 changes.
-import { execFileSync } from 'node:child_process';
+import { execa } from 'execa';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,10 +11,11 @@ const built = existsSync(join(root, 'dist/cli/run.js'));
 const required = process.env.PROVISION_LAB_REQUIRED === '1';
 const reason = !canLab ? 'needs root on Linux' : !built ? 'needs `npm run build` (dist/cli/run.js)' : '';
 
-if (required && reason) describe('host-setup lab', () => it(`cannot run: ${reason} (PROVISION_LAB_REQUIRED=1)`, () => expect.fail(reason)));
+if (required && reason) describe('host-setup lab', () => it(`cannot run: ${reason} (PROVISION_LAB_REQUIRED=1)`, async () => expect.fail(reason)));
 
-const provision = (args: string[]) => execFileSync(process.execPath, [cli, ...args], { cwd: root, encoding: 'utf8', maxBuffer: 64 << 20 });
-const inHost = (lab: string, host: string, script: string) => provision(['lab', 'exec', host, '--name', lab, '--', 'sh', '-c', script]);
+/** Runs the CLI (async: a blocked vitest worker fails the run); throws on a non-zero exit, like execFileSync did. */
+const provision = async (args: string[]) => String((await execa(process.execPath, [cli, ...args], { cwd: root, maxBuffer: 64 << 20, stripFinalNewline: false })).stdout);
+const inHost = async (lab: string, host: string, script: string) => await provision(['lab', 'exec', host, '--name', lab, '--', 'sh', '-c', script]);
 /** How many times the host has booted: its init prints one "up" line per boot on the lab's console log. */
 const boots = (lab: string, host: string) =>
   readFileSync(`/var/lib/provision-lab/${lab}/hosts/${host}/console.log`, 'utf8').split('\n').filter((l) => l === `[lab-init ${host}] up`).length;
@@ -50,22 +51,22 @@ const PORTS: Record<string, RegExp[]> = {
 };
 
 for (const c of CASES) {
-  const runJson = () =>
-    JSON.parse(provision(['lab', 'run', '--name', c.lab, '--', 'run', 'playbooks/host-setup.yaml', '-i', c.inventory, '--json', ...(c.accept ? ['--accept-lint', c.accept] : [])])) as {
+  const runJson = async () =>
+    JSON.parse(await provision(['lab', 'run', '--name', c.lab, '--', 'run', 'playbooks/host-setup.yaml', '-i', c.inventory, '--json', ...(c.accept ? ['--accept-lint', c.accept] : [])])) as {
       changed: number;
       failed: number;
     };
 
   describe.skipIf(reason !== '')(`host setup in the lab: ${c.inventory}`, () => {
-    beforeAll(() => provision(['lab', 'up', '-i', c.inventory, '--name', c.lab]));
-    afterAll(() => provision(['lab', 'down', '--name', c.lab]));
+    beforeAll(async () => await provision(['lab', 'up', '-i', c.inventory, '--name', c.lab]));
+    afterAll(async () => await provision(['lab', 'down', '--name', c.lab]));
 
-    it('converges every host, then checks the state inside each host', () => {
-      expect(runJson().failed).toBe(0);
+    it('converges every host, then checks the state inside each host', async () => {
+      expect((await runJson()).failed).toBe(0);
       for (const [host, role] of Object.entries(c.hosts)) {
-        const hosts = inHost(c.lab, host, 'cat /etc/hosts');
+        const hosts = await inHost(c.lab, host, 'cat /etc/hosts');
         for (const name of Object.keys(c.hosts)) expect(hosts).toMatch(new RegExp(`^\\S+ .*\\b${name}\\b`, 'm'));
-        const nft = inHost(c.lab, host, 'nft list table inet provision');
+        const nft = await inHost(c.lab, host, 'nft list table inet provision');
         expect(nft).toMatch(/policy drop/);
         expect(nft.indexOf('tcp dport 22 accept')).toBeGreaterThan(-1);
         for (const re of PORTS[role]!) expect(nft).toMatch(re);
@@ -74,38 +75,38 @@ for (const c of CASES) {
         expect(nft).toMatch(/udp dport 546 accept/);
         const fromAnyone = PORTS[role]!.filter((re) => !re.source.includes('saddr')).length;
         expect(accepts.length, `only SSH, mDNS, DHCPv6 + ${role} ports open to anyone on ${host}`).toBe(3 + fromAnyone);
-        expect(inHost(c.lab, host, 'grep -c "include \\"/etc/provision/firewall.nft\\"" /etc/nftables.conf').trim()).toBe('1');
+        expect((await inHost(c.lab, host, 'grep -c "include \\"/etc/provision/firewall.nft\\"" /etc/nftables.conf')).trim()).toBe('1');
         if (role === 'lb') continue;
-        expect(inHost(c.lab, host, 'swapon --show --noheadings; echo end').trim()).toBe('end');
-        expect(inHost(c.lab, host, 'grep -E "^[^#].*\\sswap\\s" /etc/fstab; true').trim()).toBe('');
+        expect((await inHost(c.lab, host, 'swapon --show --noheadings; echo end')).trim()).toBe('end');
+        expect((await inHost(c.lab, host, 'grep -E "^[^#].*\\sswap\\s" /etc/fstab; true')).trim()).toBe('');
         // br_netfilter is loaded by the run; overlay is already in the kernel the lab shares (/sys/module), so it is not.
-        expect(inHost(c.lab, host, 'lsmod').split('\n').map((l) => l.split(/\s+/)[0])).toContain('br_netfilter');
-        expect(inHost(c.lab, host, 'lsmod | grep -q "^overlay " || test -d /sys/module/overlay && echo yes').trim()).toBe('yes');
-        expect(inHost(c.lab, host, 'cat /etc/modules-load.d/kubernetes.conf').split('\n')).toEqual(expect.arrayContaining(['overlay', 'br_netfilter']));
-        expect(inHost(c.lab, host, 'sysctl -n net.ipv4.ip_forward').trim()).toBe('1');
-        const pkgs = inHost(c.lab, host, "dpkg-query -W -f '${Package} ${Status}\\n' kubeadm kubelet kubectl containerd");
+        expect((await inHost(c.lab, host, 'lsmod')).split('\n').map((l) => l.split(/\s+/)[0])).toContain('br_netfilter');
+        expect((await inHost(c.lab, host, 'lsmod | grep -q "^overlay " || test -d /sys/module/overlay && echo yes')).trim()).toBe('yes');
+        expect((await inHost(c.lab, host, 'cat /etc/modules-load.d/kubernetes.conf')).split('\n')).toEqual(expect.arrayContaining(['overlay', 'br_netfilter']));
+        expect((await inHost(c.lab, host, 'sysctl -n net.ipv4.ip_forward')).trim()).toBe('1');
+        const pkgs = await inHost(c.lab, host, "dpkg-query -W -f '${Package} ${Status}\\n' kubeadm kubelet kubectl containerd");
         for (const p of ['kubeadm', 'kubelet', 'kubectl', 'containerd']) expect(pkgs).toMatch(new RegExp(`^${p} (install|hold) ok installed$`, "m"));
-        expect(inHost(c.lab, host, 'apt-mark showhold').split('\n').filter(Boolean).sort()).toEqual(['kubeadm', 'kubectl', 'kubelet']);
-        expect(inHost(c.lab, host, 'grep -c "SystemdCgroup = true" /etc/containerd/config.toml').trim()).toBe('1');
-        expect(inHost(c.lab, host, `ip route get ${c.pool.probe}`)).toMatch(/dev eth0/);
-        if (c.pool.route) expect(inHost(c.lab, host, 'ip route show')).toMatch(new RegExp(`^${c.pool.route.replace(/\./g, '\\.')} dev eth0`, 'm'));
+        expect((await inHost(c.lab, host, 'apt-mark showhold')).split('\n').filter(Boolean).sort()).toEqual(['kubeadm', 'kubectl', 'kubelet']);
+        expect((await inHost(c.lab, host, 'grep -c "SystemdCgroup = true" /etc/containerd/config.toml')).trim()).toBe('1');
+        expect(await inHost(c.lab, host, `ip route get ${c.pool.probe}`)).toMatch(/dev eth0/);
+        if (c.pool.route) expect(await inHost(c.lab, host, 'ip route show')).toMatch(new RegExp(`^${c.pool.route.replace(/\./g, '\\.')} dev eth0`, 'm'));
       }
     });
 
-    it('re-run reports zero changes; a rebooted host comes back from what it persisted', () => {
-      expect(runJson().changed).toBe(0);
+    it('re-run reports zero changes; a rebooted host comes back from what it persisted', async () => {
+      expect((await runJson()).changed).toBe(0);
       const before = boots(c.lab, c.reboot);
-      provision(['lab', 'reboot', c.reboot, '--name', c.lab]);
+      await provision(['lab', 'reboot', c.reboot, '--name', c.lab]);
       expect(boots(c.lab, c.reboot)).toBe(before + 1);
-      const nft = inHost(c.lab, c.reboot, 'nft list table inet provision');
+      const nft = await inHost(c.lab, c.reboot, 'nft list table inet provision');
       expect(nft).toMatch(/tcp dport 22 accept/);
       expect(nft).toMatch(/policy drop/);
-      if (c.pool.route) expect(inHost(c.lab, c.reboot, 'ip route show')).toMatch(new RegExp(`^${c.pool.route.replace(/\./g, '\\.')} dev eth0`, 'm'));
-      expect(runJson().changed).toBe(0);
+      if (c.pool.route) expect(await inHost(c.lab, c.reboot, 'ip route show')).toMatch(new RegExp(`^${c.pool.route.replace(/\./g, '\\.')} dev eth0`, 'm'));
+      expect((await runJson()).changed).toBe(0);
     });
 
-    if (c.pi) it('the Raspberry Pi host got its cmdline flags and rebooted exactly once', () => {
-      expect(inHost(c.lab, c.pi!, 'cat /boot/firmware/cmdline.txt')).toMatch(/cgroup_enable=cpuset cgroup_enable=memory cgroup_memory=1/);
+    if (c.pi) it('the Raspberry Pi host got its cmdline flags and rebooted exactly once', async () => {
+      expect(await inHost(c.lab, c.pi!, 'cat /boot/firmware/cmdline.txt')).toMatch(/cgroup_enable=cpuset cgroup_enable=memory cgroup_memory=1/);
       // One boot when the lab came up, one reboot for the flags; the re-runs above did not reboot it again.
       expect(boots(c.lab, c.pi!)).toBe(2);
     });

@@ -1,5 +1,5 @@
 // Lab proof of issue 6: up on homelab (kube-vip) and goldentooth (haproxy), verify, re-run = 0 changes, join, negatives.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execa } from 'execa';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -15,23 +15,24 @@ const reason = !canLab ? 'needs root on Linux' : built.length ? `needs ${built.j
 if (required && reason) describe('kubernetes lab', () => it(`cannot run: ${reason} (PROVISION_LAB_REQUIRED=1)`, () => expect.fail(reason)));
 
 const work = mkdtempSync(join(tmpdir(), 'provision-k8s-lab-'));
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+afterAll(async () => rmSync(work, { recursive: true, force: true }));
 
 /** Runs the CLI; returns exit code and output instead of throwing, so failures can be asserted on. */
-function provision(args: string[], cwd = work) {
-  const r = spawnSync(process.execPath, [cli, ...args], { cwd, encoding: 'utf8', maxBuffer: 64 << 20 });
-  return { code: r.status ?? 1, stdout: r.stdout, stderr: r.stderr, all: `${r.stdout}\n${r.stderr}` };
+async function provision(args: string[], cwd = work) {
+  const r = await execa(process.execPath, [cli, ...args], { cwd, reject: false, maxBuffer: 64 << 20, stripFinalNewline: false });
+  const stdout = String(r.stdout), stderr = String(r.stderr);
+  return { code: r.exitCode ?? 1, stdout, stderr, all: `${stdout}\n${stderr}` };
 }
-const must = (args: string[]) => {
-  const r = provision(args);
+const must = async (args: string[]) => {
+  const r = await provision(args);
   if (r.code !== 0) throw new Error(`provision ${args.join(' ')} exited ${r.code}\n${r.all}`);
   return r.stdout;
 };
-const inHost = (lab: string, host: string, script: string) => must(['lab', 'exec', host, '--name', lab, '--', 'sh', '-c', script]);
+const inHost = async (lab: string, host: string, script: string) => must(['lab', 'exec', host, '--name', lab, '--', 'sh', '-c', script]);
 /** goldentooth is kept as the cluster really is: its known lint errors are accepted explicitly for up/join/run. */
 const acceptLint = (args: string[]) => (['up', 'join', 'run'].includes(args[0]!) && args.some((a) => a.includes('goldentooth')) ? ['--accept-lint', 'metallb-unrouted,asn-reserved'] : []);
 const labRun = (lab: string, args: string[]) => provision(['lab', 'run', '--name', lab, '--', ...args, ...acceptLint(args)]);
-const sha = (lab: string, host: string, files: string[]) => inHost(lab, host, `sha256sum ${files.join(' ')} 2>/dev/null; true`);
+const sha = async (lab: string, host: string, files: string[]) => inHost(lab, host, `sha256sum ${files.join(' ')} 2>/dev/null; true`);
 
 /** Lets parallel checkouts run this file side by side without their labs' names clashing. */
 const PREFIX = process.env.PROVISION_LAB_PREFIX ?? '';
@@ -42,40 +43,40 @@ const CASES = [
 
 for (const c of CASES) {
   describe.skipIf(reason !== '')(`provision up in the lab: ${c.cluster}`, () => {
-    beforeAll(() => must(['lab', 'up', '-i', c.inventory, '--name', c.lab]));
-    afterAll(() => provision(['lab', 'down', '--name', c.lab]));
+    beforeAll(async () => await must(['lab', 'up', '-i', c.inventory, '--name', c.lab]));
+    afterAll(async () => await provision(['lab', 'down', '--name', c.lab]));
 
-    it('up from bare hosts exits 0, every node is joined in the API stand-in, kubeconfig is 0600', () => {
-      const r = labRun(c.lab, ['up', '-i', c.inventory]);
+    it('up from bare hosts exits 0, every node is joined in the API stand-in, kubeconfig is 0600', async () => {
+      const r = await labRun(c.lab, ['up', '-i', c.inventory]);
       expect(r.code, r.all).toBe(0);
       const first = c.nodes[0];
-      const listed = inHost(c.lab, first, 'kubectl --kubeconfig /etc/kubernetes/admin.conf get nodes -o name').replace(/node\//g, '');
+      const listed = (await inHost(c.lab, first, 'kubectl --kubeconfig /etc/kubernetes/admin.conf get nodes -o name')).replace(/node\//g, '');
       for (const n of c.nodes) expect(listed.split(/\s+/)).toContain(n);
-      // `lab run` runs provision from the lab's controller with the lab's cwd: the kubeconfig lands there.
-      const conf = [join(work, 'kubeconfig', `${c.cluster}.conf`), join(root, 'kubeconfig', `${c.cluster}.conf`)].find((p) => existsSync(p));
+      // `lab run` runs provision from the lab's controller in the test's own cwd (never the checkout): the kubeconfig lands there.
+      const conf = [join(work, 'kubeconfig', `${c.cluster}.conf`)].find((p) => existsSync(p));
       expect(conf, 'kubeconfig/<cluster>.conf written').toBeDefined();
       expect(statSync(conf!).mode & 0o777).toBe(0o600);
       expect(readFileSync(conf!, 'utf8')).toMatch(/server: https:\/\/(192\.168\.1\.50|10\.4\.0\.10):6443/);
     });
 
-    it('verify passes from every node, and a second up changes nothing', () => {
-      const v = labRun(c.lab, ['verify', '-i', c.inventory, '--json']);
+    it('verify passes from every node, and a second up changes nothing', async () => {
+      const v = await labRun(c.lab, ['verify', '-i', c.inventory, '--json']);
       expect(v.code, v.all).toBe(0);
       expect(JSON.parse(v.stdout).ok).toBe(true);
-      const again = labRun(c.lab, ['up', '-i', c.inventory, '--json']);
+      const again = await labRun(c.lab, ['up', '-i', c.inventory, '--json']);
       expect(again.code, again.all).toBe(0);
       expect(JSON.parse(again.stdout).changed).toBe(0);
     });
 
     if (c.cluster === 'goldentooth') {
-      it('a control plane whose firewall drops 6443 makes verify fail for that node', () => {
-        inHost(c.lab, 'cargyll', "h=$(nft -a list chain inet provision input | awk '/dport 6443 accept/ {print $NF; exit}'); nft delete rule inet provision input handle $h");
-        const v = labRun(c.lab, ['verify', '-i', c.inventory, '--json']);
+      it('a control plane whose firewall drops 6443 makes verify fail for that node', async () => {
+        await inHost(c.lab, 'cargyll', "h=$(nft -a list chain inet provision input | awk '/dport 6443 accept/ {print $NF; exit}'); nft delete rule inet provision input handle $h");
+        const v = await labRun(c.lab, ['verify', '-i', c.inventory, '--json']);
         expect(v.code).toBe(1);
         const report = JSON.parse(v.stdout) as { hosts: Record<string, { checks: Array<{ check: string; ok: boolean }> }> };
         expect(report.hosts.cargyll!.checks.filter((x) => !x.ok).map((x) => x.check)).toEqual(expect.arrayContaining(['ports', 'firewall']));
         expect(Object.entries(report.hosts).filter(([n, h]) => n !== 'cargyll' && h.checks.some((x) => !x.ok))).toEqual([]);
-        expect(labRun(c.lab, ['up', '-i', c.inventory]).code).toBe(0); // converges the firewall back
+        expect((await labRun(c.lab, ['up', '-i', c.inventory])).code).toBe(0); // converges the firewall back
       });
     }
   });
@@ -84,59 +85,59 @@ for (const c of CASES) {
 describe.skipIf(reason !== '')('join worker on goldentooth with a 14th host', () => {
   const lab = `${PREFIX}k8j`;
   const inv = join(work, 'goldentooth-14.yaml');
-  beforeAll(() => {
+  beforeAll(async () => {
     writeFileSync(inv, readFileSync(join(root, 'inventory/goldentooth.yaml'), 'utf8') + '  mormont: { address: 10.4.0.22, role: worker, arch: arm64, board: raspberry-pi }\n');
     chmodSync(inv, 0o644);
-    must(['lab', 'up', '-i', inv, '--name', lab]);
+    await must(['lab', 'up', '-i', inv, '--name', lab]);
     // The cluster without mormont first (the 13-host inventory), then mormont is added.
-    expect(labRun(lab, ['up', '-i', join(root, 'inventory/goldentooth.yaml')]).code).toBe(0);
+    expect((await labRun(lab, ['up', '-i', join(root, 'inventory/goldentooth.yaml')])).code).toBe(0);
   });
-  afterAll(() => provision(['lab', 'down', '--name', lab]));
+  afterAll(async () => await provision(['lab', 'down', '--name', lab]));
 
-  it('joins mormont, updates /etc/hosts on all 14 and nothing else', () => {
+  it('joins mormont, updates /etc/hosts on all 14 and nothing else', async () => {
     const watched = ['/etc/haproxy/haproxy.cfg', '/etc/kubernetes/manifests/kube-vip.yaml', '/etc/nftables.conf', '/etc/containerd/config.toml', '/etc/kubernetes/kubelet.conf'];
     const others = ['allyrion', 'bettley', 'cargyll', 'erenford', 'velaryon'];
-    const before = Object.fromEntries(others.map((h) => [h, sha(lab, h, watched)]));
-    const r = labRun(lab, ['join', 'worker', 'mormont', '-i', inv]);
+    const before = Object.fromEntries(await Promise.all(others.map(async (h) => [h, await sha(lab, h, watched)])));
+    const r = await labRun(lab, ['join', 'worker', 'mormont', '-i', inv]);
     expect(r.code, r.all).toBe(0);
-    for (const h of [...others, 'mormont']) expect(inHost(lab, h, 'getent hosts mormont')).toMatch(/^10\.4\.0\.22\s/);
-    for (const h of others) expect(sha(lab, h, watched), `${h}: nothing but /etc/hosts changed`).toBe(before[h]);
-    expect(inHost(lab, 'bettley', 'kubectl --kubeconfig /etc/kubernetes/admin.conf get nodes -o name')).toMatch(/mormont/);
-    const again = labRun(lab, ['join', 'worker', 'mormont', '-i', inv]);
+    for (const h of [...others, 'mormont']) expect(await inHost(lab, h, 'getent hosts mormont')).toMatch(/^10\.4\.0\.22\s/);
+    for (const h of others) expect(await sha(lab, h, watched), `${h}: nothing but /etc/hosts changed`).toBe(before[h]);
+    expect(await inHost(lab, 'bettley', 'kubectl --kubeconfig /etc/kubernetes/admin.conf get nodes -o name')).toMatch(/mormont/);
+    const again = await labRun(lab, ['join', 'worker', 'mormont', '-i', inv]);
     expect(again.code).toBe(1);
     expect(again.stderr).toMatch(/mormont is already joined/);
   });
 });
 
 describe.skipIf(reason !== '')('negative: the run names the cause', () => {
-  it('a kube-vip interface the host lacks fails before anything is written', () => {
+  it('a kube-vip interface the host lacks fails before anything is written', async () => {
     const lab = `${PREFIX}k8n`;
-    must(['lab', 'up', '-i', join(root, 'inventory/homelab.yaml'), '--name', lab]);
+    await must(['lab', 'up', '-i', join(root, 'inventory/homelab.yaml'), '--name', lab]);
     try {
       const pb = join(work, 'up-bad-vip.yaml');
       writeFileSync(pb, readFileSync(join(root, 'playbooks/up.yaml'), 'utf8').replace('import: host-setup.yaml', `import: ${join(root, 'playbooks/host-setup.yaml')}`).replaceAll('kube-vip: {}', 'kube-vip: { interface: eth9 }'));
-      const r = labRun(lab, ['run', pb, '-i', join(root, 'inventory/homelab.yaml')]);
+      const r = await labRun(lab, ['run', pb, '-i', join(root, 'inventory/homelab.yaml')]);
       expect(r.code).toBe(1);
       expect(r.all).toMatch(/interface 'eth9' does not exist there/);
-      expect(inHost(lab, 'k8s-cp-01', 'test -f /etc/kubernetes/admin.conf && echo yes || echo no').trim()).toBe('no');
+      expect((await inHost(lab, 'k8s-cp-01', 'test -f /etc/kubernetes/admin.conf && echo yes || echo no')).trim()).toBe('no');
     } finally {
-      provision(['lab', 'down', '--name', lab]);
+      await provision(['lab', 'down', '--name', lab]);
     }
   });
 
-  it('an HAProxy backend on the wrong port fails kubeadm init (it waits for the API through the LB), naming the DOWN backends', () => {
+  it('an HAProxy backend on the wrong port fails kubeadm init (it waits for the API through the LB), naming the DOWN backends', async () => {
     const lab = `${PREFIX}k8p`;
     const inv = join(root, 'inventory/goldentooth.yaml');
-    must(['lab', 'up', '-i', inv, '--name', lab]);
+    await must(['lab', 'up', '-i', inv, '--name', lab]);
     try {
       const pb = join(work, 'up-bad-backend.yaml');
       writeFileSync(pb, readFileSync(join(root, 'playbooks/up.yaml'), 'utf8').replace('import: host-setup.yaml', `import: ${join(root, 'playbooks/host-setup.yaml')}`).replace('haproxy: {}', 'haproxy: { backendPort: 6444 }'));
-      const r = labRun(lab, ['run', pb, '-i', inv]);
+      const r = await labRun(lab, ['run', pb, '-i', inv]);
       expect(r.code).not.toBe(0);
       expect(r.all).toMatch(/HAProxy may still mark them DOWN .*stats;csv|has NO healthy kube-apiserver backend/);
       expect(r.all).toMatch(/backends must point at each control plane :6443/);
     } finally {
-      provision(['lab', 'down', '--name', lab]);
+      await provision(['lab', 'down', '--name', lab]);
     }
   });
 });

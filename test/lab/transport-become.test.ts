@@ -1,5 +1,6 @@
 // Lab proof of the transport: real sshd and sudo with a password, wrong/missing password errors, a changed host key.
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { execa } from 'execa';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -52,19 +53,18 @@ const errOf = (e) => ({ name: e.name, kind: e.kind, problem: e.problem, message:
 `;
 
 describe.skipIf(!canLab)('transport in the lab (sudo with a password)', () => {
-  beforeAll(() => {
+  beforeAll(async () => {
     if (!existsSync(cli)) throw new Error('build first: npm run build');
-    execFileSync(process.execPath, [cli, 'lab', 'down', '--name', LAB], { stdio: 'ignore' });
-    const out = execFileSync(process.execPath, [cli, 'lab', 'up', '-i', inventory, '--name', LAB, '--sudo-password'], {
+    await execa(process.execPath, [cli, 'lab', 'down', '--name', LAB], { stdio: 'ignore' });
+    const out = String((await execa(process.execPath, [cli, 'lab', 'up', '-i', inventory, '--name', LAB, '--sudo-password'], {
       env: { ...process.env, PROVISION_BECOME_PASSWORD: canary },
-      encoding: 'utf8',
-    });
+    })).stdout);
     const m = /ssh config: (\S+)\/ssh\/ssh_config/.exec(out);
     if (!m?.[1]) throw new Error(`lab up did not say where its ssh config is:\n${out}`);
     labState = { dir: m[1] };
   });
-  afterAll(() => {
-    execFileSync(process.execPath, [cli, 'lab', 'down', '--name', LAB], { stdio: 'ignore' });
+  afterAll(async () => {
+    await execa(process.execPath, [cli, 'lab', 'down', '--name', LAB], { stdio: 'ignore' });
   });
 
   it('becomes root with the password from PROVISION_BECOME_PASSWORD; the password is in no output and no process list', async () => {
@@ -72,7 +72,7 @@ describe.skipIf(!canLab)('transport in the lab (sudo with a password)', () => {
     let polling = true;
     const poll = (async () => {
       while (polling) {
-        const ps = execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' });
+        const ps = String((await execa('ps', ['-eo', 'args'])).stdout);
         if (ps.includes(canary)) sawCanaryInPs = true;
         await new Promise((r) => setTimeout(r, 50));
       }
@@ -98,7 +98,7 @@ console.log(JSON.stringify({ id: id.stdout.trim(), idErr: id.stderr, user: user.
     expect(out).toEqual({ id: '0', idErr: '', user: 'ubuntu', piped: 'through sudo stdin', hostPsHasCanary: false, envLeft: null });
     expect(stdout + stderr).not.toContain(canary);
     expect(sawCanaryInPs).toBe(false);
-    const proof = execFileSync(process.execPath, [cli, 'lab', 'exec', '--name', LAB, 'k8s-vm-01', '--', 'cat', '/root/transport-proof'], { encoding: 'utf8' });
+    const proof = String((await execa(process.execPath, [cli, 'lab', 'exec', '--name', LAB, 'k8s-vm-01', '--', 'cat', '/root/transport-proof'])).stdout);
     expect(proof).toBe('through sudo stdin');
   });
 

@@ -1,8 +1,10 @@
 // Unit tests for the lab's pure parts: layout from an inventory, preflight decisions, apt index text, ssh config, dpkg scrub.
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fakeInventory } from '../../support/fake-inventory.js';
 import { generatedMac, isLabNamespace, pickControllerAddress, planLab, validateLabName } from '../../../src/lab/plan.js';
-import { assertDependencies, installCommand, missingPackages, platformProblem } from '../../../src/lab/preflight.js';
+import { assertDependencies, installCommand, missingPackages, platformProblem, REQUIRED_PACKAGES } from '../../../src/lab/preflight.js';
 import { controlFile, debSpecs, kubePackageVersion, packagesStanza, releaseFile } from '../../../src/lab/apt-repo.js';
 import { knownHostsLine, renderSshConfig } from '../../../src/lab/ssh-material.js';
 import { withoutPackages } from '../../../src/lab/dpkg-scrub.js';
@@ -95,6 +97,12 @@ describe('missingPackages', () => {
     });
     expect(ran.map((a) => a.slice(0, 2).join(' '))).toEqual(['apt-get update', 'apt-get install']);
     expect(ran[1]).toContain('openssl');
+  });
+
+  it('is the README\'s requirement line, in the same order', () => {
+    const readme = readFileSync(resolve(import.meta.dirname, '../../../README.md'), 'utf8').replace(/\n/g, ' ');
+    const line = /the lab needs Linux, root and `([^`]+)`/.exec(readme)?.[1];
+    expect(line).toBe(Object.keys(REQUIRED_PACKAGES).join(' '));
   });
 });
 

@@ -13,10 +13,9 @@ function lines(file) {
   try { return readFileSync(file, 'utf8').split('\n').map((l) => l.replace(/#.*/, '').trim()).filter(Boolean); } catch { return []; }
 }
 
-async function system() {
-  // /run/systemd/system tells tools (and provision's facts) that systemd is the init: the lab's systemctl stands in for it.
-  for (const d of ['/run/lab/services', '/run/sshd', '/run/lock', '/var/log/lab', '/run/systemd/system']) mkdirSync(d, { recursive: true, mode: 0o755 });
-  tmpfiles();
+/** What the kernel would do at boot for state global to the machine's kernel: swap from fstab, modules-load.d, sysctl.d. */
+function kernel() {
+  mkdirSync('/run/lab', { recursive: true, mode: 0o755 });
   const swaps = lines('/etc/fstab').map((l) => l.split(/\s+/)).filter((f) => f[2] === 'swap' && !(f[3] ?? '').split(',').includes('noauto')).map((f) => f[0]);
   writeFileSync('/run/lab/swaps', swaps.map((s) => `${s}\n`).join(''));
   const mods = new Set(lines('/etc/modules'));
@@ -26,6 +25,13 @@ async function system() {
   }
   writeFileSync('/run/lab/modules', [...mods].map((m) => `${m}\n`).join(''));
   for (const f of systemFiles()) for (const e of applyFile(f)) log(e);
+}
+
+async function system() {
+  // /run/systemd/system tells tools (and provision's facts) that systemd is the init: the lab's systemctl stands in for it.
+  for (const d of ['/run/lab/services', '/run/sshd', '/run/lock', '/var/log/lab', '/run/systemd/system']) mkdirSync(d, { recursive: true, mode: 0o755 });
+  tmpfiles();
+  kernel();
   for (const c of await persistedCommands(iface)) {
     const r = c.shell ? spawnSync('/bin/sh', ['-c', c.shell], { encoding: 'utf8' }) : spawnSync(c.argv[0], c.argv.slice(1), { encoding: 'utf8' });
     log(`${c.shell ?? c.argv.join(' ')} -> ${r.status}${r.stderr ? ` ${r.stderr.trim()}` : ''}`);
@@ -48,7 +54,8 @@ async function ssh() {
   if (!r.ok) process.exitCode = 1;
 }
 
-(phase === 'ssh' ? ssh() : system()).catch((e) => { log(`failed: ${e.stack ?? e}`); process.exitCode = 1; });
+// nspawn hosts (real systemd) run only the kernel phase, from lab-kernel.service.
+(phase === 'kernel' ? Promise.resolve(kernel()) : phase === 'ssh' ? ssh() : system()).catch((e) => { log(`failed: ${e.stack ?? e}`); process.exitCode = 1; });
 
 /** systemd-tmpfiles --create, for directories only (d/D lines): /run is empty at every boot. */
 function tmpfiles() {
