@@ -28,11 +28,11 @@ every file a step would put on a host to DIR/<host>/<absolute path> (haproxy.cfg
 kubeadm config, the nftables ruleset, route persistence, containerd's config...), the commands the steps
 would run to DIR/<host>/COMMANDS, and the cluster's add-on configuration objects to DIR/cluster/addons/.
 Hosts are assumed fresh Debian 12 with ifupdown and eth0 unless --facts FILE (from
-'provision facts --json') gives their real base facts. Upstream add-on manifests are named (URL,
+the JSON that 'provision facts' prints) gives their real base facts. Upstream add-on manifests are named (URL,
 sha256), not copied. DIR defaults to ./render/<cluster>; it is replaced.
   -i, --inventory FILE   the inventory
   --out DIR              where to write (default ./render/<cluster>)
-  --facts FILE           hosts' base facts from 'provision facts --json' instead of assumed ones
+  --facts FILE           hosts' base facts from the JSON that 'provision facts' prints instead of assumed ones
   --playbook PLAYBOOK    render another playbook than up.yaml
   -h, --help             this text
 Exit status: 0 written, 1 a task could not be planned (listed in DIR/ERRORS) or bad input, 64 usage error.`,
