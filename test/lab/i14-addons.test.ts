@@ -19,7 +19,9 @@ async function provision(args: string[], env: Record<string, string> = {}): Prom
   const r = await execa(process.execPath, [CLI, ...args], { reject: false, cwd: work, env, maxBuffer: 64 << 20 });
   return { code: r.exitCode ?? 1, stdout: String(r.stdout), stderr: String(r.stderr), all: `${String(r.stdout)}\n${String(r.stderr)}` };
 }
-const labRun = (lab: string, args: string[], env: Record<string, string> = {}) => provision(['lab', 'run', '--name', lab, '--', ...args], env);
+// Playbooks written to the scratch dir import the repo's host-setup.yaml: allowed explicitly.
+const labRun = (lab: string, args: string[], env: Record<string, string> = {}) =>
+  provision(['lab', 'run', '--name', lab, '--', ...args, ...(args[0] === 'run' ? ['--allow-import-outside'] : [])], env);
 const inHost = (lab: string, host: string, script: string) => provision(['lab', 'exec', host, '--name', lab, '--', 'sh', '-c', script]);
 
 interface VerifyJson { ok: boolean; hosts: Record<string, { checks: Array<{ check: string; ok: boolean; detail: string }> }> }
