@@ -18,7 +18,7 @@ const UP = ['up', '-i', INV, '--accept-lint', 'metallb-unrouted,asn-reserved'];
 const PLAYS = [
   'Name resolution and hostname on every host', 'Kubernetes node prerequisites', 'Firewall for each role (SSH always first)',
   'API load balancer (haproxy mode)', 'API VIP (kube-vip mode), written before init and join', 'Initialise the cluster on the first control plane',
-  'kube-vip back to admin.conf after init', 'Join the other control planes, one at a time', 'Join the workers', 'Pod network and kubeconfig',
+  'kube-vip back to admin.conf after init', 'Join the other control planes, one at a time', 'Join the workers', 'Pod network, load balancer and kubeconfig',
 ];
 // Runs happen in a scratch directory (up writes ./kubeconfig/); captures are kept there for the README.
 const work = mkdtempSync(join(tmpdir(), 'provision-i22-'));
