@@ -32,6 +32,35 @@ function replicate() {
   }
 }
 
+/** The first of each key wins: pass the newer side first. */
+function byKey(first = [], second = [], key) {
+  const m = new Map();
+  for (const x of [...first, ...second]) if (!m.has(key(x))) m.set(key(x), x);
+  return [...m.values()];
+}
+
+/**
+ * What a peer's copy and ours make together. Real etcd has one consistent store; these stand-ins each take writes
+ * (joins reach whichever control plane HAProxy or the VIP picks), so nodes, members, tokens and certificate keys
+ * are merged by name rather than replaced by the higher revision, which lost concurrent joins. A node that left
+ * stays gone unless it joined again after leaving.
+ */
+function mergeState(ours, theirs) {
+  const newer = (theirs.rev ?? 0) > (ours.rev ?? 0) ? theirs : ours;
+  const older = newer === ours ? theirs : ours;
+  const left = byKey(ours.left, theirs.left, (l) => `${l.name}@${l.at}`);
+  const gone = (n) => left.some((l) => l.name === n.name && l.at >= (n.joinedAt ?? 0));
+  return {
+    ...newer,
+    rev: Math.max(ours.rev ?? 0, theirs.rev ?? 0),
+    nodes: byKey(newer.nodes, older.nodes, (n) => n.name).filter((n) => !gone(n)),
+    members: byKey(newer.members, older.members, (m) => m.name).filter((m) => !gone(m)),
+    tokens: byKey(newer.tokens, older.tokens, (t) => t.id),
+    certKeys: byKey(newer.certKeys, older.certKeys, (k) => k.key),
+    left,
+  };
+}
+
 const now = () => Date.now();
 const validToken = (t) => {
   const [id, secret] = String(t ?? '').split('.');
@@ -42,7 +71,7 @@ function addNode({ name, address, controlPlane }) {
   const nodes = state.nodes ?? (state.nodes = []);
   if (nodes.some((n) => n.name === name)) return `a Node with name "${name}" and status "Ready" already exists in the cluster. You must delete the existing Node or change the name of this new joining Node`;
   nodes.push({ name, address, controlPlane: Boolean(controlPlane), joinedAt: now(), podCIDR: undefined });
-  if (controlPlane) (state.members ??= []).push({ name, address, port: 6443 });
+  if (controlPlane) (state.members ??= []).push({ name, address, port: 6443, joinedAt: now() });
   return undefined;
 }
 
@@ -84,7 +113,8 @@ function handle(req, body) {
   }
   if (!admin) return forbidden;
   if (p === '/lab/replicate' && req.method === 'POST') {
-    if ((body.rev ?? 0) > (state.rev ?? 0)) { state = body; persist(); }
+    state = mergeState(state, body);
+    persist();
     return [200, { rev: state.rev }];
   }
   if (p === '/lab/tokens' && req.method === 'POST') {
@@ -126,6 +156,7 @@ function handle(req, body) {
   if (p === '/lab/leave' && req.method === 'POST') {
     state.nodes = (state.nodes ?? []).filter((n) => n.name !== body.name);
     state.members = (state.members ?? []).filter((n) => n.name !== body.name);
+    (state.left ??= []).push({ name: body.name, at: now() });
     save();
     return [200, {}];
   }
