@@ -13,7 +13,7 @@ const reason = !canLab ? 'needs root on Linux' : !built ? 'needs `npm run build`
 
 if (required && reason) describe('host-setup lab', () => it(`cannot run: ${reason} (PROVISION_LAB_REQUIRED=1)`, async () => expect.fail(reason)));
 
-/** Runs the CLI (async: a blocked vitest worker fails the run); throws on a non-zero exit, like execFileSync did. */
+/** Runs the CLI (async: a blocked vitest worker fails the run); throws on a non-zero exit. */
 const provision = async (args: string[]) => String((await execa(process.execPath, [cli, ...args], { cwd: root, maxBuffer: 64 << 20, stripFinalNewline: false })).stdout);
 const inHost = async (lab: string, host: string, script: string) => await provision(['lab', 'exec', host, '--name', lab, '--', 'sh', '-c', script]);
 /** How many times the host has booted: its init prints one "up" line per boot on the lab's console log. */
