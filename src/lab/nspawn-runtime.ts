@@ -98,7 +98,8 @@ export async function waitNspawnBooted(plan: LabPlan, host: string, timeoutMs = 
       const r = await run(nspawnExecArgv(leader, ['timeout', String(Math.ceil(left / 1000)), 'systemctl', 'is-system-running', '--wait']), { nothrow: true });
       const state = r.stdout.trim();
       if (state === 'running' || state === 'degraded') return state;
-      if (leaderPid(plan, host) === leader && state !== '' && state !== 'starting' && state !== 'initializing') {
+      // 'offline' is what systemctl says before the host's systemd opens its socket: early boot, not a verdict.
+      if (leaderPid(plan, host) === leader && (state === 'maintenance' || state === 'stopping')) {
         throw new Error(`host ${host} booted ${state}:\n${consoleTail(plan, host)}`);
       }
     }

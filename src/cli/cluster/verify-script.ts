@@ -89,8 +89,10 @@ export function renderVerifyScript(inv: Inventory, host: Host): string {
   }
   if (host.name === firstControlPlane(inv).name) {
     // ready, pods: the API's word on every node and on kube-system's pods, as JSON (parsed on the laptop).
-    out.push(`nodes=$(kubectl --kubeconfig ${ADMIN_CONF} get nodes -o json 2>/dev/null) && printf 'J\\tnodes\\t%s\\n' "$(printf '%s' "$nodes" | base64 -w0)"`);
-    out.push(`pods=$(kubectl --kubeconfig ${ADMIN_CONF} get pods -n kube-system -o json 2>/dev/null) && printf 'J\\tpods\\t%s\\n' "$(printf '%s' "$pods" | base64 -w0)"`);
+    // Asked of this node's own API server, so one control plane the load balancer has not yet marked down cannot stall them.
+    const k = `kubectl --kubeconfig ${ADMIN_CONF} --server ${quote(`https://${host.address.includes(':') ? `[${host.address}]` : host.address}:${APISERVER_PORT}`)}`;
+    out.push(`nodes=$(${k} get nodes -o json 2>/dev/null) && printf 'J\\tnodes\\t%s\\n' "$(printf '%s' "$nodes" | base64 -w0)"`);
+    out.push(`pods=$(${k} get pods -n kube-system -o json 2>/dev/null) && printf 'J\\tpods\\t%s\\n' "$(printf '%s' "$pods" | base64 -w0)"`);
   }
   out.push('exit 0');
   return out.join('\n');

@@ -16,6 +16,7 @@ for (let i = 0; i < argv.length; i++) {
   else if (k === '--for') opts.for = val();
   else if (k === '--timeout') opts.timeout = val();
   else if (k === '--request-timeout') val();
+  else if (k === '--server' || k === '-s') opts.server = val();
   else if (k === '--field-manager') opts.fieldManager = val();
   else if (k === '--server-side') opts.serverSide = v === undefined || v === 'true';
   else if (k === '--all-namespaces' || k === '-A') opts.allNamespaces = true;
@@ -31,12 +32,12 @@ async function client() {
   const kc = await readKubeconfig(path);
   return async (p, body) => {
     try {
-      const r = await call({ server: kc.server, path: p, method: body ? 'POST' : 'GET', body, ca: kc.ca, cert: kc.cert, key: kc.key, token: kc.token, insecure: kc.insecure });
+      const r = await call({ server: opts.server ?? kc.server, path: p, method: body ? 'POST' : 'GET', body, ca: kc.ca, cert: kc.cert, key: kc.key, token: kc.token, insecure: kc.insecure });
       if (r.status === 403 || r.status === 401) die(`Error from server (Forbidden): ${r.body?.message ?? 'forbidden'}`);
       if (r.status !== 200) die(`Error from server: ${r.body?.message ?? r.status}`);
       return r.body;
     } catch (e) {
-      die(`The connection to the server ${new URL(kc.server).host} was refused - did you specify the right host or port?\n(${e.message})`);
+      die(`The connection to the server ${new URL(opts.server ?? kc.server).host} was refused - did you specify the right host or port?\n(${e.message})`);
     }
   };
 }
