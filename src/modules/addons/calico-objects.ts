@@ -10,7 +10,7 @@ export function calicoEncapsulation(inv: Inventory): CalicoEncapsulation {
 }
 
 /** Calico runs BIRD when it peers (network.bgp) or when IP-in-IP needs BGP-learned routes. */
-function bgpEnabled(inv: Inventory, enc: CalicoEncapsulation): boolean {
+export function calicoBgpEnabled(inv: Inventory, enc: CalicoEncapsulation): boolean {
   return Boolean(inv.network.bgp) || enc === 'None' || enc.startsWith('IPIP');
 }
 
@@ -28,7 +28,7 @@ export function calicoOperatorObjects(inv: Inventory): K8sObject[] {
     metadata: { name: 'default', labels: MANAGED_BY },
     spec: {
       calicoNetwork: {
-        bgp: bgpEnabled(inv, enc) ? 'Enabled' : 'Disabled',
+        bgp: calicoBgpEnabled(inv, enc) ? 'Enabled' : 'Disabled',
         ipPools: [{ name: 'default-ipv4-ippool', cidr: inv.network.pods, blockSize: 26, encapsulation: enc, natOutgoing: 'Enabled', nodeSelector: 'all()' }],
       },
     },

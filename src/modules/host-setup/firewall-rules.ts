@@ -2,6 +2,7 @@
 import type { Host, Inventory } from '../../inventory/types.js';
 import { APISERVER_PORT } from '../kubernetes/paths.js';
 import { controlPlanes } from '../kubernetes/cluster-shape.js';
+import { calicoBgpEnabled, calicoEncapsulation } from '../addons/calico-objects.js';
 
 export interface PortRule {
   /** 'ipip' is IP protocol 4 (Calico IP-in-IP): no ports. */
@@ -74,21 +75,24 @@ export function firewallRules(opts: FirewallOptions): PortRule[] {
 }
 
 /**
- * Node-to-node traffic the CNI needs, only from the node LAN. Calico's defaults (the operator's
- * Installation): BGP peering between nodes (179), IP-in-IP (protocol 4) or VXLAN (4789) encapsulation,
- * Typha (5473). Flannel's vxlan backend uses the Linux default port 8472.
+ * Node-to-node traffic the CNI needs, only from the node LAN, as the Installation provision renders it
+ * configures Calico: BGP between nodes (179) only when BIRD runs, IP-in-IP (protocol 4) or VXLAN (4789)
+ * only for the pool's encapsulation, Typha (5473) always (the operator runs it). Flannel's vxlan backend
+ * uses the Linux default port 8472.
  */
 function cniRules(inv: Inventory, from: string[]): PortRule[] {
   switch (inv.network.cni) {
     case 'flannel':
       return [{ proto: 'udp', ports: ['8472'], from, why: 'flannel vxlan' }];
-    case 'calico':
+    case 'calico': {
+      const enc = calicoEncapsulation(inv);
       return [
-        { proto: 'tcp', ports: ['179'], from, why: 'calico bgp' },
-        { proto: 'ipip', ports: [], from, why: 'calico ip-in-ip' },
-        { proto: 'udp', ports: ['4789'], from, why: 'calico vxlan' },
+        ...(calicoBgpEnabled(inv, enc) ? [{ proto: 'tcp' as const, ports: ['179'], from, why: 'calico bgp' }] : []),
+        ...(enc.startsWith('IPIP') ? [{ proto: 'ipip' as const, ports: [], from, why: 'calico ip-in-ip' }] : []),
+        ...(enc.startsWith('VXLAN') ? [{ proto: 'udp' as const, ports: ['4789'], from, why: 'calico vxlan' }] : []),
         { proto: 'tcp', ports: ['5473'], from, why: 'calico typha' },
       ];
+    }
     case 'none':
       return [];
   }

@@ -189,11 +189,25 @@ describe('firewall rules: who may reach what', () => {
     }
   });
   it('CNI traffic follows the CNI: calico BGP/IPIP/VXLAN, flannel VXLAN, nothing for none', () => {
+    // goldentooth peers over BGP, so its pool is unencapsulated: BGP between nodes, no IP-in-IP, no VXLAN.
     const calico = rulesOf('erenford');
     expect(find(calico, '179')?.from).toEqual(['10.4.0.0/20']);
-    expect(calico.some((r) => r.proto === 'ipip')).toBe(true);
-    expect(find(calico, '4789', 'udp')).toBeDefined();
+    expect(calico.some((r) => r.proto === 'ipip')).toBe(false);
+    expect(find(calico, '4789', 'udp')).toBeUndefined();
+    expect(find(calico, '5473')).toBeDefined();
     expect(find(calico, '8472', 'udp')).toBeUndefined();
+    const node = goldentooth.hosts.find((h) => h.name === 'erenford')!;
+    const withEnc = (encapsulation: 'IPIP' | 'VXLANCrossSubnet', bgp: boolean) => firewallRules({
+      inventory: { ...goldentooth, network: { ...goldentooth.network, calico: { encapsulation }, ...(bgp ? {} : { bgp: undefined }) } }, host: node,
+    });
+    const ipip = withEnc('IPIP', false); // IP-in-IP needs BIRD's routes even without a router
+    expect(ipip.some((r) => r.proto === 'ipip')).toBe(true);
+    expect(find(ipip, '179')).toBeDefined();
+    expect(find(ipip, '4789', 'udp')).toBeUndefined();
+    const vxlan = withEnc('VXLANCrossSubnet', false); // Calico's default without BGP: no BIRD at all
+    expect(find(vxlan, '4789', 'udp')).toBeDefined();
+    expect(find(vxlan, '179')).toBeUndefined();
+    expect(vxlan.some((r) => r.proto === 'ipip')).toBe(false);
     const flannel = firewallRules({ inventory: inv, host: cp });
     expect(find(flannel, '8472', 'udp')).toBeDefined();
     expect(find(flannel, '179')).toBeUndefined();

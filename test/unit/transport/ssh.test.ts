@@ -248,9 +248,9 @@ describe('limits', () => {
     expect(s.stats.maxOpenSessions).toBeLessThanOrEqual(2);
     const roomy = await server();
     const capped = await setup().make({ maxChannelsPerConnection: 3 }).connectTarget(target(roomy.port));
-    await Promise.all(Array.from({ length: 10 }, () => capped.exec({ argv: ['sleep', '0.05'] })));
+    await Promise.all(Array.from({ length: 10 }, () => capped.exec({ argv: ['sleep', '0.4'] })));
     expect(roomy.stats.maxOpenSessions).toBe(3);
-  });
+  }, 30_000); // 22 real processes: slow on a loaded machine; the sleeps keep 3 channels open at once however slow the opens are
 
   it('MaxSessions 1 with a slot freed late (as OpenSSH does): sequential and parallel execs still all run', async () => {
     const s = await server({ maxSessions: 1, sessionReleaseDelayMs: 30 });
