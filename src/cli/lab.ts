@@ -55,8 +55,8 @@ async function up(argv: string[]): Promise<number> {
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
-  const runtime = values.runtime ?? (values.stack?.length ? 'nspawn' : 'chroot');
-  if (runtime !== 'chroot' && runtime !== 'nspawn') throw new UsageError(`--runtime ${runtime}: expected chroot or nspawn`);
+  const runtime = values.runtime ?? (values.stack?.length ? 'nspawn' : process.env.PROVISION_LAB_RUNTIME || 'chroot');
+  if (runtime !== 'chroot' && runtime !== 'nspawn') throw new UsageError(`--runtime ${runtime} (or PROVISION_LAB_RUNTIME): expected chroot or nspawn`);
   if (runtime === 'chroot' && values.stack?.length) throw new UsageError('--stack needs --runtime nspawn (the chroot runtime has no real network stack)');
   const { parseStackArgs } = await import('../lab/stacks.js');
   let stacks;

@@ -16,6 +16,8 @@ export const REQUIRED_PACKAGES: Record<string, string> = {
   'dpkg-dev': '/usr/bin/dpkg-deb',
   gpg: '/usr/bin/gpg',
   openssl: '/usr/bin/openssl',
+  // lab up waits for its apt mirror with curl from the laptop namespace.
+  curl: '/usr/bin/curl',
   'systemd-container': '/usr/bin/systemd-nspawn',
   debootstrap: '/usr/sbin/debootstrap',
 };

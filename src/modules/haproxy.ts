@@ -18,7 +18,9 @@ function planService(ctx: Parameters<Module<Params>['plan']>[1], configChanged: 
   const svc = ctx.facts.service('haproxy');
   const steps = [];
   if (!svc.enabled) steps.push(execStep(['systemctl', 'enable', 'haproxy']));
-  if (!svc.active) steps.push(execStep(['systemctl', 'start', 'haproxy']));
+  // Facts are read before the play: Debian's haproxy package, installed by an earlier task of this run, has since
+  // started haproxy with its own config, and `start` would leave it so. reload-or-restart starts a stopped one too.
+  if (!svc.active) steps.push(execStep(['systemctl', configChanged ? 'reload-or-restart' : 'start', 'haproxy']));
   else if (configChanged) steps.push(execStep(['systemctl', 'reload', 'haproxy']));
   if (steps.length === 0) return noop(ctx, 'haproxy enabled and running');
   const what = svc.active ? 'reload haproxy (config changed)' : 'start haproxy';

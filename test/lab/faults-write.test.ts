@@ -51,6 +51,11 @@ async function startWrite() {
 
 /** Inside the host: pids whose stdout is the write's temp file (the script's `cat`, maybe its shell). */
 const WRITERS = `for p in /proc/[0-9]*; do case "$(readlink $p/fd/1 2>/dev/null)" in */.big.conf.provision-*) echo \${p#/proc/};; esac; done`;
+/**
+ * The writers' pids, once seen: the temp file can exist a moment before its writer's fd/1 points at it (and on a
+ * loaded machine a scan can miss it), so a kill must never be aimed at an empty list.
+ */
+const writers = () => until('the writer of the temp file', async () => (await lab.inHost(HOST, WRITERS)).trim().split(/\s+/).filter(Boolean).join(' ') || undefined, 20_000);
 
 describe.skipIf(reason !== '')('faults: file writes (homelab lab)', () => {
   let OLD_SHA: string;
@@ -68,7 +73,8 @@ describe.skipIf(reason !== '')('faults: file writes (homelab lab)', () => {
     await resetOld();
     const running = await startWrite();
     // Kill the per-connection sshd (the first sshd* ancestor of the writer): the connection drops mid-content.
-    await lab.inHost(HOST, `p=$(${WRITERS} | head -1); while [ "$p" -gt 1 ]; do case "$(cat /proc/$p/comm)" in sshd*) kill -9 $p; exit 0;; esac; p=$(cut -d' ' -f4 /proc/$p/stat); done; exit 1`);
+    const seen = await writers();
+    await lab.inHost(HOST, `p=${seen.split(' ')[0]}; while [ "$p" -gt 1 ]; do case "$(cat /proc/$p/comm)" in sshd*) kill -9 $p; exit 0;; esac; p=$(cut -d' ' -f4 /proc/$p/stat); done; exit 1`);
     const r = await running.done;
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/connection lost while writing \/etc\/provision-fault\/big\.conf; the file holds its old or its new content, never a part/);
@@ -85,7 +91,9 @@ describe.skipIf(reason !== '')('faults: file writes (homelab lab)', () => {
   it('the writer killed without a chance to clean up: old file intact, the temp file is left — and the next run removes it', async () => {
     await resetOld();
     const running = await startWrite();
-    await lab.inHost(HOST, `kill -9 $(${WRITERS}) $(for p in $(${WRITERS}); do cut -d' ' -f4 /proc/$p/stat; done | sort -u)`);
+    const seen = await writers();
+    // The writer and its parent shell at once (the shell's trap would otherwise remove the temp file).
+    await lab.inHost(HOST, `kill -9 ${seen} $(for p in ${seen}; do cut -d' ' -f4 /proc/$p/stat 2>/dev/null; done | sort -u)`);
     const r = await running.done;
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/writing \/etc\/provision-fault\/big\.conf failed \(exit -1, SIGKILL\); the live file is unchanged/);

@@ -1,4 +1,5 @@
-// Lab proof of issue 6: up on homelab (kube-vip) and goldentooth (haproxy), verify, re-run = 0 changes, join, negatives.
+// Lab proof of issue 6: up on homelab (kube-vip), goldentooth (haproxy) and flat-bgp (Calico BGP), verify, re-run =
+// 0 changes, on real Debian hosts booted by systemd (nspawn runtime); join and negatives on the default runtime.
 import { execa } from 'execa';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -41,11 +42,13 @@ const PREFIX = process.env.PROVISION_LAB_PREFIX ?? '';
 const CASES = [
   { lab: `${PREFIX}k8h`, inventory: join(root, 'inventory/homelab.yaml'), cluster: 'homelab', nodes: ['k8s-cp-01', 'k8s-worker-01'] },
   { lab: `${PREFIX}k8g`, inventory: join(root, 'inventory/goldentooth.yaml'), cluster: 'goldentooth', nodes: ['bettley', 'cargyll', 'dalt', 'erenford', 'fenn', 'gardener', 'harlton', 'inchfield', 'jast', 'karstark', 'lipps', 'velaryon'] },
+  { lab: `${PREFIX}k8f`, inventory: join(root, 'inventory/flat-bgp.yaml'), cluster: 'flat-bgp', nodes: ['k8s-vm-01'] },
 ] as const;
 
 for (const c of CASES) {
   describe.skipIf(reason !== '')(`provision up in the lab: ${c.cluster}`, () => {
-    beforeAll(async () => await must(['lab', 'up', '-i', c.inventory, '--name', c.lab]));
+    // Real systemd, apt, sysctl net.* and network stack (ifupdown) in every host: what provision meets on a node.
+    beforeAll(async () => await must(['lab', 'up', '-i', c.inventory, '--name', c.lab, '--runtime', 'nspawn']));
     afterAll(async () => await provision(['lab', 'down', '--name', c.lab]));
 
     it('up from bare hosts exits 0, every node is joined in the API stand-in, kubeconfig is 0600', async () => {

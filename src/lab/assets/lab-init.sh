@@ -25,24 +25,14 @@ mkdir -p "$R/usr/lib/provision-lab/pkg"
 mount --bind "$LAB_PKG" "$R/usr/lib/provision-lab/pkg" && mount -o remount,bind,ro "$R/usr/lib/provision-lab/pkg"
 mount -t tmpfs -o mode=755,size=1m tmpfs "$R$LAB_HIDE"
 hostname "$LAB_HOST"
+# shellcheck source=net-reset.sh
+. "${BASH_SOURCE[0]%/*}/net-reset.sh"
 
 net_base() {
   ip link set lo up
   ip link set eth0 up
   ip addr replace "$LAB_ADDR" dev eth0
   ip route replace default via "$LAB_GW" dev eth0
-}
-
-net_reset() {
-  for l in /sys/class/net/*; do
-    n=${l##*/}
-    [ "$n" = lo ] || [ "$n" = eth0 ] || ip link del "$n" 2>/dev/null
-  done
-  ip addr flush dev eth0
-  ip -4 route flush table main
-  ip rule flush 2>/dev/null; ip rule add pref 0 lookup local; ip rule add pref 32766 lookup main; ip rule add pref 32767 lookup default
-  nft flush ruleset 2>/dev/null
-  echo 0 > /proc/sys/net/ipv4/ip_forward
 }
 
 boot() {

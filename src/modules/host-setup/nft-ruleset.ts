@@ -8,10 +8,16 @@ export const NFT_FILE = '/etc/provision/firewall.nft';
 export const NFT_CANDIDATE = '/etc/provision/firewall.candidate.nft';
 export const NFTABLES_CONF = '/etc/nftables.conf';
 
+/**
+ * IP protocol numbers, not names: nft resolves names through /etc/protocols (package netbase), which a minimal
+ * Debian node lacks ("Could not resolve protocol name"); `nft list` still prints the names where it exists.
+ */
+const IPPROTO = { icmp: 1, ipip: 4, 'ipv6-icmp': 58 } as const;
+
 function ruleLine(r: PortRule): string {
   const from = !r.from ? '' : r.from.length === 1 ? `ip saddr ${r.from[0]} ` : `ip saddr { ${r.from.join(', ')} } `;
   const comment = ` comment "${r.why.replace(/"/g, "'")}"`;
-  if (r.proto === 'ipip') return `${from}meta l4proto ipip accept${comment}`;
+  if (r.proto === 'ipip') return `${from}meta l4proto ${IPPROTO.ipip} accept${comment}`;
   const ports = r.ports.length === 1 ? r.ports[0]! : `{ ${r.ports.join(', ')} }`;
   return `${from}${r.proto} dport ${ports} accept${comment}`;
 }
@@ -23,7 +29,7 @@ function body(rules: PortRule[]): string[] {
     '\t\ttype filter hook input priority filter; policy drop;',
     '\t\tct state established,related accept',
     '\t\tiif "lo" accept',
-    '\t\tmeta l4proto { icmp, ipv6-icmp } accept',
+    `\t\tmeta l4proto { ${IPPROTO.icmp}, ${IPPROTO['ipv6-icmp']} } accept comment "icmp, ipv6-icmp"`,
     ...rules.map((r) => `\t\t${ruleLine(r)}`),
     '\t}',
   ];

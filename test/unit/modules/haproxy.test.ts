@@ -12,7 +12,7 @@ const sys = (...a: string[]) => ({ kind: 'exec', command: { argv: ['systemctl', 
 
 runModuleCases(mod, [
   {
-    name: 'fresh lb: writes a validated config, enables and starts haproxy',
+    name: 'fresh lb: writes a validated config, enables and starts haproxy (reload-or-restart: the package install may have started it)',
     params: {},
     inventory: inv,
     host: 'allyrion',
@@ -20,7 +20,7 @@ runModuleCases(mod, [
     expect: {
       changes: [
         { action: 'create', summary: /create \/etc\/haproxy\/haproxy\.cfg \(API 6443 → 3 control planes\)/, steps: [{ kind: 'write', path: CFG, content: good, mode: 0o644, validate }], diff: true },
-        { action: 'run', summary: 'enable and start haproxy', steps: [sys('enable', 'haproxy'), sys('start', 'haproxy')] },
+        { action: 'run', summary: 'enable and start haproxy', steps: [sys('enable', 'haproxy'), sys('reload-or-restart', 'haproxy')] },
       ],
       converges: false,
     },

@@ -36,6 +36,26 @@ runModuleCases(mod, [
     expect: { action: 'update', steps: [enableNow('chrony')] },
   },
   {
+    name: 'timesyncd enabled but skipped by systemd (a container: ConditionVirtualization=!container): converged',
+    params: {},
+    facts: {
+      packages: { 'systemd-timesyncd': '252.39-1~deb12u2' },
+      services: { 'systemd-timesyncd': 'inactive+enabled' },
+      commands: { 'time-sync:conditions': 'Id=chrony.service\nConditionResult=no\nConditionTimestampMonotonic=0\n\nId=systemd-timesyncd.service\nConditionResult=no\nConditionTimestampMonotonic=5338117\n' },
+    },
+    expect: { action: 'noop', summary: /systemd-timesyncd is enabled; systemd skips it here/ },
+  },
+  {
+    name: 'timesyncd enabled, never started (no condition checked yet): start it',
+    params: {},
+    facts: {
+      packages: { 'systemd-timesyncd': '252.39-1~deb12u2' },
+      services: { 'systemd-timesyncd': 'inactive+enabled' },
+      commands: { 'time-sync:conditions': 'Id=systemd-timesyncd.service\nConditionResult=no\nConditionTimestampMonotonic=0\n' },
+    },
+    expect: { action: 'update', steps: [enableNow('systemd-timesyncd')] },
+  },
+  {
     name: 'no systemd: a warning, nothing changed',
     params: {},
     facts: { base: { initSystem: 'other' } },

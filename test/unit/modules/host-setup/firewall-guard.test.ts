@@ -80,7 +80,7 @@ describe('nft ruleset', () => {
   });
   it('accepts SSH before any role port, after established/lo/icmp', () => {
     const rulesOnly = text.split('\n').filter((l) => /accept/.test(l)).map((l) => l.trim());
-    expect(rulesOnly.slice(0, 4)).toEqual(['ct state established,related accept', 'iif "lo" accept', 'meta l4proto { icmp, ipv6-icmp } accept', 'tcp dport 22 accept comment "ssh"']);
+    expect(rulesOnly.slice(0, 4)).toEqual(['ct state established,related accept', 'iif "lo" accept', 'meta l4proto { 1, 58 } accept comment "icmp, ipv6-icmp"', 'tcp dport 22 accept comment "ssh"']);
   });
   it('carries a fingerprint the probe can read back from nft list output', () => {
     expect(liveFingerprint(text)).toBe(rulesFingerprint(rules));
