@@ -26,7 +26,7 @@ kube-vip VIP; hostnames, machine-ids, product_uuids and MACs are unique; clocks 
 and a time-sync daemon runs; cgroups, swap, /var space, page size, board, kernel and containerd versions;
 the role's ports are free. Findings are lint's format with the host in place of file:line
 (HOST: LEVEL CODE: message, then a hint); every code is in docs/preflight.md. Nothing on any host changes.
-'provision up' runs the same checks first and stops on an error (--skip-preflight skips them).
+'provision up' runs the same checks first and stops on an error (unless told to skip them).
   -i, --inventory FILE   the inventory
   --json                 print {"findings":[{"level","code","host","message","hint"}...]} on stdout
   --limit HOSTS          only these hosts (uniqueness is then checked among them)
