@@ -3,7 +3,7 @@
 // wrong prefix; a wrong MAC and an address the host does not have in the inventory): each gives its finding naming
 // the host, `up` stops before any change, and the same lab without the faults is clean. Uses the real arping.
 import { execa } from 'execa';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,6 +17,9 @@ const ROUTER = `pl-${LAB}_router`;
 const lab = labClient(LAB);
 
 if (labRequired && !canRunLab) describe('i20: preflight', () => it('needs root on Linux (PROVISION_LAB_REQUIRED=1)', () => expect.fail('not root on Linux')));
+// The chroot lab hosts run the machine's programs: arping comes from Debian's iputils-arping (.ci/run installs it).
+const hasArping = existsSync('/usr/bin/arping');
+if (labRequired && !hasArping) describe('i20: preflight', () => it('arping is installed (Debian package iputils-arping; PROVISION_LAB_REQUIRED=1)', () => expect.fail('apt-get install iputils-arping')));
 
 interface Finding { level: string; code: string; host: string; message: string; hint?: string }
 
@@ -35,7 +38,7 @@ const router = (...args: string[]) => execa('ip', ['netns', 'exec', ROUTER, 'ip'
 /** What `up` would change first on every host: /etc/hosts, the swap line of /etc/fstab, /etc/kubernetes. */
 const snapshot = async () => Promise.all([CP, W].map((h) => sh(h, 'md5sum /etc/hosts /etc/fstab; ls /etc/kubernetes 2>&1; swapon --show=NAME --noheadings')));
 
-describe.skipIf(skipLab)('i20: preflight checks the plan against the live hosts (homelab lab)', () => {
+describe.skipIf(skipLab || !hasArping)('i20: preflight checks the plan against the live hosts (homelab lab)', () => {
   let dir = '';
   beforeAll(async () => {
     await lab.down();
