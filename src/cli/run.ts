@@ -84,7 +84,7 @@ export interface PlaybookCommandArgs {
   values: RunFlagValues;
   /** Extra host selection per play (provision join). */
   selectHosts?: RunOptions['selectHosts'];
-  /** Runs after the inventory and playbook loaded, before anything connects (not combined with connectEarly). */
+  /** Runs after the inventory and playbook loaded, before any play (up's preflight); with connectEarly it must not narrow hosts. */
   before?: (inventory: Inventory, connector: Connector) => Promise<void>;
   /**
    * Connect to every selected host (--limit) right after the inventory is checked, before the playbook loads:

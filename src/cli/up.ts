@@ -1,26 +1,35 @@
 // `provision up -i INVENTORY`: playbooks/up.yaml end to end — prepare nodes, API endpoint, init, joins, CNI, kubeconfig.
 import { existsSync } from 'node:fs';
+import type { Inventory } from '../inventory/types.js';
+import type { Connector } from '../transport/index.js';
 import { kubeconfigDest, usageHint } from '../modules/kubeconfig.js';
 import { defineVerb, parseVerbArgs } from './args.js';
 import { bundledPlaybook } from './cluster/playbook-run.js';
 import { CONNECTION_USAGE } from './connection-flags.js';
+import { limitedHosts } from './host-inventory.js';
+import { preflightBeforeUp } from './cluster/preflight-run.js';
 import { RUN_FLAGS, RUN_FLAGS_HELP, runPlaybookCommand } from './run.js';
 
 export const spec = defineVerb({
   name: 'up',
-  options: RUN_FLAGS,
+  options: { ...RUN_FLAGS, 'skip-preflight': { type: 'boolean' } },
   help: `usage: provision up -i INVENTORY [--check] [--diff] [--json | --events] [--timestamps] [--limit HOSTS] [--concurrency N] [--max-fail N]
-                    [--accept-lint CODES] [-v] ${CONNECTION_USAGE}
+                    [--accept-lint CODES] [--skip-preflight] [-v] ${CONNECTION_USAGE}
 
 Builds or converges the whole cluster: host setup on every node, the API endpoint (HAProxy or kube-vip),
 kubeadm init on the first control plane, control-plane joins one at a time, worker joins in parallel,
 the CNI, and ./kubeconfig/<cluster>.conf. A re-run on a converged cluster changes nothing.
+Before any change it runs 'provision preflight' on the hosts (read-only) and stops on an error.
+  --skip-preflight   do not run the preflight checks first
 ${RUN_FLAGS_HELP}`,
 });
 
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseVerbArgs(argv, spec);
-  const { inventory, code } = await runPlaybookCommand({ playbook: bundledPlaybook('up.yaml'), values, connectEarly: true });
+  // Preflight reads every selected host over the run's own connections, after the plan loaded, before any change.
+  const before = values['skip-preflight'] ? undefined : (inv: Inventory, connector: Connector) =>
+    preflightBeforeUp({ connector, inventory: inv, hosts: limitedHosts(values.limit, inv), warn: (l) => process.stderr.write(`${l}\n`) });
+  const { inventory, code } = await runPlaybookCommand({ playbook: bundledPlaybook('up.yaml'), values, connectEarly: true, ...(before ? { before } : {}) });
   const dest = kubeconfigDest(inventory.cluster.name);
   if (!values.json && !values.events && !values.check && code === 0 && existsSync(dest)) process.stdout.write(`\nkubeconfig: ${dest}\n  ${usageHint(dest)}\n  kubectl get nodes\n`);
   return code;

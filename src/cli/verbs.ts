@@ -12,6 +12,7 @@ export const VERBS: Record<string, VerbEntry> = {
   up: { summary: 'build or converge the whole cluster (playbooks/up.yaml)', json: true },
   join: { summary: 'add one worker or control plane that is in the inventory', json: true },
   render: { summary: 'write every file and manifest up would put on each host, without connecting' },
+  preflight: { summary: 'check the plan against the live hosts (read-only): addresses, ARP, clocks, identities...', json: true },
   verify: { summary: 'check, from every node, what the cluster depends on', json: true },
   facts: { summary: 'print the facts provision reads from hosts', json: true },
   'ssh-config': { summary: "print the SSH settings provision uses for a host (like 'ssh -G'; no connection)", json: true },

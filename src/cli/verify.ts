@@ -13,6 +13,8 @@ import { PROBE_IMAGE, PROBE_NAMESPACE, cleanupScript, workloadScript } from './c
 import { firstControlPlane } from '../modules/kubernetes/cluster-shape.js';
 import { renderVerifyScript } from './cluster/verify-script.js';
 import { UsageError } from './errors.js';
+import { formatFailover } from './cluster/failover-decide.js';
+import { runFailover } from './cluster/failover-run.js';
 
 export const spec = defineVerb({
   name: 'verify',
@@ -20,11 +22,12 @@ export const spec = defineVerb({
     inventory: { type: 'string', short: 'i' },
     json: { type: 'boolean' },
     workloads: { type: 'boolean' },
+    failover: { type: 'boolean' },
     concurrency: { type: 'string' },
     ...ACCEPT_LINT_FLAG,
     ...CONNECTION_FLAGS,
   },
-  help: `usage: provision verify -i INVENTORY [--json] [--workloads] [--concurrency N] [--accept-lint CODES] ${CONNECTION_USAGE}
+  help: `usage: provision verify -i INVENTORY [--json] [--workloads] [--failover] [--concurrency N] [--accept-lint CODES] ${CONNECTION_USAGE}
 
 Lints the network plan first (as every verb that reaches hosts does), then from every node (one exec each)
 checks: every inventory name resolves to its address (resolve); the API endpoint answers on its port (api);
@@ -40,6 +43,8 @@ namespace ${PROBE_NAMESPACE} is deleted afterwards.
   -i, --inventory FILE   the inventory
   --json                 print {"ok":bool,"hosts":{...}} on stdout
   --workloads            also prove pods, DNS and a LoadBalancer with probe pods (see above)
+  --failover             kube-vip mode: stop kube-vip on the VIP holder (its static pod manifest is parked), prove
+                         the VIP moves to another control plane and the API answers through it, then restore it
   --concurrency N        nodes checked at once (default 32)
 ${ACCEPT_LINT_USAGE}
 ${CONNECTION_HELP}
@@ -87,8 +92,10 @@ export async function run(argv: string[]): Promise<number> {
     const outputs = await mapLimit(inv.hosts, concurrency, (h) => runOn(connector, inv, h));
     const report = collectResults(inv, outputs);
     if (values.workloads) await runWorkloads(connector, inv, report);
-    process.stdout.write((values.json ? JSON.stringify(report) : formatVerifyTable(inv, report)) + '\n');
-    return report.ok ? 0 : 1;
+    const failover = values.failover ? await runFailover(connector, inv) : undefined;
+    if (values.json) process.stdout.write(`${JSON.stringify(failover ? { ...report, ok: report.ok && failover.ok, failover } : report)}\n`);
+    else process.stdout.write(`${formatVerifyTable(inv, report)}\n${failover ? `\n${formatFailover(failover)}\n` : ''}`);
+    return report.ok && (failover?.ok ?? true) ? 0 : 1;
   } finally {
     await connector.closeAll();
   }

@@ -1,0 +1,82 @@
+// `verify --failover`: stop kube-vip on the VIP holder, prove the VIP moves and the API answers through it, restore.
+import type { Host, Inventory } from '../../inventory/types.js';
+import { shell } from '../../transport/command.js';
+import type { Connector } from '../../transport/index.js';
+import { failureCause, findHolder, judgeMoved, parseCpStatus, type CpStatus, type FailoverReport, type FailoverStep } from './failover-decide.js';
+import { PARKED_MANIFEST, failoverStatusScript, restoreKubeVipScript, stopKubeVipScript } from './failover-script.js';
+
+export interface FailoverOptions {
+  /** How long the VIP may take to move (and to settle after the restore). */
+  boundMs?: number;
+  pollMs?: number;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function statusOf(connector: Connector, inv: Inventory, host: Host): Promise<CpStatus> {
+  try {
+    const session = await connector.connect(host, inv);
+    const r = await session.exec(shell(failoverStatusScript(inv), { sudo: true }), { timeoutMs: 30_000 });
+    return r.code === 0 ? parseCpStatus(host.name, r.stdout) : { host: host.name, error: `status script exited ${r.code}` };
+  } catch (e) {
+    return { host: host.name, error: `unreachable (${(e as Error).message})` };
+  }
+}
+
+async function onHost(connector: Connector, inv: Inventory, host: Host, script: string): Promise<string | undefined> {
+  try {
+    const r = await (await connector.connect(host, inv)).exec(shell(script, { sudo: true }), { timeoutMs: 30_000 });
+    return r.code === 0 ? undefined : `exit ${r.code}: ${r.stderr.trim().split('\n').pop() ?? ''}`;
+  } catch (e) {
+    return (e as Error).message;
+  }
+}
+
+/** Polls the control planes until `done` says so or the bound passes; returns the last statuses and the time taken. */
+async function pollUntil(all: () => Promise<CpStatus[]>, done: (s: CpStatus[]) => boolean, o: Required<FailoverOptions>): Promise<{ statuses: CpStatus[]; ok: boolean; seconds: number }> {
+  const start = Date.now();
+  for (;;) {
+    const statuses = await all();
+    if (done(statuses)) return { statuses, ok: true, seconds: (Date.now() - start) / 1000 };
+    if (Date.now() - start > o.boundMs) return { statuses, ok: false, seconds: (Date.now() - start) / 1000 };
+    await sleep(o.pollMs);
+  }
+}
+
+export async function runFailover(connector: Connector, inv: Inventory, opts: FailoverOptions = {}): Promise<FailoverReport> {
+  const o = { boundMs: opts.boundMs ?? 60_000, pollMs: opts.pollMs ?? 1000 };
+  const cps = inv.hosts.filter((h) => h.role === 'control-plane');
+  const all = () => Promise.all(cps.map((h) => statusOf(connector, inv, h)));
+  const steps: FailoverStep[] = [];
+  const done = () => ({ ok: steps.every((s) => s.ok), steps });
+  const found = findHolder(inv, inv.network.api.mode === 'kube-vip' ? await all() : []);
+  steps.push(found.step);
+  if (!found.holder) return done();
+  const holder = cps.find((h) => h.name === found.holder)!;
+  const vip = inv.network.api.address;
+  const stopErr = await onHost(connector, inv, holder, stopKubeVipScript());
+  steps.push({ step: 'stop', ok: !stopErr, detail: stopErr ? `could not stop kube-vip on ${holder.name}: ${stopErr}` : `kube-vip stopped on ${holder.name} (manifest parked in ${PARKED_MANIFEST})` });
+  try {
+    if (stopErr) return done();
+    const moved = await pollUntil(all, (s) => { const j = judgeMoved(holder.name, s); return !!j.moved && j.apiOk; }, o);
+    const j = judgeMoved(holder.name, moved.statuses);
+    const bound = `${o.boundMs / 1000} s`;
+    steps.push(j.moved
+      ? { step: 'moved', ok: true, detail: `the VIP ${vip} moved to ${j.moved} in ${moved.seconds.toFixed(1)} s` }
+      : { step: 'moved', ok: false, detail: `no other control plane took the VIP ${vip} within ${bound}: ${failureCause(holder.name, moved.statuses)}` });
+    steps.push(j.apiOk
+      ? { step: 'api', ok: true, detail: `the API answers through ${vip}:${inv.network.api.port}` }
+      : { step: 'api', ok: false, detail: `the API did not answer through ${vip}:${inv.network.api.port} within ${bound}` });
+  } finally {
+    const restoreErr = await onHost(connector, inv, holder, restoreKubeVipScript());
+    if (restoreErr) steps.push({ step: 'restore', ok: false, detail: `could not restore kube-vip on ${holder.name}: ${restoreErr}; move ${PARKED_MANIFEST} back to /etc/kubernetes/manifests/kube-vip.yaml` });
+    else {
+      const settled = await pollUntil(all, (s) => s.filter((x) => x.vip).length === 1 && s.every((x) => x.manifest === 'yes') && s.some((x) => x.vipApi), o);
+      const holders = settled.statuses.filter((x) => x.vip).map((x) => x.host);
+      steps.push(settled.ok
+        ? { step: 'restore', ok: true, detail: `kube-vip back on ${holder.name}; the VIP is on ${holders[0]} and the API answers through it` }
+        : { step: 'restore', ok: false, detail: `after restoring kube-vip on ${holder.name} the VIP is on ${holders.join(', ') || 'no control plane'} and the API ${settled.statuses.some((x) => x.vipApi) ? 'answers' : 'does not answer'} through it` });
+    }
+  }
+  return done();
+}

@@ -1,0 +1,142 @@
+// Turns the preflight script's output into typed PreflightFacts (pure; tested from recorded outputs).
+import { splitSections } from './parse-sections.js';
+
+export interface InterfaceFact {
+  name: string;
+  mac?: string;
+  /** IPv4 addresses with their prefix length. */
+  addrs: Array<{ address: string; prefix: number }>;
+}
+
+export interface PreflightFacts {
+  /** The host's clock when the script started, seconds since the epoch. */
+  clock?: number;
+  hostname: string;
+  machineId?: string;
+  productUuid?: string;
+  /** A Raspberry Pi's serial number (device tree). */
+  serial?: string;
+  model?: string;
+  arch: string;
+  kernel: string;
+  pageSize?: number;
+  interfaces: InterfaceFact[];
+  /** IPv4 default routes. */
+  defaultRoutes: Array<{ dev?: string; gateway?: string }>;
+  /** The interface the route to network.nodes leaves by. */
+  nodesRouteDev?: string;
+  /** Time-sync daemons running (process names). */
+  timeSync: string[];
+  cgroup: { version: 1 | 2 | undefined; memory: boolean | undefined };
+  /** Active swap devices or files. */
+  swaps: string[];
+  /** Free KiB on the file system holding /var. */
+  varFreeKiB?: number;
+  containerd?: string;
+  /** The node already belongs to a cluster (kubelet.conf exists): its Kubernetes ports are its own. */
+  joined: boolean;
+  listening: Array<{ port: number; process?: string }>;
+  arping: boolean;
+  /** arping -D on the node address: the MACs that answered (another device holds the address). */
+  dad?: { replies: string[] };
+  /** Who answered ARP for the VIP: arping replies, or the neighbour entry when arping is missing. */
+  vip?: { method: 'arping' | 'neighbour'; macs: string[] };
+}
+
+function parseJson(text: string | undefined): unknown {
+  if (!text?.trim()) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+const records = (text: string | undefined): Array<Record<string, unknown>> => {
+  const j = parseJson(text);
+  return Array.isArray(j) ? (j.filter((x) => x && typeof x === 'object') as Array<Record<string, unknown>>) : [];
+};
+
+/** `ip -j addr show` → interfaces with their MAC and IPv4 addresses. */
+export function parseInterfaces(text: string | undefined): InterfaceFact[] {
+  return records(text).flatMap((r) => {
+    if (typeof r.ifname !== 'string') return [];
+    const info = Array.isArray(r.addr_info) ? (r.addr_info as Array<Record<string, unknown>>) : [];
+    const addrs = info.flatMap((a) => (a.family === 'inet' && typeof a.local === 'string' && typeof a.prefixlen === 'number' ? [{ address: a.local, prefix: a.prefixlen }] : []));
+    const mac = typeof r.address === 'string' && /^([0-9a-f]{2}:){5}[0-9a-f]{2}$/i.test(r.address) ? r.address.toLowerCase() : undefined;
+    return [{ name: r.ifname, ...(mac ? { mac } : {}), addrs }];
+  });
+}
+
+/** arping's "Unicast reply from 192.168.1.50 [AA:BB:CC:DD:EE:FF]" lines → the distinct MACs, lower case. */
+export function parseArpingReplies(text: string | undefined): string[] {
+  const macs = [...(text ?? '').matchAll(/reply from \S+ \[([0-9A-Fa-f:]{17})\]/g)].map((m) => m[1]!.toLowerCase());
+  return [...new Set(macs)];
+}
+
+/** `ss -Hltnp` → listening TCP ports and the process that holds each. */
+export function parseListening(text: string | undefined): Array<{ port: number; process?: string }> {
+  return (text ?? '').split('\n').flatMap((line) => {
+    const f = line.trim().split(/\s+/);
+    const local = f[3];
+    const port = local ? Number(local.slice(local.lastIndexOf(':') + 1)) : NaN;
+    if (!Number.isInteger(port) || port <= 0) return [];
+    const proc = /users:\(\("([^"]+)"/.exec(line)?.[1];
+    return [{ port, ...(proc ? { process: proc } : {}) }];
+  });
+}
+
+function parseCgroup(text: string): PreflightFacts['cgroup'] {
+  const type = /^type (\S+)/m.exec(text)?.[1];
+  const controllers = /^controllers (.*)$/m.exec(text)?.[1];
+  const v1 = /^v1memory (\d)/m.exec(text)?.[1];
+  if (type === 'cgroup2fs') return { version: 2, memory: controllers === undefined ? undefined : controllers.split(/\s+/).includes('memory') };
+  if (type) return { version: 1, memory: v1 === undefined ? undefined : v1 === '1' };
+  return { version: undefined, memory: undefined };
+}
+
+export function parsePreflight(stdout: string, marker: string): { facts: PreflightFacts; complete: boolean } {
+  const sec = splitSections(stdout, marker);
+  const text = (id: string) => (sec.get(id) ?? '').trim();
+  const opt = (id: string) => text(id) || undefined;
+  const routes = records(sec.get('routes')).map((r) => ({
+    ...(typeof r.dev === 'string' ? { dev: r.dev } : {}),
+    ...(typeof r.gateway === 'string' ? { gateway: r.gateway } : {}),
+  }));
+  const routeGet = records(sec.get('routeget'))[0];
+  const clock = Number(text('clock'));
+  const pageSize = Number(text('pagesize'));
+  const varFree = Number(text('var').split(/\s+/)[3]);
+  const arch = text('arch');
+  const facts: PreflightFacts = {
+    hostname: text('hostname'),
+    arch: ({ x86_64: 'amd64', aarch64: 'arm64', armv7l: 'armhf' } as Record<string, string>)[arch] ?? arch,
+    kernel: text('kernel'),
+    interfaces: parseInterfaces(sec.get('addr')),
+    defaultRoutes: routes,
+    timeSync: text('timesync').split('\n').filter(Boolean),
+    cgroup: parseCgroup(text('cgroup')),
+    swaps: text('swap').split('\n').map((l) => l.split(/\s+/)[0]!).filter(Boolean),
+    joined: text('joined') === 'yes',
+    listening: parseListening(sec.get('listen')),
+    arping: text('arping') !== '',
+  };
+  if (text('clock') && Number.isFinite(clock)) facts.clock = clock;
+  if (Number.isInteger(pageSize) && pageSize > 0) facts.pageSize = pageSize;
+  if (text('var') && Number.isFinite(varFree)) facts.varFreeKiB = varFree;
+  if (routeGet && typeof routeGet.dev === 'string') facts.nodesRouteDev = routeGet.dev;
+  for (const [key, id] of [['machineId', 'machineid'], ['productUuid', 'uuid'], ['serial', 'serial'], ['model', 'model'], ['containerd', 'containerd']] as const) {
+    const v = opt(id);
+    if (v) facts[key] = key === 'productUuid' ? v.toLowerCase() : v;
+  }
+  if (sec.has('dad')) facts.dad = { replies: parseArpingReplies(sec.get('dad')) };
+  if (sec.has('vip')) facts.vip = { method: 'arping', macs: parseArpingReplies(sec.get('vip')) };
+  else if (sec.has('vipneigh')) {
+    const macs = records(sec.get('vipneigh')).flatMap((n) => {
+      const state = Array.isArray(n.state) ? n.state : [];
+      return typeof n.lladdr === 'string' && !state.includes('FAILED') && !state.includes('INCOMPLETE') ? [n.lladdr.toLowerCase()] : [];
+    });
+    facts.vip = { method: 'neighbour', macs: [...new Set(macs)] };
+  }
+  return { facts, complete: sec.has('end') };
+}

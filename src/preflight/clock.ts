@@ -1,0 +1,35 @@
+// Rules on time: each host's clock against the laptop's (bounded by when the probe left and answered), and a sync daemon.
+import type { PreflightRule } from './context.js';
+
+/** Above this offset: a warning (etcd warns at 1 s of drift between members). */
+export const SKEW_WARN_SECONDS = 2;
+/** Above this offset: an error (certificates not yet valid, leases expiring early). */
+export const SKEW_ERROR_SECONDS = 30;
+
+/**
+ * The host read its clock between sentAt and answeredAt (laptop time): the offset is at least how far outside that
+ * window the host's reading lies, so a slow link or sudo never counts as skew.
+ */
+export function clockOffset(clock: number, sentAt: number, answeredAt: number): number {
+  if (clock < sentAt) return clock - sentAt;
+  if (clock > answeredAt) return clock - answeredAt;
+  return 0;
+}
+
+export const checkClock: PreflightRule = (ctx) => {
+  for (const { host, facts, sentAt, answeredAt } of ctx.probed) {
+    if (facts.clock !== undefined && sentAt !== undefined && answeredAt !== undefined) {
+      const off = clockOffset(facts.clock, sentAt, answeredAt);
+      const abs = Math.abs(off);
+      if (abs > SKEW_WARN_SECONDS) {
+        const dir = off > 0 ? 'ahead of' : 'behind';
+        ctx.report(abs > SKEW_ERROR_SECONDS ? 'error' : 'warning', 'clock-skew', host.name, `the clock is at least ${abs.toFixed(1)} s ${dir} this machine's`,
+          'etcd and TLS need synchronised clocks: enable NTP on the node (systemd-timesyncd or chrony) and check this machine\'s clock too');
+      }
+    }
+    if (facts.timeSync.length === 0) {
+      ctx.report('warning', 'time-sync', host.name, 'no time-sync daemon is running (chronyd, systemd-timesyncd, ntpd, openntpd)',
+        '`provision up` installs and starts systemd-timesyncd; on a host that keeps its own, start chrony or ntpd');
+    }
+  }
+};

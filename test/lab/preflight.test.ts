@@ -1,0 +1,128 @@
+// Issue 20: `provision preflight` against real lab hosts. Faults are staged for real (another device on the VIP and on a
+// node address, a cloned machine-id, a skewed clock, a busy kubelet port, a default route by another interface, a
+// wrong prefix; a wrong MAC and an address the host does not have in the inventory): each gives its finding naming
+// the host, `up` stops before any change, and the same lab without the faults is clean. Uses the real arping.
+import { execa } from 'execa';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { canRunLab, cli, labClient, labRequired, ROOT, skipLab, until } from './lab-support.js';
+
+const LAB = `i20p${process.pid % 1000}`;
+const INV = resolve(ROOT, 'inventory/homelab.yaml');
+const CP = 'k8s-cp-01';
+const W = 'k8s-worker-01';
+const ROUTER = `pl-${LAB}_router`;
+const lab = labClient(LAB);
+
+if (labRequired && !canRunLab) describe('i20: preflight', () => it('needs root on Linux (PROVISION_LAB_REQUIRED=1)', () => expect.fail('not root on Linux')));
+// The chroot lab hosts run the machine's programs: arping comes from Debian's iputils-arping (.ci/run installs it).
+const hasArping = existsSync('/usr/bin/arping');
+if (labRequired && !hasArping) describe('i20: preflight', () => it('arping is installed (Debian package iputils-arping; PROVISION_LAB_REQUIRED=1)', () => expect.fail('apt-get install iputils-arping')));
+
+interface Finding { level: string; code: string; host: string; message: string; hint?: string }
+
+const run = (args: string[]) => cli(['lab', 'run', '--name', LAB, '--', ...args]);
+async function preflight(inv: string): Promise<{ code: number; findings: Finding[]; stderr: string }> {
+  const r = await run(['preflight', '-i', inv, '--json']);
+  return { code: r.code, stderr: r.stderr, findings: (JSON.parse(r.stdout) as { findings: Finding[] }).findings };
+}
+const errors = (f: Finding[]) => f.filter((x) => x.level === 'error');
+async function sh(host: string, cmd: string): Promise<string> {
+  const r = await lab.exec(host, cmd);
+  if (r.code !== 0) throw new Error(`${host}: ${cmd}: exit ${r.code}: ${r.stderr}`);
+  return r.stdout;
+}
+const router = (...args: string[]) => execa('ip', ['netns', 'exec', ROUTER, 'ip', ...args]);
+/** What `up` would change first on every host: /etc/hosts, the swap line of /etc/fstab, /etc/kubernetes. */
+const snapshot = async () => Promise.all([CP, W].map((h) => sh(h, 'md5sum /etc/hosts /etc/fstab; ls /etc/kubernetes 2>&1; swapon --show=NAME --noheadings')));
+
+describe.skipIf(skipLab || !hasArping)('i20: preflight checks the plan against the live hosts (homelab lab)', () => {
+  let dir = '';
+  beforeAll(async () => {
+    await lab.down();
+    const up = await lab.up(INV);
+    if (up.code !== 0) throw new Error(`lab up failed:\n${up.stdout}\n${up.stderr}`);
+    await until('every sshd up', async () => ((await cli(['lab', 'status', '--name', LAB])).code === 0 ? true : undefined), 60_000);
+    dir = mkdtempSync(join(tmpdir(), 'provision-i20-'));
+  });
+  afterAll(async () => {
+    await lab.down();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('the lab as built has no error (arping is there, so duplicate detection ran)', async () => {
+    const r = await preflight(INV);
+    expect(errors(r.findings), JSON.stringify(r.findings)).toEqual([]);
+    expect(r.code).toBe(0);
+    expect(r.findings.map((f) => f.code)).not.toContain('arping-missing');
+  });
+
+  it('a wrong inventory MAC and an address the host does not have', async () => {
+    const bad = join(dir, 'homelab.yaml');
+    writeFileSync(bad, readFileSync(INV, 'utf8').replace('"88:d7:f6:49:0d:46"', '"88:d7:f6:49:0d:99"').replace('address: 192.168.1.52', 'address: 192.168.1.53'));
+    const r = await preflight(bad);
+    expect(r.code).toBe(1);
+    expect(r.findings).toContainEqual(expect.objectContaining({ level: 'error', code: 'mac-mismatch', host: CP, message: expect.stringContaining('88:d7:f6:49:0d:46') }));
+    expect(r.findings).toContainEqual(expect.objectContaining({ level: 'error', code: 'address-missing', host: W, message: expect.stringContaining('192.168.1.52/24 on eth0') }));
+  });
+
+  it('staged host faults give their findings naming the host, and up stops before any change', async () => {
+    // Another device on the LAN (the lab's router namespace) takes the VIP and the worker's address.
+    await router('addr', 'add', '192.168.1.50/32', 'dev', 'eth0');
+    await router('addr', 'add', '192.168.1.52/32', 'dev', 'eth0');
+    // A cloned SD card: the worker gets the control plane's machine-id.
+    const mid = (await sh(CP, 'cat /etc/machine-id')).trim();
+    await sh(W, `cp /etc/machine-id /root/machine-id.orig && echo ${mid} > /etc/machine-id`);
+    // The clock is the machine's (global): a date stand-in on the worker's PATH runs 5 minutes ahead.
+    await sh(W, `printf '#!/bin/sh\\nexec /bin/date -d "@$(($(/bin/date +%%s) + 300))" "$@"\\n' > /usr/local/bin/date && chmod 755 /usr/local/bin/date`);
+    // Something already listens on the kubelet's port.
+    await sh(W, 'setsid python3 -m http.server 10250 >/dev/null 2>&1 </dev/null & echo $! > /root/listener.pid');
+    await until('listener up', async () => ((await sh(W, 'ss -Hltn')).includes(':10250') ? true : undefined));
+    // The default route leaves by a second interface (Wi-Fi, VPN).
+    await sh(W, 'ip link add wlan0 type veth peer name wlan0p && ip link set wlan0p up && ip link set wlan0 up && ip addr add 10.9.9.2/24 dev wlan0 && ip route replace default via 10.9.9.1 dev wlan0');
+    // The control plane's address has a /16 where the plan says /24.
+    await sh(CP, 'ip addr add 192.168.1.51/16 dev eth0 && ip addr del 192.168.1.51/24 dev eth0 && ip route replace default via 192.168.1.1 dev eth0');
+
+    const r = await preflight(INV);
+    expect(r.code).toBe(1);
+    const has = (level: string, code: string, host: string, text?: string) =>
+      expect(r.findings, code).toContainEqual(expect.objectContaining({ level, code, host, ...(text ? { message: expect.stringContaining(text) } : {}) }));
+    const routerMac = JSON.parse(String((await router('-j', 'link', 'show', 'eth0')).stdout))[0].address as string;
+    has('error', 'vip-in-use', CP, routerMac);
+    has('error', 'duplicate-address', W, routerMac);
+    has('error', 'duplicate-machine-id', W, CP);
+    has('error', 'duplicate-machine-id', CP, W);
+    has('error', 'clock-skew', W, 'ahead');
+    has('error', 'port-in-use', W, 'python3');
+    has('warning', 'default-route', W, 'wlan0');
+    has('warning', 'subnet-mismatch', CP, '/16');
+
+    const before = await snapshot();
+    const up = await run(['up', '-i', INV]);
+    expect(up.code, up.stdout).toBe(1);
+    expect(up.stderr).toContain('provision: preflight found errors; no host was changed');
+    expect(up.stderr).toMatch(/^k8s-worker-01: error duplicate-machine-id: /m);
+    expect(up.stderr).toContain('--skip-preflight');
+    expect(await snapshot()).toEqual(before);
+    // --skip-preflight goes past it (--check: plan only, so still nothing changes; 2 = changes pending).
+    const skip = await run(['up', '-i', INV, '--skip-preflight', '--check']);
+    expect(skip.code, skip.stderr).toBe(2);
+    expect(skip.stderr).not.toContain('preflight');
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it('the same lab with the faults undone is clean again', async () => {
+    await router('addr', 'del', '192.168.1.50/32', 'dev', 'eth0');
+    await router('addr', 'del', '192.168.1.52/32', 'dev', 'eth0');
+    await sh(W, 'cp /root/machine-id.orig /etc/machine-id && rm /usr/local/bin/date && kill "$(cat /root/listener.pid)"');
+    await sh(W, 'ip link del wlan0 && ip route replace default via 192.168.1.1 dev eth0');
+    await sh(CP, 'ip addr add 192.168.1.51/24 dev eth0 && ip addr del 192.168.1.51/16 dev eth0 && ip route replace default via 192.168.1.1 dev eth0');
+    await until('listener gone', async () => ((await sh(W, 'ss -Hltn')).includes(':10250') ? undefined : true));
+    const r = await preflight(INV);
+    expect(errors(r.findings), JSON.stringify(r.findings)).toEqual([]);
+    expect(r.findings.map((f) => f.code)).not.toContain('default-route');
+    expect(r.findings.map((f) => f.code)).not.toContain('subnet-mismatch');
+  });
+});
