@@ -24,6 +24,24 @@ function installHeld(pkgs: string[], minor: number, patch?: number): string {
   ].join('\n');
 }
 
+/**
+ * kubectl through the first control plane, retried while its API server does not answer (it restarts after
+ * `kubeadm upgrade apply` and, with its kubelet, during that node's own upgrade); any other error fails at once.
+ */
+function kubectlRetrying(command: string): string {
+  return [
+    'set -e',
+    'i=0',
+    `until out=$(${command} 2>&1); do`,
+    '  case "$out" in',
+    `    *"connection to the server"*|*"connection refused"*|*"ServiceUnavailable"*) i=$((i+1)); if [ $i -ge 60 ]; then printf '%s\\n' "$out" >&2; exit 1; fi; sleep 2;;`,
+    `    *) printf '%s\\n' "$out" >&2; exit 1;;`,
+    '  esac',
+    'done',
+    `printf '%s\\n' "$out"`,
+  ].join('\n');
+}
+
 export interface StepContext {
   minor: number;
   patch?: number;
@@ -54,12 +72,12 @@ export function stepScript(step: Exclude<UpgradeStep, 'wait-ready'>, c: StepCont
     case 'upgrade-node':
       return 'set -e\nkubeadm upgrade node';
     case 'drain':
-      return `set -e\n${c.kubectl} drain ${q(c.node)} --ignore-daemonsets --delete-emptydir-data --timeout=${c.drainTimeoutSeconds}s`;
+      return kubectlRetrying(`${c.kubectl} drain ${q(c.node)} --ignore-daemonsets --delete-emptydir-data --timeout=${c.drainTimeoutSeconds}s`);
     case 'kubelet':
       return installHeld(['kubelet', 'kubectl'], c.minor, c.patch);
     case 'restart':
       return 'set -e\nsystemctl daemon-reload\nsystemctl restart kubelet';
     case 'uncordon':
-      return `set -e\n${c.kubectl} uncordon ${q(c.node)}`;
+      return kubectlRetrying(`${c.kubectl} uncordon ${q(c.node)}`);
   }
 }

@@ -86,6 +86,7 @@ function handle(req, body) {
   const bearer = (req.headers.authorization ?? '').replace(/^Bearer\s+/, '');
   const forbidden = [403, { kind: 'Status', status: 'Failure', message: 'forbidden: User "system:anonymous" cannot get path', reason: 'Forbidden', code: 403 }];
   if (['/healthz', '/livez', '/readyz'].includes(p)) return [200, 'ok'];
+  if (p === '/lab/image') return [200, { image: args['lab-image'] ?? '' }];
   if (p === '/version') return [200, { major: '1', minor: state.version.split('.')[1], gitVersion: `v${state.version}` }];
   if (p === '/api/v1/namespaces/kube-public/configmaps/cluster-info') {
     const t = validToken(bearer);

@@ -43,8 +43,10 @@ async function syncApiServer() {
   if (want && !api) {
     apiManifest = content;
     let f = {};
-    try { f = flags((await parseYaml(file))?.spec?.containers?.[0]); } catch (e) { log(`bad kube-apiserver manifest: ${e.message}`); return; }
-    const child = spawn(process.execPath, [`${here}/api-server.mjs`, `--secure-port=${f['secure-port'] ?? 6443}`], { stdio: 'inherit' });
+    let image = '';
+    try { const c = (await parseYaml(file))?.spec?.containers?.[0]; f = flags(c); image = String(c?.image ?? ''); } catch (e) { log(`bad kube-apiserver manifest: ${e.message}`); return; }
+    // The image the pod runs (what `kubeadm upgrade` waits to see restarted): the stand-in reports it at /lab/image.
+    const child = spawn(process.execPath, [`${here}/api-server.mjs`, `--secure-port=${f['secure-port'] ?? 6443}`, `--lab-image=${image}`], { stdio: 'inherit' });
     api = child;
     child.on('exit', (c) => { log(`kube-apiserver exited (${c})`); if (api === child) api = undefined; });
     log('started static pod kube-apiserver');

@@ -53,6 +53,23 @@ function upgradeManifests(version) {
   }
 }
 
+/** kubeadm waits for the kubelet to restart each static pod with the new manifest before it goes on. */
+async function waitForRestart(out, version) {
+  out('[upgrade/staticpods] Waiting for the kubelet to restart the component');
+  const until = Date.now() + 120_000;
+  for (;;) {
+    try {
+      const r = await call({ server: 'https://127.0.0.1:6443', path: '/lab/image', insecure: true, timeoutMs: 2000 });
+      if (r.status === 200 && String(r.body.image).endsWith(`:${version}`)) {
+        const h = await call({ server: 'https://127.0.0.1:6443', path: '/healthz', insecure: true, timeoutMs: 2000 });
+        if (h.status === 200) { out('[apiclient] Found 1 Pods for label selector component=kube-apiserver\n[upgrade/staticpods] Component "kube-apiserver" upgraded successfully!'); return true; }
+      }
+    } catch { /* restarting */ }
+    if (Date.now() > until) { process.stderr.write('[upgrade/staticpods] failed to restart the kube-apiserver: timed out waiting for the condition\n'); return false; }
+    await new Promise((res) => setTimeout(res, 500));
+  }
+}
+
 export async function upgradePlan(out, { kubeadmVersion, target }) {
   out('[preflight] Running pre-flight checks.');
   const version = await api('/version');
@@ -89,6 +106,7 @@ export async function upgradeApply(out, { kubeadmVersion, target, yes, force, as
   out(`[upgrade/staticpods] Writing new Static Pod manifests to "${K}/manifests"`);
   if (renew) renew();
   upgradeManifests(want);
+  if (!(await waitForRestart(out, want))) return false;
   await api('/lab/cluster-version', { version: want.slice(1), node: hostname() });
   out(`[upgrade/successful] SUCCESS! Your cluster was upgraded to "${want}". Enjoy!\n\n[upgrade/kubelet] Now that your control plane is upgraded, please proceed with upgrading your kubelets if you haven't already done so.`);
   return true;
@@ -109,6 +127,7 @@ export async function upgradeNode(out, { kubeadmVersion, renew }) {
     out(`[upgrade/staticpods] Writing new Static Pod manifests to "${K}/manifests"`);
     if (renew) renew();
     upgradeManifests(cluster);
+    if (!(await waitForRestart(out, cluster))) return false;
   }
   await api('/lab/event', { node: hostname(), what: 'upgrade-node', detail: cluster }, conf);
   out('[upgrade/kubelet-config] The kubelet configuration for this node was successfully upgraded!');
