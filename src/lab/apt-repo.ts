@@ -38,6 +38,18 @@ export function kubePackageVersion(minor: string): string {
   return `${minor}.3-1.1`;
 }
 
+/** The next minor after "1.32": "1.33" (the lab serves both, so an upgrade has somewhere to go). */
+export function nextMinor(minor: string): string {
+  const [major, m] = minor.split('.');
+  return `${major}.${Number(m) + 1}`;
+}
+
+/** pkgs.k8s.io-like per-minor repositories the lab serves under kubernetes/: v1.32/ and v1.33/, kube packages only. */
+export function minorRepos(v: RepoVersions): Array<{ path: string; specs: DebSpec[] }> {
+  const minor = v.kubernetes.split('.').slice(0, 2).join('.');
+  return [minor, nextMinor(minor)].map((m) => ({ path: `kubernetes/v${m}`, specs: debSpecs({ ...v, kubernetes: m }).filter((d) => d.name !== 'containerd') }));
+}
+
 export function debSpecs(v: RepoVersions): DebSpec[] {
   const kv = kubePackageVersion(v.kubernetes);
   return [
@@ -116,7 +128,10 @@ export async function buildRepo(opts: { dir: string; versions: RepoVersions; nsW
   const gpg = (args: string[], input?: string) => run(opts.nsWrap(['gpg', '--homedir', gnupg, '--batch', '--quiet', '--no-tty', ...args]), { input });
   const keyPromise = gpg(['--passphrase', '', '--quick-gen-key', 'provision lab apt <lab@provision.invalid>', 'ed25519', 'sign', 'never']);
   const debs: Array<{ arch: string; file: string; control: string }> = [];
-  const jobs = debSpecs(opts.versions).flatMap((spec) => ['amd64', 'arm64'].map((arch) => ({ spec, arch })));
+  const extra = minorRepos(opts.versions);
+  const base = debSpecs(opts.versions);
+  const specs = [...base, ...extra.flatMap((r) => r.specs).filter((s) => !base.some((b) => b.name === s.name && b.version === s.version))];
+  const jobs = specs.flatMap((spec) => ['amd64', 'arm64'].map((arch) => ({ spec, arch })));
   await mapLimit(jobs, 4, async ({ spec, arch }) => {
     const root = `${build}/${spec.name}_${arch}`;
     mkdirSync(`${root}/DEBIAN`, { recursive: true });
@@ -136,11 +151,15 @@ export async function buildRepo(opts: { dir: string; versions: RepoVersions; nsW
   const armored = (await gpg(['--armor', '--export'])).stdout;
   const keyringBuf = readFileSync(`${dir}/provision-lab.gpg`);
   const real = opts.realDebs ? await realDebControls(opts.realDebs) : [];
-  for (const repo of ['kubernetes', 'debian']) {
+  const inRepo = (repo: string) => {
+    const wanted = repo.startsWith('kubernetes/') ? extra.find((r) => r.path === repo)!.specs : base;
+    return debs.filter((d) => wanted.some((w) => d.file.startsWith(`${w.name}_${w.version}_`)));
+  };
+  for (const repo of ['kubernetes', 'debian', ...extra.map((r) => r.path)]) {
     const rdir = `${dir}/${repo}`;
     mkdirSync(rdir, { recursive: true });
     const stanzas: string[] = [];
-    const all = [...debs.map((d) => ({ ...d, from: `${build}/${d.file}` })), ...(repo === 'debian' ? real : [])];
+    const all = [...inRepo(repo).map((d) => ({ ...d, from: `${build}/${d.file}` })), ...(repo === 'debian' ? real : [])];
     for (const d of all.sort((a, b) => a.file.localeCompare(b.file))) {
       copyFileSync(d.from, `${rdir}/${d.file}`);
       stanzas.push(packagesStanza(d.control, `./${d.file}`, readFileSync(`${rdir}/${d.file}`)));

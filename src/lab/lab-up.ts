@@ -116,7 +116,8 @@ export async function labUp(opts: LabUpOptions): Promise<LabState> {
       sudoPassword: Boolean(opts.sudoPassword),
       sshDownSeconds,
       aptBaseUrl,
-      packagesUrl: `${aptBaseUrl}/kubernetes`,
+      // pkgs.k8s.io-like: one repository per minor (kubernetes/v1.32/, and the next minor's for upgrades).
+      packagesUrl: `${aptBaseUrl}/kubernetes/v${opts.inventory.cluster.kubernetes.split('.').slice(0, 2).join('.')}`,
       packagesKey: `${aptBaseUrl}/kubernetes/Release.key`,
       repoPid,
       runtime,

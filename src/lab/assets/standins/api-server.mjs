@@ -4,7 +4,7 @@ import { readFileSync, writeFileSync, renameSync, mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { call, localAdmin } from './lib/kube-client.mjs';
-import { applyObjects, cniConfigs, condition, isReady, nodeList, podList } from './lib/kube-objects.mjs';
+import { applyObjects, cniConfigs, condition, drainCheck, isReady, nodeList, podList } from './lib/kube-objects.mjs';
 
 const STATE = '/var/lib/etcd/lab-state.json';
 const PKI = '/etc/kubernetes/pki';
@@ -57,11 +57,15 @@ function mergeState(ours, theirs) {
     members: byKey(newer.members, older.members, (m) => m.name).filter((m) => !gone(m)),
     tokens: byKey(newer.tokens, older.tokens, (t) => t.id),
     certKeys: byKey(newer.certKeys, older.certKeys, (k) => k.key),
+    events: byKey(newer.events, older.events, (e) => `${e.at}|${e.node}|${e.what}`).sort((a, b) => a.at - b.at),
     left,
   };
 }
 
 const now = () => Date.now();
+/** What the upgrade stand-ins record (cordon, drain, upgrade-apply, upgrade-node, kubelet versions, uncordon), for tests to read back. */
+const event = (node, what, detail) => (state.events ??= []).push({ at: now(), node, what, ...(detail ? { detail } : {}) });
+const minorOf = (v) => Number(/^v?\d+\.(\d+)/.exec(String(v))?.[1]);
 const validToken = (t) => {
   const [id, secret] = String(t ?? '').split('.');
   return (state.tokens ?? []).find((x) => x.id === id && x.secret === secret && (!x.expires || x.expires > now()));
@@ -82,6 +86,7 @@ function handle(req, body) {
   const bearer = (req.headers.authorization ?? '').replace(/^Bearer\s+/, '');
   const forbidden = [403, { kind: 'Status', status: 'Failure', message: 'forbidden: User "system:anonymous" cannot get path', reason: 'Forbidden', code: 403 }];
   if (['/healthz', '/livez', '/readyz'].includes(p)) return [200, 'ok'];
+  if (p === '/lab/image') return [200, { image: args['lab-image'] ?? '' }];
   if (p === '/version') return [200, { major: '1', minor: state.version.split('.')[1], gitVersion: `v${state.version}` }];
   if (p === '/api/v1/namespaces/kube-public/configmaps/cluster-info') {
     const t = validToken(bearer);
@@ -96,8 +101,30 @@ function handle(req, body) {
     const n = (state.nodes ?? []).find((x) => x.name === body.name);
     if (!n) return [404, { message: `nodes "${body.name}" not found` }];
     const cni = Array.isArray(body.cni) ? body.cni.filter((f) => typeof f === 'string').sort() : [];
-    if (JSON.stringify(n.cni ?? []) !== JSON.stringify(cni)) { n.cni = cni; save(); }
+    let changed = false;
+    if (JSON.stringify(n.cni ?? []) !== JSON.stringify(cni)) { n.cni = cni; changed = true; }
+    // A node's version is what its running kubelet (its installed package) says. A kubelet that changes version on a
+    // schedulable node (not drained), or that is newer than kube-apiserver, marks the node NotReady with the reason.
+    if (typeof body.version === 'string' && n.kubeletVersion === undefined) { n.kubeletVersion = body.version; changed = true; }
+    if (typeof body.version === 'string' && body.version !== n.kubeletVersion) {
+      const from = n.kubeletVersion;
+      if (!n.unschedulable) n.skewViolation = `[lab] the kubelet on ${n.name} changed from v${from} to v${body.version} while the node was schedulable (not drained)`;
+      else if (minorOf(body.version) > minorOf(state.version)) n.skewViolation = `[lab] kubelet v${body.version} on ${n.name} is newer than kube-apiserver v${state.version} (version skew policy)`;
+      event(n.name, n.skewViolation ? 'kubelet-version-violation' : 'kubelet-version', `v${from} -> v${body.version}`);
+      n.kubeletVersion = body.version;
+      changed = true;
+    }
+    if (changed) save();
     return [200, { ready: isReady(n) }];
+  }
+  if (p === '/lab/node-info' && kubelet) {
+    const n = (state.nodes ?? []).find((x) => x.name === url.searchParams.get('name'));
+    return [200, { version: state.version, node: n ? { name: n.name, unschedulable: Boolean(n.unschedulable) } : undefined }];
+  }
+  if (p === '/lab/event' && req.method === 'POST' && kubelet) {
+    event(String(body.node), String(body.what), body.detail ? String(body.detail) : undefined);
+    save();
+    return [200, {}];
   }
   if (p === '/lab/join' && req.method === 'POST') {
     const t = validToken(bearer);
@@ -149,6 +176,30 @@ function handle(req, body) {
     return [200, { results: r }];
   }
   if (p === '/lab/objects') return [200, { items: state.objects ?? [] }];
+  if (p === '/lab/events') return [200, { items: state.events ?? [] }];
+  if (p === '/lab/cluster-version' && req.method === 'POST') {
+    event(String(body.node), 'upgrade-apply', `v${state.version} -> v${body.version}`);
+    state.version = String(body.version);
+    save();
+    return [200, { version: state.version }];
+  }
+  if (p === '/lab/cordon' && req.method === 'POST') {
+    const n = (state.nodes ?? []).find((x) => x.name === body.name);
+    if (!n) return [404, { message: `nodes "${body.name}" not found` }];
+    const want = Boolean(body.unschedulable);
+    if (Boolean(n.unschedulable) !== want) { n.unschedulable = want; event(n.name, want ? 'cordon' : 'uncordon'); save(); }
+    return [200, { name: n.name, changed: true }];
+  }
+  if (p === '/lab/drain' && req.method === 'POST') {
+    const n = (state.nodes ?? []).find((x) => x.name === body.name);
+    if (!n) return [404, { message: `nodes "${body.name}" not found` }];
+    if (!n.unschedulable) return [409, { message: `node "${n.name}" is not cordoned` }];
+    const r = drainCheck(state, n, Boolean(body.ignoreDaemonsets));
+    if (r.error) return [r.code, { message: r.error }];
+    event(n.name, 'drain', r.evicted.join(',') || 'no pods to evict');
+    save();
+    return [200, { evicted: r.evicted }];
+  }
   if (p === '/api/v1/nodes') return [200, nodeList(state)];
   if (p === '/api/v1/pods') return [200, podList(state)];
   { const m = /^\/api\/v1\/namespaces\/([^/]+)\/pods$/.exec(p); if (m) return [200, podList(state, m[1])]; }

@@ -7,6 +7,8 @@ import { spawnSync } from 'node:child_process';
 import { loadConfig, ConfigError, validEndpoint } from './lib/kubeadm-config.mjs';
 import { createCa, issue, caHash, apiServerSans, PKI } from './lib/kube-pki.mjs';
 import { call, writeKubeconfig, readKubeconfig, localAdmin } from './lib/kube-client.mjs';
+import { checkExpiration, renewAll } from './lib/kubeadm-certs.mjs';
+import { upgradeApply, upgradeNode, upgradePlan } from './lib/kubeadm-upgrade.mjs';
 
 // Fault injection that reaches kubeadm however it is started (provision runs it through sudo, which drops the
 // environment): LAB_KUBEADM_* lines in /etc/provision-lab/kubeadm.env, written with `provision lab exec`.
@@ -32,7 +34,7 @@ function parseFlags(argv) {
     const a = argv[i];
     if (!a.startsWith('-')) { f._.push(a); continue; }
     const [k, v] = a.replace(/^--?/, '').split(/=(.*)/s);
-    const bool = ['upload-certs', 'control-plane', 'force', 'f', 'print-join-command', 'discovery-token-unsafe-skip-ca-verification', 'skip-token-print', 'skip-certificate-key-print', 'dry-run'];
+    const bool = ['upload-certs', 'control-plane', 'force', 'f', 'print-join-command', 'discovery-token-unsafe-skip-ca-verification', 'skip-token-print', 'skip-certificate-key-print', 'dry-run', 'yes', 'y'];
     if (v !== undefined) f[k] = v;
     else if (bool.includes(k)) f[k] = true;
     else f[k] = argv[++i];
@@ -348,6 +350,21 @@ async function main() {
     return;
   }
   if (cmd === 'certs' && sub === 'certificate-key') return out(randomBytes(32).toString('hex'));
+  if (cmd === 'certs' && sub === 'check-expiration') { if (!checkExpiration(out)) throw new Fail(); return; }
+  if (cmd === 'certs' && sub === 'renew') {
+    if (sub2 !== 'all') { process.stderr.write(`kubeadm (provision lab stand-in): 'certs renew ${sub2 ?? ''}' is not emulated (only 'all')\n`); throw new Fail(); }
+    if (!renewAll(out, 365)) throw new Fail();
+    return;
+  }
+  if (cmd === 'upgrade') {
+    const o = { kubeadmVersion: `v${VERSION}`, target: sub2, yes: Boolean(f.yes || f.y), force: Boolean(f.force || f.f), ask: (q) => { process.stderr.write(q); return /^y(es)?$/i.test(readTrim('/dev/stdin') ?? ''); } };
+    // upgrade apply/node renew the certificates too unless --certificate-renewal=false (kubeadm's default).
+    const renew = f['certificate-renewal'] === 'false' ? undefined : () => renewAll(() => {}, 365);
+    if (process.env.LAB_KUBEADM_FAIL === `upgrade-${sub}`) { process.stderr.write(`[lab] LAB_KUBEADM_FAIL=upgrade-${sub}: failing on purpose\n`); throw new Fail(); }
+    const ok = sub === 'plan' ? await upgradePlan(out, o) : sub === 'apply' ? await upgradeApply(out, { ...o, renew }) : sub === 'node' ? await upgradeNode(out, { ...o, renew }) : (process.stderr.write(`kubeadm (provision lab stand-in): 'upgrade ${sub ?? ''}' is not emulated\n`), false);
+    if (!ok) throw new Fail();
+    return;
+  }
   if (cmd === 'config' && sub === 'images') {
     for (const i of ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kube-proxy']) out(`${sub2 === 'pull' ? '[config/images] Pulled ' : ''}registry.k8s.io/${i}:v${VERSION}`);
     return;

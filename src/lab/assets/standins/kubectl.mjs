@@ -98,9 +98,9 @@ async function main() {
     if (opts.output === 'name') { process.stdout.write(items.map((n) => `node/${n.metadata.name}\n`).join('')); return; }
     const rows = [['NAME', 'STATUS', 'ROLES', 'AGE', 'VERSION', ...(opts.output === 'wide' ? ['INTERNAL-IP'] : [])]];
     for (const n of items) {
-      const ready = n.status.conditions.find((c) => c.type === 'Ready')?.status === 'True';
+      const ready = `${n.status.conditions.find((c) => c.type === 'Ready')?.status === 'True' ? 'Ready' : 'NotReady'}${n.spec?.unschedulable ? ',SchedulingDisabled' : ''}`;
       const roles = Object.keys(n.metadata.labels).filter((l) => l.startsWith('node-role.kubernetes.io/')).map((l) => l.split('/')[1]).join(',') || '<none>';
-      rows.push([n.metadata.name, ready ? 'Ready' : 'NotReady', roles, age(n.metadata.creationTimestamp), `v${n.status.nodeInfo.kubeletVersion}`, ...(opts.output === 'wide' ? [n.status.addresses[0].address] : [])]);
+      rows.push([n.metadata.name, ready, roles, age(n.metadata.creationTimestamp), n.status.nodeInfo.kubeletVersion, ...(opts.output === 'wide' ? [n.status.addresses[0].address] : [])]);
     }
     const w = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
     process.stdout.write(rows.map((r) => r.map((c, i) => c.padEnd(w[i])).join('   ').trimEnd()).join('\n') + '\n');
@@ -142,10 +142,42 @@ async function main() {
     const until = Date.now() + (parseInt(opts.timeout ?? '30', 10) * (String(opts.timeout ?? '').endsWith('m') ? 60 : 1)) * 1000;
     for (;;) {
       const list = await api('/api/v1/nodes');
-      const pending = list.items.filter((n) => (!name || n.metadata.name === name.replace(/^node\//, '')) && n.status.conditions.find((c) => c.type === 'Ready')?.status !== 'True');
+      const only = name ?? ((what ?? '').includes('/') ? what.split('/')[1] : undefined);
+      const pending = list.items.filter((n) => (!only || n.metadata.name === only.replace(/^node\//, '')) && n.status.conditions.find((c) => c.type === 'Ready')?.status !== 'True');
       if (!pending.length) { process.stdout.write(list.items.map((n) => `node/${n.metadata.name} condition met\n`).join('')); return; }
       if (Date.now() > until) die(`error: timed out waiting for the condition on nodes/${pending[0].metadata.name}`);
       await new Promise((r) => setTimeout(r, 1000));
+    }
+  }
+  if (verb === 'cordon' || verb === 'uncordon') {
+    if (!what) die(`error: resource(s) were provided, but no name was specified`);
+    const api = await client();
+    await api('/lab/cordon', { name: what, unschedulable: verb === 'cordon' });
+    process.stdout.write(`node/${what} ${verb}ed\n`);
+    return;
+  }
+  if (verb === 'drain') {
+    // kubectl drain: cordon, then evict through the eviction API (PodDisruptionBudgets respected), retried until --timeout.
+    if (!what) die(`error: resource(s) were provided, but no name was specified`);
+    const api = await client();
+    await api('/lab/cordon', { name: what, unschedulable: true });
+    process.stdout.write(`node/${what} cordoned\n`);
+    const t = String(opts.timeout ?? '0');
+    const secs = parseInt(t, 10) * (t.endsWith('m') ? 60 : t.endsWith('h') ? 3600 : 1);
+    const until = secs > 0 ? Date.now() + secs * 1000 : Infinity;
+    for (;;) {
+      const kc = await readKubeconfig(opts.kubeconfig ?? process.env.KUBECONFIG ?? `${process.env.HOME}/.kube/config`);
+      const r = await call({ server: opts.server ?? kc.server, path: '/lab/drain', method: 'POST', body: { name: what, ignoreDaemonsets: Boolean(opts['ignore-daemonsets']) }, ca: kc.ca, cert: kc.cert, key: kc.key, token: kc.token });
+      if (r.status === 200) {
+        if (opts['ignore-daemonsets']) process.stderr.write(`Warning: ignoring DaemonSet-managed Pods\n`);
+        for (const p of r.body.evicted) process.stdout.write(`evicting pod ${p}\npod/${p.split('/')[1]} evicted\n`);
+        process.stdout.write(`node/${what} drained\n`);
+        return;
+      }
+      if (r.status !== 429) die(`error: unable to drain node "${what}" due to error: ${r.body?.message ?? r.status}, continuing command...\nThere are pending nodes to be drained:\n ${what}\n${r.body?.message ?? ''}`);
+      process.stderr.write(`error when evicting pods/"${(r.body?.pod ?? '').split('/')[1] ?? ''}" -n "${(r.body?.pod ?? '').split('/')[0] ?? ''}" (will retry after 5s): ${r.body?.message}\n`);
+      if (Date.now() > until) die(`error: unable to drain node "${what}" due to error: [error when evicting pods/"${(r.body?.pod ?? '').split('/')[1] ?? ''}" -n "${(r.body?.pod ?? '').split('/')[0] ?? ''}": global timeout reached: ${t}], continuing command...\nThere are pending nodes to be drained:\n ${what}`);
+      await new Promise((res) => setTimeout(res, 1000));
     }
   }
   die(`kubectl (provision lab stand-in): '${words.join(' ')}' is not emulated`);

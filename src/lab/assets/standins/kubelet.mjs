@@ -11,6 +11,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const MANIFESTS = '/etc/kubernetes/manifests';
 const log = (m) => process.stdout.write(`${new Date().toISOString()} kubelet: ${m}\n`);
 let api;
+let apiManifest; // the manifest the running API server was started from
 let vip; // {address, iface} currently raised
 const self = hostname();
 
@@ -31,11 +32,23 @@ function flags(container) {
 async function syncApiServer() {
   const file = `${MANIFESTS}/kube-apiserver.yaml`;
   const want = existsSync(file) && existsSync('/var/lib/etcd/lab-state.json') && existsSync('/etc/kubernetes/pki/apiserver.crt');
+  // A changed manifest (a new image after `kubeadm upgrade`) restarts the static pod, as the kubelet does.
+  const content = want ? readFileSync(file, 'utf8') : undefined;
+  if (want && api && apiManifest !== undefined && content !== apiManifest) {
+    log('kube-apiserver manifest changed: restarting the static pod');
+    api.kill('SIGTERM');
+    api = undefined;
+    await new Promise((r) => setTimeout(r, 300));
+  }
   if (want && !api) {
+    apiManifest = content;
     let f = {};
-    try { f = flags((await parseYaml(file))?.spec?.containers?.[0]); } catch (e) { log(`bad kube-apiserver manifest: ${e.message}`); return; }
-    api = spawn(process.execPath, [`${here}/api-server.mjs`, `--secure-port=${f['secure-port'] ?? 6443}`], { stdio: 'inherit' });
-    api.on('exit', (c) => { log(`kube-apiserver exited (${c})`); api = undefined; });
+    let image = '';
+    try { const c = (await parseYaml(file))?.spec?.containers?.[0]; f = flags(c); image = String(c?.image ?? ''); } catch (e) { log(`bad kube-apiserver manifest: ${e.message}`); return; }
+    // The image the pod runs (what `kubeadm upgrade` waits to see restarted): the stand-in reports it at /lab/image.
+    const child = spawn(process.execPath, [`${here}/api-server.mjs`, `--secure-port=${f['secure-port'] ?? 6443}`, `--lab-image=${image}`], { stdio: 'inherit' });
+    api = child;
+    child.on('exit', (c) => { log(`kube-apiserver exited (${c})`); if (api === child) api = undefined; });
     log('started static pod kube-apiserver');
   } else if (!want && api) {
     api.kill('SIGTERM');
@@ -101,7 +114,7 @@ async function syncCni() {
     }
   } catch { /* the API may not answer yet */ }
   const files = existsSync(CNI_DIR) ? readdirSync(CNI_DIR).filter((f) => /\.(conflist|conf|json)$/.test(f)) : [];
-  try { await call({ ...conn, path: '/lab/node-status', method: 'POST', body: { name: self, cni: files } }); } catch { /* retried next loop */ }
+  try { await call({ ...conn, path: '/lab/node-status', method: 'POST', body: { name: self, cni: files, version: process.env.LAB_KUBE_VERSION } }); } catch { /* retried next loop */ }
 }
 
 let stopping = false;

@@ -1,7 +1,7 @@
 // The lab API server's object logic, pure over its state: Ready from reported CNI config, pods implied by workloads,
 // kinds served only by applied CRDs, server-side apply per field manager, the Tigera operator's calico-node, waits.
 // A node is Ready only when its kubelet reported a CNI configuration it really found in /etc/cni/net.d.
-export const isReady = (n) => Array.isArray(n.cni) && n.cni.length > 0;
+export const isReady = (n) => Array.isArray(n.cni) && n.cni.length > 0 && !n.skewViolation;
 const NOT_READY = 'container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:Network plugin returns error: cni plugin not initialized';
 
 export function nodeList(state) {
@@ -10,11 +10,12 @@ export function nodeList(state) {
     items: (state.nodes ?? []).map((n) => ({
       kind: 'Node', apiVersion: 'v1',
       metadata: { name: n.name, creationTimestamp: new Date(n.joinedAt).toISOString(), labels: { 'kubernetes.io/hostname': n.name, ...(n.controlPlane ? { 'node-role.kubernetes.io/control-plane': '' } : {}) } },
-      spec: { podCIDR: n.podCIDR },
+      spec: { podCIDR: n.podCIDR, ...(n.unschedulable ? { unschedulable: true, taints: [{ key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule' }] } : {}) },
       status: {
         addresses: [{ type: 'InternalIP', address: n.address }, { type: 'Hostname', address: n.name }],
-        conditions: [{ type: 'Ready', status: isReady(n) ? 'True' : 'False', reason: isReady(n) ? 'KubeletReady' : 'KubeletNotReady', message: isReady(n) ? 'kubelet is posting ready status' : NOT_READY }],
-        nodeInfo: { kubeletVersion: state.version, containerRuntimeVersion: 'containerd://lab' },
+        conditions: [{ type: 'Ready', status: isReady(n) ? 'True' : 'False', reason: isReady(n) ? 'KubeletReady' : 'KubeletNotReady', message: isReady(n) ? 'kubelet is posting ready status' : n.skewViolation ?? NOT_READY }],
+        // What the node's running kubelet reported (its installed package), not the cluster's version.
+        nodeInfo: { kubeletVersion: `v${n.kubeletVersion ?? state.version}`, containerRuntimeVersion: 'containerd://lab' },
       },
     })),
   };
@@ -37,7 +38,7 @@ export function podList(state, ns) {
   for (const o of [coredns, ...(state.objects ?? []).filter((x) => x.kind === 'Deployment' || x.kind === 'DaemonSet')]) {
     const hn = Boolean(o.spec?.template?.spec?.hostNetwork);
     if (o.kind === 'DaemonSet') for (const n of nodes) pod(o, n, hn);
-    else pod(o, nodes.find((n) => hn || isReady(n)), hn);
+    else pod(o, nodes.find((n) => (hn || isReady(n)) && !n.unschedulable) ?? (hn ? nodes[0] : undefined), hn);
   }
   return { kind: 'PodList', apiVersion: 'v1', items: pods.filter((p) => !ns || p.metadata.namespace === ns) };
 }
@@ -137,3 +138,30 @@ export function cniConfigs(state) {
   return out;
 }
 
+
+const labelsMatch = (selector, labels) => Object.entries(selector?.matchLabels ?? {}).every(([k, v]) => labels?.[k] === v);
+
+/**
+ * What `kubectl drain` meets on a cordoned node: DaemonSet pods need --ignore-daemonsets; each other pod is evicted
+ * unless a PodDisruptionBudget selecting it allows no disruption (maxUnavailable 0, or minAvailable ≥ replicas):
+ * then the eviction API answers 429 and kubectl retries until its --timeout.
+ */
+export function drainCheck(state, node, ignoreDaemonsets) {
+  const pods = podList(state).items.filter((p) => p.spec.nodeName === node.name);
+  const owners = (state.objects ?? []).filter((o) => o.kind === 'DaemonSet' || o.kind === 'Deployment');
+  const ownerOf = (p) => owners.find((o) => p.metadata.name === `${o.metadata.name}-${node.name}` && (o.metadata.namespace ?? 'default') === p.metadata.namespace);
+  const daemon = pods.filter((p) => p.metadata.name === `kube-proxy-${node.name}` || ownerOf(p)?.kind === 'DaemonSet');
+  if (daemon.length && !ignoreDaemonsets) return { code: 400, error: `cannot delete DaemonSet-managed Pods (use --ignore-daemonsets to ignore): ${daemon.map((p) => `${p.metadata.namespace}/${p.metadata.name}`).join(', ')}` };
+  const evicted = [];
+  for (const p of pods) {
+    const o = ownerOf(p);
+    if (!o || o.kind !== 'Deployment') continue;
+    const labels = o.spec?.template?.metadata?.labels ?? {};
+    const replicas = o.spec?.replicas ?? 1;
+    const pdb = (state.objects ?? []).find((b) => b.kind === 'PodDisruptionBudget' && (b.metadata.namespace ?? 'default') === p.metadata.namespace && labelsMatch(b.spec?.selector, labels));
+    const blocked = pdb && (pdb.spec?.maxUnavailable === 0 || (typeof pdb.spec?.minAvailable === 'number' && pdb.spec.minAvailable >= replicas));
+    if (blocked) return { code: 429, error: `Cannot evict pod as it would violate the pod's disruption budget.`, pod: `${p.metadata.namespace}/${p.metadata.name}` };
+    evicted.push(`${p.metadata.namespace}/${p.metadata.name}`);
+  }
+  return { evicted };
+}

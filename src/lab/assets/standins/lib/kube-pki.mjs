@@ -16,19 +16,22 @@ export function createCa() {
 }
 
 /** A leaf signed by the cluster CA; sans like ['DNS:kubernetes', 'IP:10.0.0.1']. */
-export function issue(name, subject, { sans = [], client = false } = {}) {
+export function issue(name, subject, { sans = [], client = false, days = Number(process.env.LAB_KUBEADM_CERT_DAYS ?? 365) } = {}) {
+  // LAB_KUBEADM_CERT_DAYS (fault file): certificates that expire soon, to prove the warnings and `certs renew`.
   const tmp = `/tmp/lab-pki-${randomBytes(4).toString('hex')}`;
   mkdirSync(tmp, { recursive: true });
   try {
     openssl(['req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', `${PKI}/${name}.key`, '-out', `${tmp}/csr`, '-subj', subject], `${name} key`);
     const ext = [client ? 'extendedKeyUsage=clientAuth' : 'extendedKeyUsage=serverAuth', ...(sans.length ? [`subjectAltName=${sans.join(',')}`] : [])].join('\n');
     writeFileSync(`${tmp}/ext`, `${ext}\n`);
-    openssl(['x509', '-req', '-in', `${tmp}/csr`, '-CA', `${PKI}/ca.crt`, '-CAkey', `${PKI}/ca.key`, '-CAcreateserial', '-out', `${PKI}/${name}.crt`, '-days', '365', '-extfile', `${tmp}/ext`], `${name} cert`);
+    openssl(['x509', '-req', '-in', `${tmp}/csr`, '-CA', `${PKI}/ca.crt`, '-CAkey', `${PKI}/ca.key`, '-CAcreateserial', '-out', `${PKI}/${name}.crt`, '-days', String(days), '-extfile', `${tmp}/ext`], `${name} cert`);
   } finally {
     rmSync(tmp, { recursive: true, force: true });
     rmSync(`${PKI}/ca.srl`, { force: true });
   }
-  return { cert: readFileSync(`${PKI}/${name}.crt`, 'utf8'), key: readFileSync(`${PKI}/${name}.key`, 'utf8') };
+  const out = { cert: readFileSync(`${PKI}/${name}.crt`, 'utf8'), key: readFileSync(`${PKI}/${name}.key`, 'utf8') };
+  if (name.startsWith('lab-renew-')) { rmSync(`${PKI}/${name}.crt`, { force: true }); rmSync(`${PKI}/${name}.key`, { force: true }); }
+  return out;
 }
 
 /** kubeadm's --discovery-token-ca-cert-hash: sha256 of the CA's SubjectPublicKeyInfo. */
