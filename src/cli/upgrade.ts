@@ -48,8 +48,8 @@ Then, per node: the Kubernetes apt repository moved to the new minor (pkgs.k8s.i
 kubeadm upgraded and held; on the first control plane 'kubeadm upgrade plan' and 'kubeadm upgrade apply',
 on the other control planes 'kubeadm upgrade node', one at a time; then workers in batches of
 --max-unavailable: drain (cordon and evict, PodDisruptionBudgets respected, --drain-timeout), 'kubeadm
-upgrade node', kubelet and kubectl upgraded and held, kubelet restarted, uncordon, wait until Ready with the
-new version. Every step is decided from what the node says now, so a re-run after a failure or a kill
+upgrade node', kubelet and kubectl upgraded and held, kubelet restarted, wait until Ready with the
+new kubelet version, uncordon. Every step is decided from what the node says now, so a re-run after a failure or a kill
 continues where the cluster is and never repeats a finished node. See docs/upgrade.md.
   -i, --inventory FILE    the inventory
   --to MINOR              the target, e.g. 1.33 (a patch, 1.33.4, pins the packages)

@@ -135,8 +135,8 @@ describe.skipIf(skipLab)('i16 homelab: status, certs and upgrade on one cluster'
     expect(await list()).toBe(before);
     const plan = await labRun(['upgrade', '-i', INV, '--to', '1.33', '--check']);
     expect(plan.code, plan.all).toBe(2);
-    expect(plan.stdout).toMatch(/control plane 1: k8s-cp-01: repo, kubeadm, plan, apply, drain, kubelet, restart, uncordon, wait-ready/);
-    expect(plan.stdout).toMatch(/worker batch 1: k8s-worker-01: repo, kubeadm, drain, upgrade-node, kubelet, restart, uncordon, wait-ready/);
+    expect(plan.stdout).toMatch(/control plane 1: k8s-cp-01: repo, kubeadm, plan, apply, drain, kubelet, restart, wait-ready, uncordon/);
+    expect(plan.stdout).toMatch(/worker batch 1: k8s-worker-01: repo, kubeadm, drain, upgrade-node, kubelet, restart, wait-ready, uncordon/);
     expect(await list()).toBe(before);
   }, 600_000);
 

@@ -1,4 +1,4 @@
-// Whether a node (kubectl get node -o json) is back in service after its upgrade: Ready, schedulable, kubelet at the target minor.
+// Whether a node (kubectl get node -o json) is back after its kubelet's upgrade: Ready, kubelet at the target minor (uncordon comes next).
 import { minorOf } from '../../modules/kubernetes/upgrade-policy.js';
 
 export function nodeSettled(json: string | undefined, minor: number): { ok: boolean; why: string } {
@@ -12,6 +12,5 @@ export function nodeSettled(json: string | undefined, minor: number): { ok: bool
   const v = n.status?.nodeInfo?.kubeletVersion;
   if (ready?.status !== 'True') return { ok: false, why: `NotReady: ${ready?.message ?? 'no Ready condition'}` };
   if (minorOf(v) !== minor) return { ok: false, why: `kubelet reports ${v ?? 'no version'}, not 1.${minor}` };
-  if (n.spec?.unschedulable) return { ok: false, why: 'still cordoned' };
   return { ok: true, why: `Ready, kubelet ${v}` };
 }

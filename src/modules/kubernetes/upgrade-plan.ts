@@ -6,7 +6,8 @@ import { minorOf } from './upgrade-policy.js';
  * Steps, in the order kubeadm's upgrade guide runs them. `repo`: the node's kubernetes.list moved to the new
  * minor; `kubeadm`: its package upgraded and held; `plan`+`apply` on the first control plane, `upgrade-node` on
  * the others and on workers; `drain` (cordon + evict, PodDisruptionBudgets respected); `kubelet`: kubelet and
- * kubectl upgraded and held; `restart` the kubelet; `uncordon`; `wait-ready`: Ready with the new version.
+ * kubectl upgraded and held; `restart` the kubelet; `wait-ready`: Ready with the new kubelet version (still
+ * cordoned, so that nothing is scheduled on a kubelet that has not come back); `uncordon`.
  */
 export type UpgradeStep = 'repo' | 'kubeadm' | 'plan' | 'apply' | 'upgrade-node' | 'drain' | 'kubelet' | 'restart' | 'uncordon' | 'wait-ready';
 
@@ -64,7 +65,8 @@ export function nodeSteps(n: NodeFacts, t: number, repoUrl: string): { steps: Up
   }
   if (!kubeletPkgs || !at(n.kubeletVersion)) { steps.push('restart'); if (kubeletPkgs) lacks.push(`running kubelet ${n.kubeletVersion ?? 'unknown'}`); }
   // Only the package steps (repository, kubeadm) leave the node in service; everything else ends with uncordon and a Ready check.
-  if (steps.some((x) => x !== 'repo' && x !== 'kubeadm') || n.cordoned) steps.push('uncordon', 'wait-ready');
+  // The node must report Ready with the new kubelet while still cordoned; only then is it uncordoned.
+  if (steps.some((x) => x !== 'repo' && x !== 'kubeadm') || n.cordoned) steps.push('wait-ready', 'uncordon');
   if (n.cordoned && !lacks.length) lacks.push('cordoned');
   return { steps, reason: steps.length ? `needs: ${lacks.join('; ')}` : `at 1.${t} (kubeadm, kubelet, kubectl${n.role === 'control-plane' ? ', control plane' : ''}), schedulable` };
 }

@@ -16,9 +16,9 @@ function node(name: string, role: NodeFacts['role'], m: number, extra: Partial<N
 
 describe('nodeSteps', () => {
   it('first control plane: plan + apply; others: upgrade node; workers: drain before upgrade node', () => {
-    expect(nodeSteps(node('cp1', 'control-plane', 32, { first: true }), 33, URL).steps).toEqual(['repo', 'kubeadm', 'plan', 'apply', 'drain', 'kubelet', 'restart', 'uncordon', 'wait-ready']);
-    expect(nodeSteps(node('cp2', 'control-plane', 32), 33, URL).steps).toEqual(['repo', 'kubeadm', 'upgrade-node', 'drain', 'kubelet', 'restart', 'uncordon', 'wait-ready']);
-    expect(nodeSteps(node('w1', 'worker', 32), 33, URL).steps).toEqual(['repo', 'kubeadm', 'drain', 'upgrade-node', 'kubelet', 'restart', 'uncordon', 'wait-ready']);
+    expect(nodeSteps(node('cp1', 'control-plane', 32, { first: true }), 33, URL).steps).toEqual(['repo', 'kubeadm', 'plan', 'apply', 'drain', 'kubelet', 'restart', 'wait-ready', 'uncordon']);
+    expect(nodeSteps(node('cp2', 'control-plane', 32), 33, URL).steps).toEqual(['repo', 'kubeadm', 'upgrade-node', 'drain', 'kubelet', 'restart', 'wait-ready', 'uncordon']);
+    expect(nodeSteps(node('w1', 'worker', 32), 33, URL).steps).toEqual(['repo', 'kubeadm', 'drain', 'upgrade-node', 'kubelet', 'restart', 'wait-ready', 'uncordon']);
   });
   it('a finished node has nothing to do and says why', () => {
     const r = nodeSteps(node('w1', 'worker', 33), 33, URL);
@@ -27,12 +27,12 @@ describe('nodeSteps', () => {
   });
   it('continues a node left half-way', () => {
     // killed after the packages, before the restart: the kubelet still runs 1.32
-    expect(nodeSteps(node('w1', 'worker', 33, { kubeletVersion: 'v1.32.3', cordoned: true }), 33, URL).steps).toEqual(['restart', 'uncordon', 'wait-ready']);
+    expect(nodeSteps(node('w1', 'worker', 33, { kubeletVersion: 'v1.32.3', cordoned: true }), 33, URL).steps).toEqual(['restart', 'wait-ready', 'uncordon']);
     // killed after the restart, before uncordon
-    expect(nodeSteps(node('w1', 'worker', 33, { cordoned: true }), 33, URL).steps).toEqual(['uncordon', 'wait-ready']);
+    expect(nodeSteps(node('w1', 'worker', 33, { cordoned: true }), 33, URL).steps).toEqual(['wait-ready', 'uncordon']);
     // killed after kubeadm apply: the control plane is done, its kubelet is not
     const cp = node('cp1', 'control-plane', 32, { first: true, apiserver: 'v1.33.3', repo: repoAt(33), packages: { kubeadm: '1.33.3-1.1', kubelet: '1.32.3-1.1', kubectl: '1.32.3-1.1' } });
-    expect(nodeSteps(cp, 33, URL).steps).toEqual(['drain', 'kubelet', 'restart', 'uncordon', 'wait-ready']);
+    expect(nodeSteps(cp, 33, URL).steps).toEqual(['drain', 'kubelet', 'restart', 'wait-ready', 'uncordon']);
   });
 });
 

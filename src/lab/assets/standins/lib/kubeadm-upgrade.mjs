@@ -8,9 +8,17 @@ const K = '/etc/kubernetes';
 const minor = (v) => Number(/^v?\d+\.(\d+)/.exec(String(v))?.[1]);
 const norm = (v) => (String(v).startsWith('v') ? String(v) : `v${v}`);
 
+/** kubeadm's API client retries while the endpoint does not answer (an API server restarting, the VIP moving). */
 async function api(path, body, conf = `${K}/admin.conf`) {
   const kc = await readKubeconfig(conf);
-  const r = await call({ server: kc.server, path, method: body ? 'POST' : 'GET', body, ca: kc.ca, cert: kc.cert, key: kc.key, token: kc.token });
+  const until = Date.now() + 60_000;
+  let r;
+  for (;;) {
+    try { r = await call({ server: kc.server, path, method: body ? 'POST' : 'GET', body, ca: kc.ca, cert: kc.cert, key: kc.key, token: kc.token, timeoutMs: 5000 }); break; } catch (e) {
+      if (Date.now() > until) throw new Error(`${path}: ${e.message}`);
+      await new Promise((res) => setTimeout(res, 1000));
+    }
+  }
   if (r.status !== 200) throw new Error(r.body?.message ?? `status ${r.status}`);
   return r.body;
 }
