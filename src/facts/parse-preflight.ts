@@ -34,7 +34,7 @@ export interface PreflightFacts {
   /** Free KiB on the file system holding /var. */
   varFreeKiB?: number;
   containerd?: string;
-  /** The node already belongs to a cluster (kubelet.conf exists): its Kubernetes ports are its own. */
+  /** Kubernetes already runs here (kubelet.conf, admin.conf or the API server's static pod): its ports are its own. */
   joined: boolean;
   listening: Array<{ port: number; process?: string }>;
   arping: boolean;
