@@ -34,7 +34,7 @@ the role's ports are free. Findings are lint's format with the host in place of 
 ${ACCEPT_LINT_USAGE}
 ${CONNECTION_HELP}
   -h, --help             this text
-Exit status: 0 no errors (warnings allowed), 1 errors found (or bad input), 64 usage error.`,
+Exit status: 0 no errors (warnings allowed), 1 errors found or a host not checked (or bad input), 64 usage error.`,
 });
 
 export async function run(argv: string[]): Promise<number> {
@@ -49,7 +49,7 @@ export async function run(argv: string[]): Promise<number> {
     const findings = await runPreflight({ connector, inventory, hosts, ...(concurrency ? { concurrency } : {}) });
     if (values.json) process.stdout.write(`${JSON.stringify({ findings })}\n`);
     else process.stdout.write([...findings.map(formatHostFinding), tally(findings, hosts.length)].join('\n') + '\n');
-    return findings.some((f) => f.level === 'error') ? 1 : 0;
+    return findings.some((f) => f.level === 'error' || f.code === 'unreachable' || f.code === 'probe-failed') ? 1 : 0;
   } finally {
     await connector.closeAll();
   }

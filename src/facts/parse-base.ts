@@ -19,7 +19,7 @@ export function parseOsRelease(text: string): Record<string, string> {
   return out;
 }
 
-function parseJson(text: string | undefined): unknown {
+export function parseJson(text: string | undefined): unknown {
   if (!text?.trim()) return undefined;
   try {
     return JSON.parse(text);
@@ -53,6 +53,11 @@ function primary(sections: Sections, routes: Route[]): { dev?: string; src?: str
   return { dev: def?.dev };
 }
 
+/** uname -m names (a host without dpkg) → Debian architecture names. */
+export function debianArch(arch: string): string {
+  return ({ x86_64: 'amd64', aarch64: 'arm64', armv7l: 'armhf' } as Record<string, string>)[arch] ?? arch;
+}
+
 export function parseBase(sections: Sections): BaseFacts {
   const line = (id: string) => (sections.get(id) ?? '').split('\n')[0]!.trim();
   const os = parseOsRelease(sections.get('base.osrelease') ?? '');
@@ -64,7 +69,7 @@ export function parseBase(sections: Sections): BaseFacts {
     hostname: line('base.hostname'),
     bootId: line('base.bootid'),
     os: { id: os.ID ?? 'unknown', versionId: os.VERSION_ID ?? '', prettyName: os.PRETTY_NAME ?? os.NAME ?? '' },
-    arch: ({ x86_64: 'amd64', aarch64: 'arm64', armv7l: 'armhf' } as Record<string, string>)[arch] ?? arch,
+    arch: debianArch(arch),
     kernel: line('base.kernel'),
     initSystem: line('base.init') === 'systemd' ? 'systemd' : 'other',
     networkStack: detectNetworkStack(sections),

@@ -1,4 +1,5 @@
 // Turns the preflight script's output into typed PreflightFacts (pure; tested from recorded outputs).
+import { debianArch, parseJson } from './parse-base.js';
 import { splitSections } from './parse-sections.js';
 
 export interface InterfaceFact {
@@ -33,7 +34,7 @@ export interface PreflightFacts {
   /** Free KiB on the file system holding /var. */
   varFreeKiB?: number;
   containerd?: string;
-  /** The node already belongs to a cluster (kubelet.conf exists): its Kubernetes ports are its own. */
+  /** Kubernetes already runs here (kubelet.conf, admin.conf or the API server's static pod): its ports are its own. */
   joined: boolean;
   listening: Array<{ port: number; process?: string }>;
   arping: boolean;
@@ -41,15 +42,6 @@ export interface PreflightFacts {
   dad?: { replies: string[] };
   /** Who answered ARP for the VIP: arping replies, or the neighbour entry when arping is missing. */
   vip?: { method: 'arping' | 'neighbour'; macs: string[] };
-}
-
-function parseJson(text: string | undefined): unknown {
-  if (!text?.trim()) return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }
 
 const records = (text: string | undefined): Array<Record<string, unknown>> => {
@@ -110,7 +102,7 @@ export function parsePreflight(stdout: string, marker: string): { facts: Preflig
   const arch = text('arch');
   const facts: PreflightFacts = {
     hostname: text('hostname'),
-    arch: ({ x86_64: 'amd64', aarch64: 'arm64', armv7l: 'armhf' } as Record<string, string>)[arch] ?? arch,
+    arch: debianArch(arch),
     kernel: text('kernel'),
     interfaces: parseInterfaces(sec.get('addr')),
     defaultRoutes: routes,

@@ -44,13 +44,17 @@ export function renderPreflightScript(inv: Inventory, host: Host, marker: string
     's swap; tail -n +2 /proc/swaps 2>/dev/null',
     's var; df -Pk /var 2>/dev/null | tail -n 1',
     's containerd; containerd --version 2>/dev/null',
-    's joined; [ -f /etc/kubernetes/kubelet.conf ] && echo yes',
+    // Kubernetes already here (joined, or a half-done init whose static pods run): its ports are its own.
+    `s joined; for f in /etc/kubernetes/kubelet.conf /etc/kubernetes/admin.conf /etc/kubernetes/manifests/kube-apiserver.yaml; do [ -f "$f" ] && { echo yes; break; }; done`,
     's listen; ss -Hltnp 2>/dev/null',
     // The interface that holds the node address (or, when none does, the one the nodes' LAN is routed through).
     `dev=$(ip -o -4 addr show to ${addr}/32 2>/dev/null | awk '{print $2; exit}')`,
     `[ -n "$dev" ] || dev=$(ip -o route get ${probeAddr} 2>/dev/null | sed -n 's/.* dev \\([^ ]*\\).*/\\1/p')`,
     's arping; command -v arping',
-    'if command -v arping >/dev/null 2>&1 && [ -n "$dev" ]; then',
+    // A node of a running cluster skips the ARP probes (they wait for answers): a converged re-run stays fast.
+    'k8s=; for f in /etc/kubernetes/kubelet.conf /etc/kubernetes/admin.conf; do [ -f "$f" ] && k8s=1; done',
+    'if [ -n "$k8s" ]; then :',
+    'elif command -v arping >/dev/null 2>&1 && [ -n "$dev" ]; then',
     '  t=$(mktemp -d)',
     `  ( arping -D -c 2 -w ${w} -I "$dev" ${addr} > "$t/dad" 2>&1; echo $? > "$t/dad.rc" ) &`,
     ...(vip ? [`  arping -c 2 -w ${w} -I "$dev" ${quote(vip)} > "$t/vip" 2>&1 &`] : []),

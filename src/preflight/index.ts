@@ -30,8 +30,10 @@ export function preflightFindings(inv: Inventory, probes: HostProbe[]): HostFind
   };
   for (const p of probes) {
     if (p.facts) continue;
-    ctx.report('error', p.error?.startsWith('unreachable') ? 'unreachable' : 'probe-failed', p.host.name, p.error ?? 'no answer',
-      'preflight needs every host: fix the connection, or leave the host out with --limit');
+    // A warning: `up` goes on and reports the host its own way (an unreachable host stops only itself); the
+    // preflight verb still exits 1, since the host was not checked.
+    ctx.report('warning', p.error?.startsWith('unreachable') ? 'unreachable' : 'probe-failed', p.host.name, `not checked: ${p.error ?? 'no answer'}`,
+      'fix the connection (or sudo), or leave the host out with --limit');
   }
   for (const rule of RULES) rule(ctx);
   const order = new Map(inv.hosts.map((h, i) => [h.name, i]));

@@ -126,3 +126,71 @@ describe.skipIf(skipLab || !hasArping)('i20: preflight checks the plan against t
     expect(r.findings.map((f) => f.code)).not.toContain('subnet-mismatch');
   });
 });
+
+/** homelab with a second control plane: kube-vip's VIP can move. */
+const HA = readFileSync(INV, 'utf8').replace('  k8s-worker-01:\n', '  k8s-cp-02:\n    address: 192.168.1.53\n    role: control-plane\n    arch: amd64\n  k8s-worker-01:\n');
+const HA_LAB = `i20f${process.pid % 1000}`;
+const ha = labClient(HA_LAB);
+const CPS = [CP, 'k8s-cp-02'];
+
+interface FailoverJson { ok: boolean; failover: { ok: boolean; steps: Array<{ step: string; ok: boolean; detail: string }> } }
+
+describe.skipIf(skipLab)('i20: verify --failover moves the kube-vip VIP (homelab with two control planes)', () => {
+  let dir = '';
+  let inv = '';
+  const runHa = (args: string[]) => execa(process.execPath, [resolve(ROOT, 'dist/cli/main.js'), 'lab', 'run', '--name', HA_LAB, '--', ...args], { cwd: dir, reject: false });
+  const holder = async () => {
+    const held = await Promise.all(CPS.map(async (h) => ((await ha.exec(h, 'ip -o -4 addr show to 192.168.1.50/32')).stdout.trim() ? h : undefined)));
+    return held.filter(Boolean) as string[];
+  };
+  beforeAll(async () => {
+    await ha.down();
+    dir = mkdtempSync(join(tmpdir(), 'provision-i20f-'));
+    inv = join(dir, 'homelab-ha.yaml');
+    writeFileSync(inv, HA);
+    const up = await ha.up(inv);
+    if (up.code !== 0) throw new Error(`lab up failed:\n${up.stdout}\n${up.stderr}`);
+    await until('every sshd up', async () => ((await cli(['lab', 'status', '--name', HA_LAB])).code === 0 ? true : undefined), 60_000);
+    const r = await runHa(['up', '-i', inv]);
+    if (r.exitCode !== 0) throw new Error(`up failed:\n${String(r.stdout).slice(-3000)}\n${String(r.stderr).slice(-3000)}`);
+  });
+  afterAll(async () => {
+    await ha.down();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('the VIP sits on exactly one control plane (one lease, as etcd keeps it)', async () => {
+    expect(await until('one VIP holder', async () => ((await holder()).length === 1 ? true : undefined), 30_000)).toBe(true);
+  });
+
+  it('stops kube-vip on the holder, the VIP moves and the API answers through it, then kube-vip is restored', async () => {
+    const [before] = await holder();
+    const r = await runHa(['verify', '-i', inv, '--failover', '--json']);
+    const doc = JSON.parse(String(r.stdout)) as FailoverJson;
+    expect(doc.failover.ok, JSON.stringify(doc.failover)).toBe(true);
+    expect(r.exitCode).toBe(0);
+    const other = CPS.find((h) => h !== before)!;
+    expect(doc.failover.steps.map((s) => s.step)).toEqual(['holder', 'stop', 'moved', 'api', 'restore']);
+    expect(doc.failover.steps.find((s) => s.step === 'moved')!.detail).toContain(`moved to ${other}`);
+    // Restored: the manifest is back on the first holder, and one control plane holds the VIP.
+    expect((await ha.exec(before!, 'test -f /etc/kubernetes/manifests/kube-vip.yaml && ! test -e /etc/kubernetes/kube-vip.yaml.provision-failover')).code).toBe(0);
+    expect(await holder()).toHaveLength(1);
+  });
+
+  it('fails, naming the cause, when the other control plane\'s API server is down', async () => {
+    await until('one VIP holder', async () => ((await holder()).length === 1 ? true : undefined), 30_000);
+    const [current] = await holder();
+    const target = CPS.find((h) => h !== current)!;
+    // The target's API server stops answering (its kube-vip then cannot take the leader lease).
+    await ha.exec(target, "nft add table inet i20 && nft add chain inet i20 in '{ type filter hook input priority -10; }' && nft add rule inet i20 in tcp dport 6443 drop");
+    try {
+      const r = await runHa(['verify', '-i', inv, '--failover']);
+      expect(r.exitCode).toBe(1);
+      expect(String(r.stdout)).toMatch(new RegExp(`FAIL moved +no other control plane took the VIP 192\\.168\\.1\\.50 within 60 s: ${target}: its API server on :6443 does not answer`));
+      expect(String(r.stdout)).toContain('failover: FAILED');
+      expect((await ha.exec(current!, 'test -f /etc/kubernetes/manifests/kube-vip.yaml')).code).toBe(0);
+    } finally {
+      await ha.exec(target, 'nft delete table inet i20');
+    }
+  });
+});

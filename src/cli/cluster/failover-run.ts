@@ -58,15 +58,18 @@ export async function runFailover(connector: Connector, inv: Inventory, opts: Fa
   steps.push({ step: 'stop', ok: !stopErr, detail: stopErr ? `could not stop kube-vip on ${holder.name}: ${stopErr}` : `kube-vip stopped on ${holder.name} (manifest parked in ${PARKED_MANIFEST})` });
   try {
     if (stopErr) return done();
-    const moved = await pollUntil(all, (s) => { const j = judgeMoved(holder.name, s); return !!j.moved && j.apiOk; }, o);
-    const j = judgeMoved(holder.name, moved.statuses);
     const bound = `${o.boundMs / 1000} s`;
-    steps.push(j.moved
-      ? { step: 'moved', ok: true, detail: `the VIP ${vip} moved to ${j.moved} in ${moved.seconds.toFixed(1)} s` }
+    const moved = await pollUntil(all, (s) => !!judgeMoved(holder.name, s).moved, o);
+    const to = judgeMoved(holder.name, moved.statuses).moved;
+    steps.push(to
+      ? { step: 'moved', ok: true, detail: `the VIP ${vip} moved to ${to} in ${moved.seconds.toFixed(1)} s` }
       : { step: 'moved', ok: false, detail: `no other control plane took the VIP ${vip} within ${bound}: ${failureCause(holder.name, moved.statuses)}` });
-    steps.push(j.apiOk
-      ? { step: 'api', ok: true, detail: `the API answers through ${vip}:${inv.network.api.port}` }
-      : { step: 'api', ok: false, detail: `the API did not answer through ${vip}:${inv.network.api.port} within ${bound}` });
+    if (!to) return done();
+    const api = await pollUntil(all, (s) => judgeMoved(holder.name, s).apiOk, o);
+    const where = `${vip}:${inv.network.api.port}`;
+    steps.push(api.ok
+      ? { step: 'api', ok: true, detail: `the API answers through ${where} (${api.seconds.toFixed(1)} s after the move)` }
+      : { step: 'api', ok: false, detail: `the API did not answer through ${where} within ${bound} of the move (kubectl get nodes from every control plane)` });
   } finally {
     const restoreErr = await onHost(connector, inv, holder, restoreKubeVipScript());
     if (restoreErr) steps.push({ step: 'restore', ok: false, detail: `could not restore kube-vip on ${holder.name}: ${restoreErr}; move ${PARKED_MANIFEST} back to /etc/kubernetes/manifests/kube-vip.yaml` });

@@ -2,6 +2,7 @@
 import type { Inventory } from '../../inventory/types.js';
 import { ADMIN_CONF, APISERVER_PORT, KUBE_DIR, KUBE_VIP_MANIFEST } from '../../modules/kubernetes/paths.js';
 import { quote } from '../../transport/command.js';
+import { apiEndpoint } from '../../modules/kubernetes/cluster-shape.js';
 
 /** Where the stopped kube-vip manifest waits (outside manifests/, so the kubelet stops the static pod). */
 export const PARKED_MANIFEST = `${KUBE_DIR}/kube-vip.yaml.provision-failover`;
@@ -12,7 +13,9 @@ export const PARKED_MANIFEST = `${KUBE_DIR}/kube-vip.yaml.provision-failover`;
  */
 export function failoverStatusScript(inv: Inventory): string {
   const vip = quote(inv.network.api.address);
-  const url = quote(`https://${inv.network.api.address}:${inv.network.api.port}`);
+  // The endpoint as kubeconfigs name it (network.api.name, resolved by /etc/hosts, or the VIP): the API server's
+  // certificate carries that name, not necessarily the VIP's address.
+  const url = quote(`https://${apiEndpoint(inv).hostPort}`);
   return [
     `f() { printf 'F\\t%s\\t%s\\n' "$1" "$2"; }`,
     `tcp_ok() { timeout 2 bash -c 'exec 3<>/dev/tcp/$0/$1' "$1" "$2" 2>/dev/null; }`,

@@ -98,10 +98,10 @@ describe('preflight rules', () => {
     expect(codes({ [W]: { arping: false, dad: undefined } })).toEqual([`${W} info arping-missing`]);
   });
 
-  it('an unreachable host is an error naming it; the others are still checked', () => {
+  it('an unreachable host is a warning naming it (up goes on and reports it its own way); the others are still checked', () => {
     const probes = probesOf(inv, { [CP]: { timeSync: [] } });
     probes[1] = { host: inv.hosts[1]!, error: 'unreachable: connect ETIMEDOUT' };
-    expect(preflightFindings(inv, probes).map((f) => `${f.host} ${f.code}`)).toEqual([`${CP} time-sync`, `${W} unreachable`]);
+    expect(preflightFindings(inv, probes).map((f) => `${f.host} ${f.level} ${f.code}`)).toEqual([`${CP} warning time-sync`, `${W} warning unreachable`]);
   });
 
   it('the clock offset is how far the reading lies outside the window the probe was in flight', () => {

@@ -45,6 +45,26 @@ function byKey(first = [], second = [], key) {
  * are merged by name rather than replaced by the higher revision, which lost concurrent joins. A node that left
  * stays gone unless it joined again after leaving.
  */
+/**
+ * Leases (kube-vip's leader election) as one consistent store would keep them: an expired lease loses to a live one,
+ * and of two live ones (two control planes that each granted it before hearing of the other) the older grant wins,
+ * then the lower holder name: every copy picks the same leader, so the VIP never sits on two nodes for long.
+ */
+function mergeLeases(a = {}, b = {}) {
+  const out = {};
+  for (const name of new Set([...Object.keys(a), ...Object.keys(b)])) {
+    const [x, y] = [a[name], b[name]];
+    if (!x || !y) { out[name] = x ?? y; continue; }
+    const live = (l) => l.expires >= now();
+    if (live(x) !== live(y)) { out[name] = live(x) ? x : y; continue; }
+    if (x.holder === y.holder) { out[name] = x.expires >= y.expires ? x : y; continue; }
+    const rank = (l) => [l.since ?? 0, l.holder];
+    const [rx, ry] = [rank(x), rank(y)];
+    out[name] = rx[0] !== ry[0] ? (rx[0] < ry[0] ? x : y) : (rx[1] < ry[1] ? x : y);
+  }
+  return out;
+}
+
 function mergeState(ours, theirs) {
   const newer = (theirs.rev ?? 0) > (ours.rev ?? 0) ? theirs : ours;
   const older = newer === ours ? theirs : ours;
@@ -58,6 +78,7 @@ function mergeState(ours, theirs) {
     tokens: byKey(newer.tokens, older.tokens, (t) => t.id),
     certKeys: byKey(newer.certKeys, older.certKeys, (k) => k.key),
     events: byKey(newer.events, older.events, (e) => `${e.at}|${e.node}|${e.what}`).sort((a, b) => a.at - b.at),
+    leases: mergeLeases(ours.leases, theirs.leases),
     left,
   };
 }
@@ -163,9 +184,11 @@ function handle(req, body) {
     state.leases ??= {};
     const l = state.leases[body.name];
     if (!l || l.expires < now() || l.holder === body.holder) {
-      const changed = !l || l.holder !== body.holder;
-      state.leases[body.name] = { holder: body.holder, expires: now() + (body.ttlSeconds ?? 10) * 1000 };
-      if (changed) save(); else persist();
+      const changed = !l || l.holder !== body.holder || l.expires < now();
+      state.leases[body.name] = { holder: body.holder, since: changed ? now() : l.since ?? now(), expires: now() + (body.ttlSeconds ?? 10) * 1000 };
+      // Every grant and renewal reaches the other control planes (as an etcd write would): their copy never expires
+      // while the holder renews, so their kube-vip does not take the VIP too.
+      save();
       return [200, { holder: body.holder, acquired: true }];
     }
     return [200, { holder: l.holder, acquired: false }];
