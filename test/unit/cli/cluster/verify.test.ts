@@ -88,7 +88,7 @@ it('a node cannot put terminal escapes or extra lines into the table', () => {
 describe('renderVerifyScript', () => {
   it.each([
     { inv: goldentooth(), host: 'allyrion', has: ["getent hosts velaryon", "tcp_ok 10.4.0.10 6443", "ip -o route get 10.4.11.1", "nft list table inet provision", "tcp_ok 10.4.0.11 6443"], not: ['kubelet.conf', 'kubectl'] },
-    { inv: goldentooth(), host: 'bettley', has: ['[ -f /etc/kubernetes/kubelet.conf ]', "kubectl --kubeconfig /etc/kubernetes/admin.conf --server 'https://10.4.0.11:6443' get nodes -o json", 'get pods -n kube-system -o json', 'ls /etc/cni/net.d', 'tcp_ok 10.4.0.12 6443', '2379-2380'], not: [] },
+    { inv: goldentooth(), host: 'bettley', has: ['[ -f /etc/kubernetes/kubelet.conf ]', "kubectl --kubeconfig /etc/kubernetes/admin.conf --server https://10.4.0.11:6443 get nodes -o json", 'get pods -n kube-system -o json', 'ls /etc/cni/net.d', 'tcp_ok 10.4.0.12 6443', '2379-2380'], not: [] },
     { inv: homelab(), host: 'k8s-worker-01', has: ['tcp_ok 192.168.1.50 6443', 'ip -o route get 192.168.1.241', '30000-32767', 'tcp_ok 192.168.1.51 6443'], not: ['kubectl'] },
   ])('$host', ({ inv: i, host, has, not }) => {
     const s = renderVerifyScript(i, i.hosts.find((h) => h.name === host)!);
