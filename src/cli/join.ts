@@ -6,7 +6,7 @@ import { defineVerb, parseVerbArgs } from './args.js';
 import { bundledPlaybook } from './cluster/playbook-run.js';
 import { CONNECTION_USAGE } from './connection-flags.js';
 import { RUN_FLAGS, RUN_FLAGS_HELP, runPlaybookCommand } from './run.js';
-import { UsageError, UserError } from './errors.js';
+import { UsageError, UserError } from '../core/errors.js';
 
 export const spec = defineVerb({
   name: 'join',

@@ -1,7 +1,7 @@
 // Module `addons`: applies the pinned upstream add-ons (Calico operator or flannel, MetalLB) and provision's
 // configuration objects from the first control plane; a record of versions and config hashes makes re-runs noops.
 import { z } from 'zod';
-import type { Module } from '../engine/types.js';
+import type { Module } from '../core/types.js';
 import { change, execStep, noop } from './support/index.js';
 import { firstControlPlane } from './kubernetes/cluster-shape.js';
 import { artifactTable, artifactText } from './addons/artifacts.js';

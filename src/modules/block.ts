@@ -1,6 +1,6 @@
 // The `block` module: a managed block (between BEGIN/END marker lines) inside a file others also edit.
 import { z } from 'zod';
-import type { Module } from '../engine/types.js';
+import type { Module } from '../core/types.js';
 import { planEdit } from './support/edit-file.js';
 import { managedBlock } from './support/managed-block.js';
 import { absolutePath, singleLine } from './support/schema.js';

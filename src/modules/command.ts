@@ -1,7 +1,7 @@
 // The `command` module: run a program or shell script, made idempotent by `creates` / `unless` guards.
 import { z } from 'zod';
-import type { Module, ProbeItem } from '../engine/types.js';
-import { displayCommand } from '../transport/command.js';
+import type { Module, ProbeItem } from '../core/types.js';
+import { displayCommand } from '../core/command.js';
 import { change, noop } from './support/change.js';
 import { cmd } from './support/command.js';
 import { commandKey } from './support/probe-key.js';

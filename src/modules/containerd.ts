@@ -1,6 +1,6 @@
 // The `containerd` module: a containerd that fits the Kubernetes minor, a complete config for its major, restarted only on change.
 import { z } from 'zod';
-import type { Module, PlanContext, Step } from '../engine/types.js';
+import type { Module, PlanContext, Step } from '../core/types.js';
 import { change, noop } from './support/change.js';
 import { execStep } from './support/command.js';
 import { planFile } from './support/plan-file.js';

@@ -1,6 +1,6 @@
 // The `file` module: a whole file with exact content, mode and owner — or a file that must not exist.
 import { z } from 'zod';
-import type { Module } from '../engine/types.js';
+import type { Module } from '../core/types.js';
 import { planFile } from './support/plan-file.js';
 import { absolutePath, accountName, fileMode } from './support/schema.js';
 

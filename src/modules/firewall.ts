@@ -1,6 +1,6 @@
 // The `firewall` module: the role's ports + SSH in nftables table inet provision (or ufw when active), applied safely.
 import { z } from 'zod';
-import type { Change, Module, PlanContext, Step } from '../engine/types.js';
+import type { Change, Module, PlanContext, Step } from '../core/types.js';
 import { change, combineChanges, noop } from './support/change.js';
 import { execStep } from './support/command.js';
 import { managedBlock } from './support/managed-block.js';

@@ -1,6 +1,6 @@
 // Module `haproxy`: the Kubernetes API load balancer on lb hosts (config validated, reloaded only on change).
 import { z } from 'zod';
-import type { Change, Module } from '../engine/types.js';
+import type { Change, Module } from '../core/types.js';
 import { change, combineChanges, execStep, noop, planFile } from './support/index.js';
 import { renderHaproxyConfig } from './kubernetes/haproxy-config.js';
 import { HAPROXY_CFG } from './kubernetes/paths.js';

@@ -1,6 +1,6 @@
 // The `hosts-file` module: every inventory host and the API name in a managed /etc/hosts block, and the hostname.
 import { z } from 'zod';
-import type { Change, Module, PlanContext } from '../engine/types.js';
+import type { Change, Module, PlanContext } from '../core/types.js';
 import { execStep } from './support/command.js';
 import { change, combineChanges, noop } from './support/change.js';
 import { findBlock, managedBlock, markerLines } from './support/managed-block.js';

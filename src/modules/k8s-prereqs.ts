@@ -1,6 +1,6 @@
 // The `k8s-prereqs` module: swap off now and for good, overlay + br_netfilter loaded, kubelet's sysctls set.
 import { z } from 'zod';
-import type { Change, Module, PlanContext, Step } from '../engine/types.js';
+import type { Change, Module, PlanContext, Step } from '../core/types.js';
 import { change, combineChanges, noop } from './support/change.js';
 import { execStep } from './support/command.js';
 import { planFile } from './support/plan-file.js';

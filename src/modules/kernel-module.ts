@@ -1,6 +1,6 @@
 // The `kernel-module` module: modules listed in /etc/modules-load.d (loaded at boot) and loaded now (modprobe).
 import { z } from 'zod';
-import type { Change, Module } from '../engine/types.js';
+import type { Change, Module } from '../core/types.js';
 import { change, combineChanges, noop } from './support/change.js';
 import { execStep } from './support/command.js';
 import { planFile } from './support/plan-file.js';

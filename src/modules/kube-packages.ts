@@ -1,6 +1,6 @@
 // The `kube-packages` module: the Kubernetes apt repository for the cluster's minor, kubeadm/kubelet/kubectl installed and held.
 import { z } from 'zod';
-import type { Module, Step } from '../engine/types.js';
+import type { Module, Step } from '../core/types.js';
 import { change, noop } from './support/change.js';
 import { execStep } from './support/command.js';
 import { planFile } from './support/plan-file.js';

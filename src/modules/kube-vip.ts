@@ -1,6 +1,6 @@
 // Module `kube-vip`: the static pod that holds the API VIP on every control plane (written before init/join).
 import { z } from 'zod';
-import type { Module } from '../engine/types.js';
+import type { Module } from '../core/types.js';
 import { execStep, noop, planFile } from './support/index.js';
 import { firstControlPlane } from './kubernetes/cluster-shape.js';
 import { renderKubeVipManifest } from './kubernetes/kube-vip-manifest.js';

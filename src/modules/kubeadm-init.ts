@@ -1,6 +1,6 @@
 // Module `kubeadm-init`: initialises the cluster on the first control plane, exactly once.
 import { z } from 'zod';
-import type { Module } from '../engine/types.js';
+import type { Module } from '../core/types.js';
 import { change, execStep, noop } from './support/index.js';
 import { apiEndpoint, firstControlPlane } from './kubernetes/cluster-shape.js';
 import { renderEndpointDiagnosis } from './kubernetes/endpoint-diagnosis.js';

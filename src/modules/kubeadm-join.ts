@@ -1,6 +1,6 @@
 // Module `kubeadm-join`: joins a worker or an extra control plane with fresh secrets from a healthy control plane.
 import { z } from 'zod';
-import type { Change, Module } from '../engine/types.js';
+import type { Change, Module } from '../core/types.js';
 import { change, execStep, noop } from './support/index.js';
 import { apiEndpoint, firstControlPlane } from './kubernetes/cluster-shape.js';
 import { renderEndpointDiagnosis } from './kubernetes/endpoint-diagnosis.js';

@@ -1,7 +1,7 @@
 // Module `kubeconfig`: copies admin.conf to the laptop as ./kubeconfig/<cluster>.conf (0600, server = API endpoint).
 import { relative, resolve } from 'node:path';
 import { z } from 'zod';
-import type { Module } from '../engine/types.js';
+import type { Module } from '../core/types.js';
 import { change, noop } from './support/index.js';
 import { apiEndpoint, firstControlPlane } from './kubernetes/cluster-shape.js';
 import { readLocalFile, rewriteServer } from './kubernetes/kubeconfig-rewrite.js';

@@ -1,6 +1,6 @@
 // The `line` module: one line present (replacing the lines a regexp matches) or absent in a file.
 import { z } from 'zod';
-import type { Module } from '../engine/types.js';
+import type { Module } from '../core/types.js';
 import { planEdit } from './support/edit-file.js';
 import { ensureLine } from './support/ensure-line.js';
 import { absolutePath, singleLine } from './support/schema.js';

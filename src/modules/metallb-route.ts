@@ -1,6 +1,6 @@
 // The `metallb-route` module: the MetalLB pool routed on the node's primary interface, live and persisted.
 import { z } from 'zod';
-import type { BaseFacts, Change, FileFact, Module, PlanContext, Step } from '../engine/types.js';
+import type { BaseFacts, Change, FileFact, Module, PlanContext, Step } from '../core/types.js';
 import { change, combineChanges, noop } from './support/change.js';
 import { execStep } from './support/command.js';
 import { planFile } from './support/plan-file.js';

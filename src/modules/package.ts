@@ -1,6 +1,6 @@
 // The `package` module (apt): packages installed, absent, or installed and held, optionally at a version.
 import { z } from 'zod';
-import type { Change, Module, PackageFact, Step } from '../engine/types.js';
+import type { Change, Module, PackageFact, Step } from '../core/types.js';
 import { change, noop } from './support/change.js';
 import { execStep } from './support/command.js';
 import { nameList } from './support/schema.js';

@@ -1,7 +1,7 @@
 // The `route` module: a live route (`ip route replace`) checked against the routes the probe read.
 import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
-import type { Module } from '../engine/types.js';
+import type { Module } from '../core/types.js';
 import { change, noop } from './support/change.js';
 import { execStep } from './support/command.js';
 import { describeRoute, dstProblem, findRoute, routeArgv, routesTo, type RouteSpec } from './support/route.js';

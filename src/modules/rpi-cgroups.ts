@@ -1,6 +1,6 @@
 // The `rpi-cgroups` module: on a Raspberry Pi, the cgroup flags kubelet needs and the 4K-page kernel, then one reboot.
 import { z } from 'zod';
-import type { Change, FileFact, Module, PlanContext, Step } from '../engine/types.js';
+import type { Change, FileFact, Module, PlanContext, Step } from '../core/types.js';
 import { change, noop } from './support/change.js';
 import { CGROUP_FLAGS, CMDLINE_PATHS, looksLikeCmdline, withCgroupFlags } from './host-setup/kernel-cmdline.js';
 import { asksKernel8, CONFIG_TXT_PATHS, has16kPages, isStub, parsePiKernel, PI_KERNEL_SCRIPT, withKernel8, type PiKernel } from './host-setup/pi-kernel.js';

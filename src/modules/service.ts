@@ -1,6 +1,6 @@
 // The `service` module (systemd): a unit enabled/disabled and started/stopped; restarted/reloaded as handlers.
 import { z } from 'zod';
-import type { Module, Step } from '../engine/types.js';
+import type { Module, Step } from '../core/types.js';
 import { change, noop } from './support/change.js';
 import { execStep } from './support/command.js';
 

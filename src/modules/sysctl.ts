@@ -1,7 +1,7 @@
 // The `sysctl` module: a kernel parameter persisted in /etc/sysctl.d and applied live with `sysctl -w`.
 import { z } from 'zod';
-import type { Change, Module, Step } from '../engine/types.js';
-import { quote } from '../transport/command.js';
+import type { Change, Module, Step } from '../core/types.js';
+import { quote } from '../core/command.js';
 import { change, noop } from './support/change.js';
 import { execStep } from './support/command.js';
 import { ensureLine } from './support/ensure-line.js';

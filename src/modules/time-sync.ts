@@ -1,6 +1,6 @@
 // The `time-sync` module: every node keeps its clock in sync (etcd leases and TLS need it): chrony/ntp respected, else systemd-timesyncd.
 import { z } from 'zod';
-import type { Module, Step } from '../engine/types.js';
+import type { Module, Step } from '../core/types.js';
 import { change, noop } from './support/change.js';
 import { execStep } from './support/command.js';
 

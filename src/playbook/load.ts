@@ -2,8 +2,8 @@
 import { realpath, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import type { z } from 'zod';
-import type { Finding } from '../diagnostics/finding.js';
-import type { Provider } from '../engine/types.js';
+import type { Finding } from '../core/finding.js';
+import type { Provider } from '../core/types.js';
 import type { Inventory } from '../inventory/types.js';
 import { didYouMean, parseYamlFile, zodIssuesToFindings, type YamlDocument, type YamlPath } from '../yaml/index.js';
 import { fileModuleSource, MODULE_NAME, type ModuleSource } from './modules.js';

@@ -1,7 +1,7 @@
 // Finds modules by name: src/modules/<name>.ts exporting a default Module (and optionally `providers`).
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Module, Provider } from '../engine/types.js';
+import type { Module, Provider } from '../core/types.js';
 import { CODE_ROOT } from '../package-root.js';
 
 export const MODULE_NAME = /^[a-z][a-z0-9-]*$/;

@@ -2,7 +2,7 @@
 import type { Inventory } from '../../inventory/types.js';
 import { artifactTable, ensureArtifacts } from '../../modules/addons/artifacts.js';
 import { addonBundle } from '../../modules/addons/bundle.js';
-import { UserError } from '../errors.js';
+import { UserError } from '../../core/errors.js';
 
 /** Downloads (or copies from addons.mirror) what is missing; a wrong sha256 stops the run before any host changes. */
 export async function prefetchAddons(inv: Inventory, log: (line: string) => void): Promise<void> {

@@ -6,7 +6,7 @@ import { firstAddress } from '../../engine/net.js';
 import { poolRouteCidrs } from '../../modules/host-setup/pool-cidrs.js';
 import { apiEndpoint, firstControlPlane } from '../../modules/kubernetes/cluster-shape.js';
 import { ADMIN_CONF, APISERVER_PORT, KUBELET_CONF } from '../../modules/kubernetes/paths.js';
-import { quote } from '../../transport/command.js';
+import { quote } from '../../core/command.js';
 
 /** podnet, dns and lb come from `verify --workloads` (src/cli/cluster/workload-script.ts). */
 export type CheckName = 'resolve' | 'api' | 'route' | 'ports' | 'firewall' | 'joined' | 'cni' | 'ready' | 'pods' | 'podnet' | 'dns' | 'lb';

@@ -1,5 +1,5 @@
 // The dead man's switch around a firewall apply: a host-side rollback job that only a confirmed run disarms.
-import { shell, type Command } from '../../transport/command.js';
+import { shell, type Command } from '../../core/command.js';
 import { NFT_CANDIDATE, NFT_FILE, NFT_TABLE } from './nft-ruleset.js';
 
 export const GUARD_DIR = '/run/provision/firewall';

@@ -1,7 +1,8 @@
 // The values a healthy control plane produces for joining nodes: a bootstrap token (+ CA hash) and a certificate key.
-import type { Provider } from '../../engine/types.js';
+import type { Provider } from '../../core/types.js';
 import type { Inventory } from '../../inventory/types.js';
-import { Secret, shell } from '../../transport/command.js';
+import { Secret } from '../../core/secret.js';
+import { shell } from '../../core/command.js';
 import { controlPlanes } from './cluster-shape.js';
 import { ADMIN_CONF } from './paths.js';
 import { CERT_KEY_PROVIDER, TOKEN_PROVIDER } from './provider-names.js';

@@ -1,6 +1,6 @@
 // Route pieces shared by the route module and per-network-stack persistence (metallb-route).
 import ipaddr from 'ipaddr.js';
-import type { BaseFacts } from '../../engine/types.js';
+import type { BaseFacts } from '../../core/types.js';
 
 export type RouteFact = BaseFacts['routes'][number];
 

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import type { Module } from '../../../src/engine/types.js';
+import type { Module } from '../../../src/core/types.js';
 
 const DOC = new URL('../../../docs/modules.md', import.meta.url);
 const GENERIC = ['file', 'block', 'line', 'command', 'package', 'service', 'sysctl', 'kernel-module', 'route'];

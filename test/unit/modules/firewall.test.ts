@@ -3,7 +3,7 @@ import mod from '../../../src/modules/firewall.js';
 import { describe, expect, it } from 'vitest';
 import { firewallRules, type PortRule } from '../../../src/modules/host-setup/firewall-rules.js';
 import { renderNftRuleset, rulesFingerprint } from '../../../src/modules/host-setup/nft-ruleset.js';
-import type { FileFact } from '../../../src/engine/types.js';
+import type { FileFact } from '../../../src/core/types.js';
 import { fakeInventory, hostOf } from '../../support/fake-inventory.js';
 import { loadRealInventory } from '../../support/real-inventories.js';
 import { runModuleCases } from './harness.js';

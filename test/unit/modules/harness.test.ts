@@ -1,7 +1,7 @@
 // The harness itself must fail where a module or a case is wrong; these cases prove it can.
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import type { Module } from '../../../src/engine/types.js';
+import type { Module } from '../../../src/core/types.js';
 import file from '../../../src/modules/file.js';
 import { noop, change } from '../../../src/modules/support/change.js';
 import { checkCase, type ModuleCase } from './harness.js';

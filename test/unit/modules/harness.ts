@@ -29,7 +29,7 @@
 //   the facts and plans again: that second plan must be all noop. `converges: false` opts out.
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { Action, Change, Facts, FileFact, Module, ProbeItem, Step } from '../../../src/engine/types.js';
+import type { Action, Change, Facts, FileFact, Module, ProbeItem, Step } from '../../../src/core/types.js';
 import type { Inventory } from '../../../src/inventory/types.js';
 import { fakeFacts, type FakeFactsSpec } from '../../support/fake-facts.js';
 import { fakeInventory } from '../../support/fake-inventory.js';

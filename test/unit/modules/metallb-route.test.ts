@@ -4,7 +4,7 @@ import mod from '../../../src/modules/metallb-route.js';
 import { ID0_NETPLAN } from './host-setup/netplan-cases.js';
 import { commandKey } from '../../../src/modules/support/probe-key.js';
 import { linkProbeScript } from '../../../src/modules/host-setup/route-persistence.js';
-import type { BaseFacts, FileFact } from '../../../src/engine/types.js';
+import type { BaseFacts, FileFact } from '../../../src/core/types.js';
 import { fakeInventory } from '../../support/fake-inventory.js';
 import { runModuleCases } from './harness.js';
 

@@ -7,7 +7,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { prefetchAddons } from '../../../../src/cli/cluster/addon-fetch.js';
-import { UserError } from '../../../../src/cli/errors.js';
+import { UserError } from '../../../../src/core/errors.js';
 import mod from '../../../../src/modules/addons.js';
 import { ChecksumError, ensureArtifacts, readArtifact } from '../../../../src/modules/addons/artifacts.js';
 import { ADDONS_RECORD } from '../../../../src/modules/addons/apply-script.js';

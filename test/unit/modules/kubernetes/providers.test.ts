@@ -1,7 +1,7 @@
 // Parsing what kubeadm prints for joins: the join command and the certificate key, never echoing secrets.
 import { describe, expect, it } from 'vitest';
 import { certificateKeyProvider, parseCertificateKey, parseJoinCommand, tokenProvider } from '../../../../src/modules/kubernetes/providers.js';
-import { Secret } from '../../../../src/transport/command.js';
+import { Secret } from '../../../../src/core/secret.js';
 import { goldentooth } from './fixtures.js';
 
 const HASH = 'sha256:' + 'ab'.repeat(32);

@@ -8,7 +8,7 @@ import metallbRoute from '../../../../src/modules/metallb-route.js';
 import { poolRouteCidrs } from '../../../../src/modules/host-setup/pool-cidrs.js';
 import { IFUPDOWN_HOOK, linkProbeScript, NETPLAN_DROPIN, renderNetplanDropin } from '../../../../src/modules/host-setup/route-persistence.js';
 import { commandKey } from '../../../../src/modules/support/probe-key.js';
-import type { BaseFacts } from '../../../../src/engine/types.js';
+import type { BaseFacts } from '../../../../src/core/types.js';
 import type { Inventory } from '../../../../src/inventory/types.js';
 import { loadRealInventories } from '../../../support/real-inventories.js';
 import { ETH0_NETPLAN, ID0_NETPLAN } from '../host-setup/netplan-cases.js';

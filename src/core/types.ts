@@ -1,6 +1,7 @@
 // The core contracts of plan-then-apply: probe items, facts, changes, steps, modules and providers.
 import type { ZodType } from 'zod';
-import type { Command, Secret } from '../transport/command.js';
+import type { Command } from './command.js';
+import type { Secret } from './secret.js';
 import type { Host, Inventory } from '../inventory/types.js';
 
 /**

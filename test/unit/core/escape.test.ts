@@ -3,8 +3,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { escapeControl } from '../../../src/diagnostics/escape.js';
-import { formatFinding } from '../../../src/diagnostics/finding.js';
+import { escapeControl } from '../../../src/core/escape.js';
+import { formatFinding } from '../../../src/core/finding.js';
 import { cli } from '../cli/capture.js';
 
 const REPO = join(import.meta.dirname, '../../..');

@@ -1,26 +1,5 @@
 // Commands are values: argv plus options. One helper quotes every argument; secrets print as <secret>.
-import { inspect } from 'node:util';
-
-/** A value that must never be printed: sudo passwords, join tokens, certificate keys. */
-export class Secret {
-  readonly #value: string;
-  constructor(value: string) {
-    this.#value = value;
-  }
-  /** The only way to read the value; call it at the last moment, never for display. */
-  reveal(): string {
-    return this.#value;
-  }
-  toString(): string {
-    return '<secret>';
-  }
-  toJSON(): string {
-    return '<secret>';
-  }
-  [inspect.custom](): string {
-    return '<secret>';
-  }
-}
+import type { Secret } from './secret.js';
 
 export type Arg = string | Secret;
 

@@ -1,5 +1,5 @@
 // Errors the user should see as one clear message (no stack trace), with the exit code to use.
-import { formatFinding, type Finding } from '../diagnostics/finding.js';
+import { formatFinding, type Finding } from './finding.js';
 import { EXIT } from './exit-codes.js';
 
 export class UserError extends Error {

@@ -1,11 +1,11 @@
 // How the engine gets sessions: an interface, so the runner is tested with in-memory sessions.
 import type { Host, Inventory } from '../inventory/types.js';
-import type { Session } from '../transport/session.js';
+import type { Session } from './session.js';
 
 export interface ConnectOptions {
-  /** A new connection even if one to this host is open (the guarded step's confirmation, reboots). */
+  /** A new connection outside the pool (the guarded step's confirmation, after a reboot). The caller closes it. */
   fresh?: boolean;
-  /** Bounds this connection's handshake (the guarded step's confirm window) instead of the run's connect timeout. */
+  /** Bounds this connection's own handshake (retries included; the guarded step's confirm window) instead of the run's connect timeout; hops keep theirs. */
   connectTimeoutMs?: number;
 }
 

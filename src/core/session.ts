@@ -1,5 +1,5 @@
 // The seam between the engine and a host: everything the runner needs from a connection.
-import type { Command, Secret } from './command.js';
+import type { Command } from './command.js';
 
 export interface ExecResult {
   code: number;
@@ -21,17 +21,4 @@ export interface Session {
   /** Resolves with exit code and output; rejects only on transport failure (ConnectError, SudoError). */
   exec(cmd: Command, opts?: ExecOptions): Promise<ExecResult>;
   close(): Promise<void>;
-}
-
-export interface ConnectTarget {
-  /** Inventory host name (used in errors and for ~/.ssh/config Host matching). */
-  name: string;
-  /** Address to dial unless ~/.ssh/config says otherwise. */
-  address: string;
-  user?: string;
-  port?: number;
-  identityFile?: string;
-  proxyJump?: string;
-  hostKeys?: 'strict' | 'accept-new' | 'off';
-  becomePassword?: Secret;
 }
