@@ -6,7 +6,7 @@ import type { Host, Inventory } from '../inventory/types.js';
 import { shell } from '../core/command.js';
 import { mapLimit } from './batches.js';
 import { isUnreachable, type Connector } from '../core/connector.js';
-import { firstAddress } from './net.js';
+import { firstAddress } from '../inventory/ipv4.js';
 import type { BaseFacts } from '../core/types.js';
 
 export type HostFacts = { host: string; facts: BaseFacts } | { host: string; error: string; unreachable: boolean };

@@ -12,7 +12,7 @@ import { StepError, trimOutput } from './step-context.js';
 import type { Connector } from '../core/connector.js';
 import type { RunObserver } from './events.js';
 import { lockHolderMessage, lockPrelude, orphanMessage } from './lock.js';
-import { firstAddress } from './net.js';
+import { firstAddress } from '../inventory/ipv4.js';
 import type { ProviderResolver } from './providers.js';
 import type { ChangeRecord, HostReport } from './report-model.js';
 import type { Change, Facts, ProbeItem } from '../core/types.js';

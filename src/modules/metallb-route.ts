@@ -5,8 +5,9 @@ import { change, combineChanges, noop } from './support/change.js';
 import { execStep } from './support/command.js';
 import { planFile } from './support/plan-file.js';
 import { commandKey } from './support/probe-key.js';
-import { describeRoute, dstProblem, findRoute, normalizeDst, routeArgv, type RouteFact } from './support/route.js';
-import { cidrInside, poolRouteCidrs } from './host-setup/pool-cidrs.js';
+import { describeRoute, findRoute, routeArgv, type RouteFact } from './support/route.js';
+import { cidrInside, dstProblem, normalizeDst } from '../inventory/ipv4.js';
+import { poolRouteCidrs } from './host-setup/pool-cidrs.js';
 import { findNetplanId } from './host-setup/netplan-ids.js';
 import {
   IFUPDOWN_HOOK, NETPLAN_DROPIN, linkProbeScript, networkdDropinPath, parseLinkProbe, renderIfupdownHook,

@@ -1,10 +1,10 @@
 // The `route` module: a live route (`ip route replace`) checked against the routes the probe read.
-import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
 import type { Module } from '../core/types.js';
 import { change, noop } from './support/change.js';
 import { execStep } from './support/command.js';
-import { describeRoute, dstProblem, findRoute, routeArgv, routesTo, type RouteSpec } from './support/route.js';
+import { dstProblem, isIpAddress } from '../inventory/ipv4.js';
+import { describeRoute, findRoute, routeArgv, routesTo, type RouteSpec } from './support/route.js';
 
 const schema = z
   .strictObject({
@@ -14,7 +14,7 @@ const schema = z
       if (problem) ctx.addIssue({ code: 'custom', message: problem });
     }),
     dev: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.:@-]{0,14}$/, 'must be an interface name like eth0').optional(),
-    via: z.string().refine((v) => ipaddr.isValid(v), 'must be an IP address (the gateway)').optional(),
+    via: z.string().refine((v) => isIpAddress(v), 'must be an IP address (the gateway)').optional(),
     state: z.enum(['present', 'absent']).default('present'),
   })
   .refine((p) => p.state === 'absent' || p.dev !== undefined || p.via !== undefined, { message: 'give dev, via, or both', path: ['dev'] });

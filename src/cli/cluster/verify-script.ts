@@ -2,7 +2,7 @@
 import type { Host, Inventory } from '../../inventory/types.js';
 import { firewallRules } from '../../modules/host-setup/firewall-rules.js';
 import { NFT_TABLE } from '../../modules/host-setup/nft-ruleset.js';
-import { firstAddress } from '../../engine/net.js';
+import { firstAddress } from '../../inventory/ipv4.js';
 import { poolRouteCidrs } from '../../modules/host-setup/pool-cidrs.js';
 import { apiEndpoint, firstControlPlane } from '../../modules/kubernetes/cluster-shape.js';
 import { ADMIN_CONF, APISERVER_PORT, KUBELET_CONF } from '../../modules/kubernetes/paths.js';

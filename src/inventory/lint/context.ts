@@ -2,7 +2,7 @@
 import type { Finding, Level } from '../../core/finding.js';
 import type { YamlDocument, YamlPath } from '../../yaml/index.js';
 import type { Host, Inventory } from '../types.js';
-import { cidrSpan, type Span } from '../net.js';
+import { cidrSpan, type Span } from '../ipv4.js';
 
 export interface LintContext {
   inv: Inventory;

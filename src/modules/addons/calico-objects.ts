@@ -1,7 +1,7 @@
 // Calico's configuration from the inventory: the operator's Installation (pod pool, encapsulation), and with
 // network.bgp the BGPConfiguration (AS, mesh, LoadBalancer IPs when Calico announces them) and the router BGPPeer.
 import type { CalicoEncapsulation, Inventory } from '../../inventory/types.js';
-import { rangeToCidrs } from '../host-setup/pool-cidrs.js';
+import { rangeToCidrs } from '../../inventory/ipv4.js';
 import { MANAGED_BY, type K8sObject } from './k8s-object.js';
 
 /** With BGP the pod routes go to the router unencapsulated (flat-bgp); otherwise Calico's own default. */

@@ -1,7 +1,7 @@
 // MetalLB's configuration from network.metallb and network.bgp: the address pool, and how it is announced —
 // L2 (no BGP), MetalLB's own BGP session to the router, or nothing when Calico announces the pool.
 import type { Inventory } from '../../inventory/types.js';
-import { rangeToCidrs } from '../host-setup/pool-cidrs.js';
+import { rangeToCidrs } from '../../inventory/ipv4.js';
 import { calicoAnnouncesServices } from './calico-objects.js';
 import { MANAGED_BY, type K8sObject } from './k8s-object.js';
 
