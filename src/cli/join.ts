@@ -1,7 +1,7 @@
 // `provision join worker|control-plane NAME -i INVENTORY`: prepare NAME, refresh /etc/hosts everywhere, join NAME.
 import type { Play } from '../playbook/types.js';
 import type { Host, Inventory } from '../inventory/types.js';
-import { KUBELET_CONF } from '../modules/kubernetes/paths.js';
+import { KUBELET_CONF } from '../cluster/paths.js';
 import { defineVerb, parseVerbArgs } from './args.js';
 import { bundledPlaybook } from './cluster/playbook-run.js';
 import { CONNECTION_USAGE } from './connection-flags.js';

@@ -10,7 +10,7 @@ import { positiveInt } from './numeric-flags.js';
 import { collectResults, formatVerifyTable, type NodeOutput, type VerifyReport } from './cluster/verify-results.js';
 import { lbCheck, mergeWorkload, parseWorkload } from './cluster/workload-results.js';
 import { PROBE_IMAGE, PROBE_NAMESPACE, cleanupScript, workloadScript } from './cluster/workload-script.js';
-import { firstControlPlane } from '../modules/kubernetes/cluster-shape.js';
+import { firstControlPlane } from '../cluster/cluster-shape.js';
 import { renderVerifyScript } from './cluster/verify-script.js';
 import { UsageError } from '../core/errors.js';
 

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import type { Module } from '../core/types.js';
 import { change, execStep, noop } from './support/index.js';
-import { firstControlPlane } from './kubernetes/cluster-shape.js';
+import { firstControlPlane } from '../cluster/cluster-shape.js';
 import { artifactTable, artifactText } from './addons/artifacts.js';
 import { addonBundle, recordText, recordVersions, stageYaml, type AddonBundle } from './addons/bundle.js';
 import { ADDONS_DIR, ADDONS_RECORD, ADDONS_SCRIPT, applyScript, stagePath, upstreamPath } from './addons/apply-script.js';

@@ -10,7 +10,7 @@ import {
   type ContainerdVersion,
 } from './host-setup/containerd-source.js';
 import { CA_PACKAGE, fetchKeyScript, INSTALL_CA, updateOnly } from './host-setup/kube-apt.js';
-import { parseKubeVersion, type KubeVersion } from './kubernetes/version.js';
+import { parseKubeVersion, type KubeVersion } from '../cluster/version.js';
 import { installScript, parseContainerdProbe, VERSION_SCRIPT } from './host-setup/containerd-probe.js';
 
 const schema = z.strictObject({

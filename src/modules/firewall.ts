@@ -5,11 +5,11 @@ import { change, combineChanges, noop } from './support/change.js';
 import { execStep } from './support/command.js';
 import { managedBlock } from './support/managed-block.js';
 import { planFile } from './support/plan-file.js';
-import { describeRules, firewallRules, type PortRule } from './host-setup/firewall-rules.js';
+import { describeRules, firewallRules, type PortRule } from '../cluster/firewall-rules.js';
 import { armCommand, applyCommand, disarmCommand } from './host-setup/firewall-guard.js';
 import {
   NFT_CANDIDATE, NFT_FILE, NFT_TABLE, NFTABLES_CONF, includeBlock, liveFingerprint, renderNftRuleset, rulesFingerprint,
-} from './host-setup/nft-ruleset.js';
+} from '../cluster/nft-ruleset.js';
 import { missingUfwCommands, parseUfwStatus } from './host-setup/ufw-rules.js';
 
 const port = z.union([z.number().int().min(1).max(65535), z.string().regex(/^\d{1,5}(-\d{1,5})?$/, 'must be a port or a range like 8000-8100')]);

@@ -2,8 +2,8 @@
 import { z } from 'zod';
 import type { Change, Module } from '../core/types.js';
 import { change, combineChanges, execStep, noop, planFile } from './support/index.js';
-import { renderHaproxyConfig } from './kubernetes/haproxy-config.js';
-import { HAPROXY_CFG } from './kubernetes/paths.js';
+import { renderHaproxyConfig } from '../cluster/haproxy-config.js';
+import { HAPROXY_CFG } from '../cluster/paths.js';
 
 const port = z.number().int().min(1).max(65535);
 const schema = z.strictObject({

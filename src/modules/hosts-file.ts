@@ -6,7 +6,7 @@ import { change, combineChanges, noop } from './support/change.js';
 import { findBlock, managedBlock, markerLines } from './support/managed-block.js';
 import { planFile } from './support/plan-file.js';
 import { joinLines, splitLines } from './support/text-lines.js';
-import { findConflicts, hostsEntries, HOSTS_MARKER, renderHostsBlock } from './host-setup/hosts-block.js';
+import { findConflicts, hostsEntries, HOSTS_MARKER, renderHostsBlock } from '../cluster/hosts-block.js';
 
 const HOSTS = '/etc/hosts';
 const HOSTNAME = '/etc/hostname';

@@ -5,7 +5,7 @@ import { change, noop } from './support/change.js';
 import { execStep } from './support/command.js';
 import { planFile } from './support/plan-file.js';
 import { CA_PACKAGE, fetchKeyScript, INSTALL_CA, KEYRING, KUBE_PACKAGES, kubeRepo, needsCaCertificates, renderSourcesList, SOURCES_LIST, updateOnly } from './host-setup/kube-apt.js';
-import { parseKubeVersion } from './kubernetes/version.js';
+import { parseKubeVersion } from '../cluster/version.js';
 
 const schema = z.strictObject({
   /** Override the repository URL and key (default: inventory cluster.packages, else pkgs.k8s.io). */

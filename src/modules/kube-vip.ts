@@ -2,10 +2,10 @@
 import { z } from 'zod';
 import type { Module } from '../core/types.js';
 import { execStep, noop, planFile } from './support/index.js';
-import { firstControlPlane } from './kubernetes/cluster-shape.js';
-import { renderKubeVipManifest } from './kubernetes/kube-vip-manifest.js';
-import { ADMIN_CONF, KUBE_VIP_MANIFEST, MANIFESTS_DIR, SUPER_ADMIN_CONF } from './kubernetes/paths.js';
-import { isAtLeast, parseKubeVersion } from './kubernetes/version.js';
+import { firstControlPlane } from '../cluster/cluster-shape.js';
+import { renderKubeVipManifest } from '../cluster/kube-vip-manifest.js';
+import { ADMIN_CONF, KUBE_VIP_MANIFEST, MANIFESTS_DIR, SUPER_ADMIN_CONF } from '../cluster/paths.js';
+import { isAtLeast, parseKubeVersion } from '../cluster/version.js';
 
 const schema = z.strictObject({
   /** The interface that carries the VIP; default: the host's primary interface (route to network.nodes). */

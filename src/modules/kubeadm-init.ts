@@ -2,12 +2,12 @@
 import { z } from 'zod';
 import type { Module } from '../core/types.js';
 import { change, execStep, noop } from './support/index.js';
-import { apiEndpoint, firstControlPlane } from './kubernetes/cluster-shape.js';
-import { renderEndpointDiagnosis } from './kubernetes/endpoint-diagnosis.js';
-import { renderInitConfig } from './kubernetes/kubeadm-config.js';
-import { ADMIN_CONF, APISERVER_MANIFEST, INIT_CONFIG, INIT_DONE, PROVISION_DIR } from './kubernetes/paths.js';
+import { apiEndpoint, firstControlPlane } from '../cluster/cluster-shape.js';
+import { renderEndpointDiagnosis } from '../cluster/endpoint-diagnosis.js';
+import { renderInitConfig } from '../cluster/kubeadm-config.js';
+import { ADMIN_CONF, APISERVER_MANIFEST, INIT_CONFIG, INIT_DONE, PROVISION_DIR } from '../cluster/paths.js';
 import { INIT_STATE_KEY, INIT_STATE_SCRIPT, parseInitState } from './kubernetes/init-state.js';
-import { kubeadmApiVersion, parseKubeVersion } from './kubernetes/version.js';
+import { kubeadmApiVersion, parseKubeVersion } from '../cluster/version.js';
 
 const schema = z.strictObject({});
 type Params = z.infer<typeof schema>;

@@ -2,11 +2,11 @@
 import { z } from 'zod';
 import type { Change, Module } from '../core/types.js';
 import { change, execStep, noop } from './support/index.js';
-import { apiEndpoint, firstControlPlane } from './kubernetes/cluster-shape.js';
-import { renderEndpointDiagnosis } from './kubernetes/endpoint-diagnosis.js';
-import { renderJoinConfigTemplate } from './kubernetes/kubeadm-config.js';
-import { CA_CERT, JOIN_CONFIG, KUBELET_CONF, PROVISION_DIR } from './kubernetes/paths.js';
-import { CERT_KEY_PROVIDER, TOKEN_PROVIDER } from './kubernetes/provider-names.js';
+import { apiEndpoint, firstControlPlane } from '../cluster/cluster-shape.js';
+import { renderEndpointDiagnosis } from '../cluster/endpoint-diagnosis.js';
+import { renderJoinConfigTemplate } from '../cluster/kubeadm-config.js';
+import { CA_CERT, JOIN_CONFIG, KUBELET_CONF, PROVISION_DIR } from '../cluster/paths.js';
+import { CERT_KEY_PROVIDER, TOKEN_PROVIDER } from '../cluster/provider-names.js';
 import { joinProviders } from './kubernetes/providers.js';
 
 const schema = z.strictObject({});

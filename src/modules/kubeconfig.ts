@@ -3,9 +3,9 @@ import { relative, resolve } from 'node:path';
 import { z } from 'zod';
 import type { Module } from '../core/types.js';
 import { change, noop } from './support/index.js';
-import { apiEndpoint, firstControlPlane } from './kubernetes/cluster-shape.js';
+import { apiEndpoint, firstControlPlane } from '../cluster/cluster-shape.js';
 import { readLocalFile, rewriteServer } from './kubernetes/kubeconfig-rewrite.js';
-import { ADMIN_CONF } from './kubernetes/paths.js';
+import { ADMIN_CONF } from '../cluster/paths.js';
 
 const schema = z.strictObject({
   /** Where on the laptop; default ./kubeconfig/<cluster>.conf (relative to the current directory). */

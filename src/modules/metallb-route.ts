@@ -7,7 +7,7 @@ import { planFile } from './support/plan-file.js';
 import { commandKey } from './support/probe-key.js';
 import { describeRoute, findRoute, routeArgv, type RouteFact } from './support/route.js';
 import { cidrInside, dstProblem, normalizeDst } from '../inventory/ipv4.js';
-import { poolRouteCidrs } from './host-setup/pool-cidrs.js';
+import { poolRouteCidrs } from '../cluster/pool-cidrs.js';
 import { findNetplanId } from './host-setup/netplan-ids.js';
 import {
   IFUPDOWN_HOOK, NETPLAN_DROPIN, linkProbeScript, networkdDropinPath, parseLinkProbe, renderIfupdownHook,

@@ -1,7 +1,7 @@
 // The shell script the first control plane runs to apply the add-ons: upstream artifacts server-side, then
 // provision's objects stage by stage, each after `kubectl wait` says what it needs is served; record last.
 import { quote } from '../../core/command.js';
-import { ADMIN_CONF } from '../kubernetes/paths.js';
+import { ADMIN_CONF } from '../../cluster/paths.js';
 import type { AddonBundle } from './bundle.js';
 
 export const ADDONS_DIR = '/etc/kubernetes/provision/addons';

@@ -1,5 +1,5 @@
 // Renders a complete containerd config.toml for kubelet (systemd cgroups), in the schema of the installed major.
-import type { KubeVersion } from '../kubernetes/version.js';
+import type { KubeVersion } from '../../cluster/version.js';
 
 export const CONTAINERD_CONFIG = '/etc/containerd/config.toml';
 

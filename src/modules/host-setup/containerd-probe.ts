@@ -1,5 +1,5 @@
 // What the containerd module reads from a host (one script), and the install script that checks the version it gets.
-import type { KubeVersion } from '../kubernetes/version.js';
+import type { KubeVersion } from '../../cluster/version.js';
 import { describeFloor } from './containerd-source.js';
 
 /** The binary's own report, apt's candidates for both packages, and the OS (for Docker's repository path). */

@@ -1,5 +1,5 @@
 // Which containerd fits a Kubernetes minor (containerd's RELEASES.md support matrix) and where to get one that does.
-import type { KubeVersion } from '../kubernetes/version.js';
+import type { KubeVersion } from '../../cluster/version.js';
 
 export interface ContainerdVersion {
   major: number;

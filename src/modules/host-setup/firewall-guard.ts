@@ -1,6 +1,6 @@
 // The dead man's switch around a firewall apply: a host-side rollback job that only a confirmed run disarms.
 import { shell, type Command } from '../../core/command.js';
-import { NFT_CANDIDATE, NFT_FILE, NFT_TABLE } from './nft-ruleset.js';
+import { NFT_CANDIDATE, NFT_FILE, NFT_TABLE } from '../../cluster/nft-ruleset.js';
 
 export const GUARD_DIR = '/run/provision/firewall';
 /** Present after the host rolled itself back: the run (and the lab tests) can read why. */

@@ -1,6 +1,6 @@
 // Where the Kubernetes apt packages come from: pkgs.k8s.io for cluster.kubernetes, or the inventory's mirror.
 import type { Inventory } from '../../inventory/types.js';
-import { parseKubeVersion } from '../kubernetes/version.js';
+import { parseKubeVersion } from '../../cluster/version.js';
 
 /** ASCII-armoured, as pkgs.k8s.io serves it: apt (≥ 1.4) reads a `.asc` signed-by key itself, so no gpg. */
 export const KEYRING = '/etc/apt/keyrings/kubernetes-apt-keyring.asc';

@@ -1,5 +1,5 @@
 // The ufw path of the firewall: which `ufw allow` commands are missing, read from `ufw status`.
-import type { PortRule } from './firewall-rules.js';
+import type { PortRule } from '../../cluster/firewall-rules.js';
 
 export interface UfwStatus {
   active: boolean;

@@ -1,6 +1,6 @@
 // Was `kubeadm init` finished? admin.conf appears in init's kubeconfig phase, before the API is waited for, so an
 // init that failed later leaves it behind: provision's own success marker, else the API's node list, decides.
-import { ADMIN_CONF, INIT_CONFIG, INIT_DONE } from './paths.js';
+import { ADMIN_CONF, INIT_CONFIG, INIT_DONE } from '../../cluster/paths.js';
 
 export const INIT_STATE_KEY = 'kubeadm:init-state';
 

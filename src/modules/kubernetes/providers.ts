@@ -3,9 +3,9 @@ import type { Provider } from '../../core/types.js';
 import type { Inventory } from '../../inventory/types.js';
 import { Secret } from '../../core/secret.js';
 import { shell } from '../../core/command.js';
-import { controlPlanes } from './cluster-shape.js';
-import { ADMIN_CONF } from './paths.js';
-import { CERT_KEY_PROVIDER, TOKEN_PROVIDER } from './provider-names.js';
+import { controlPlanes } from '../../cluster/cluster-shape.js';
+import { ADMIN_CONF } from '../../cluster/paths.js';
+import { CERT_KEY_PROVIDER, TOKEN_PROVIDER } from '../../cluster/provider-names.js';
 
 /** Healthy = initialised (admin.conf) and its API answers (the node list is readable). */
 const READY = shell(`test -f ${ADMIN_CONF} && kubectl --kubeconfig ${ADMIN_CONF} get nodes >/dev/null 2>&1`, { sudo: true });

@@ -1,8 +1,8 @@
 // Data cases for firewall: role ports, guarded nftables apply, persistence, ufw path, half-configured hosts.
 import mod from '../../../src/modules/firewall.js';
 import { describe, expect, it } from 'vitest';
-import { firewallRules, type PortRule } from '../../../src/modules/host-setup/firewall-rules.js';
-import { renderNftRuleset, rulesFingerprint } from '../../../src/modules/host-setup/nft-ruleset.js';
+import { firewallRules, type PortRule } from '../../../src/cluster/firewall-rules.js';
+import { renderNftRuleset, rulesFingerprint } from '../../../src/cluster/nft-ruleset.js';
 import type { FileFact } from '../../../src/core/types.js';
 import { fakeInventory, hostOf } from '../../support/fake-inventory.js';
 import { loadRealInventory } from '../../support/real-inventories.js';

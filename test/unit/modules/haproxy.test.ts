@@ -1,8 +1,8 @@
 // The haproxy module from data: inventory + config/service facts → the Change(s) it must plan.
 import mod from '../../../src/modules/haproxy.js';
-import { renderHaproxyConfig } from '../../../src/modules/kubernetes/haproxy-config.js';
+import { renderHaproxyConfig } from '../../../src/cluster/haproxy-config.js';
 import { runModuleCases } from './harness.js';
-import { goldentooth, homelab } from './kubernetes/fixtures.js';
+import { goldentooth, homelab } from '../cluster/fixtures.js';
 
 const CFG = '/etc/haproxy/haproxy.cfg';
 const inv = goldentooth();

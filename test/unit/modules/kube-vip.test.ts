@@ -1,10 +1,10 @@
 // The kube-vip module from data: VIP, interface from facts, super-admin.conf only while the init node is not initialised.
 import mod from '../../../src/modules/kube-vip.js';
-import { renderKubeVipManifest } from '../../../src/modules/kubernetes/kube-vip-manifest.js';
+import { renderKubeVipManifest } from '../../../src/cluster/kube-vip-manifest.js';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { runModuleCases } from './harness.js';
-import { goldentooth, homelab, homelabHa } from './kubernetes/fixtures.js';
+import { goldentooth, homelab, homelabHa } from '../cluster/fixtures.js';
 
 const M = '/etc/kubernetes/manifests/kube-vip.yaml';
 const ADMIN = '/etc/kubernetes/admin.conf';

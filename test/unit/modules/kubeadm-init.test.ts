@@ -3,7 +3,7 @@ import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import mod from '../../../src/modules/kubeadm-init.js';
 import { planCase, runModuleCases } from './harness.js';
-import { goldentooth, homelab } from './kubernetes/fixtures.js';
+import { goldentooth, homelab } from '../cluster/fixtures.js';
 
 const ADMIN = '/etc/kubernetes/admin.conf';
 const API = '/etc/kubernetes/manifests/kube-apiserver.yaml';

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { templateProviders } from '../../../src/engine/templates.js';
 import mod from '../../../src/modules/kubeadm-join.js';
 import { planCase, runModuleCases } from './harness.js';
-import { goldentooth, homelab } from './kubernetes/fixtures.js';
+import { goldentooth, homelab } from '../cluster/fixtures.js';
 
 const KUBELET = '/etc/kubernetes/kubelet.conf';
 const CA = '/etc/kubernetes/pki/ca.crt';

@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import mod from '../../../src/modules/kubeconfig.js';
 import { rewriteServer } from '../../../src/modules/kubernetes/kubeconfig-rewrite.js';
 import { planCase, runModuleCases } from './harness.js';
-import { goldentooth, homelab } from './kubernetes/fixtures.js';
+import { goldentooth, homelab } from '../cluster/fixtures.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'provision-kubeconfig-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { armCommand, applyCommand, disarmCommand, stopJobScript } from '../../../../src/modules/host-setup/firewall-guard.js';
-import { liveFingerprint, renderNftRuleset, rulesFingerprint } from '../../../../src/modules/host-setup/nft-ruleset.js';
-import { firewallRules } from '../../../../src/modules/host-setup/firewall-rules.js';
+import { liveFingerprint, renderNftRuleset, rulesFingerprint } from '../../../../src/cluster/nft-ruleset.js';
+import { firewallRules } from '../../../../src/cluster/firewall-rules.js';
 import { fakeInventory, hostOf } from '../../../support/fake-inventory.js';
 
 const execFileP = promisify(execFile);

@@ -1,7 +1,7 @@
 // Table-driven cases for the pure host-setup renderers: CIDR cover, cmdline, fstab, containerd, ufw, link probe.
 import { describe, expect, it } from 'vitest';
 import { cidrInside, rangeToCidrs } from '../../../../src/inventory/ipv4.js';
-import { poolRouteCidrs } from '../../../../src/modules/host-setup/pool-cidrs.js';
+import { poolRouteCidrs } from '../../../../src/cluster/pool-cidrs.js';
 import { withCgroupFlags, looksLikeCmdline } from '../../../../src/modules/host-setup/kernel-cmdline.js';
 import { commentSwapLines } from '../../../../src/modules/host-setup/fstab.js';
 import { pauseImage, renderContainerdConfig } from '../../../../src/modules/host-setup/containerd-config.js';

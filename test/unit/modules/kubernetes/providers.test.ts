@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { certificateKeyProvider, parseCertificateKey, parseJoinCommand, tokenProvider } from '../../../../src/modules/kubernetes/providers.js';
 import { Secret } from '../../../../src/core/secret.js';
-import { goldentooth } from './fixtures.js';
+import { goldentooth } from '../../cluster/fixtures.js';
 
 const HASH = 'sha256:' + 'ab'.repeat(32);
 const KEY = 'cd'.repeat(32);

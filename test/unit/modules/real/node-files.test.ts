@@ -9,7 +9,7 @@ import containerd from '../../../../src/modules/containerd.js';
 import k8sPrereqs, { SYSCTL_FILE } from '../../../../src/modules/k8s-prereqs.js';
 import kubePackages from '../../../../src/modules/kube-packages.js';
 import { configMajor, pauseImage, renderContainerdConfig } from '../../../../src/modules/host-setup/containerd-config.js';
-import { parseKubeVersion } from '../../../../src/modules/kubernetes/version.js';
+import { parseKubeVersion } from '../../../../src/cluster/version.js';
 import { DOCKER_SOURCES, parseContainerdVersion } from '../../../../src/modules/host-setup/containerd-source.js';
 import { SOURCES_LIST } from '../../../../src/modules/host-setup/kube-apt.js';
 import type { Inventory } from '../../../../src/inventory/types.js';

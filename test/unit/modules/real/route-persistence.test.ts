@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import metallbRoute from '../../../../src/modules/metallb-route.js';
-import { poolRouteCidrs } from '../../../../src/modules/host-setup/pool-cidrs.js';
+import { poolRouteCidrs } from '../../../../src/cluster/pool-cidrs.js';
 import { IFUPDOWN_HOOK, linkProbeScript, NETPLAN_DROPIN, renderNetplanDropin } from '../../../../src/modules/host-setup/route-persistence.js';
 import { commandKey } from '../../../../src/modules/support/probe-key.js';
 import type { BaseFacts } from '../../../../src/core/types.js';

@@ -1,5 +1,5 @@
 // Who does what in the cluster, from the inventory alone: first control plane, API endpoint, kubeconfig server.
-import type { Host, Inventory } from '../../inventory/types.js';
+import type { Host, Inventory } from '../inventory/types.js';
 
 /** The control plane that runs `kubeadm init`: the first one in inventory order. */
 export function firstControlPlane(inv: Inventory): Host {

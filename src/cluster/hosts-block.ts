@@ -1,6 +1,6 @@
 // Renders the /etc/hosts lines provision owns: every inventory host plus the API endpoint name.
-import { DEFAULT_API_NAME } from '../../inventory/schema.js';
-import type { Inventory } from '../../inventory/types.js';
+import { DEFAULT_API_NAME } from '../inventory/schema.js';
+import type { Inventory } from '../inventory/types.js';
 
 export const HOSTS_MARKER = 'provision hosts';
 

@@ -1,7 +1,7 @@
 // Which traffic a host accepts, by role, CNI and inventory: the single list both the nftables and the ufw paths render.
-import type { Host, Inventory } from '../../inventory/types.js';
-import { APISERVER_PORT } from '../kubernetes/paths.js';
-import { controlPlanes } from '../kubernetes/cluster-shape.js';
+import type { Host, Inventory } from '../inventory/types.js';
+import { APISERVER_PORT } from './paths.js';
+import { controlPlanes } from './cluster-shape.js';
 
 export interface PortRule {
   /** 'ipip' is IP protocol 4 (Calico IP-in-IP): no ports. */

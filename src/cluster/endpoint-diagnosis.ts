@@ -1,6 +1,6 @@
 // A bash script that explains why the API endpoint failed a join: which HAProxy backends are down, or no VIP.
-import type { Inventory } from '../../inventory/types.js';
-import { quote } from '../../core/command.js';
+import type { Inventory } from '../inventory/types.js';
+import { quote } from '../core/command.js';
 import { apiEndpoint, controlPlanes, loadBalancers } from './cluster-shape.js';
 import { HAPROXY_STATS_PORT } from './haproxy-config.js';
 import { APISERVER_PORT } from './paths.js';

@@ -1,6 +1,6 @@
 // Version parsing and the choices that hang on it: kubeadm API version and the exact kubernetesVersion.
 import { describe, expect, it } from 'vitest';
-import { exactKubeVersion, kubeadmApiVersion, parseKubeVersion } from '../../../../src/modules/kubernetes/version.js';
+import { exactKubeVersion, kubeadmApiVersion, parseKubeVersion } from '../../../src/cluster/version.js';
 
 describe('kubeadmApiVersion', () => {
   it.each([

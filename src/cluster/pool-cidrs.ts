@@ -1,6 +1,6 @@
 // Which CIDRs route the MetalLB pool: the inventory's `route`, else the exact CIDR cover of each pool range.
-import { parseCidr, rangeToCidrs } from '../../inventory/ipv4.js';
-import type { Inventory } from '../../inventory/types.js';
+import { parseCidr, rangeToCidrs } from '../inventory/ipv4.js';
+import type { Inventory } from '../inventory/types.js';
 
 /** The routes the pool needs, in order, without duplicates. Empty when the inventory has no MetalLB. */
 export function poolRouteCidrs(inv: Inventory): string[] {

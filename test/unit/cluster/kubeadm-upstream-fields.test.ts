@@ -4,8 +4,8 @@
 // decoding reports; a wrong shape (map where upstream has []Arg) fails the same way.
 import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { renderInitConfig, renderJoinConfigTemplate } from '../../../../src/modules/kubernetes/kubeadm-config.js';
-import { loadRealInventory, REAL_INVENTORIES } from '../../../support/real-inventories.js';
+import { renderInitConfig, renderJoinConfigTemplate } from '../../../src/cluster/kubeadm-config.js';
+import { loadRealInventory, REAL_INVENTORIES } from '../../support/real-inventories.js';
 
 type Field = string | { type: string; list?: true };
 type Struct = Record<string, Field>;

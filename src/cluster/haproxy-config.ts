@@ -1,5 +1,5 @@
 // Renders the HAProxy configuration that load-balances the Kubernetes API over every control plane.
-import type { Inventory } from '../../inventory/types.js';
+import type { Inventory } from '../inventory/types.js';
 import { APISERVER_PORT } from './paths.js';
 import { controlPlanes } from './cluster-shape.js';
 

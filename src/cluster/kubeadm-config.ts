@@ -1,6 +1,6 @@
 // Renders kubeadm's init and join configuration files for the API version the cluster's Kubernetes speaks.
 import { stringify } from 'yaml';
-import type { Host, Inventory } from '../../inventory/types.js';
+import type { Host, Inventory } from '../inventory/types.js';
 import { apiEndpoint } from './cluster-shape.js';
 import { APISERVER_PORT, CRI_SOCKET } from './paths.js';
 import { exactKubeVersion, kubeadmApiVersion, parseKubeVersion } from './version.js';

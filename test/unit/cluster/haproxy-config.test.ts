@@ -1,6 +1,6 @@
 // haproxy.cfg content: every control plane as a checked backend, the API frontend, the stats/Prometheus endpoint.
 import { describe, expect, it } from 'vitest';
-import { renderHaproxyConfig } from '../../../../src/modules/kubernetes/haproxy-config.js';
+import { renderHaproxyConfig } from '../../../src/cluster/haproxy-config.js';
 import { goldentooth } from './fixtures.js';
 
 const inv = goldentooth();

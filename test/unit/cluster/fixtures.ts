@@ -1,6 +1,6 @@
 // Inventories for the Kubernetes module tests: homelab (kube-vip) and a goldentooth-shaped one (haproxy, 3 CPs).
-import type { Inventory } from '../../../../src/inventory/types.js';
-import { fakeInventory } from '../../../support/fake-inventory.js';
+import type { Inventory } from '../../../src/inventory/types.js';
+import { fakeInventory } from '../../support/fake-inventory.js';
 
 export function homelab(kubernetes = '1.32'): Inventory {
   const inv = fakeInventory();
