@@ -6,7 +6,7 @@ import { loadInventoryOrThrow } from '../inventory/load.js';
 import { LINT_CODES } from '../inventory/lint/index.js';
 import { loadPlaybook } from '../playbook/load.js';
 import { formatFinding } from '../core/finding.js';
-import { useArtifactPlaceholders } from '../modules/addons/artifacts.js';
+import { useArtifactPlaceholders } from '../modules/cluster/addons/artifacts.js';
 import { readFactsFile } from '../render/assumed-facts.js';
 import { renderPlan, type RenderedFile } from '../render/render-plan.js';
 import { defineVerb, parseVerbArgs } from './args.js';

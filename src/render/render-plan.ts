@@ -6,8 +6,8 @@ import type { Playbook } from '../playbook/types.js';
 import { resolveTerms } from '../playbook/selector.js';
 import { whenHolds } from '../playbook/when.js';
 import { Secret } from '../core/secret.js';
-import { artifactTable } from '../modules/addons/artifacts.js';
-import { addonBundle, stageYaml } from '../modules/addons/bundle.js';
+import { artifactTable } from '../modules/cluster/addons/artifacts.js';
+import { addonBundle, stageYaml } from '../modules/cluster/addons/bundle.js';
 import { assumedBase, assumedFiles, renderFacts } from './assumed-facts.js';
 
 export interface RenderedFile {

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { Module } from '../../../src/core/types.js';
-import file from '../../../src/modules/file.js';
+import file from '../../../src/modules/generic/file.js';
 import { noop, change } from '../../../src/modules/support/change.js';
 import { checkCase, type ModuleCase } from './harness.js';
 

@@ -2,7 +2,7 @@
 //
 // Usage (one file per module, test/unit/modules/<module>.test.ts):
 //
-//   import mod from '../../../src/modules/file.js';
+//   import mod from '../../../src/modules/generic/file.js';
 //   import { runModuleCases } from './harness.js';
 //   runModuleCases(mod, [
 //     { name: 'creates a missing file', params: { path: '/etc/x', content: 'a\n' },

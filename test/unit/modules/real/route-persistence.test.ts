@@ -4,14 +4,14 @@ import { chmod, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import metallbRoute from '../../../../src/modules/metallb-route.js';
+import metallbRoute from '../../../../src/modules/cluster/metallb-route.js';
 import { poolRouteCidrs } from '../../../../src/cluster/pool-cidrs.js';
-import { IFUPDOWN_HOOK, linkProbeScript, NETPLAN_DROPIN, renderNetplanDropin } from '../../../../src/modules/host-setup/route-persistence.js';
+import { IFUPDOWN_HOOK, linkProbeScript, NETPLAN_DROPIN, renderNetplanDropin } from '../../../../src/modules/cluster/host-setup/route-persistence.js';
 import { commandKey } from '../../../../src/modules/support/probe-key.js';
 import type { BaseFacts } from '../../../../src/core/types.js';
 import type { Inventory } from '../../../../src/inventory/types.js';
 import { loadRealInventories } from '../../../support/real-inventories.js';
-import { ETH0_NETPLAN, ID0_NETPLAN } from '../host-setup/netplan-cases.js';
+import { ETH0_NETPLAN, ID0_NETPLAN } from '../cluster/host-setup/netplan-cases.js';
 import { planSteps, planWrites } from './plan-writes.js';
 import { requireProgram, scratchDir } from './programs.js';
 
