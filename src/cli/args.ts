@@ -1,7 +1,7 @@
 // Flag parsing shared by every verb and sub-verb: --help, did-you-mean for unknown flags, our own usage messages.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { didYouMean } from '../yaml/did-you-mean.js';
-import { HelpRequest, UsageError } from './errors.js';
+import { HelpRequest, UsageError } from '../core/errors.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 

@@ -1,14 +1,14 @@
 // `provision certs check|renew -i INVENTORY`: kubeadm's certificates on every control plane; renew one control plane at a time.
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { escapeControl } from '../diagnostics/escape.js';
-import { WARN_DAYS } from '../modules/kubernetes/cert-expiry.js';
-import { renewScript, RESTARTED_PODS } from '../modules/kubernetes/certs-renew.js';
-import { apiEndpoint, controlPlanes, firstControlPlane } from '../modules/kubernetes/cluster-shape.js';
-import { rewriteServer } from '../modules/kubernetes/kubeconfig-rewrite.js';
-import { ADMIN_CONF } from '../modules/kubernetes/paths.js';
-import { kubeconfigDest } from '../modules/kubeconfig.js';
-import { shell } from '../transport/command.js';
+import { escapeControl } from '../core/escape.js';
+import { WARN_DAYS } from '../cluster/cert-expiry.js';
+import { renewScript, RESTARTED_PODS } from '../cluster/certs-renew.js';
+import { apiEndpoint, controlPlanes, firstControlPlane } from '../cluster/cluster-shape.js';
+import { rewriteServer } from '../modules/cluster/kubernetes/kubeconfig-rewrite.js';
+import { ADMIN_CONF } from '../cluster/paths.js';
+import { kubeconfigDest } from '../modules/cluster/kubeconfig.js';
+import { shell } from '../core/command.js';
 import { CONNECTION_FLAGS, CONNECTION_HELP, CONNECTION_USAGE, checkConnectionFlags, connectorFromFlags } from './connection-flags.js';
 import { defineVerb, parseVerbArgs } from './args.js';
 import { ACCEPT_LINT_FLAG, ACCEPT_LINT_USAGE, loadLintedInventory } from './host-inventory.js';
@@ -16,8 +16,8 @@ import { numberIn } from './numeric-flags.js';
 import { probeCluster } from './cluster/status-probe.js';
 import type { StatusReport } from './cluster/status-results.js';
 import { localKubectl } from './cluster/status-script.js';
-import { UsageError } from './errors.js';
-import { EXIT } from './exit-codes.js';
+import { UsageError } from '../core/errors.js';
+import { EXIT } from '../core/exit-codes.js';
 
 export const spec = defineVerb({
   name: 'certs',

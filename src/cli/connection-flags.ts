@@ -1,6 +1,6 @@
 // The SSH flags every verb that reaches hosts shares (run, up, join, facts, verify), and the connector built from them.
-import { createConnector, readBecomePassword, type Connector, type HostKeyPolicy } from '../transport/index.js';
-import { UsageError } from './errors.js';
+import { createConnector, readBecomePassword, type SshConnector, type HostKeyPolicy } from '../transport/index.js';
+import { UsageError } from '../core/errors.js';
 import { numberIn } from './numeric-flags.js';
 
 export const CONNECTION_FLAGS = {
@@ -41,7 +41,7 @@ export function checkConnectionFlags(v: ConnectionFlagValues): { policy?: HostKe
 }
 
 /** One connector for the run; asks for the become password first when --ask-become-pass says so. */
-export async function connectorFromFlags(v: ConnectionFlagValues): Promise<Connector> {
+export async function connectorFromFlags(v: ConnectionFlagValues): Promise<SshConnector> {
   const { policy, connectTimeout } = checkConnectionFlags(v);
   const becomePassword = await readBecomePassword({ ask: !!v['ask-become-pass'] });
   return createConnector({

@@ -2,7 +2,7 @@
 import { loadInventoryOrThrow } from '../inventory/load.js';
 import { renderMermaid } from '../inventory/diagram.js';
 import { defineVerb, parseVerbArgs } from './args.js';
-import { UsageError } from './errors.js';
+import { UsageError } from '../core/errors.js';
 
 export const spec = defineVerb({
   name: 'diagram',

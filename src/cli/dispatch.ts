@@ -1,8 +1,8 @@
 // From argv to an exit status: help routing, did-you-mean for verbs, and the one place errors are rendered.
-import { escapeControl } from '../diagnostics/escape.js';
+import { escapeControl } from '../core/escape.js';
 import { didYouMean } from '../yaml/did-you-mean.js';
-import { FindingsError, HelpRequest, UsageError, UserError } from './errors.js';
-import { EXIT, exitCodeHelp } from './exit-codes.js';
+import { FindingsError, HelpRequest, UsageError, UserError } from '../core/errors.js';
+import { EXIT, exitCodeHelp } from '../core/exit-codes.js';
 import { packageVersion } from './version.js';
 import { isVerb, VERBS } from './verbs.js';
 

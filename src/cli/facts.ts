@@ -1,11 +1,11 @@
 // `provision facts -i INVENTORY [--limit HOSTS] [--json]`: prints the base facts provision reads from each host.
 import { gatherFacts, type HostFacts } from '../engine/gather-facts.js';
-import { escapeControl } from '../diagnostics/escape.js';
+import { escapeControl } from '../core/escape.js';
 import { paint, usesColor } from '../report/color.js';
 import { CONNECTION_FLAGS, CONNECTION_HELP, CONNECTION_USAGE, checkConnectionFlags, connectorFromFlags } from './connection-flags.js';
 import { defineVerb, parseVerbArgs } from './args.js';
 import { ACCEPT_LINT_FLAG, ACCEPT_LINT_USAGE, limitedHosts, loadLintedInventory } from './host-inventory.js';
-import { UsageError } from './errors.js';
+import { UsageError } from '../core/errors.js';
 
 export const spec = defineVerb({
   name: 'facts',

@@ -2,7 +2,7 @@
 import { loadInventoryOrThrow } from '../inventory/load.js';
 import type { Host, Inventory } from '../inventory/types.js';
 import { SelectorError, selectHosts } from '../playbook/selector.js';
-import { UsageError } from './errors.js';
+import { UsageError } from '../core/errors.js';
 
 export const ACCEPT_LINT_FLAG = { 'accept-lint': { type: 'string' } } as const;
 export const ACCEPT_LINT_USAGE = '  --accept-lint CODES    proceed although the network plan has these lint errors (comma-separated)';

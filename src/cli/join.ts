@@ -1,12 +1,12 @@
 // `provision join worker|control-plane NAME -i INVENTORY`: prepare NAME, refresh /etc/hosts everywhere, join NAME.
 import type { Play } from '../playbook/types.js';
 import type { Host, Inventory } from '../inventory/types.js';
-import { KUBELET_CONF } from '../modules/kubernetes/paths.js';
+import { KUBELET_CONF } from '../cluster/paths.js';
 import { defineVerb, parseVerbArgs } from './args.js';
 import { bundledPlaybook } from './cluster/playbook-run.js';
 import { CONNECTION_USAGE } from './connection-flags.js';
 import { RUN_FLAGS, RUN_FLAGS_HELP, runPlaybookCommand } from './run.js';
-import { UsageError, UserError } from './errors.js';
+import { UsageError, UserError } from '../core/errors.js';
 
 export const spec = defineVerb({
   name: 'join',

@@ -2,10 +2,10 @@
 import { spawn } from 'node:child_process';
 import { parseVerbArgs } from './args.js';
 import { didYouMean } from '../yaml/did-you-mean.js';
-import { EXIT } from './exit-codes.js';
-import { HelpRequest, UsageError, UserError } from './errors.js';
+import { EXIT } from '../core/exit-codes.js';
+import { HelpRequest, UsageError, UserError } from '../core/errors.js';
 import { numberIn, positiveInt } from './numeric-flags.js';
-import { Secret } from '../transport/command.js';
+import { Secret } from '../core/secret.js';
 import { promptSecret } from '../transport/prompt-secret.js';
 
 import { spec, specs } from './lab-specs.js';

@@ -1,11 +1,11 @@
 // `provision lint -i FILE [--json]`: validates the inventory and its network plan offline (exit 0 ok, 1 errors, 64 usage).
-import { escapeControl } from '../diagnostics/escape.js';
-import { formatFinding, hasErrors, type Finding } from '../diagnostics/finding.js';
+import { escapeControl } from '../core/escape.js';
+import { formatFinding, hasErrors, type Finding } from '../core/finding.js';
 import { withDisplayPaths } from '../inventory/display-path.js';
 import { renderJsonSchema } from '../inventory/emit-json-schema.js';
 import { lintInventoryFile } from '../inventory/lint-file.js';
 import { defineVerb, parseVerbArgs } from './args.js';
-import { UsageError } from './errors.js';
+import { UsageError } from '../core/errors.js';
 
 export const spec = defineVerb({
   name: 'lint',

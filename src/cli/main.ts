@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The provision CLI's entry: loads a verb's module lazily (a run loads only what it uses) and sets the exit status.
 import { dispatch } from './dispatch.js';
-import { EXIT } from './exit-codes.js';
+import { EXIT } from '../core/exit-codes.js';
 import { guardOutput } from './output-guard.js';
 
 const outputLost = guardOutput();

@@ -1,5 +1,5 @@
 // Numeric flag values checked with our own message (`--max-fail -1`, `--concurrency x`): a usage error naming the flag.
-import { UsageError } from './errors.js';
+import { UsageError } from '../core/errors.js';
 
 export function positiveInt(flag: string, v: string | undefined): number | undefined {
   if (v === undefined) return undefined;

@@ -1,5 +1,5 @@
 // `provision ... | head` (EPIPE) and `> /dev/full` (ENOSPC): one clear line instead of Node's stack trace.
-import { EXIT } from './exit-codes.js';
+import { EXIT } from '../core/exit-codes.js';
 
 const WHY: Record<string, string> = {
   EPIPE: 'the reader closed the pipe (EPIPE)',

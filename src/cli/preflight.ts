@@ -3,7 +3,7 @@ import { formatHostFinding, tally } from '../preflight/format.js';
 import { CONNECTION_FLAGS, CONNECTION_HELP, CONNECTION_USAGE, checkConnectionFlags, connectorFromFlags } from './connection-flags.js';
 import { defineVerb, parseVerbArgs } from './args.js';
 import { runPreflight } from './cluster/preflight-run.js';
-import { UsageError } from './errors.js';
+import { UsageError } from '../core/errors.js';
 import { ACCEPT_LINT_FLAG, ACCEPT_LINT_USAGE, limitedHosts, loadLintedInventory } from './host-inventory.js';
 import { positiveInt } from './numeric-flags.js';
 

@@ -5,13 +5,13 @@ import { dirname, join, resolve } from 'node:path';
 import { loadInventoryOrThrow } from '../inventory/load.js';
 import { LINT_CODES } from '../inventory/lint/index.js';
 import { loadPlaybook } from '../playbook/load.js';
-import { formatFinding } from '../diagnostics/finding.js';
-import { useArtifactPlaceholders } from '../modules/addons/artifacts.js';
+import { formatFinding } from '../core/finding.js';
+import { useArtifactPlaceholders } from '../modules/cluster/addons/artifacts.js';
 import { readFactsFile } from '../render/assumed-facts.js';
 import { renderPlan, type RenderedFile } from '../render/render-plan.js';
 import { defineVerb, parseVerbArgs } from './args.js';
 import { bundledPlaybook } from './cluster/playbook-run.js';
-import { UsageError, UserError } from './errors.js';
+import { UsageError, UserError } from '../core/errors.js';
 
 export const spec = defineVerb({
   name: 'render',

@@ -5,8 +5,8 @@ import { formatSshOptions, type SshOptions } from '../transport/ssh-g.js';
 import { SshResolver } from '../transport/ssh-resolver.js';
 import { lookupOf, targetOf } from '../transport/ssh-target.js';
 import { defineVerb, parseVerbArgs } from './args.js';
-import { UsageError, UserError } from './errors.js';
-import { EXIT } from './exit-codes.js';
+import { UsageError, UserError } from '../core/errors.js';
+import { EXIT } from '../core/exit-codes.js';
 
 export const spec = defineVerb({
   name: 'ssh-config',

@@ -5,7 +5,7 @@ import { ACCEPT_LINT_FLAG, ACCEPT_LINT_USAGE, loadLintedInventory } from './host
 import { positiveInt } from './numeric-flags.js';
 import { probeCluster } from './cluster/status-probe.js';
 import { formatStatus } from './cluster/status-results.js';
-import { UsageError } from './errors.js';
+import { UsageError } from '../core/errors.js';
 
 export const spec = defineVerb({
   name: 'status',

@@ -1,8 +1,8 @@
 // `provision up -i INVENTORY`: playbooks/up.yaml end to end — prepare nodes, API endpoint, init, joins, CNI, kubeconfig.
 import { existsSync } from 'node:fs';
 import type { Inventory } from '../inventory/types.js';
-import type { Connector } from '../transport/index.js';
-import { kubeconfigDest, usageHint } from '../modules/kubeconfig.js';
+import type { Connector } from '../core/connector.js';
+import { kubeconfigDest, usageHint } from '../modules/cluster/kubeconfig.js';
 import { defineVerb, parseVerbArgs } from './args.js';
 import { bundledPlaybook } from './cluster/playbook-run.js';
 import { CONNECTION_USAGE } from './connection-flags.js';

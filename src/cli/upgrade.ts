@@ -1,15 +1,15 @@
 // `provision upgrade -i INVENTORY --to 1.33`: refuse what kubeadm would refuse, then upgrade node by node in kubeadm's order; re-runs continue.
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { escapeControl } from '../diagnostics/escape.js';
+import { escapeControl } from '../core/escape.js';
 import type { Host, Inventory } from '../inventory/types.js';
-import { kubeRepo, type KubeRepo } from '../modules/host-setup/kube-apt.js';
-import { firstControlPlane } from '../modules/kubernetes/cluster-shape.js';
-import { formatPlan, planUpgrade, type NodeFacts, type NodePlan, type UpgradePlan } from '../modules/kubernetes/upgrade-plan.js';
-import { minorOf, parseTarget, repoUrlForMinor, skewRefusals } from '../modules/kubernetes/upgrade-policy.js';
-import { stepRunsOnFirst, stepScript } from '../modules/kubernetes/upgrade-steps.js';
-import type { KubeVersion } from '../modules/kubernetes/version.js';
-import { shell } from '../transport/command.js';
-import type { Connector } from '../transport/index.js';
+import { kubeRepo, type KubeRepo } from '../modules/cluster/host-setup/kube-apt.js';
+import { firstControlPlane } from '../cluster/cluster-shape.js';
+import { formatPlan, planUpgrade, type NodeFacts, type NodePlan, type UpgradePlan } from '../cluster/upgrade-plan.js';
+import { minorOf, parseTarget, repoUrlForMinor, skewRefusals } from '../cluster/upgrade-policy.js';
+import { stepRunsOnFirst, stepScript } from '../cluster/upgrade-steps.js';
+import type { KubeVersion } from '../cluster/version.js';
+import { shell } from '../core/command.js';
+import type { Connector } from '../core/connector.js';
 import { CONNECTION_FLAGS, CONNECTION_HELP, CONNECTION_USAGE, checkConnectionFlags, connectorFromFlags } from './connection-flags.js';
 import { defineVerb, parseVerbArgs } from './args.js';
 import { ACCEPT_LINT_FLAG, ACCEPT_LINT_USAGE, loadLintedInventory } from './host-inventory.js';
@@ -19,8 +19,8 @@ import type { StatusReport } from './cluster/status-results.js';
 import { localKubectl } from './cluster/status-script.js';
 import { setClusterKubernetes } from './cluster/inventory-version.js';
 import { nodeSettled } from './cluster/node-settled.js';
-import { UsageError } from './errors.js';
-import { EXIT } from './exit-codes.js';
+import { UsageError } from '../core/errors.js';
+import { EXIT } from '../core/exit-codes.js';
 
 export const spec = defineVerb({
   name: 'upgrade',

@@ -1,8 +1,8 @@
 // `provision verify -i INVENTORY`: from every node, check what the cluster depends on; a table, --json, exit 1 on failure.
 import { mapLimit } from '../engine/batches.js';
 import type { Host, Inventory } from '../inventory/types.js';
-import { shell } from '../transport/command.js';
-import type { Connector } from '../transport/index.js';
+import { shell } from '../core/command.js';
+import type { Connector } from '../core/connector.js';
 import { CONNECTION_FLAGS, CONNECTION_HELP, CONNECTION_USAGE, checkConnectionFlags, connectorFromFlags } from './connection-flags.js';
 import { defineVerb, parseVerbArgs } from './args.js';
 import { ACCEPT_LINT_FLAG, ACCEPT_LINT_USAGE, loadLintedInventory } from './host-inventory.js';
@@ -10,9 +10,9 @@ import { positiveInt } from './numeric-flags.js';
 import { collectResults, formatVerifyTable, type NodeOutput, type VerifyReport } from './cluster/verify-results.js';
 import { lbCheck, mergeWorkload, parseWorkload } from './cluster/workload-results.js';
 import { PROBE_IMAGE, PROBE_NAMESPACE, cleanupScript, workloadScript } from './cluster/workload-script.js';
-import { firstControlPlane } from '../modules/kubernetes/cluster-shape.js';
+import { firstControlPlane } from '../cluster/cluster-shape.js';
 import { renderVerifyScript } from './cluster/verify-script.js';
-import { UsageError } from './errors.js';
+import { UsageError } from '../core/errors.js';
 import { formatFailover } from './cluster/failover-decide.js';
 import { runFailover } from './cluster/failover-run.js';
 

@@ -1,55 +1,12 @@
 // Executes one step of a change on a host: the only place that changes hosts (writes, deletes, commands...).
-import { briefCommand, Secret, shell, type Command } from '../transport/command.js';
-import type { ExecResult, Session } from '../transport/session.js';
+import { shell } from '../core/command.js';
+import { Secret } from '../core/secret.js';
+import type { Step } from '../core/types.js';
 import { ConnectError } from '../transport/errors.js';
-import type { Host } from '../inventory/types.js';
 import { runFetch, runGuarded, runReboot } from './special-steps.js';
-import { resolveContent, type ProviderOutputs } from './templates.js';
-import type { Step } from './types.js';
+import { mustExec, StepError, trimOutput, type ApplyContext } from './step-context.js';
+import { resolveContent } from './templates.js';
 import { deleteScript, WRITE_EXIT, writeScript } from './write-step.js';
-import { redactSecretOutput } from './redact.js';
-import type { Connector } from './connector.js';
-import type { Inventory } from '../inventory/types.js';
-
-export interface ApplyContext {
-  host: Host;
-  inventory: Inventory;
-  /** The host's current session (a reboot replaces it through `replaceSession`). */
-  session: Session;
-  connector: Connector;
-  providers: ProviderOutputs;
-  /** Called after a reboot with the new session: the runner re-takes the lock on it. */
-  replaceSession(session: Session): Promise<void>;
-  /** Tests shorten the reboot poll interval. */
-  pollMs?: number;
-}
-
-export class StepError extends Error {
-  constructor(
-    message: string,
-    readonly output?: string,
-  ) {
-    super(message);
-    this.name = 'StepError';
-  }
-}
-
-const MAX_OUTPUT = 4000;
-
-export function trimOutput(text: string): string {
-  const t = text.trim();
-  return t.length > MAX_OUTPUT ? `${t.slice(0, MAX_OUTPUT)}\n… (${t.length - MAX_OUTPUT} more characters)` : t;
-}
-
-/** Run a command; a non-zero exit becomes a StepError that names the command (a secret step shows only its redacted stderr). */
-export async function mustExec(session: Session, cmd: Command, what: string, secret = false): Promise<ExecResult> {
-  const r = await session.exec(cmd);
-  if (r.code !== 0) {
-    const detail = secret ? trimOutput(redactSecretOutput(r.stderr)) : trimOutput(r.stderr || r.stdout);
-    throw new StepError(`${what} failed (exit ${r.code}${r.signal ? `, ${r.signal}` : ''}): ${briefCommand(cmd)}${detail ? `\n${detail}` : ''}`);
-  }
-  return r;
-}
 
 export async function applyStep(step: Step, ctx: ApplyContext): Promise<{ output?: string }> {
   switch (step.kind) {

@@ -2,8 +2,8 @@
 import type { Host, Inventory } from '../inventory/types.js';
 import type { Play } from '../playbook/types.js';
 import { resolveTerms } from '../playbook/selector.js';
-import type { Session } from '../transport/session.js';
-import type { Connector } from './connector.js';
+import type { Session } from '../core/session.js';
+import type { Connector } from '../core/connector.js';
 
 /**
  * Starts connecting to `hosts` (at most `max`, in order: the first ones the run will probe) and returns the

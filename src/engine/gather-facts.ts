@@ -3,11 +3,11 @@ import { parseProbe } from '../facts/parse-probe.js';
 import { newMarker } from '../facts/parse-sections.js';
 import { buildProbe } from '../facts/probe.js';
 import type { Host, Inventory } from '../inventory/types.js';
-import { shell } from '../transport/command.js';
+import { shell } from '../core/command.js';
 import { mapLimit } from './batches.js';
-import { isUnreachable, type Connector } from './connector.js';
-import { firstAddress } from './net.js';
-import type { BaseFacts } from './types.js';
+import { isUnreachable, type Connector } from '../core/connector.js';
+import { firstAddress } from '../inventory/ipv4.js';
+import type { BaseFacts } from '../core/types.js';
 
 export type HostFacts = { host: string; facts: BaseFacts } | { host: string; error: string; unreachable: boolean };
 

@@ -5,16 +5,17 @@ import { buildProbe } from '../facts/probe.js';
 import type { Host, Inventory } from '../inventory/types.js';
 import type { Play, Task } from '../playbook/types.js';
 import { whenHolds } from '../playbook/when.js';
-import { shell } from '../transport/command.js';
-import type { Session } from '../transport/session.js';
-import { applyStep, StepError, trimOutput } from './apply.js';
-import type { Connector } from './connector.js';
+import { shell } from '../core/command.js';
+import type { Session } from '../core/session.js';
+import { applyStep } from './apply.js';
+import { StepError, trimOutput } from './step-context.js';
+import type { Connector } from '../core/connector.js';
 import type { RunObserver } from './events.js';
 import { lockHolderMessage, lockPrelude, orphanMessage } from './lock.js';
-import { firstAddress } from './net.js';
+import { firstAddress } from '../inventory/ipv4.js';
 import type { ProviderResolver } from './providers.js';
 import type { ChangeRecord, HostReport } from './report-model.js';
-import type { Change, Facts, ProbeItem } from './types.js';
+import type { Change, Facts, ProbeItem } from '../core/types.js';
 
 export interface HostPlayContext {
   play: Play;

@@ -1,5 +1,5 @@
 // The per-host run lock: a kernel flock held for the whole run by a holder process tied to our SSH connection.
-import { quote } from '../transport/command.js';
+import { quote } from '../core/command.js';
 import { BECOME_MARKER } from '../transport/become.js';
 
 export const LOCK_FILE = '/run/lock/provision.lock';

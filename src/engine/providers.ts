@@ -1,8 +1,9 @@
 // Resolves provider outputs (join tokens, certificate keys) lazily, at most once per run, on the first ready host.
 import type { Inventory } from '../inventory/types.js';
-import { displayCommand, type Secret } from '../transport/command.js';
-import type { Session } from '../transport/session.js';
-import type { Provider } from './types.js';
+import { displayCommand } from '../core/command.js';
+import { type Secret } from '../core/secret.js';
+import type { Session } from '../core/session.js';
+import type { Provider } from '../core/types.js';
 
 export interface ProviderResolverOptions {
   providers: ReadonlyMap<string, Provider>;

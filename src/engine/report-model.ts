@@ -1,5 +1,5 @@
 // What a run produced, per host and in total: the data behind --json, plain lines and the TTY view.
-import type { Action, Change } from './types.js';
+import type { Action, Change } from '../core/types.js';
 
 export interface ChangeRecord {
   play: string;

@@ -4,15 +4,15 @@ import { newMarker } from '../facts/parse-sections.js';
 import type { Host, Inventory } from '../inventory/types.js';
 import { resolveTerms, selectHosts } from '../playbook/selector.js';
 import type { Play, Playbook } from '../playbook/types.js';
-import { isUnreachable, type Connector } from './connector.js';
+import { isUnreachable, type Connector } from '../core/connector.js';
 import type { RunObserver } from './events.js';
 import { HostFailure, HostStopped, planAndApply, probeHost, type HostPlayContext } from './host-play.js';
 import { mapLimit, serialBatches } from './batches.js';
 import { ProviderResolver } from './providers.js';
 import { emptyHostReport, totals, type HostReport, type RunReport } from './report-model.js';
 import { SessionPool } from './session-pool.js';
-import type { Facts } from './types.js';
-import type { Session } from '../transport/session.js';
+import type { Facts } from '../core/types.js';
+import type { Session } from '../core/session.js';
 
 export interface RunOptions {
   connector: Connector;

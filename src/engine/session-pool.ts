@@ -1,7 +1,7 @@
 // The run's connections: one per host for the whole run, opened on first use, plus lock state per host.
 import type { Host, Inventory } from '../inventory/types.js';
-import type { Session } from '../transport/session.js';
-import type { Connector } from './connector.js';
+import type { Session } from '../core/session.js';
+import type { Connector } from '../core/connector.js';
 
 export class SessionPool {
   readonly #sessions = new Map<string, Promise<Session>>();

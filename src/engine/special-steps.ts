@@ -2,10 +2,10 @@
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { quote, shell } from '../transport/command.js';
-import type { Session } from '../transport/session.js';
-import { mustExec, StepError, type ApplyContext } from './apply.js';
-import type { Step } from './types.js';
+import { quote, shell } from '../core/command.js';
+import type { Session } from '../core/session.js';
+import { mustExec, StepError, type ApplyContext } from './step-context.js';
+import type { Step } from '../core/types.js';
 
 type Guarded = Extract<Step, { kind: 'guarded' }>;
 type Reboot = Extract<Step, { kind: 'reboot' }>;

@@ -1,6 +1,6 @@
 // Fills `{{provider.key}}` placeholders in write contents with provider outputs (secrets stay Secret).
-import { Secret } from '../transport/command.js';
-import type { Content } from './types.js';
+import { Secret } from '../core/secret.js';
+import type { Content } from '../core/types.js';
 
 const PLACEHOLDER = /\{\{\s*([a-z][a-z0-9-]*)\.([A-Za-z0-9_-]+)\s*\}\}/g;
 

@@ -1,6 +1,6 @@
 // The shell script of an atomic file write: temp file in the same directory, verify, validate, fsync, rename.
 import { createHash } from 'node:crypto';
-import { quote } from '../transport/command.js';
+import { quote } from '../core/command.js';
 
 export interface WriteScriptOptions {
   path: string;

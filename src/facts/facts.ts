@@ -1,5 +1,5 @@
 // The Facts a module sees: typed lookups over what one probe read (also built directly in tests).
-import type { BaseFacts, CommandFact, Facts, FileFact, PackageFact, ServiceFact } from '../engine/types.js';
+import type { BaseFacts, CommandFact, Facts, FileFact, PackageFact, ServiceFact } from '../core/types.js';
 
 export interface FactTables {
   base: BaseFacts;

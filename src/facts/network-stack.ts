@@ -1,5 +1,5 @@
 // Decides which network stack persists a host's configuration (where a persisted route must go).
-import type { BaseFacts } from '../engine/types.js';
+import type { BaseFacts } from '../core/types.js';
 
 /**
  * Order and tie-breaks (first match wins):

@@ -1,5 +1,5 @@
 // Parses the always-on base sections of a probe (os, arch, boot id, network stack, routes, board).
-import type { BaseFacts } from '../engine/types.js';
+import type { BaseFacts } from '../core/types.js';
 import { detectNetworkStack } from './network-stack.js';
 
 type Sections = ReadonlyMap<string, string>;

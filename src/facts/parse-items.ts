@@ -1,7 +1,7 @@
 // Parses the sections that answer modules' probe items: files, packages, services, commands.
 import { createHash } from 'node:crypto';
 import { FILE_CONTENT_CAP } from './probe-files.js';
-import type { CommandFact, FileFact, PackageFact, ServiceFact } from '../engine/types.js';
+import type { CommandFact, FileFact, PackageFact, ServiceFact } from '../core/types.js';
 
 export function parseFile(body: string | undefined): FileFact {
   const lines = (body ?? '').split('\n');

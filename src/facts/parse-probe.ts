@@ -1,5 +1,5 @@
 // Turns a probe's whole stdout into the Facts tables (and the lock section, when the probe took the lock).
-import type { CommandFact, FileFact, PackageFact, ServiceFact } from '../engine/types.js';
+import type { CommandFact, FileFact, PackageFact, ServiceFact } from '../core/types.js';
 import { createFacts, type FactTables } from './facts.js';
 import { parseBase } from './parse-base.js';
 import { parseCommand, parseFile, parsePackage, parseService } from './parse-items.js';

@@ -1,7 +1,7 @@
 // Builds the ONE read-only sh script `provision preflight` runs on a host: identity, network, clock, kernel, ARP probes.
-import { firstAddress } from '../engine/net.js';
+import { firstAddress } from '../inventory/ipv4.js';
 import type { Host, Inventory } from '../inventory/types.js';
-import { quote } from '../transport/command.js';
+import { quote } from '../core/command.js';
 
 /** Sections the script prints (parsed by parse-preflight.ts). */
 export const PREFLIGHT_SECTIONS = [

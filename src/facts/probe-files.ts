@@ -1,7 +1,7 @@
 // Every probed file in three processes, however many: one `stat`, one `tar` of the small regular files, one `base64`.
 import { createHash } from 'node:crypto';
-import { quote } from '../transport/command.js';
-import type { FileFact } from '../engine/types.js';
+import { quote } from '../core/command.js';
+import type { FileFact } from '../core/types.js';
 import { readTarFiles } from './parse-tar.js';
 
 /** File content above this size is not read (sha256, mode and owner still are). */

@@ -1,5 +1,5 @@
 // Package facts in one cheap process: dpkg's status file read by awk (4x cheaper than dpkg-query), same output.
-import { quote } from '../transport/command.js';
+import { quote } from '../core/command.js';
 
 export const DPKG_ADMIN_DIR = '/var/lib/dpkg';
 

@@ -1,6 +1,6 @@
 // Builds the ONE POSIX sh script that reads every fact a play needs from a host, in one exec.
-import { quote } from '../transport/command.js';
-import type { ProbeItem } from '../engine/types.js';
+import { quote } from '../core/command.js';
+import type { ProbeItem } from '../core/types.js';
 import { FILE_CONTENT_CAP, batchable, fileBatchLines } from './probe-files.js';
 import { packageReadLines } from './probe-packages.js';
 

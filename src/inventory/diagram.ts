@@ -1,5 +1,5 @@
 // Renders the network plan as a Mermaid flowchart (GitHub renders it in Markdown).
-import { showRange } from './net.js';
+import { showRange } from './ipv4.js';
 import type { Host, Inventory, Role } from './types.js';
 
 /** Mermaid ids: letters, digits, underscore (host names are validated labels, so this is lossless enough). */

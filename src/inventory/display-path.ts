@@ -1,6 +1,6 @@
 // Shows file paths in findings relative to the working directory when that is shorter (as the user typed them).
 import { isAbsolute, relative } from 'node:path';
-import type { Finding } from '../diagnostics/finding.js';
+import type { Finding } from '../core/finding.js';
 
 export function displayPath(file: string, cwd = process.cwd()): string {
   const rel = relative(cwd, file);

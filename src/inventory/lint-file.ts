@@ -1,5 +1,5 @@
 // Everything `provision lint` checks for one file: YAML, schema and names, then (if those pass) the network plan.
-import type { Finding } from '../diagnostics/finding.js';
+import type { Finding } from '../core/finding.js';
 import { loadInventory } from './load.js';
 import { lintInventory } from './lint/index.js';
 

@@ -1,7 +1,7 @@
 // Loads an inventory file: YAML with positions → schema → Inventory, every problem as a finding at its line:col.
 import { resolve } from 'node:path';
-import { formatFinding, hasErrors, type Finding } from '../diagnostics/finding.js';
-import { FindingsError } from '../cli/errors.js';
+import { formatFinding, hasErrors, type Finding } from '../core/finding.js';
+import { FindingsError } from '../core/errors.js';
 import { parseYamlFile, zodIssuesToFindings, type YamlDocument } from '../yaml/index.js';
 import { inventorySchema } from './schema.js';
 import type { Inventory } from './types.js';

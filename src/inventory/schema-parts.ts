@@ -1,6 +1,6 @@
 // Validated scalar types of the inventory (addresses, CIDRs, ranges, names), shared by schema.ts.
 import { z } from 'zod';
-import { cidrToRange, ipToInt, isIpv4, parseCidr } from './net.js';
+import { cidrToRange, ipToInt, isIpv4, parseCidr } from './ipv4.js';
 import type { ExtraPort, IpRange } from './types.js';
 
 /** A finding code other than `schema` travels in the zod issue's params. */

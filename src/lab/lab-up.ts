@@ -1,7 +1,7 @@
 // `provision lab up`: builds the whole lab (fabric, apt mirror, hosts in parallel) and records it in state.json.
 import { existsSync, mkdirSync, openSync, closeSync, readFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
-import { UserError } from '../cli/errors.js';
+import { UserError } from '../core/errors.js';
 import type { Inventory } from '../inventory/types.js';
 import { buildRepo } from './apt-repo.js';
 import { createFabric, createHostLink } from './network.js';
@@ -13,7 +13,7 @@ import { inNetns, mapLimit, run } from './sh.js';
 import { readState, writeState, type LabState } from './state.js';
 import { labDown } from './lab-down.js';
 import { planDpkgScrub } from './dpkg-scrub.js';
-import type { Secret } from '../transport/command.js';
+import type { Secret } from '../core/secret.js';
 import { ensureBaseRoot, type BaseRoot } from './base-root.js';
 import { prepareNspawnRoot } from './nspawn-root.js';
 import { startNspawnHost } from './nspawn-runtime.js';

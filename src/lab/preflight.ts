@@ -1,6 +1,6 @@
 // Checks that the lab can run here (Linux, root, the system tools it drives) and names the apt-get command for what is missing.
 import { chmodSync, existsSync, rmSync, writeFileSync } from 'node:fs';
-import { UserError } from '../cli/errors.js';
+import { UserError } from '../core/errors.js';
 import { run } from './sh.js';
 
 /** Debian package → a file that proves it is installed. */

@@ -1,6 +1,6 @@
 // The lab's record on the machine (state.json in the lab dir): what `lab up` built, read by every other lab verb.
 import { existsSync, readFileSync, writeFileSync, readdirSync } from 'node:fs';
-import { UserError } from '../cli/errors.js';
+import { UserError } from '../core/errors.js';
 import { LAB_BASE, type LabPlan } from './plan.js';
 
 export interface LabState {

@@ -2,11 +2,11 @@
 import { realpath, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import type { z } from 'zod';
-import type { Finding } from '../diagnostics/finding.js';
-import type { Provider } from '../engine/types.js';
+import type { Finding } from '../core/finding.js';
+import type { Provider } from '../core/types.js';
 import type { Inventory } from '../inventory/types.js';
 import { didYouMean, parseYamlFile, zodIssuesToFindings, type YamlDocument, type YamlPath } from '../yaml/index.js';
-import { fileModuleSource, MODULE_NAME, type ModuleSource } from './modules.js';
+import { registryModuleSource, MODULE_NAME, type ModuleSource } from './modules.js';
 import { DISPLAY_NAME, DISPLAY_NAME_MESSAGE, importSchema, playbookSchema, playSchema, TASK_KEYS } from './schema.js';
 import { emptySelectionProblem, parseSelector, resolveTerms, selectorNames, SelectorError } from './selector.js';
 import type { Play, Playbook, Task } from './types.js';
@@ -226,7 +226,7 @@ async function readPlaybookFile(file: string, ctx: Ctx, stack: string[], importe
 export async function loadPlaybook(opts: LoadPlaybookOptions): Promise<LoadResult> {
   let file = resolve(opts.path);
   file = await realpath(file).catch(() => file); // a missing file is reported by parseYamlFile
-  const ctx: Ctx = { opts, modules: opts.modules ?? fileModuleSource(), findings: [], providers: new Map(), files: new Map(), root: dirname(file) };
+  const ctx: Ctx = { opts, modules: opts.modules ?? registryModuleSource(), findings: [], providers: new Map(), files: new Map(), root: dirname(file) };
   const { name, plays } = await loadFile(file, ctx, [file], false);
   if (ctx.findings.some((f) => f.level === 'error') || name === undefined) return { findings: ctx.findings };
   return { playbook: { name, file, plays, providers: ctx.providers }, findings: ctx.findings };

@@ -1,8 +1,6 @@
-// Finds modules by name: src/modules/<name>.ts exporting a default Module (and optionally `providers`).
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
-import type { Module, Provider } from '../engine/types.js';
-import { CODE_ROOT } from '../package-root.js';
+// Finds modules by name in the static registry (src/modules/registry.ts); tests pass an in-memory source.
+import type { Module, Provider } from '../core/types.js';
+import { MODULES, moduleNames } from '../modules/registry.js';
 
 export const MODULE_NAME = /^[a-z][a-z0-9-]*$/;
 
@@ -17,38 +15,24 @@ export interface ModuleSource {
   names(): string[];
 }
 
-const MODULES_DIR = join(CODE_ROOT, 'modules');
-
 function isModule(v: unknown): v is Module {
   const m = v as Partial<Module> | undefined;
   return !!m && typeof m.name === 'string' && typeof m.plan === 'function' && typeof m.probe === 'function' && !!m.schema;
 }
 
-/** The real modules directory (dist/modules when built, src/modules under vitest). Loaded lazily. */
-export function fileModuleSource(dir = MODULES_DIR): ModuleSource {
+/** The modules of src/modules/registry.ts, each loaded on first use. */
+export function registryModuleSource(): ModuleSource {
   const cache = new Map<string, Promise<LoadedModule | undefined>>();
-  const names = () => {
-    try {
-      return readdirSync(dir)
-        .filter((f) => /^[a-z][a-z0-9-]*\.(js|ts)$/.test(f) && !f.endsWith('.d.ts'))
-        .map((f) => f.replace(/\.(js|ts)$/, ''))
-        .sort();
-    } catch {
-      return [];
-    }
-  };
   return {
-    names,
+    names: () => moduleNames(),
     load(name) {
-      if (!MODULE_NAME.test(name)) return Promise.resolve(undefined);
+      if (!MODULE_NAME.test(name) || !Object.hasOwn(MODULES, name)) return Promise.resolve(undefined);
       let p = cache.get(name);
       if (!p) {
-        p = (async () => {
-          if (!names().includes(name)) return undefined;
-          const mod = (await import(`../modules/${name}.js`)) as { default?: unknown; providers?: Provider[] };
-          if (!isModule(mod.default)) throw new Error(`src/modules/${name}.ts does not export a Module as default`);
+        p = MODULES[name]!.load().then((mod) => {
+          if (!isModule(mod.default) || mod.default.name !== name) throw new Error(`the registry's module '${name}' does not export a Module named '${name}' as default`);
           return { module: mod.default, providers: Array.isArray(mod.providers) ? mod.providers : [] };
-        })();
+        });
         cache.set(name, p);
       }
       return p;

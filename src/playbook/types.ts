@@ -1,5 +1,5 @@
 // A loaded, validated playbook: plays with resolved modules, parsed params, selectors and conditions.
-import type { Module, Provider } from '../engine/types.js';
+import type { Module, Provider } from '../core/types.js';
 import type { Term } from './selector.js';
 import type { Expr } from './when.js';
 

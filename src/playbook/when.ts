@@ -1,5 +1,5 @@
 // `when:` conditions: a tiny safe expression language (no eval) over host fields, vars and base facts.
-import type { BaseFacts } from '../engine/types.js';
+import type { BaseFacts } from '../core/types.js';
 import type { Host } from '../inventory/types.js';
 
 /**

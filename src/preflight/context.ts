@@ -1,5 +1,5 @@
 // What every preflight rule gets: the inventory, each host's probe, and a way to report a finding naming the host.
-import type { Level } from '../diagnostics/finding.js';
+import type { Level } from '../core/finding.js';
 import type { PreflightFacts } from '../facts/parse-preflight.js';
 import type { Host, Inventory } from '../inventory/types.js';
 

@@ -1,5 +1,5 @@
 // Preflight findings as text, in lint's format with the host in place of file:line:col, and the closing tally.
-import { escapeControl } from '../diagnostics/escape.js';
+import { escapeControl } from '../core/escape.js';
 import type { HostFinding } from './context.js';
 
 export function formatHostFinding(f: HostFinding): string {

@@ -1,5 +1,5 @@
 // Preflight: the network plan and the cluster's needs checked against what every host reported (pure).
-import type { Level } from '../diagnostics/finding.js';
+import type { Level } from '../core/finding.js';
 import type { Inventory } from '../inventory/types.js';
 import { checkClock } from './clock.js';
 import type { HostFinding, HostProbe, PreflightContext, PreflightRule } from './context.js';

@@ -1,5 +1,5 @@
 // Rules on each host's network against the plan: the node address, its subnet, default route, MAC, and who answers ARP.
-import { cidrSpan, inSpan, intToIp, ipToInt, parseCidr } from '../inventory/net.js';
+import { cidrSpan, inSpan, intToIp, ipToInt, parseCidr } from '../inventory/ipv4.js';
 import { interfaceWith, ownerOfMac, type PreflightContext, type PreflightRule } from './context.js';
 
 /** The node address is on an interface of the host, on the plan's node subnet, with the plan's MAC. */

@@ -1,6 +1,6 @@
 // Rule: the ports the host's role will listen on are free before the cluster exists (or held by the expected program).
 import type { Host, Inventory } from '../inventory/types.js';
-import { APISERVER_PORT } from '../modules/kubernetes/paths.js';
+import { APISERVER_PORT } from '../cluster/paths.js';
 import type { PreflightRule } from './context.js';
 
 interface WantedPort {

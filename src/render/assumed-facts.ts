@@ -2,7 +2,7 @@
 // or a host's real base facts from `provision facts --json` (--facts FILE). Files written earlier are seen later.
 import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import type { BaseFacts, Facts, FileFact, ProbeItem } from '../engine/types.js';
+import type { BaseFacts, Facts, FileFact, ProbeItem } from '../core/types.js';
 import type { Host } from '../inventory/types.js';
 
 export function assumedBase(host: Host): BaseFacts {

@@ -1,13 +1,13 @@
 // Plans playbooks/up.yaml for every host without connecting (the modules' own plan code, assumed facts) and
 // collects every file a write step would put on each host, plus the cluster's add-on configuration.
-import type { BaseFacts, Facts, Step } from '../engine/types.js';
+import type { BaseFacts, Facts, Step } from '../core/types.js';
 import type { Inventory } from '../inventory/types.js';
 import type { Playbook } from '../playbook/types.js';
 import { resolveTerms } from '../playbook/selector.js';
 import { whenHolds } from '../playbook/when.js';
-import { Secret } from '../transport/command.js';
-import { artifactTable } from '../modules/addons/artifacts.js';
-import { addonBundle, stageYaml } from '../modules/addons/bundle.js';
+import { Secret } from '../core/secret.js';
+import { artifactTable } from '../modules/cluster/addons/artifacts.js';
+import { addonBundle, stageYaml } from '../modules/cluster/addons/bundle.js';
 import { assumedBase, assumedFiles, renderFacts } from './assumed-facts.js';
 
 export interface RenderedFile {

@@ -1,5 +1,5 @@
 // Where the sudo password comes from: --ask-become-pass (terminal or one stdin line) or PROVISION_BECOME_PASSWORD.
-import { Secret } from './command.js';
+import { Secret } from '../core/secret.js';
 import { promptSecret, type PromptIo } from './prompt-secret.js';
 
 export const BECOME_PASSWORD_ENV = 'PROVISION_BECOME_PASSWORD';

@@ -1,6 +1,6 @@
 // sudo as data: wrap a command so sudo asks with a unique prompt, and read sudo's stderr to decide what to send.
 import { randomBytes } from 'node:crypto';
-import type { Command } from './command.js';
+import type { Command } from '../core/command.js';
 import type { SudoErrorKind } from './errors.js';
 
 /** Prefix of the marker in every become'd command line: the run lock finds an earlier run's leftovers by it. */

@@ -1,5 +1,5 @@
 // The transport's public surface: what the engine and the CLI import.
-export { createConnector, connect, targetOf, type Connector, type ConnectorOptions, type ConnectOptions } from './ssh-connector.js';
+export { createConnector, connect, targetOf, type SshConnector, type ConnectorOptions } from './ssh-connector.js';
 export { readBecomePassword, BECOME_PASSWORD_ENV } from './become-password.js';
 export { LocalSession, type LocalSessionOptions } from './local.js';
 export { ConnectError, AuthError, HostKeyError, SudoError, ExecTimeoutError, TransportError } from './errors.js';

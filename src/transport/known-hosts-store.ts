@@ -1,7 +1,7 @@
 // known_hosts files on disk: loaded once per run, checked under a policy, new keys pinned by appending.
 import { appendFile, mkdir, readFile, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { quote } from './command.js';
+import { quote } from '../core/command.js';
 import { HostKeyError } from './errors.js';
 import {
   checkHostKey,

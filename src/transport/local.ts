@@ -1,7 +1,8 @@
 // A Session on this machine through execa: engine tests without SSH; same quoting and result shape as ssh.
-import { renderCommand, Secret, type Command } from './command.js';
+import { renderCommand, type Command } from '../core/command.js';
+import { Secret } from '../core/secret.js';
 import { ExecTimeoutError, SudoError } from './errors.js';
-import type { ExecOptions, ExecResult, Session } from './session.js';
+import type { ExecOptions, ExecResult, Session } from '../core/session.js';
 
 export interface LocalSessionOptions {
   /** Name reported as Session.host. Default "localhost". */

@@ -1,6 +1,6 @@
 // Read a secret from the terminal without echo (or one line from a pipe), for become passwords and key passphrases.
 import { createInterface } from 'node:readline';
-import { Secret } from './command.js';
+import { Secret } from '../core/secret.js';
 
 export interface PromptIo {
   input?: NodeJS.ReadStream;

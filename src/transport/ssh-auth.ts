@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { parseKey } from './ssh2-lib.js';
 import type { AnyAuthMethod, AuthHandlerMiddleware, ParsedKey } from 'ssh2';
 import { agentOffering, listAgentKeys, publicKeyOfIdentity, selectAgentKeys } from './agent-keys.js';
-import type { Secret } from './command.js';
+import type { Secret } from '../core/secret.js';
 
 export interface AuthPlanInput {
   user: string;

@@ -1,10 +1,12 @@
 // One connector per run: resolves settings, shares ProxyJump hops, pools one connection per host, closes all.
+import type { Connector, ConnectOptions } from '../core/connector.js';
 import type { Host, Inventory } from '../inventory/types.js';
-import type { Secret } from './command.js';
+import type { Secret } from '../core/secret.js';
 import { KnownHostsStore, type HostKeyPolicy } from './known-hosts-store.js';
 import { KeyedLimiter, Limiter } from './limiter.js';
 import { canPrompt, promptSecret } from './prompt-secret.js';
-import type { ConnectTarget, Session } from './session.js';
+import type { ConnectTarget } from './ssh-target.js';
+import type { Session } from '../core/session.js';
 import { openClient, type OpenedClient } from './ssh.js';
 import { findSshConfigPath } from './ssh-config.js';
 import { SshResolver } from './ssh-resolver.js';
@@ -36,24 +38,16 @@ export interface ConnectorOptions {
   home?: string;
 }
 
-export interface ConnectOptions {
-  /** A new connection outside the pool (dead man's switch checks, after a reboot). Caller closes it. */
-  fresh?: boolean;
-  /** Bounds this connection's own handshake (retries included) instead of the run's connect timeout; hops keep theirs. */
-  connectTimeoutMs?: number;
-}
-
-export interface Connector {
-  connect(host: Host, inventory: Inventory, opts?: ConnectOptions): Promise<Session>;
+/** The engine's Connector (core/connector.ts) plus what `provision ssh-config` and the lab need. */
+export interface SshConnector extends Connector {
   connectTarget(target: ConnectTarget, opts?: ConnectOptions): Promise<Session>;
   /** Settings that would be used for a target (`provision ssh-config`, tests). */
   resolve(target: ConnectTarget): Promise<ResolvedSsh>;
-  closeAll(): Promise<void>;
   /** known_hosts lines we skipped (e.g. @cert-authority). */
   readonly notes: string[];
 }
 
-export function createConnector(options: ConnectorOptions = {}): Connector {
+export function createConnector(options: ConnectorOptions = {}): SshConnector {
   const env = options.env ?? process.env;
   const store = new KnownHostsStore();
   const handshakes = new KeyedLimiter(options.maxHandshakesPerTarget ?? 8);

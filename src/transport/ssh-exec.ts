@@ -1,10 +1,11 @@
 // One command over one SSH channel: quoting, sudo become, stdin streaming, timeouts, channel cap.
 import type { Client, ClientChannel } from 'ssh2';
 import { BecomeWatcher, describeSudoFailure, wrapSudo } from './become.js';
-import { briefCommand, renderCommand, Secret, displayCommand, type Command } from './command.js';
+import { briefCommand, renderCommand, displayCommand, type Command } from '../core/command.js';
+import { Secret } from '../core/secret.js';
 import { ConnectError, ExecTimeoutError, SudoError } from './errors.js';
 import type { Limiter } from './limiter.js';
-import type { ExecOptions, ExecResult } from './session.js';
+import type { ExecOptions, ExecResult } from '../core/session.js';
 
 export interface ExecContext {
   client: Client;

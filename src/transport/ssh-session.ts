@@ -1,9 +1,10 @@
 // A Session over one ssh2 connection: execs share it, at most N channels open at once.
 import type { Client } from 'ssh2';
-import type { Command, Secret } from './command.js';
+import type { Command } from '../core/command.js';
+import type { Secret } from '../core/secret.js';
 import { Limiter } from './limiter.js';
 import { execOverSsh } from './ssh-exec.js';
-import type { ExecOptions, ExecResult, Session } from './session.js';
+import type { ExecOptions, ExecResult, Session } from '../core/session.js';
 
 export interface SshSessionOptions {
   host: string;

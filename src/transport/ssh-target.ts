@@ -2,7 +2,20 @@
 import type { Host, Inventory, SshSettings } from '../inventory/types.js';
 import type { HostKeyPolicy } from './known-hosts-store.js';
 import type { ResolveTarget } from './ssh-resolver.js';
-import type { ConnectTarget } from './session.js';
+import type { Secret } from '../core/secret.js';
+
+export interface ConnectTarget {
+  /** Inventory host name (used in errors and for ~/.ssh/config Host matching). */
+  name: string;
+  /** Address to dial unless ~/.ssh/config says otherwise. */
+  address: string;
+  user?: string;
+  port?: number;
+  identityFile?: string;
+  proxyJump?: string;
+  hostKeys?: 'strict' | 'accept-new' | 'off';
+  becomePassword?: Secret;
+}
 
 /** The inventory's view of a host: host-level ssh settings over the inventory's ssh block. */
 export function targetOf(host: Host, inventory: Inventory): ConnectTarget {

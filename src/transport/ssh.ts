@@ -4,7 +4,7 @@ import type { Duplex } from 'node:stream';
 import { Client } from './ssh2-lib.js';
 import { skipHostKeysProve } from './skip-hostkeys-prove.js';
 import type { Client as ClientType, ConnectConfig } from 'ssh2';
-import type { Secret } from './command.js';
+import type { Secret } from '../core/secret.js';
 import { AuthError, ConnectError, HostKeyError, TransportError } from './errors.js';
 import { knownHostsName, keyTypeOfBlob } from './known-hosts.js';
 import type { KnownHostsStore } from './known-hosts-store.js';

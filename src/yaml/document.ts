@@ -1,7 +1,7 @@
 // YAML with source positions: parse once, keep the node tree so any value can be traced back to line:col.
 import { readFile, stat } from 'node:fs/promises';
 import { LineCounter, parseDocument, isMap, isScalar, type Document, type Node } from 'yaml';
-import type { Finding } from '../diagnostics/finding.js';
+import type { Finding } from '../core/finding.js';
 import { findExcessiveNesting, MAX_YAML_NESTING } from './depth-guard.js';
 import { structureFindings } from './structure-checks.js';
 

@@ -1,6 +1,6 @@
 // YAML features provision's files never need, refused with our own message at their position (before toJS).
 import { isAlias, isCollection, isNode, isPair, isScalar, visit, type Document, type LineCounter, type Node } from 'yaml';
-import type { Finding } from '../diagnostics/finding.js';
+import type { Finding } from '../core/finding.js';
 
 /** Nodes of the document once every alias is expanded: real files have a few thousand; an alias bomb has billions. */
 export const MAX_YAML_EXPANDED_NODES = 100_000;

@@ -1,6 +1,6 @@
 // Turns zod validation issues into findings at the line:col of the offending YAML value (code `schema`).
 import type { z } from 'zod';
-import type { Finding } from '../diagnostics/finding.js';
+import type { Finding } from '../core/finding.js';
 import { didYouMean } from './did-you-mean.js';
 import type { YamlDocument, YamlPath } from './document.js';
 import { allowedKeysAt } from './schema-keys.js';

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 const root = resolve(import.meta.dirname, '../..');
 const cli = join(root, 'dist/cli/main.js');
 const canLab = process.platform === 'linux' && process.getuid?.() === 0;
-const missing = ['dist/cli/run.js', 'dist/cli/lab.js', 'dist/modules/file.js', 'dist/modules/block.js', 'dist/modules/line.js', 'dist/modules/sysctl.js', 'dist/modules/command.js'].filter((f) => !existsSync(join(root, f)));
+const missing = ['dist/cli/run.js', 'dist/cli/lab.js', 'dist/modules/generic/file.js', 'dist/modules/generic/block.js', 'dist/modules/generic/line.js', 'dist/modules/generic/sysctl.js', 'dist/modules/generic/command.js'].filter((f) => !existsSync(join(root, f)));
 const required = process.env.PROVISION_LAB_REQUIRED === '1';
 const reason = !canLab ? 'needs root on Linux' : missing.length ? `needs ${missing.join(', ')} (npm run build)` : '';
 if (required && reason) describe('engine lab', () => it(`cannot run: ${reason} (PROVISION_LAB_REQUIRED=1)`, async () => expect.fail(reason)));

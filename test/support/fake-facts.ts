@@ -1,6 +1,6 @@
 // Builds Facts from a compact description, for data-driven module tests (no SSH).
 import { createHash } from 'node:crypto';
-import type { BaseFacts, CommandFact, Facts, FileFact, PackageFact, ServiceFact } from '../../src/engine/types.js';
+import type { BaseFacts, CommandFact, Facts, FileFact, PackageFact, ServiceFact } from '../../src/core/types.js';
 import { createFacts } from '../../src/facts/facts.js';
 
 export interface FakeFactsSpec {

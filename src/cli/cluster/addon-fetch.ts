@@ -1,8 +1,8 @@
 // Before `up` plans anything: every add-on artifact the inventory needs is in the laptop's cache, checksum-verified.
 import type { Inventory } from '../../inventory/types.js';
-import { artifactTable, ensureArtifacts } from '../../modules/addons/artifacts.js';
-import { addonBundle } from '../../modules/addons/bundle.js';
-import { UserError } from '../errors.js';
+import { artifactTable, ensureArtifacts } from '../../modules/cluster/addons/artifacts.js';
+import { addonBundle } from '../../modules/cluster/addons/bundle.js';
+import { UserError } from '../../core/errors.js';
 
 /** Downloads (or copies from addons.mirror) what is missing; a wrong sha256 stops the run before any host changes. */
 export async function prefetchAddons(inv: Inventory, log: (line: string) => void): Promise<void> {

@@ -1,7 +1,7 @@
 // `verify --failover`: stop kube-vip on the VIP holder, prove the VIP moves and the API answers through it, restore.
 import type { Host, Inventory } from '../../inventory/types.js';
-import { shell } from '../../transport/command.js';
-import type { Connector } from '../../transport/index.js';
+import { shell } from '../../core/command.js';
+import type { Connector } from '../../core/connector.js';
 import { failureCause, findHolder, judgeMoved, parseCpStatus, type CpStatus, type FailoverReport, type FailoverStep } from './failover-decide.js';
 import { PARKED_MANIFEST, failoverStatusScript, restoreKubeVipScript, stopKubeVipScript } from './failover-script.js';
 

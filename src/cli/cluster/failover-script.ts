@@ -1,8 +1,8 @@
 // The scripts `verify --failover` runs on control planes: read the VIP's state, stop kube-vip (its static pod), restore it.
 import type { Inventory } from '../../inventory/types.js';
-import { ADMIN_CONF, APISERVER_PORT, KUBE_DIR, KUBE_VIP_MANIFEST } from '../../modules/kubernetes/paths.js';
-import { quote } from '../../transport/command.js';
-import { apiEndpoint } from '../../modules/kubernetes/cluster-shape.js';
+import { ADMIN_CONF, APISERVER_PORT, KUBE_DIR, KUBE_VIP_MANIFEST } from '../../cluster/paths.js';
+import { quote } from '../../core/command.js';
+import { apiEndpoint } from '../../cluster/cluster-shape.js';
 
 /** Where the stopped kube-vip manifest waits (outside manifests/, so the kubelet stops the static pod). */
 export const PARKED_MANIFEST = `${KUBE_DIR}/kube-vip.yaml.provision-failover`;

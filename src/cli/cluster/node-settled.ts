@@ -1,5 +1,5 @@
 // Whether a node (kubectl get node -o json) is back after its kubelet's upgrade: Ready, kubelet at the target minor (uncordon comes next).
-import { minorOf } from '../../modules/kubernetes/upgrade-policy.js';
+import { minorOf } from '../../cluster/upgrade-policy.js';
 
 export function nodeSettled(json: string | undefined, minor: number): { ok: boolean; why: string } {
   let n: { spec?: { unschedulable?: boolean }; status?: { conditions?: Array<{ type: string; status: string; message?: string }>; nodeInfo?: { kubeletVersion?: string } } };

@@ -1,15 +1,15 @@
 // Runs the preflight probe on hosts (one exec each, read-only) and turns the answers into findings; used by preflight and up.
 import { mapLimit } from '../../engine/batches.js';
-import { isUnreachable } from '../../engine/connector.js';
+import { isUnreachable } from '../../core/connector.js';
 import { parsePreflight } from '../../facts/parse-preflight.js';
 import { newMarker } from '../../facts/parse-sections.js';
 import { renderPreflightScript } from '../../facts/preflight-script.js';
 import type { Host, Inventory } from '../../inventory/types.js';
 import { preflightFindings, type HostFinding, type HostProbe } from '../../preflight/index.js';
 import { formatHostFinding, tally } from '../../preflight/format.js';
-import { shell } from '../../transport/command.js';
-import type { Connector } from '../../transport/index.js';
-import { FindingsError } from '../errors.js';
+import { shell } from '../../core/command.js';
+import type { Connector } from '../../core/connector.js';
+import { FindingsError } from '../../core/errors.js';
 
 async function probeHost(connector: Connector, inv: Inventory, host: Host, marker: string): Promise<HostProbe> {
   try {

@@ -1,8 +1,8 @@
 // Runs the status script on every host (one exec each, bounded in parallel): shared by status, certs and upgrade.
 import { mapLimit } from '../../engine/batches.js';
 import type { Host, Inventory } from '../../inventory/types.js';
-import { shell } from '../../transport/command.js';
-import type { Connector } from '../../transport/index.js';
+import { shell } from '../../core/command.js';
+import type { Connector } from '../../core/connector.js';
 import { collectStatus, type HostOutput, type StatusReport } from './status-results.js';
 import { renderStatusScript } from './status-script.js';
 

@@ -1,8 +1,8 @@
 // Turns the hosts' status probe output into one cluster view (pure; tested from recorded outputs): health, versions, certificates.
-import { escapeControl } from '../../diagnostics/escape.js';
+import { escapeControl } from '../../core/escape.js';
 import type { Inventory } from '../../inventory/types.js';
-import { parseCheckExpiration, summarizeExpiry, WARN_DAYS, type ExpirySummary } from '../../modules/kubernetes/cert-expiry.js';
-import { apiEndpoint, firstControlPlane } from '../../modules/kubernetes/cluster-shape.js';
+import { parseCheckExpiration, summarizeExpiry, WARN_DAYS, type ExpirySummary } from '../../cluster/cert-expiry.js';
+import { apiEndpoint, firstControlPlane } from '../../cluster/cluster-shape.js';
 import { STATIC_PODS } from './status-script.js';
 
 export interface HostOutput {

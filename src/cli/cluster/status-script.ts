@@ -1,9 +1,9 @@
 // Builds the one script `provision status` (and `upgrade`, `certs`) runs on a host: packages, kubelet, repository, manifests, certificates.
 import type { Host, Inventory } from '../../inventory/types.js';
-import { SOURCES_LIST } from '../../modules/host-setup/kube-apt.js';
-import { apiEndpoint, firstControlPlane } from '../../modules/kubernetes/cluster-shape.js';
-import { ADMIN_CONF, APISERVER_PORT, KUBELET_CONF, MANIFESTS_DIR } from '../../modules/kubernetes/paths.js';
-import { quote } from '../../transport/command.js';
+import { SOURCES_LIST } from '../../modules/cluster/host-setup/kube-apt.js';
+import { apiEndpoint, firstControlPlane } from '../../cluster/cluster-shape.js';
+import { ADMIN_CONF, APISERVER_PORT, KUBELET_CONF, MANIFESTS_DIR } from '../../cluster/paths.js';
+import { quote } from '../../core/command.js';
 
 /** The static pods kubeadm runs on a control plane (what `certs renew` restarts and `status` reads versions from). */
 export const STATIC_PODS = ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'etcd'] as const;

@@ -1,7 +1,7 @@
 // Turns the nodes' verify output into per-host check results (pure; tested from recorded outputs).
-import { escapeControl } from '../../diagnostics/escape.js';
+import { escapeControl } from '../../core/escape.js';
 import type { Inventory } from '../../inventory/types.js';
-import { firstControlPlane } from '../../modules/kubernetes/cluster-shape.js';
+import { firstControlPlane } from '../../cluster/cluster-shape.js';
 import { CHECKS, NODE_CHECKS, listeningPorts, peerOf, type CheckName } from './verify-script.js';
 
 export interface CheckResult {

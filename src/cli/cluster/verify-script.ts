@@ -1,12 +1,12 @@
 // Builds the one bash script `provision verify` runs on a node: every check, as tab-separated result lines.
 import type { Host, Inventory } from '../../inventory/types.js';
-import { firewallRules } from '../../modules/host-setup/firewall-rules.js';
-import { NFT_TABLE } from '../../modules/host-setup/nft-ruleset.js';
-import { firstAddress } from '../../engine/net.js';
-import { poolRouteCidrs } from '../../modules/host-setup/pool-cidrs.js';
-import { apiEndpoint, firstControlPlane } from '../../modules/kubernetes/cluster-shape.js';
-import { ADMIN_CONF, APISERVER_PORT, KUBELET_CONF } from '../../modules/kubernetes/paths.js';
-import { quote } from '../../transport/command.js';
+import { firewallRules } from '../../cluster/firewall-rules.js';
+import { NFT_TABLE } from '../../cluster/nft-ruleset.js';
+import { firstAddress } from '../../inventory/ipv4.js';
+import { poolRouteCidrs } from '../../cluster/pool-cidrs.js';
+import { apiEndpoint, firstControlPlane } from '../../cluster/cluster-shape.js';
+import { ADMIN_CONF, APISERVER_PORT, KUBELET_CONF } from '../../cluster/paths.js';
+import { quote } from '../../core/command.js';
 
 /** podnet, dns and lb come from `verify --workloads` (src/cli/cluster/workload-script.ts). */
 export type CheckName = 'resolve' | 'api' | 'route' | 'ports' | 'firewall' | 'joined' | 'cni' | 'ready' | 'pods' | 'podnet' | 'dns' | 'lb';

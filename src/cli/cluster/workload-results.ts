@@ -1,8 +1,8 @@
 // Turns the workload probe's output into per-node checks (podnet, dns) and the LoadBalancer check (lb), which
 // needs the laptop: the Service's address must come from the MetalLB pool and answer here.
 import type { Inventory } from '../../inventory/types.js';
-import { ipToInt } from '../../inventory/net.js';
-import { firstControlPlane } from '../../modules/kubernetes/cluster-shape.js';
+import { ipToInt } from '../../inventory/ipv4.js';
+import { firstControlPlane } from '../../cluster/cluster-shape.js';
 import type { CheckResult, VerifyReport } from './verify-results.js';
 
 export const WORKLOAD_CHECKS = ['podnet', 'dns', 'lb'] as const;

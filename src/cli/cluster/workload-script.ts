@@ -1,7 +1,7 @@
 // `verify --workloads`: what the first control plane runs to prove the cluster carries traffic — a probe pod on
 // every node (busybox httpd), pod-to-pod across nodes, cluster DNS, and a LoadBalancer Service from the MetalLB pool.
 import type { Inventory } from '../../inventory/types.js';
-import { ADMIN_CONF } from '../../modules/kubernetes/paths.js';
+import { ADMIN_CONF } from '../../cluster/paths.js';
 
 export const PROBE_NAMESPACE = 'provision-verify';
 export const PROBE_IMAGE = 'docker.io/library/busybox:1.36';

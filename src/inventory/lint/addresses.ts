@@ -1,5 +1,5 @@
 // Host, gateway and VIP addresses: unique, on the node LAN, not the network/broadcast/gateway address.
-import { cidrSpan, inSpan, intToIp, ipToInt } from '../net.js';
+import { cidrSpan, inSpan, intToIp, ipToInt } from '../ipv4.js';
 import type { LintCheck } from './context.js';
 
 export const checkDuplicates: LintCheck = (ctx) => {

@@ -1,5 +1,5 @@
 // BGP: private AS numbers only, a peer on the node LAN, and a note when router and cluster share an AS (iBGP).
-import { inSpan } from '../net.js';
+import { inSpan } from '../ipv4.js';
 import type { LintCheck } from './context.js';
 
 /** RFC 6996 private ranges. */

@@ -1,5 +1,5 @@
 // Sizes: etcd needs an odd number of control planes; pod and service CIDRs must fit the cluster and Kubernetes.
-import { cidrSpan, spanSize } from '../net.js';
+import { cidrSpan, spanSize } from '../ipv4.js';
 import type { LintCheck } from './context.js';
 
 export const checkQuorum: LintCheck = (ctx) => {

@@ -1,8 +1,8 @@
 // What every lint check gets: the inventory, a way to report a finding, and the YAML path of any value.
-import type { Finding, Level } from '../../diagnostics/finding.js';
+import type { Finding, Level } from '../../core/finding.js';
 import type { YamlDocument, YamlPath } from '../../yaml/index.js';
 import type { Host, Inventory } from '../types.js';
-import { cidrSpan, type Span } from '../net.js';
+import { cidrSpan, type Span } from '../ipv4.js';
 
 export interface LintContext {
   inv: Inventory;

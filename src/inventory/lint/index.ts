@@ -1,5 +1,5 @@
 // The offline network-plan lint: runs every check family over a valid Inventory, findings sorted by position.
-import type { Finding } from '../../diagnostics/finding.js';
+import type { Finding } from '../../core/finding.js';
 import type { YamlDocument } from '../../yaml/index.js';
 import type { Inventory } from '../types.js';
 import { checkDuplicates, checkReserved, checkSubnet } from './addresses.js';

@@ -1,5 +1,5 @@
 // MetalLB: when routes to the pool are given, together they must cover the whole pool.
-import { cidrSpan, intToIp, rangeSpan, showRange, type Span } from '../net.js';
+import { cidrSpan, intToIp, rangeSpan, showRange, type Span } from '../ipv4.js';
 import type { LintCheck } from './context.js';
 
 /** The part of `s` that no span in `cover` contains, as the first uncovered sub-range (or undefined). */

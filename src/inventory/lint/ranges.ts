@@ -1,6 +1,6 @@
 // Address plan collisions: node LAN, pods, services and MetalLB pool must not overlap; DHCP must stay clear.
 import type { YamlPath } from '../../yaml/index.js';
-import { cidrSpan, inSpan, rangeSpan, showRange, spansOverlap, type Span } from '../net.js';
+import { cidrSpan, inSpan, rangeSpan, showRange, spansOverlap, type Span } from '../ipv4.js';
 import type { LintCheck, LintContext } from './context.js';
 
 interface Block {

@@ -1,5 +1,5 @@
 // Builders for Change values so every module fills host, task and summary the same way.
-import type { Action, Change, Step } from '../../engine/types.js';
+import type { Action, Change, Step } from '../../core/types.js';
 
 /** Where a change happens: a PlanContext satisfies this. */
 export interface Where {

@@ -1,6 +1,7 @@
 // Command and exec-step helpers for modules: root by default, env and stdin as options.
-import type { Step } from '../../engine/types.js';
-import type { Command, Secret } from '../../transport/command.js';
+import type { Step } from '../../core/types.js';
+import type { Command } from '../../core/command.js';
+import type { Secret } from '../../core/secret.js';
 
 export interface CmdOptions {
   /** Run through the session's become method. Default true: modules change system state. */

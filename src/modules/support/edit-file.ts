@@ -1,5 +1,5 @@
 // Plans an in-place text edit (block, line) of a file: the edit runs on the fact's content, planFile decides.
-import type { Change, FileFact } from '../../engine/types.js';
+import type { Change, FileFact } from '../../core/types.js';
 import { noop, type Where } from './change.js';
 import { planFile } from './plan-file.js';
 

@@ -1,7 +1,7 @@
 // The one way modules manage a whole file: compare wanted content and metadata with the fact, then plan.
 import { createHash } from 'node:crypto';
-import type { Change, FileFact, Step } from '../../engine/types.js';
-import { Secret } from '../../transport/command.js';
+import type { Change, FileFact, Step } from '../../core/types.js';
+import { Secret } from '../../core/secret.js';
 import { change, noop, type Where } from './change.js';
 import { execStep } from './command.js';
 import { formatMode } from './schema.js';

@@ -1,6 +1,6 @@
-// Route pieces shared by the route module and per-network-stack persistence (metallb-route).
-import ipaddr from 'ipaddr.js';
-import type { BaseFacts } from '../../engine/types.js';
+// Route pieces shared by the route module and per-network-stack persistence (metallb-route); the IP math is inventory/ipv4.ts.
+import { normalizeDst } from '../../inventory/ipv4.js';
+import type { BaseFacts } from '../../core/types.js';
 
 export type RouteFact = BaseFacts['routes'][number];
 
@@ -9,31 +9,6 @@ export interface RouteSpec {
   dst: string;
   dev?: string;
   via?: string;
-}
-
-/** '10.4.11.0/24', 'default' → '0.0.0.0/0', '10.0.0.5' → '10.0.0.5/32'; undefined when not a network. */
-export function normalizeDst(dst: string): string | undefined {
-  const text = dst.trim() === 'default' ? '0.0.0.0/0' : dst.trim();
-  try {
-    if (!text.includes('/')) {
-      const addr = ipaddr.parse(text);
-      return `${addr.toString()}/${addr.kind() === 'ipv4' ? 32 : 128}`;
-    }
-    const [addr, len] = ipaddr.parseCIDR(text);
-    return `${addr.toString()}/${len}`;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Why a CIDR is not usable as a route destination, or undefined when it is. */
-export function dstProblem(dst: string): string | undefined {
-  const norm = normalizeDst(dst);
-  if (!norm) return `'${dst}' is not an IP network in CIDR form (like 10.4.11.0/24)`;
-  const [addr, len] = ipaddr.parseCIDR(norm);
-  const network = addr.kind() === 'ipv4' ? ipaddr.IPv4.networkAddressFromCIDR(norm) : ipaddr.IPv6.networkAddressFromCIDR(norm);
-  if (network.toString() !== addr.toString()) return `'${dst}' has host bits set; the network is ${network.toString()}/${len}`;
-  return undefined;
 }
 
 /** The routes of the host for this destination. */

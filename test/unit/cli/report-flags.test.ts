@@ -1,7 +1,7 @@
 // The report flags of run/up/join: --events and --json both own stdout, so asking for both is a usage error
 // (before the inventory is read or anything connects).
 import { describe, expect, it } from 'vitest';
-import { UsageError } from '../../../src/cli/errors.js';
+import { UsageError } from '../../../src/core/errors.js';
 import { runPlaybookCommand, spec } from '../../../src/cli/run.js';
 import { parseVerbArgs } from '../../../src/cli/args.js';
 

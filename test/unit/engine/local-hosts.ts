@@ -3,10 +3,11 @@ import { spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Connector } from '../../../src/engine/connector.js';
+import type { Connector } from '../../../src/core/connector.js';
 import type { Host } from '../../../src/inventory/types.js';
-import { renderCommand, Secret, type Command } from '../../../src/transport/command.js';
-import type { ExecResult, Session } from '../../../src/transport/session.js';
+import { renderCommand, type Command } from '../../../src/core/command.js';
+import { Secret } from '../../../src/core/secret.js';
+import type { ExecResult, Session } from '../../../src/core/session.js';
 
 /** The run lock path the tests pass to the runner; each fake host swaps in its own file. */
 export const LOCK_TOKEN = '/provision-test-lock-token/provision.lock';

@@ -1,7 +1,8 @@
 // Modules for runner tests: they act inside each fake host's directory (host.vars.dir).
 import { z } from 'zod';
-import type { Change, Module } from '../../../src/engine/types.js';
-import { Secret, shell } from '../../../src/transport/command.js';
+import type { Change, Module } from '../../../src/core/types.js';
+import { Secret } from '../../../src/core/secret.js';
+import { shell } from '../../../src/core/command.js';
 import type { Host } from '../../../src/inventory/types.js';
 
 const dirOf = (h: Host) => String(h.vars?.dir);

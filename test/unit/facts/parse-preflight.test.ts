@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseArpingReplies, parseListening, parsePreflight } from '../../../src/facts/parse-preflight.js';
 import { renderPreflightScript } from '../../../src/facts/preflight-script.js';
-import { quote } from '../../../src/transport/command.js';
+import { quote } from '../../../src/core/command.js';
 import { fakeInventory } from '../../support/fake-inventory.js';
 
 /** Recorded in the lab (homelab, k8s-cp-01) with staged faults: a /16 on eth0, another device on .51 (arping -D answered). */

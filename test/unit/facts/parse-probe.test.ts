@@ -1,7 +1,7 @@
 // Probe parsing from recorded outputs (test/fixtures/facts/*.txt): each case names the items and the facts expected.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { ProbeItem } from '../../../src/engine/types.js';
+import type { ProbeItem } from '../../../src/core/types.js';
 import { createFacts } from '../../../src/facts/facts.js';
 import { parseProbe } from '../../../src/facts/parse-probe.js';
 import { buildProbe } from '../../../src/facts/probe.js';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { renderMermaid } from '../../../src/inventory/diagram.js';
 import { loadInventoryOrThrow } from '../../../src/inventory/load.js';
-import { showRange } from '../../../src/inventory/net.js';
+import { showRange } from '../../../src/inventory/ipv4.js';
 
 const REPO = join(import.meta.dirname, '../../..');
 

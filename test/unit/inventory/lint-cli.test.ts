@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { run } from '../../../src/cli/lint.js';
-import { UsageError } from '../../../src/cli/errors.js';
+import { UsageError } from '../../../src/core/errors.js';
 
 const REPO = join(import.meta.dirname, '../../..');
 const inv = (name: string) => join(REPO, 'inventory', name);

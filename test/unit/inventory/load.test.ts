@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { UserError } from '../../../src/cli/errors.js';
+import { UserError } from '../../../src/core/errors.js';
 import { applyEnvOverrides, inventoryFromYaml, loadInventory, loadInventoryOrThrow } from '../../../src/inventory/load.js';
 import { lintInventoryFile } from '../../../src/inventory/lint-file.js';
 import { parseYamlText } from '../../../src/yaml/index.js';

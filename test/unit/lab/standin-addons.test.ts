@@ -5,7 +5,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { artifactTable } from '../../../src/modules/addons/artifacts.js';
+import { artifactTable } from '../../../src/modules/cluster/addons/artifacts.js';
 
 const DIR = resolve(import.meta.dirname, '../../../src/lab/assets/standins/addons');
 

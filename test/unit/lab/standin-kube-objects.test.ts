@@ -6,8 +6,8 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { loadInventory } from '../../../src/inventory/load.js';
-import { artifactTable } from '../../../src/modules/addons/artifacts.js';
-import { addonBundle, withoutObjects } from '../../../src/modules/addons/bundle.js';
+import { artifactTable } from '../../../src/modules/cluster/addons/artifacts.js';
+import { addonBundle, withoutObjects } from '../../../src/modules/cluster/addons/bundle.js';
 
 const DIR = resolve(import.meta.dirname, '../../../src/lab/assets/standins/addons');
 type Obj = { kind: string; apiVersion: string; metadata: { name: string; namespace?: string; annotations?: Record<string, string> }; spec?: any; data?: Record<string, string> };

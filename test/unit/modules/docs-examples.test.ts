@@ -2,10 +2,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import type { Module } from '../../../src/engine/types.js';
+import { MODULES, moduleNames } from '../../../src/modules/registry.js';
 
 const DOC = new URL('../../../docs/modules.md', import.meta.url);
-const GENERIC = ['file', 'block', 'line', 'command', 'package', 'service', 'sysctl', 'kernel-module', 'route'];
+const GENERIC = moduleNames('generic');
 
 /** Tasks in a yaml example: a list of tasks, or a play-like map with tasks/handlers lists. */
 function tasksOf(doc: unknown): Array<Record<string, unknown>> {
@@ -25,7 +25,7 @@ describe('docs/modules.md examples', () => {
   it('has an example for every generic module', () => expect(new Set(examples.map((e) => e.mod))).toEqual(new Set(GENERIC)));
   it.each(examples)('$name passes the schema', async ({ mod, params }) => {
     expect(mod, 'each example task names a generic module').toBeDefined();
-    const m = (await import(`../../../src/modules/${mod}.ts`)) as { default: Module };
+    const m = await MODULES[mod!]!.load();
     const r = m.default.schema.safeParse(params);
     expect(r.error?.issues ?? []).toEqual([]);
   });

@@ -1,8 +1,8 @@
 // The harness itself must fail where a module or a case is wrong; these cases prove it can.
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import type { Module } from '../../../src/engine/types.js';
-import file from '../../../src/modules/file.js';
+import type { Module } from '../../../src/core/types.js';
+import file from '../../../src/modules/generic/file.js';
 import { noop, change } from '../../../src/modules/support/change.js';
 import { checkCase, type ModuleCase } from './harness.js';
 

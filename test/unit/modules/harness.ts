@@ -2,7 +2,7 @@
 //
 // Usage (one file per module, test/unit/modules/<module>.test.ts):
 //
-//   import mod from '../../../src/modules/file.js';
+//   import mod from '../../../src/modules/generic/file.js';
 //   import { runModuleCases } from './harness.js';
 //   runModuleCases(mod, [
 //     { name: 'creates a missing file', params: { path: '/etc/x', content: 'a\n' },
@@ -29,7 +29,7 @@
 //   the facts and plans again: that second plan must be all noop. `converges: false` opts out.
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { Action, Change, Facts, FileFact, Module, ProbeItem, Step } from '../../../src/engine/types.js';
+import type { Action, Change, Facts, FileFact, Module, ProbeItem, Step } from '../../../src/core/types.js';
 import type { Inventory } from '../../../src/inventory/types.js';
 import { fakeFacts, type FakeFactsSpec } from '../../support/fake-facts.js';
 import { fakeInventory } from '../../support/fake-inventory.js';

@@ -1,6 +1,6 @@
 // Small in-memory modules for playbook and runner tests (the real ones live in src/modules/).
 import { z } from 'zod';
-import type { Change, Module, Step } from '../../../src/engine/types.js';
+import type { Change, Module, Step } from '../../../src/core/types.js';
 
 const fileParams = z.object({ path: z.string().startsWith('/'), content: z.string(), mode: z.number().int().optional() }).strict();
 

@@ -10,7 +10,7 @@ import { loadInventory } from '../../../src/inventory/load.js';
 import type { Inventory } from '../../../src/inventory/types.js';
 import { loadPlaybook } from '../../../src/playbook/load.js';
 import { viteModules as modules } from '../../support/vite-modules.js';
-import { useArtifactPlaceholders } from '../../../src/modules/addons/artifacts.js';
+import { useArtifactPlaceholders } from '../../../src/modules/cluster/addons/artifacts.js';
 import { renderPlan, type RenderResult } from '../../../src/render/render-plan.js';
 import { readFactsFile } from '../../../src/render/assumed-facts.js';
 

@@ -6,7 +6,7 @@ import { renderDiff } from '../../../src/report/diff.js';
 import { toJson } from '../../../src/report/json.js';
 import { plainObserver } from '../../../src/report/plain.js';
 import { createReporter } from '../../../src/report/reporter.js';
-import { Secret } from '../../../src/transport/command.js';
+import { Secret } from '../../../src/core/secret.js';
 
 const report = (): RunReport => ({
   playbook: 'p', check: false, changed: 1, failed: 1,

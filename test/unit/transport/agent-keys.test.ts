@@ -8,7 +8,7 @@ import ssh2 from 'ssh2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selectAgentKeys } from '../../../src/transport/agent-keys.js';
 import { AuthError } from '../../../src/transport/errors.js';
-import { createConnector, type Connector } from '../../../src/transport/ssh-connector.js';
+import { createConnector, type SshConnector } from '../../../src/transport/ssh-connector.js';
 import { findSshBinary } from '../../../src/transport/ssh-g.js';
 import { startTestServer, type TestServer } from './ssh-test-server.js';
 
@@ -31,7 +31,7 @@ describe.skipIf(!hasAgent && !required)('with a real ssh-agent', () => {
   let agent: ResultPromise | undefined;
   let sock = '';
   let server: TestServer;
-  const connectors: Connector[] = [];
+  const connectors: SshConnector[] = [];
   const hostKey = ssh2.utils.generateKeyPairSync('ed25519');
 
   beforeAll(async () => {

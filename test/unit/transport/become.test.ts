@@ -2,7 +2,7 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { BecomeWatcher, wrapSudo, type BecomeAction } from '../../../src/transport/become.js';
-import { renderCommand } from '../../../src/transport/command.js';
+import { renderCommand } from '../../../src/core/command.js';
 
 const P = '[provision-sudo-abc] password: ';
 const M = 'provision-become-ok-abc';

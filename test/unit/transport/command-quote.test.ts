@@ -1,7 +1,7 @@
 // quote() fuzzed with hostile strings: a real `sh -c 'printf %s "$1"'` must print each one back unchanged.
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { quote, renderCommand } from '../../../src/transport/command.js';
+import { quote, renderCommand } from '../../../src/core/command.js';
 
 /** Deterministic PRNG so a failure can be reproduced from the seed. */
 function rng(seed: number): () => number {

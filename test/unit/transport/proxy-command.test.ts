@@ -5,14 +5,14 @@ import { join } from 'node:path';
 import ssh2 from 'ssh2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConnectError, HostKeyError } from '../../../src/transport/errors.js';
-import { createConnector, type Connector } from '../../../src/transport/ssh-connector.js';
+import { createConnector, type SshConnector } from '../../../src/transport/ssh-connector.js';
 import { startTestServer, type TestServer } from './ssh-test-server.js';
 
 const userKey = ssh2.utils.generateKeyPairSync('ed25519');
 const hostKey = ssh2.utils.generateKeyPairSync('ed25519');
 let dir = '';
 let server: TestServer;
-const connectors: Connector[] = [];
+const connectors: SshConnector[] = [];
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'provision-proxycmd-'));

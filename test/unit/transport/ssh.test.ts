@@ -5,9 +5,9 @@ import { createServer as createNetServer, type AddressInfo, type Socket } from '
 import { join } from 'node:path';
 import ssh2 from 'ssh2';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { Secret } from '../../../src/transport/command.js';
+import { Secret } from '../../../src/core/secret.js';
 import { AuthError, ConnectError, ExecTimeoutError, HostKeyError, SudoError } from '../../../src/transport/errors.js';
-import { createConnector, type Connector, type ConnectorOptions } from '../../../src/transport/ssh-connector.js';
+import { createConnector, type SshConnector, type ConnectorOptions } from '../../../src/transport/ssh-connector.js';
 import { FAKE_SUDO, freePort, startTestServer, type TestServer } from './ssh-test-server.js';
 
 const gen = () => ssh2.utils.generateKeyPairSync('ed25519');
@@ -19,7 +19,7 @@ const jumpHostKey = gen();
 
 let dir: string;
 const servers: TestServer[] = [];
-const connectors: Connector[] = [];
+const connectors: SshConnector[] = [];
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'provision-ssh-'));

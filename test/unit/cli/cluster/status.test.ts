@@ -6,8 +6,8 @@ import { renderStatusScript } from '../../../../src/cli/cluster/status-script.js
 import { nodeSettled } from '../../../../src/cli/cluster/node-settled.js';
 import { setClusterKubernetes } from '../../../../src/cli/cluster/inventory-version.js';
 import { decideUpgrade } from '../../../../src/cli/upgrade.js';
-import { parseKubeVersion } from '../../../../src/modules/kubernetes/version.js';
-import { homelab } from '../../modules/kubernetes/fixtures.js';
+import { parseKubeVersion } from '../../../../src/cluster/version.js';
+import { homelab } from '../../cluster/fixtures.js';
 
 const inv = homelab();
 const NOW = new Date('2026-12-01T00:00:00Z');

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { collectResults, formatVerifyTable, type NodeOutput } from '../../../../src/cli/cluster/verify-results.js';
 import { peerOf, renderVerifyScript } from '../../../../src/cli/cluster/verify-script.js';
-import { goldentooth, homelab } from '../../modules/kubernetes/fixtures.js';
+import { goldentooth, homelab } from '../../cluster/fixtures.js';
 
 const inv = goldentooth();
 const R = (target: string, check: string, ok: boolean, detail = 'x') => `R\t${target}\t${check}\t${ok ? 'ok' : 'fail'}\t${detail}`;

@@ -11,7 +11,7 @@ import { parseAllDocuments } from 'yaml';
 import { collectResults, formatVerifyTable } from '../../../../src/cli/cluster/verify-results.js';
 import { lbCheck, mergeWorkload, parseWorkload } from '../../../../src/cli/cluster/workload-results.js';
 import { cleanupScript, probeManifest, workloadScript } from '../../../../src/cli/cluster/workload-script.js';
-import { homelab } from '../../modules/kubernetes/fixtures.js';
+import { homelab } from '../../cluster/fixtures.js';
 
 const inv = homelab();
 

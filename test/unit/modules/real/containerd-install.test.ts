@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { installScript } from '../../../../src/modules/host-setup/containerd-probe.js';
+import { installScript } from '../../../../src/modules/cluster/host-setup/containerd-probe.js';
 import { requireProgram } from './programs.js';
 
 const have = await requireProgram('dpkg', 'dpkg');

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { APT_HELPER, fetchKeyScript } from '../../../../src/modules/host-setup/kube-apt.js';
+import { APT_HELPER, fetchKeyScript } from '../../../../src/modules/cluster/host-setup/kube-apt.js';
 import { requireProgram } from './programs.js';
 
 const ARMOURED = '-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nmDMEZ0test\n-----END PGP PUBLIC KEY BLOCK-----\n';

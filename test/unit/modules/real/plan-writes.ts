@@ -1,5 +1,5 @@
 // Plans a module for one inventory host on fake facts and returns the files it would write (path → content).
-import type { Change, Module, Step } from '../../../../src/engine/types.js';
+import type { Change, Module, Step } from '../../../../src/core/types.js';
 import type { Inventory } from '../../../../src/inventory/types.js';
 import { fakeFacts, type FakeFactsSpec } from '../../../support/fake-facts.js';
 

@@ -1,9 +1,9 @@
 // planFile cases the file module cannot reach: secret content (hash compare, never a diff), unknown metadata.
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { FileFact } from '../../../../src/engine/types.js';
+import type { FileFact } from '../../../../src/core/types.js';
 import { planFile, type PlanFileOptions } from '../../../../src/modules/support/plan-file.js';
-import { Secret } from '../../../../src/transport/command.js';
+import { Secret } from '../../../../src/core/secret.js';
 
 const ctx = { host: { name: 'n1' }, task: 't' };
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');

@@ -1,6 +1,7 @@
 // Route helpers from data: normalising destinations, matching route facts, the ip argv.
 import { describe, expect, it } from 'vitest';
-import { dstProblem, findRoute, normalizeDst, routeArgv, type RouteFact, type RouteSpec } from '../../../../src/modules/support/route.js';
+import { dstProblem, normalizeDst } from '../../../../src/inventory/ipv4.js';
+import { findRoute, routeArgv, type RouteFact, type RouteSpec } from '../../../../src/modules/support/route.js';
 
 describe('normalizeDst / dstProblem', () => {
   it.each([

@@ -1,0 +1,24 @@
+// The seam between the engine and a host: everything the runner needs from a connection.
+import type { Command } from './command.js';
+
+export interface ExecResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+  /** Set when the process died from a signal or the channel closed without an exit status. */
+  signal?: string;
+}
+
+export interface ExecOptions {
+  /** Abort the command (close the channel) after this many ms. */
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+/** One live connection to one host (ssh2 over the network, or a local shell in tests). */
+export interface Session {
+  readonly host: string;
+  /** Resolves with exit code and output; rejects only on transport failure (ConnectError, SudoError). */
+  exec(cmd: Command, opts?: ExecOptions): Promise<ExecResult>;
+  close(): Promise<void>;
+}
