@@ -1,5 +1,5 @@
 // `provision verify -i INVENTORY`: from every node, check what the cluster depends on; a table, --json, exit 1 on failure.
-import { mapLimit } from '../engine/batches.js';
+import { mapLimit } from '../core/batches.js';
 import type { Host, Inventory } from '../inventory/types.js';
 import { shell } from '../core/command.js';
 import type { Connector } from '../core/connector.js';

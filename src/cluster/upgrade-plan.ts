@@ -1,5 +1,5 @@
 // The upgrade as data: which steps each node still needs (from what its packages, manifests and the API say), in kubeadm's order.
-import { serialBatches } from '../engine/batches.js';
+import { serialBatches } from '../core/batches.js';
 import { minorOf } from './upgrade-policy.js';
 
 /**

@@ -4,7 +4,7 @@ import { newMarker } from '../facts/parse-sections.js';
 import { buildProbe } from '../facts/probe.js';
 import type { Host, Inventory } from '../inventory/types.js';
 import { shell } from '../core/command.js';
-import { mapLimit } from './batches.js';
+import { mapLimit } from '../core/batches.js';
 import { isUnreachable, type Connector } from '../core/connector.js';
 import { firstAddress } from '../inventory/ipv4.js';
 import type { BaseFacts } from '../core/types.js';

@@ -7,7 +7,7 @@ import type { Play, Playbook } from '../playbook/types.js';
 import { isUnreachable, type Connector } from '../core/connector.js';
 import type { RunObserver } from './events.js';
 import { HostFailure, HostStopped, planAndApply, probeHost, type HostPlayContext } from './host-play.js';
-import { mapLimit, serialBatches } from './batches.js';
+import { mapLimit, serialBatches } from '../core/batches.js';
 import { ProviderResolver } from './providers.js';
 import { emptyHostReport, totals, type HostReport, type RunReport } from './report-model.js';
 import { SessionPool } from './session-pool.js';

@@ -1,5 +1,5 @@
 // Runs the preflight probe on hosts (one exec each, read-only) and turns the answers into findings; used by preflight and up.
-import { mapLimit } from '../../engine/batches.js';
+import { mapLimit } from '../../core/batches.js';
 import { isUnreachable } from '../../core/connector.js';
 import { parsePreflight } from '../../facts/parse-preflight.js';
 import { newMarker } from '../../facts/parse-sections.js';

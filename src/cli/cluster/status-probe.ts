@@ -1,5 +1,5 @@
 // Runs the status script on every host (one exec each, bounded in parallel): shared by status, certs and upgrade.
-import { mapLimit } from '../../engine/batches.js';
+import { mapLimit } from '../../core/batches.js';
 import type { Host, Inventory } from '../../inventory/types.js';
 import { shell } from '../../core/command.js';
 import type { Connector } from '../../core/connector.js';
