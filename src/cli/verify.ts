@@ -12,6 +12,7 @@ import { lbCheck, mergeWorkload, parseWorkload } from './cluster/workload-result
 import { PROBE_IMAGE, PROBE_NAMESPACE, cleanupScript, workloadScript } from './cluster/workload-script.js';
 import { firstControlPlane } from '../cluster/cluster-shape.js';
 import { renderVerifyScript } from './cluster/verify-script.js';
+import { runHostScript, unreachable } from './cluster/host-script.js';
 import { UsageError } from '../core/errors.js';
 import { formatFailover } from './cluster/failover-decide.js';
 import { runFailover } from './cluster/failover-run.js';
@@ -52,15 +53,8 @@ ${CONNECTION_HELP}
 Exit status: 0 every check passed, 1 a check failed (or bad input), 64 usage error.`,
 });
 
-async function runOn(connector: Connector, inv: Inventory, host: Host): Promise<NodeOutput> {
-  try {
-    const session = await connector.connect(host, inv);
-    const r = await session.exec(shell(renderVerifyScript(inv, host), { sudo: true }), { timeoutMs: 60_000 });
-    if (r.code !== 0) return { host: host.name, error: `verify script exited ${r.code}: ${r.stderr.trim().split('\n').pop() ?? ''}` };
-    return { host: host.name, stdout: r.stdout };
-  } catch (e) {
-    return { host: host.name, error: `unreachable (${(e as Error).message})` };
-  }
+function runOn(connector: Connector, inv: Inventory, host: Host): Promise<NodeOutput> {
+  return runHostScript(connector, inv, host, renderVerifyScript(inv, host), { timeoutMs: 60_000, label: 'verify script', thrown: unreachable });
 }
 
 /** The probe pods from the first control plane, the lb check from here, then the probe namespace removed. */

@@ -1,8 +1,8 @@
 // `verify --failover`: stop kube-vip on the VIP holder, prove the VIP moves and the API answers through it, restore.
 import type { Host, Inventory } from '../../inventory/types.js';
-import { shell } from '../../core/command.js';
 import type { Connector } from '../../core/connector.js';
 import { failureCause, findHolder, judgeMoved, parseCpStatus, type CpStatus, type FailoverReport, type FailoverStep } from './failover-decide.js';
+import { runHostScript, unreachable } from './host-script.js';
 import { PARKED_MANIFEST, failoverStatusScript, restoreKubeVipScript, stopKubeVipScript } from './failover-script.js';
 
 export interface FailoverOptions {
@@ -14,22 +14,12 @@ export interface FailoverOptions {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function statusOf(connector: Connector, inv: Inventory, host: Host): Promise<CpStatus> {
-  try {
-    const session = await connector.connect(host, inv);
-    const r = await session.exec(shell(failoverStatusScript(inv), { sudo: true }), { timeoutMs: 30_000 });
-    return r.code === 0 ? parseCpStatus(host.name, r.stdout) : { host: host.name, error: `status script exited ${r.code}` };
-  } catch (e) {
-    return { host: host.name, error: `unreachable (${(e as Error).message})` };
-  }
+  const r = await runHostScript(connector, inv, host, failoverStatusScript(inv), { timeoutMs: 30_000, label: 'status script', thrown: unreachable });
+  return r.stdout !== undefined ? parseCpStatus(host.name, r.stdout) : { host: host.name, error: r.error! };
 }
 
 async function onHost(connector: Connector, inv: Inventory, host: Host, script: string): Promise<string | undefined> {
-  try {
-    const r = await (await connector.connect(host, inv)).exec(shell(script, { sudo: true }), { timeoutMs: 30_000 });
-    return r.code === 0 ? undefined : `exit ${r.code}: ${r.stderr.trim().split('\n').pop() ?? ''}`;
-  } catch (e) {
-    return (e as Error).message;
-  }
+  return (await runHostScript(connector, inv, host, script, { timeoutMs: 30_000, label: 'script' })).error;
 }
 
 /** Polls the control planes until `done` says so or the bound passes; returns the last statuses and the time taken. */
