@@ -45,7 +45,9 @@ namespace ${PROBE_NAMESPACE} is deleted afterwards.
   --json                 print {"ok":bool,"hosts":{...}} on stdout
   --workloads            also prove pods, DNS and a LoadBalancer with probe pods (see above)
   --failover             kube-vip mode: stop kube-vip on the VIP holder (its static pod manifest is parked), prove
-                         the VIP moves to another control plane and the API answers through it, then restore it
+                         the VIP moves to another control plane and the API answers through it, then restore it;
+                         haproxy mode: stop one backend's API server, prove HAProxy marks it DOWN and the API
+                         answers through the load balancer, then restore it and wait for every backend UP
   --concurrency N        nodes checked at once (default 32)
 ${ACCEPT_LINT_USAGE}
 ${CONNECTION_HELP}

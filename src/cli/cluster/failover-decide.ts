@@ -9,16 +9,20 @@ export interface CpStatus {
   manifest?: 'yes' | 'parked' | 'no';
   api?: boolean;
   vipApi?: boolean;
+  /** Where this node's kube-apiserver static pod manifest is (haproxy mode stops the API server by parking it). */
+  apiManifest?: 'yes' | 'parked' | 'no';
 }
 
 export interface FailoverStep {
-  step: 'holder' | 'stop' | 'moved' | 'api' | 'restore';
+  step: 'holder' | 'target' | 'stop' | 'moved' | 'down' | 'api' | 'restore';
   ok: boolean;
   detail: string;
 }
 
 export interface FailoverReport {
   ok: boolean;
+  /** What holds the endpoint: kube-vip's VIP moves, or HAProxy takes a backend out. */
+  mode: 'kube-vip' | 'haproxy';
   steps: FailoverStep[];
 }
 
@@ -31,6 +35,7 @@ export function parseCpStatus(host: string, stdout: string): CpStatus {
     else if (key === 'manifest' && (value === 'yes' || value === 'parked' || value === 'no')) s.manifest = value;
     else if (key === 'api') s.api = value === 'ok';
     else if (key === 'vipapi') s.vipApi = value === 'ok';
+    else if (key === 'apimanifest' && (value === 'yes' || value === 'parked' || value === 'no')) s.apiManifest = value;
   }
   return s;
 }
@@ -73,5 +78,5 @@ function describe(statuses: CpStatus[]): string {
 }
 
 export function formatFailover(r: FailoverReport): string {
-  return ['failover (kube-vip):', ...r.steps.map((s) => `  ${s.ok ? 'ok  ' : 'FAIL'} ${s.step.padEnd(8)} ${s.detail}`), `failover: ${r.ok ? 'passed' : 'FAILED'}`].join('\n');
+  return [`failover (${r.mode}):`, ...r.steps.map((s) => `  ${s.ok ? 'ok  ' : 'FAIL'} ${s.step.padEnd(8)} ${s.detail}`), `failover: ${r.ok ? 'passed' : 'FAILED'}`].join('\n');
 }

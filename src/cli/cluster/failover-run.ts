@@ -1,44 +1,19 @@
-// `verify --failover`: stop kube-vip on the VIP holder, prove the VIP moves and the API answers through it, restore.
-import type { Host, Inventory } from '../../inventory/types.js';
+// `verify --failover`: stop what holds the API endpoint on one node, prove the endpoint still answers, restore.
+// kube-vip mode (here): stop kube-vip on the VIP holder, the VIP moves; haproxy mode: failover-haproxy-run.ts.
+import type { Inventory } from '../../inventory/types.js';
 import type { Connector } from '../../core/connector.js';
-import { failureCause, findHolder, judgeMoved, parseCpStatus, type CpStatus, type FailoverReport, type FailoverStep } from './failover-decide.js';
-import { runHostScript, unreachable } from './host-script.js';
-import { PARKED_MANIFEST, failoverStatusScript, restoreKubeVipScript, stopKubeVipScript } from './failover-script.js';
-
-export interface FailoverOptions {
-  /** How long the VIP may take to move (and to settle after the restore). */
-  boundMs?: number;
-  pollMs?: number;
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function statusOf(connector: Connector, inv: Inventory, host: Host): Promise<CpStatus> {
-  const r = await runHostScript(connector, inv, host, failoverStatusScript(inv), { timeoutMs: 30_000, label: 'status script', thrown: unreachable });
-  return r.stdout !== undefined ? parseCpStatus(host.name, r.stdout) : { host: host.name, error: r.error! };
-}
-
-async function onHost(connector: Connector, inv: Inventory, host: Host, script: string): Promise<string | undefined> {
-  return (await runHostScript(connector, inv, host, script, { timeoutMs: 30_000, label: 'script' })).error;
-}
-
-/** Polls the control planes until `done` says so or the bound passes; returns the last statuses and the time taken. */
-async function pollUntil(all: () => Promise<CpStatus[]>, done: (s: CpStatus[]) => boolean, o: Required<FailoverOptions>): Promise<{ statuses: CpStatus[]; ok: boolean; seconds: number }> {
-  const start = Date.now();
-  for (;;) {
-    const statuses = await all();
-    if (done(statuses)) return { statuses, ok: true, seconds: (Date.now() - start) / 1000 };
-    if (Date.now() - start > o.boundMs) return { statuses, ok: false, seconds: (Date.now() - start) / 1000 };
-    await sleep(o.pollMs);
-  }
-}
+import { failureCause, findHolder, judgeMoved, type FailoverReport, type FailoverStep } from './failover-decide.js';
+import { PARKED_MANIFEST, restoreKubeVipScript, stopKubeVipScript } from './failover-script.js';
+import { failoverDefaults, onHost, pollUntil, statusOf, type FailoverOptions } from './failover-probe.js';
+import { runHaproxyFailover } from './failover-haproxy-run.js';
 
 export async function runFailover(connector: Connector, inv: Inventory, opts: FailoverOptions = {}): Promise<FailoverReport> {
-  const o = { boundMs: opts.boundMs ?? 60_000, pollMs: opts.pollMs ?? 1000 };
+  if (inv.network.api.mode === 'haproxy') return runHaproxyFailover(connector, inv, opts);
+  const o = failoverDefaults(opts);
   const cps = inv.hosts.filter((h) => h.role === 'control-plane');
   const all = () => Promise.all(cps.map((h) => statusOf(connector, inv, h)));
   const steps: FailoverStep[] = [];
-  const done = () => ({ ok: steps.every((s) => s.ok), steps });
+  const done = (): FailoverReport => ({ ok: steps.every((s) => s.ok), mode: 'kube-vip', steps });
   const found = findHolder(inv, inv.network.api.mode === 'kube-vip' ? await all() : []);
   steps.push(found.step);
   if (!found.holder) return done();

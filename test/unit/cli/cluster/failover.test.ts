@@ -41,7 +41,7 @@ describe('verify --failover decisions', () => {
   });
 
   it('formats each step', () => {
-    expect(formatFailover({ ok: false, steps: [{ step: 'holder', ok: true, detail: 'cp1 holds' }, { step: 'moved', ok: false, detail: 'no' }] }))
+    expect(formatFailover({ ok: false, mode: 'kube-vip', steps: [{ step: 'holder', ok: true, detail: 'cp1 holds' }, { step: 'moved', ok: false, detail: 'no' }] }))
       .toBe('failover (kube-vip):\n  ok   holder   cp1 holds\n  FAIL moved    no\nfailover: FAILED');
   });
 
