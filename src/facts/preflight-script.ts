@@ -30,7 +30,8 @@ export function renderPreflightScript(inv: Inventory, host: Host, marker: string
     's hostname; cat /proc/sys/kernel/hostname',
     's machineid; cat /etc/machine-id 2>/dev/null',
     's uuid; cat /sys/class/dmi/id/product_uuid 2>/dev/null',
-    's serial; [ -r /proc/device-tree/serial-number ] && tr -d "\\000" < /proc/device-tree/serial-number',
+    // /proc/device-tree is the kernel's link to /sys/firmware/devicetree/base: read either, as for the model.
+    's serial; for f in /proc/device-tree/serial-number /sys/firmware/devicetree/base/serial-number; do [ -r "$f" ] && { tr -d "\\000" < "$f"; break; }; done',
     's model; for f in /proc/device-tree/model /sys/firmware/devicetree/base/model; do [ -r "$f" ] && { tr -d "\\000" < "$f"; break; }; done',
     's arch; dpkg --print-architecture 2>/dev/null || uname -m',
     's kernel; uname -r',
