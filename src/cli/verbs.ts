@@ -16,6 +16,7 @@ export const VERBS: Record<string, VerbEntry> = {
   verify: { summary: 'check, from every node, what the cluster depends on', json: true },
   status: { summary: 'show the cluster at a glance: nodes, versions, API endpoint, etcd, certificate expiry', json: true },
   upgrade: { summary: 'move the cluster to the next Kubernetes minor, node by node (resumable)', json: true },
+  remove: { summary: 'take one worker or control plane out of the cluster and clean its host', json: true },
   certs: { summary: "check or renew kubeadm's certificates on the control planes", json: true },
   facts: { summary: 'print the facts provision reads from hosts', json: true },
   'ssh-config': { summary: "print the SSH settings provision uses for a host (like 'ssh -G'; no connection)", json: true },
