@@ -17,6 +17,7 @@ export const VERBS: Record<string, VerbEntry> = {
   status: { summary: 'show the cluster at a glance: nodes, versions, API endpoint, etcd, certificate expiry', json: true },
   upgrade: { summary: 'move the cluster to the next Kubernetes minor, node by node (resumable)', json: true },
   remove: { summary: 'take one worker or control plane out of the cluster and clean its host', json: true },
+  reset: { summary: 'tear the whole cluster down to hosts a fresh up builds again (--yes)', json: true },
   backup: { summary: 'copy an etcd snapshot and the PKI to the laptop (0600, with its sha256)', json: true },
   restore: { summary: "put the cluster back to a backup, the kubeadm way (stacked etcd)", json: true },
   certs: { summary: "check or renew kubeadm's certificates on the control planes", json: true },
