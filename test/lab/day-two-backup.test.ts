@@ -6,28 +6,18 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI, ROOT, canRunLab, labRequired, skipLab } from './lab-support.js';
+import { ROOT, canRunLab, labRequired, skipLab } from './lab-support.js';
+import { dayTwoLab } from './day-two-support.js';
 import './yield-between-tests.js';
 
 const work = mkdtempSync(join(tmpdir(), 'i17-backup-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-interface Out { code: number; stdout: string; stderr: string; all: string }
-async function provision(args: string[]): Promise<Out> {
-  if (!canRunLab) throw new Error('lab tests need root on Linux (PROVISION_LAB_REQUIRED=1 is set)');
-  const r = await execa(process.execPath, [CLI, ...args], { reject: false, cwd: work, maxBuffer: 64 << 20 });
-  return { code: r.exitCode ?? 1, stdout: String(r.stdout), stderr: String(r.stderr), all: `${String(r.stdout)}\n${String(r.stderr)}` };
-}
 const LAB = 'i17h';
+const { provision, labRun, inHost } = dayTwoLab(LAB, work);
 const INV = join(ROOT, 'inventory/homelab.yaml');
 const CP = 'k8s-cp-01';
 const OUT = join(work, 'backups');
-const labRun = (args: string[]) => provision(['lab', 'run', '--name', LAB, '--', ...args]);
-async function inHost(host: string, script: string): Promise<string> {
-  const r = await provision(['lab', 'exec', host, '--name', LAB, '--', 'sh', '-c', script]);
-  if (r.code !== 0) throw new Error(`lab exec ${host}: ${r.all}`);
-  return r.stdout;
-}
 const KUBECTL = 'kubectl --kubeconfig /etc/kubernetes/admin.conf';
 const configMaps = async () => (await inHost(CP, `${KUBECTL} get configmaps 2>/dev/null; true`)).split('\n').map((l) => l.trim()).filter((l) => l && l !== 'NAME');
 

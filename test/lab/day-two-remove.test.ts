@@ -3,33 +3,22 @@
 // drops it, nothing else changes, and `join worker` of the same name works again; a control plane leaves etcd (2 members),
 // HAProxy (2 backends) and verify passes on the rewritten inventory; removing one of the two left is refused with nothing
 // changed; a dead worker (link down) is removed from the cluster with its host side reported as skipped.
-import { execa } from 'execa';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI, ROOT, canRunLab, labRequired, skipLab } from './lab-support.js';
+import { ROOT, canRunLab, labRequired, skipLab } from './lab-support.js';
+import { dayTwoLab } from './day-two-support.js';
 import './yield-between-tests.js';
 
 const work = mkdtempSync(join(tmpdir(), 'i17-remove-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-interface Out { code: number; stdout: string; stderr: string; all: string }
-async function provision(args: string[]): Promise<Out> {
-  if (!canRunLab) throw new Error('lab tests need root on Linux (PROVISION_LAB_REQUIRED=1 is set)');
-  const r = await execa(process.execPath, [CLI, ...args], { reject: false, cwd: work, maxBuffer: 64 << 20 });
-  return { code: r.exitCode ?? 1, stdout: String(r.stdout), stderr: String(r.stderr), all: `${String(r.stdout)}\n${String(r.stderr)}` };
-}
 const LAB = 'i17g';
+const { provision, labRun, inHost } = dayTwoLab(LAB, work);
 /** A copy: `remove --write-inventory` edits it. goldentooth's known lint error is accepted, as in the other lab tests. */
 const INV = join(work, 'goldentooth.yaml');
 const LINT = ['--accept-lint', 'metallb-unrouted'];
-const labRun = (args: string[]) => provision(['lab', 'run', '--name', LAB, '--', ...args]);
-async function inHost(host: string, script: string): Promise<string> {
-  const r = await provision(['lab', 'exec', host, '--name', LAB, '--', 'sh', '-c', script]);
-  if (r.code !== 0) throw new Error(`lab exec ${host}: ${r.all}`);
-  return r.stdout;
-}
 const KUBECTL = 'kubectl --kubeconfig /etc/kubernetes/admin.conf';
 const nodes = async () => (await inHost('bettley', `${KUBECTL} get nodes -o name`)).replace(/node\//g, '').split(/\s+/).filter(Boolean);
 const members = async () => (await inHost('bettley', `${KUBECTL} -n kube-system exec etcd-bettley -- etcdctl --endpoints=https://127.0.0.1:2379 --cacert=/etc/kubernetes/pki/etcd/ca.crt --cert=/etc/kubernetes/pki/etcd/server.crt --key=/etc/kubernetes/pki/etcd/server.key member list`)).trim().split('\n').map((l) => l.split(', ')[2]);
