@@ -19,6 +19,7 @@ export function renderDirtyProbe(): string {
     `d() { printf 'D\\t%s\\n' "$1"; }`,
     `[ -n "$(find ${KUBE_DIR} -mindepth 1 ! -path ${KUBE_DIR}/manifests 2>/dev/null | head -n 1)" ] && d ${KUBE_DIR}`,
     ...CLUSTER_PATHS.filter((p) => p !== KUBE_DIR).map((p) => `[ -n "$(ls -A ${p} 2>/dev/null)" ] && d ${p}`),
+    `ls -d ${ETCD_DATA_DIR}.before-restore-* >/dev/null 2>&1 && d '${ETCD_DATA_DIR}.before-restore-*'`,
     `for l in ${CNI_LINKS.join(' ')}; do ip link show "$l" >/dev/null 2>&1 && d "link $l"; done`,
     `ip -o link show 2>/dev/null | awk -F': ' '{print $2}' | sed 's/@.*//' | grep -E '${CALI_VETH}' | head -n 1 | while read -r l; do d "links cali*"; done`,
     `command -v nft >/dev/null 2>&1 && nft list tables 2>/dev/null | sed 's/^table //' | grep -E '${NFT_TABLES.source}' | while read -r t; do d "nft table $t"; done`,
@@ -52,6 +53,8 @@ export function renderCleanScript(): string {
     `for t in iptables ip6tables; do if command -v $t-save >/dev/null 2>&1 && $t-save 2>/dev/null | grep -q -E '${IPTABLES_PATTERN}'; then $t-save | grep -v -E '${IPTABLES_PATTERN}' | $t-restore || fail "$t"; fi; done`,
     ...CLUSTER_PATHS.map((p) => (p === KUBE_DIR ? `if [ -d ${p} ]; then find ${p} -mindepth 1 -delete || fail "${p}"; fi` : `rm -rf ${p} || fail "${p}"`)),
     `mkdir -p ${KUBE_DIR}/manifests`,
+    // What a provision restore kept or staged: the first cluster's etcd data must not survive the node leaving it.
+    `rm -rf ${ETCD_DATA_DIR}.before-restore-* ${ETCD_DATA_DIR}.provision-restore /var/lib/provision-restore || fail restore-leftovers`,
     'rm -rf /root/.kube',
     'if [ -n "$failed" ]; then echo "provision: could not clean:$failed" >&2; exit 1; fi',
     'exit 0',
