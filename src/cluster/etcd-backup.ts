@@ -55,12 +55,15 @@ export function renderBackupScript(kubectl: string, host: Host, manifest: Backup
     'umask 077',
     `d=$(mktemp -d ${ETCD_DATA_DIR}/provision-backup.XXXXXX)`,
     `trap 'rm -rf "$d"' EXIT`,
-    `${etcdctlInPod(kubectl, host.name, ['snapshot', 'save'])} "$d/${SNAPSHOT_ENTRY}" >/dev/null`,
-    `test -s "$d/${SNAPSHOT_ENTRY}" || { echo "provision: etcdctl wrote no snapshot" >&2; exit 1; }`,
-    `for f in ${BACKUP_PKI.join(' ')}; do if [ -e "/etc/kubernetes/pki/$f" ]; then mkdir -p "$d/pki/$(dirname "$f")"; cp "/etc/kubernetes/pki/$f" "$d/pki/$f"; fi; done`,
-    `printf '%s\\n' ${quote(JSON.stringify(manifest))} > "$d/${BACKUP_MANIFEST}"`,
-    `chmod -R go-rwx "$d"`,
-    `tar -C "$d" -cf - ${BACKUP_MANIFEST} ${SNAPSHOT_ENTRY} $(cd "$d" && ls -d pki 2>/dev/null) | base64 -w0`,
+    'mkdir "$d/c"',
+    `${etcdctlInPod(kubectl, host.name, ['snapshot', 'save'])} "$d/c/${SNAPSHOT_ENTRY}" >/dev/null`,
+    `test -s "$d/c/${SNAPSHOT_ENTRY}" || { echo "provision: etcdctl wrote no snapshot" >&2; exit 1; }`,
+    `for f in ${BACKUP_PKI.join(' ')}; do if [ -e "/etc/kubernetes/pki/$f" ]; then mkdir -p "$d/c/pki/$(dirname "$f")"; cp "/etc/kubernetes/pki/$f" "$d/c/pki/$f"; fi; done`,
+    `printf '%s\\n' ${quote(JSON.stringify(manifest))} > "$d/c/${BACKUP_MANIFEST}"`,
+    `chmod -R go-rwx "$d/c"`,
+    // Into a file first: a failing tar must fail the script (a pipe would hide its status).
+    `tar -C "$d/c" -cf "$d/backup.tar" ${BACKUP_MANIFEST} ${SNAPSHOT_ENTRY} $(cd "$d/c" && ls -d pki 2>/dev/null)`,
+    'base64 -w0 "$d/backup.tar"',
   ].join('\n');
 }
 
