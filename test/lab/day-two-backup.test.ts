@@ -87,8 +87,8 @@ describe.skipIf(skipLab)('i17 homelab: backup and restore', () => {
 describe.skipIf(skipLab)('i17 homelab: reset, then up', () => {
   it('reset --yes leaves nothing of the cluster or of provision\'s host setup inside the hosts; up then builds a new working cluster', async () => {
     const caBefore = await inHost(CP, 'sha256sum /etc/kubernetes/pki/ca.crt');
-    // What a CNI and kube-proxy leave on a real node, planted with the real ip and nft.
-    await inHost('k8s-worker-01', 'ip link add flannel.1 type dummy && nft add table ip kube-proxy');
+    // What a CNI and kube-proxy leave on a real node, planted with the real ip and nft (a bridge: the lab cannot load vxlan).
+    await inHost('k8s-worker-01', 'ip link add flannel.1 type bridge && nft add table ip kube-proxy');
     const r = await labRun(['reset', '-i', INV, '--yes', '--json']);
     expect(r.code, r.all).toBe(0);
     const out = JSON.parse(r.stdout) as { ok: boolean; hosts: Array<{ host: string; cluster?: string; hostSetup?: string }>; leftInPlace: string[] };
