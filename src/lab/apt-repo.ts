@@ -74,6 +74,8 @@ export function debSpecs(v: RepoVersions): DebSpec[] {
           ),
           mode: 0o755,
         },
+        // ctr: only what provision runs with it (etcdutl from the etcd image, for restore).
+        '/usr/bin/ctr': shim('ctr.mjs', 'ctr'),
         '/lib/systemd/system/containerd.service': unit('containerd container runtime', '/usr/bin/containerd'),
       },
     },

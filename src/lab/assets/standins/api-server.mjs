@@ -5,6 +5,7 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { call, localAdmin } from './lib/kube-client.mjs';
 import { applyObjects, cniConfigs, condition, drainCheck, isReady, nodeList, podList } from './lib/kube-objects.mjs';
+import { etcdctl } from './lib/etcdctl.mjs';
 
 const STATE = '/var/lib/etcd/lab-state.json';
 const PKI = '/etc/kubernetes/pki';
@@ -70,11 +71,17 @@ function mergeState(ours, theirs) {
   const older = newer === ours ? theirs : ours;
   const left = byKey(ours.left, theirs.left, (l) => `${l.name}@${l.at}`);
   const gone = (n) => left.some((l) => l.name === n.name && l.at >= (n.joinedAt ?? 0));
+  // `kubectl delete node` and `etcdctl member remove` each drop one kind only, with the same "unless it came back" rule.
+  const deletedNodes = byKey(ours.deletedNodes, theirs.deletedNodes, (l) => `${l.name}@${l.at}`);
+  const removedMembers = byKey(ours.removedMembers, theirs.removedMembers, (l) => `${l.name}@${l.at}`);
+  const dropped = (list, n) => list.some((l) => l.name === n.name && l.at >= (n.joinedAt ?? 0));
   return {
     ...newer,
     rev: Math.max(ours.rev ?? 0, theirs.rev ?? 0),
-    nodes: byKey(newer.nodes, older.nodes, (n) => n.name).filter((n) => !gone(n)),
-    members: byKey(newer.members, older.members, (m) => m.name).filter((m) => !gone(m)),
+    nodes: byKey(newer.nodes, older.nodes, (n) => n.name).filter((n) => !gone(n) && !dropped(deletedNodes, n)),
+    members: byKey(newer.members, older.members, (m) => m.name).filter((m) => !gone(m) && !dropped(removedMembers, m)),
+    deletedNodes,
+    removedMembers,
     tokens: byKey(newer.tokens, older.tokens, (t) => t.id),
     certKeys: byKey(newer.certKeys, older.certKeys, (k) => k.key),
     events: byKey(newer.events, older.events, (e) => `${e.at}|${e.node}|${e.what}`).sort((a, b) => a.at - b.at),
@@ -98,6 +105,26 @@ function addNode({ name, address, controlPlane }) {
   nodes.push({ name, address, controlPlane: Boolean(controlPlane), joinedAt: now(), podCIDR: undefined });
   if (controlPlane) (state.members ??= []).push({ name, address, port: 6443, joinedAt: now() });
   return undefined;
+}
+
+/**
+ * `kubectl exec -n kube-system etcd-NODE -- etcdctl ...`: the API server forwards to NODE's kubelet, which runs it in NODE's
+ * etcd pod (its hostPaths /var/lib/etcd and /etc/kubernetes/pki/etcd are NODE's). Here: NODE's own API stand-in runs it.
+ */
+async function execInPod(body) {
+  const m = /^etcd-(.+)$/.exec(String(body.pod ?? ''));
+  const member = m && body.namespace === 'kube-system' ? (state.members ?? []).find((x) => x.name === m[1]) : undefined;
+  if (!member) return [404, { message: `pods "${body.pod}" not found` }];
+  const command = Array.isArray(body.command) ? body.command.map(String) : [];
+  if (command[0] !== 'etcdctl') return [200, { code: 126, stdout: '', stderr: `OCI runtime exec failed: exec: "${command[0] ?? ''}": executable file not found in $PATH\n` }];
+  if (member.name !== self) {
+    const r = await call({ server: `https://${member.address}:${member.port ?? 6443}`, path: '/lab/exec', method: 'POST', body, ...localAdmin(), timeoutMs: 10000, insecure: true })
+      .catch((e) => ({ status: 502, body: { message: `error dialing backend: ${e.message}` } }));
+    return [r.status, r.body];
+  }
+  const r = etcdctl(state, command.slice(1), { self });
+  if (r.changed) save();
+  return [200, { code: r.code, stdout: r.stdout, stderr: r.stderr }];
 }
 
 function handle(req, body) {
@@ -227,6 +254,16 @@ function handle(req, body) {
   if (p === '/api/v1/pods') return [200, podList(state)];
   { const m = /^\/api\/v1\/namespaces\/([^/]+)\/pods$/.exec(p); if (m) return [200, podList(state, m[1])]; }
   if (p === '/lab/condition') { const [met, message] = condition(state, url.searchParams.get('what') ?? '', url.searchParams.get('namespace') ?? undefined); return [200, { met, message }]; }
+  if (p === '/lab/exec' && req.method === 'POST') return execInPod(body);
+  if (p === '/lab/delete-node' && req.method === 'POST') {
+    const n = (state.nodes ?? []).find((x) => x.name === body.name);
+    if (!n) return [404, { message: `nodes "${body.name}" not found` }];
+    state.nodes = state.nodes.filter((x) => x !== n);
+    (state.deletedNodes ??= []).push({ name: n.name, at: now() });
+    event(n.name, 'delete-node');
+    save();
+    return [200, { name: n.name }];
+  }
   if (p === '/lab/leave' && req.method === 'POST') {
     state.nodes = (state.nodes ?? []).filter((n) => n.name !== body.name);
     state.members = (state.members ?? []).filter((n) => n.name !== body.name);
@@ -244,11 +281,11 @@ const server = createServer({
   let raw = '';
   req.setEncoding('utf8');
   req.on('data', (c) => (raw += c));
-  req.on('end', () => {
+  req.on('end', async () => {
     let body = {};
     try { body = raw ? JSON.parse(raw) : {}; } catch { /* empty */ }
     let status, out;
-    try { [status, out] = handle(req, body); } catch (e) { [status, out] = [500, { message: e.message }]; }
+    try { [status, out] = await handle(req, body); } catch (e) { [status, out] = [500, { message: e.message }]; }
     res.writeHead(status, { 'content-type': typeof out === 'string' ? 'text/plain' : 'application/json' });
     res.end(typeof out === 'string' ? out : JSON.stringify(out));
   });

@@ -114,6 +114,13 @@ function pod(name, command) {
   return `apiVersion: v1\nkind: Pod\nmetadata:\n  name: ${name}\n  namespace: kube-system\n  labels: { component: ${name}, tier: control-plane }\nspec:\n  hostNetwork: true\n  containers:\n  - name: ${name}\n    image: registry.k8s.io/${name}:v${VERSION}\n    command:\n${command.map((c) => `    - ${c}`).join('\n')}\n`;
 }
 
+/** kubeadm's etcd PKI paths (the etcd pod mounts them; etcdctl needs them): the lab signs them with the cluster CA. */
+function etcdCerts(name, address) {
+  mkdirSync(`${PKI}/etcd`, { recursive: true });
+  writeFileSync(`${PKI}/etcd/ca.crt`, readFileSync(`${PKI}/ca.crt`));
+  issue('etcd/server', `/CN=${name}`, { sans: [`DNS:${name}`, 'DNS:localhost', 'IP:127.0.0.1', `IP:${address}`] });
+}
+
 function writeManifests({ address, serviceSubnet, podSubnet }) {
   mkdirSync(`${K}/manifests`, { recursive: true });
   writeFileSync(`${K}/manifests/etcd.yaml`, pod('etcd', ['etcd', `--advertise-client-urls=https://${address}:2379`, '--data-dir=/var/lib/etcd']));
@@ -179,6 +186,7 @@ async function init() {
   createCa();
   issue('apiserver', '/CN=kube-apiserver', { sans: apiServerSans({ endpointHost: hostOf(endpoint), address, vip: undefined }) });
   issue('lab-admin', '/O=system:masters/CN=lab-replication', { client: true });
+  etcdCerts(name, address);
   const ca = readFileSync(`${PKI}/ca.crt`, 'utf8');
   const bootstrap = ic.bootstrapTokens?.[0]?.token ?? f.token ?? token();
   const certKey = f['certificate-key'] ?? ic.certificateKey ?? randomBytes(32).toString('hex');
@@ -296,6 +304,7 @@ async function join() {
     writeFileSync(`${PKI}/ca.key`, r.body.caKey, { mode: 0o600 });
     issue('apiserver', '/CN=kube-apiserver', { sans: apiServerSans({ endpointHost: hostOf(withPort(endpoint)), address }) });
     issue('lab-admin', '/O=system:masters/CN=lab-replication', { client: true });
+    etcdCerts(name, address);
     mkdirSync('/var/lib/etcd', { recursive: true, mode: 0o700 });
     writeFileSync(STATE, JSON.stringify(r.body.state));
     out('[control-plane] Creating static Pod manifests in "/etc/kubernetes/manifests"');

@@ -2,7 +2,11 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { call, readKubeconfig } from './lib/kube-client.mjs';
 
-const argv = process.argv.slice(2);
+const all = process.argv.slice(2);
+// `kubectl exec POD -- CMD ARGS...`: what follows `--` is the command, not kubectl's flags.
+const dash = all.indexOf('--');
+const argv = dash < 0 ? all : all.slice(0, dash);
+const execCommand = dash < 0 ? [] : all.slice(dash + 1);
 const opts = { files: [] };
 const words = [];
 for (let i = 0; i < argv.length; i++) {
@@ -179,6 +183,28 @@ async function main() {
       if (Date.now() > until) die(`error: unable to drain node "${what}" due to error: [error when evicting pods/"${(r.body?.pod ?? '').split('/')[1] ?? ''}" -n "${(r.body?.pod ?? '').split('/')[0] ?? ''}": global timeout reached: ${t}], continuing command...\nThere are pending nodes to be drained:\n ${what}`);
       await new Promise((res) => setTimeout(res, 1000));
     }
+  }
+  if (verb === 'delete' && /^(nodes?|no)$/.test(what ?? '')) {
+    if (!name) die('error: resource(s) were provided, but no name was specified');
+    const kc = await readKubeconfig(opts.kubeconfig ?? process.env.KUBECONFIG ?? `${process.env.HOME}/.kube/config`);
+    const r = await call({ server: opts.server ?? kc.server, path: '/lab/delete-node', method: 'POST', body: { name }, ca: kc.ca, cert: kc.cert, key: kc.key, token: kc.token })
+      .catch((e) => die(`The connection to the server ${new URL(opts.server ?? kc.server).host} was refused - did you specify the right host or port?\n(${e.message})`));
+    if (r.status === 404 && opts['ignore-not-found']) return;
+    if (r.status === 404) die(`Error from server (NotFound): nodes "${name}" not found`);
+    if (r.status !== 200) die(`Error from server: ${r.body?.message ?? r.status}`);
+    process.stdout.write(`node "${name}" deleted\n`);
+    return;
+  }
+  if (verb === 'exec') {
+    // kubectl exec [-n NS] POD -- CMD: the API server runs CMD in the pod and kubectl exits with its status.
+    if (!what) die('error: expected \'exec POD_NAME COMMAND [ARG1] [ARG2] ... [ARGN]\'.\nPOD_NAME and COMMAND are required arguments for the exec command');
+    if (!execCommand.length) die('error: you must specify at least one command for the container');
+    const api = await client();
+    const r = await api('/lab/exec', { namespace: opts.namespace ?? 'default', pod: what, command: execCommand });
+    process.stdout.write(r.stdout ?? '');
+    process.stderr.write(r.stderr ?? '');
+    if (r.code !== 0) process.stderr.write(`command terminated with exit code ${r.code}\n`);
+    process.exit(r.code === 0 ? 0 : r.code);
   }
   die(`kubectl (provision lab stand-in): '${words.join(' ')}' is not emulated`);
 }
