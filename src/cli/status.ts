@@ -24,7 +24,7 @@ whether they are held, the kubelet service, the Kubernetes apt repository, the s
 'kubeadm certs check-expiration' on control planes, whether a control plane holds the kube-vip VIP, the API
 endpoint from every host) plus the API's word read on the first control plane (each node Ready or not,
 cordoned, its kubelet version, the etcd members' pods, the server version). On the lb host (haproxy mode)
-it reads HAProxy's stats page: each API backend UP or DOWN. Then it plans 'provision up --check' on every
+it reads HAProxy's stats page: each API backend UP or DOWN. Then it plans 'provision up' in check mode on every
 host it could read (the engine's own check, one more probe per host) and shows what up would change there:
 drift. Certificates that expire within 30 days and drift are warnings; an expired certificate, a NotReady
 node, a stopped kubelet, an unreachable host, a missing etcd member or a DOWN backend make the cluster
@@ -32,7 +32,7 @@ unhealthy. See docs/upgrade.md.
   -i, --inventory FILE   the inventory
   --json                 print the whole view as one JSON object on stdout
   --concurrency N        hosts probed at once (default 32)
-  --skip-drift           do not plan 'up --check' (no drift column; one probe per host)
+  --skip-drift           do not plan up in check mode (no drift; one probe per host)
 ${ACCEPT_LINT_USAGE}
 ${CONNECTION_HELP}
   -h, --help             this text
