@@ -3,7 +3,9 @@ import { fetchKeyScript, KEYRING, renderSourcesList, SOURCES_LIST, updateOnly, t
 import type { UpgradeStep } from './upgrade-plan.js';
 
 const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
-const APT = 'DEBIAN_FRONTEND=noninteractive apt-get -y -o Dpkg::Options::=--force-confold';
+// A run killed mid-install may leave apt still running (the lock: wait for it) or dpkg interrupted (finish it first).
+const APT = 'DEBIAN_FRONTEND=noninteractive apt-get -y -o DPkg::Lock::Timeout=300 -o Dpkg::Options::=--force-confold';
+const DPKG_RESUME = 'n=0; while [ -n "$(dpkg --audit 2>/dev/null)" ] && [ $n -lt 60 ]; do DEBIAN_FRONTEND=noninteractive dpkg --configure -a && break; n=$((n+1)); sleep 2; done';
 
 /** The newest version of `pkg` in the minor (apt-cache madison lists the candidates, newest first), or a clear error. */
 function pickVersion(pkg: string, minor: number, patch?: number): string {
@@ -16,6 +18,7 @@ function pickVersion(pkg: string, minor: number, patch?: number): string {
 
 function installHeld(pkgs: string[], minor: number, patch?: number): string {
   return [
+    DPKG_RESUME,
     'set -e',
     ...pkgs.map((p) => pickVersion(p, minor, patch)),
     `apt-mark unhold ${pkgs.join(' ')} >/dev/null`,

@@ -38,16 +38,19 @@ export function kubePackageVersion(minor: string): string {
   return `${minor}.3-1.1`;
 }
 
-/** The next minor after "1.32": "1.33" (the lab serves both, so an upgrade has somewhere to go). */
+/** The next minor after "1.32": "1.33" (the lab serves it and the one after, so an upgrade has somewhere to go, twice). */
 export function nextMinor(minor: string): string {
   const [major, m] = minor.split('.');
   return `${major}.${Number(m) + 1}`;
 }
 
-/** pkgs.k8s.io-like per-minor repositories the lab serves under kubernetes/: v1.32/ and v1.33/, kube packages only. */
+/**
+ * pkgs.k8s.io-like per-minor repositories the lab serves under kubernetes/, kube packages only: v1.32/, v1.33/ and
+ * v1.34/ (two upgrades in one lab; a 1.32 → 1.34 jump is then refused by policy, not by a missing repository).
+ */
 export function minorRepos(v: RepoVersions): Array<{ path: string; specs: DebSpec[] }> {
   const minor = v.kubernetes.split('.').slice(0, 2).join('.');
-  return [minor, nextMinor(minor)].map((m) => ({ path: `kubernetes/v${m}`, specs: debSpecs({ ...v, kubernetes: m }).filter((d) => d.name !== 'containerd') }));
+  return [minor, nextMinor(minor), nextMinor(nextMinor(minor))].map((m) => ({ path: `kubernetes/v${m}`, specs: debSpecs({ ...v, kubernetes: m }).filter((d) => d.name !== 'containerd') }));
 }
 
 export function debSpecs(v: RepoVersions): DebSpec[] {

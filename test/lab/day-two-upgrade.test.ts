@@ -50,7 +50,7 @@ interface StatusJson {
   ok: boolean;
   serverVersion?: string;
   etcdMembers: string[];
-  nodes: Array<{ name: string; ready?: boolean; kubeletVersion?: string; packages: { kubelet?: string; kubeadm?: string }; certs?: { daysLeft: number }; problems: string[] }>;
+  nodes: Array<{ name: string; ready?: boolean; kubeletVersion?: string; packages: { kubelet?: string; kubeadm?: string }; certs?: { daysLeft: number }; drift?: { items: string[] }; problems: string[] }>;
   warnings: string[];
   problems: string[];
 }
@@ -172,7 +172,10 @@ describe.skipIf(skipLab)('i16 homelab: status, certs and upgrade on one cluster'
     for (const n of s.json.nodes) {
       expect(n.kubeletVersion, n.name).toBe('v1.33.3');
       expect(n.packages.kubeadm).toBe('1.33.3-1.1');
+      // The inventory still says 1.32: status shows, as drift, that up would move the repository back.
+      expect(n.drift?.items.join('\n'), n.name).toMatch(/kubernetes\.list/);
     }
+    expect(s.json.warnings.join('\n')).toMatch(/^k8s-worker-01: drifted: \d+ changes? 'provision up' would make/m);
     const third = await labRun(['upgrade', '-i', INV, '--to', '1.33', '--json']);
     expect(third.code, third.all).toBe(0);
     expect((JSON.parse(third.stdout) as { steps: unknown[] }).steps).toEqual([]);

@@ -5,7 +5,7 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, wri
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { haproxyStatsScript } from '../../src/cluster/haproxy-stats.js';
+import { statsCsvCommand } from '../../src/cluster/haproxy-stats.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const cli = join(root, 'dist/cli/main.js');
@@ -90,7 +90,7 @@ for (const c of CASES) {
        * backend as NAME=STATUS, sorted): its verdicts follow its health checks. One exec, however slow the machine.
        */
       const backendsUntil = async (want: string) => {
-        const read = `${haproxyStatsScript()} | tr -d '\\r' | awk -F, '/^# pxname/ { for (i = 1; i <= NF; i++) if ($i == "status") c = i } $1 == "kube-apiserver" && $2 != "FRONTEND" && $2 != "BACKEND" && c { print $2 "=" $c }' | sort | tr '\\n' ' '`;
+        const read = `${statsCsvCommand()} | tr -d '\\r' | awk -F, '/^# pxname/ { for (i = 1; i <= NF; i++) if ($i == "status") c = i } $1 == "kube-apiserver" && $2 != "FRONTEND" && $2 != "BACKEND" && c { print $2 "=" $c }' | sort | tr '\\n' ' '`;
         const seen = await inHost(c.lab, 'allyrion', `for i in $(seq 1 180); do s=$(${read}); [ "$s" = '${want} ' ] && break; sleep 1; done; echo "$s"`);
         expect(seen.trim(), 'HAProxy backends').toBe(want);
       };

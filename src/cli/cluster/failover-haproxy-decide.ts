@@ -9,7 +9,7 @@ export interface LbReading {
   error?: string;
 }
 
-const describeServers = (servers: BackendServer[]): string => servers.map((s) => `${s.name} ${s.status}`).join(', ');
+const describeServers = (servers: BackendServer[]): string => servers.map((s) => `${s.server} ${s.status}`).join(', ');
 
 /** Why a backend is not UP, from its node's own status (its API server, its manifest). */
 function nodeCause(s: CpStatus | undefined): string {
@@ -29,7 +29,7 @@ export function pickTarget(lbName: string, cps: Host[], lb: LbReading, statuses:
   const fail = (detail: string) => ({ step: { step: 'target' as const, ok: false, detail } });
   if (cps.length < 2) return fail(`HAProxy can only fail over with two control planes or more (the plan has ${cps.length})`);
   if (!lb.servers) return fail(`cannot read HAProxy's stats on ${lbName}: ${lb.error ?? 'no kube-apiserver backend in its CSV'}: nothing was stopped`);
-  const up = cps.filter((h) => lb.servers!.some((s) => s.name === h.name && isUp(s)));
+  const up = cps.filter((h) => lb.servers!.some((s) => s.server === h.name && isUp(s)));
   if (up.length < 2) {
     const down = cps.filter((h) => !up.includes(h)).map((h) => `${h.name}: ${nodeCause(statuses.find((s) => s.host === h.name))}`);
     return fail(`HAProxy on ${lbName} has ${up.length === 0 ? 'no backend' : `only ${up[0]!.name}`} UP (${describeServers(lb.servers)}): stopping one would take the API down, so nothing was stopped; ${down.join('; ')}`);
@@ -38,7 +38,7 @@ export function pickTarget(lbName: string, cps: Host[], lb: LbReading, statuses:
 }
 
 /** HAProxy has taken the stopped backend out of rotation (DOWN, not `UP 1/3` still counting its failed checks). */
-export const backendDown = (target: string, lb: LbReading): boolean => !!lb.servers?.some((s) => s.name === target && s.status === 'DOWN');
+export const backendDown = (target: string, lb: LbReading): boolean => !!lb.servers?.some((s) => s.server === target && s.status === 'DOWN');
 
 /** The API answers through the endpoint from every other control plane that could be asked. */
 export function answersWithout(target: string, statuses: CpStatus[]): boolean {
@@ -54,7 +54,7 @@ export function endpointCause(target: string, lb: LbReading, statuses: CpStatus[
 
 /** After the restore: the target answers locally again and HAProxy has every control plane UP. */
 export function settledAll(cps: Host[], lb: LbReading, statuses: CpStatus[]): boolean {
-  return cps.every((h) => lb.servers?.some((s) => s.name === h.name && s.status === 'UP')) && statuses.every((s) => s.api === true && s.apiManifest === 'yes');
+  return cps.every((h) => lb.servers?.some((s) => s.server === h.name && s.status === 'UP')) && statuses.every((s) => s.api === true && s.apiManifest === 'yes');
 }
 
 export { describeServers };

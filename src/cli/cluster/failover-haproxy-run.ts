@@ -3,7 +3,7 @@
 import type { Inventory } from '../../inventory/types.js';
 import type { Connector } from '../../core/connector.js';
 import { apiEndpoint, controlPlanes, loadBalancers } from '../../cluster/cluster-shape.js';
-import { haproxyStatsScript, parseApiBackends } from '../../cluster/haproxy-stats.js';
+import { API_BACKEND, parseBackendServers, statsCsvCommand } from '../../cluster/haproxy-stats.js';
 import type { FailoverReport, FailoverStep } from './failover-decide.js';
 import { answersWithout, backendDown, describeServers, endpointCause, pickTarget, settledAll, type LbReading } from './failover-haproxy-decide.js';
 import { PARKED_APISERVER, restoreApiServerScript, stopApiServerScript } from './failover-script.js';
@@ -22,10 +22,13 @@ export async function runHaproxyFailover(connector: Connector, inv: Inventory, o
     return done();
   }
   const readLb = async (): Promise<LbReading> => {
-    const r = await runHostScript(connector, inv, lbHost, haproxyStatsScript(), { timeoutMs: 15_000, label: 'stats read' });
+    const r = await runHostScript(connector, inv, lbHost, statsCsvCommand(), { timeoutMs: 15_000, label: 'stats read' });
     if (r.stdout === undefined) return { error: r.error! };
-    const servers = parseApiBackends(r.stdout);
-    return servers ? { servers } : { error: 'the stats page has no CSV (is haproxy running with provision\'s configuration?)' };
+    try {
+      return { servers: parseBackendServers(r.stdout, API_BACKEND) };
+    } catch (e) {
+      return { error: `${(e as Error).message} (is haproxy running with provision's configuration?)` };
+    }
   };
   const readCps = () => Promise.all(cps.map((h) => statusOf(connector, inv, h)));
   const both = async () => { const [lb, statuses] = await Promise.all([readLb(), readCps()]); return { lb, statuses }; };

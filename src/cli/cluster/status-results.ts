@@ -3,7 +3,11 @@ import { escapeControl } from '../../core/escape.js';
 import type { Inventory } from '../../inventory/types.js';
 import { parseCheckExpiration, summarizeExpiry, WARN_DAYS, type ExpirySummary } from '../../cluster/cert-expiry.js';
 import { apiEndpoint, firstControlPlane } from '../../cluster/cluster-shape.js';
+import { API_BACKEND, parseBackendServers, type BackendServer } from '../../cluster/haproxy-stats.js';
 import { STATIC_PODS } from './status-script.js';
+
+/** What `up --check` would change on a host (status-drift.ts), or why that was not read. */
+export type Drift = { changes: number; items: string[] } | { error: string };
 
 export interface HostOutput {
   host: string;
@@ -37,6 +41,10 @@ export interface NodeStatus {
   endpointOk?: boolean;
   certs?: ExpirySummary & { all: number };
   certsError?: string;
+  /** lb hosts: HAProxy's API backend servers and their state, from its stats page. */
+  backends?: BackendServer[];
+  /** What `provision up` would change on this host; absent when not checked. */
+  drift?: Drift;
   problems: string[];
 }
 
@@ -89,7 +97,7 @@ export function serverVersionOf(text: string | undefined): string | undefined {
   return /^Server Version:\s*(v\S+)/m.exec(text ?? '')?.[1];
 }
 
-export function collectStatus(inv: Inventory, outputs: HostOutput[], now: Date): StatusReport {
+export function collectStatus(inv: Inventory, outputs: HostOutput[], now: Date, drift?: ReadonlyMap<string, Drift>): StatusReport {
   const first = firstControlPlane(inv).name;
   const byHost = new Map(outputs.map((o) => [o.host, o]));
   const firstOut = parseLines(byHost.get(first)?.stdout ?? '');
@@ -108,12 +116,30 @@ export function collectStatus(inv: Inventory, outputs: HostOutput[], now: Date):
       continue;
     }
     const { facts, blobs } = parseLines(o.stdout ?? '');
+    const d = drift?.get(h.name);
+    if (d) {
+      n.drift = d;
+      if ('error' in d) warnings.push(`${h.name}: drift not checked: ${d.error}`);
+      else if (d.changes) warnings.push(`${h.name}: drifted: ${d.changes} change${d.changes === 1 ? '' : 's'} 'provision up' would make (${d.items.slice(0, 3).join('; ')}${d.items.length > 3 ? '; …' : ''}); 'provision up -i ${inv.file} --check --diff' shows them`);
+    }
     n.endpointOk = facts.get('endpoint') === 'ok';
     if (!n.endpointOk) n.problems.push(`the API endpoint ${apiEndpoint(inv).hostPort} does not answer from here`);
     if (h.role === 'lb') {
       const active = facts.get('haproxy') ?? '';
-      lbHealth.push(`${h.name} haproxy ${active || 'unknown'}`);
-      if (active !== 'active') n.problems.push(`haproxy is ${active || 'not running'}`);
+      if (active !== 'active') {
+        lbHealth.push(`${h.name} haproxy ${active || 'unknown'}`);
+        n.problems.push(`haproxy is ${active || 'not running'}`);
+        continue;
+      }
+      try {
+        n.backends = parseBackendServers(blobs.get('haproxy-stats') ?? '', API_BACKEND);
+        lbHealth.push(`${h.name} haproxy active: ${n.backends.map((b) => `${b.server} ${b.status}`).join(', ') || 'no backend servers'}`);
+        for (const b of n.backends) if (!b.status.startsWith('UP')) n.problems.push(`haproxy backend ${b.server} is ${b.status}${b.check ? ` (${b.check})` : ''}`);
+        if (!n.backends.length) n.problems.push('haproxy has no kube-apiserver backend servers');
+      } catch (e) {
+        lbHealth.push(`${h.name} haproxy active`);
+        n.problems.push(`haproxy's stats page (127.0.0.1, /stats;csv) not read: ${(e as Error).message}`);
+      }
       continue;
     }
     for (const p of ['kubeadm', 'kubelet', 'kubectl'] as const) {
@@ -200,11 +226,12 @@ const pkgMinor = (v?: string) => (v ? v.replace(/-.*$/, '') : '-');
 
 /** The table: one row per host, then the endpoint, etcd, warnings and problems. */
 export function formatStatus(r: StatusReport): string {
-  const rows = [['NODE', 'ROLE', 'READY', 'SCHED', 'KUBELET', 'KUBEADM', 'API-VERSION', 'CERTS']];
+  const rows = [['NODE', 'ROLE', 'READY', 'SCHED', 'KUBELET', 'KUBEADM', 'API-VERSION', 'CERTS', 'DRIFT']];
   for (const n of r.nodes) {
     const ready = !n.reachable ? 'unreachable' : n.role === 'lb' ? '-' : n.ready === undefined ? '?' : n.ready ? 'Ready' : 'NotReady';
     const certs = n.certs ? `${n.certs.daysLeft}d (${n.certs.earliest.name})` : n.role === 'control-plane' ? '?' : '-';
-    rows.push([n.name, n.role, ready, n.role === 'lb' ? '-' : n.cordoned ? 'cordoned' : 'ok', n.kubeletVersion ?? pkgMinor(n.packages.kubelet), pkgMinor(n.packages.kubeadm), n.staticPods?.['kube-apiserver'] ?? '-', certs]);
+    const drift = !n.drift ? '-' : 'error' in n.drift ? '?' : n.drift.changes ? `${n.drift.changes} to change` : 'none';
+    rows.push([n.name, n.role, ready, n.role === 'lb' ? '-' : n.cordoned ? 'cordoned' : 'ok', n.kubeletVersion ?? pkgMinor(n.packages.kubelet), pkgMinor(n.packages.kubeadm), n.staticPods?.['kube-apiserver'] ?? '-', certs, drift]);
   }
   const w = rows[0]!.map((_, i) => Math.max(...rows.map((x) => x[i]!.length)));
   const lines = rows.map((x) => x.map((c, i) => c.padEnd(w[i]!)).join('  ').trimEnd());

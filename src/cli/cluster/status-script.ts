@@ -4,6 +4,7 @@ import { SOURCES_LIST } from '../../modules/cluster/host-setup/kube-apt.js';
 import { apiEndpoint, firstControlPlane } from '../../cluster/cluster-shape.js';
 import { ADMIN_CONF, APISERVER_PORT, KUBELET_CONF, MANIFESTS_DIR } from '../../cluster/paths.js';
 import { quote } from '../../core/command.js';
+import { statsCsvCommand } from '../../cluster/haproxy-stats.js';
 
 /** The static pods kubeadm runs on a control plane (what `certs renew` restarts and `status` reads versions from). */
 export const STATIC_PODS = ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'etcd'] as const;
@@ -29,6 +30,7 @@ export function renderStatusScript(inv: Inventory, host: Host): string {
   ];
   if (host.role === 'lb') {
     out.push(`k haproxy "$(systemctl is-active haproxy 2>/dev/null)"`);
+    out.push(`b haproxy-stats "$(${statsCsvCommand()})"`);
     out.push('exit 0');
     return out.join('\n');
   }

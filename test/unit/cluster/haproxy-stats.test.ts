@@ -1,36 +1,51 @@
-// The stats reader against the real haproxy (loopback only): its CSV, chunked HTTP and server states as HAProxy prints them.
+// HAProxy's stats CSV as the real haproxy 2.6 serves it (recorded: two API servers refusing connections), read for
+// status and failover: the backend's servers with their state; chunked bodies split anywhere; what is not a stats page
+// is refused; and the real haproxy on loopback, read by the same command the lb host runs.
 import { createServer, type Server } from 'node:http';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { execa, type ResultPromise } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { haproxyStatsScript, httpBody, isUp, parseApiBackends } from '../../../src/cluster/haproxy-stats.js';
+import { API_BACKEND, isUp, parseBackendServers, statsCsvCommand, type BackendServer } from '../../../src/cluster/haproxy-stats.js';
 import { requireProgram, scratchDir } from '../modules/real/programs.js';
+import { recordedStatsPage, statsPageWithUp } from '../../support/haproxy-stats-page.js';
 
-describe('httpBody', () => {
-  it('joins chunks, also when a chunk boundary falls inside a line', () => {
-    const body = '# pxname,svname,status\nkube-apiserver,a,UP\n';
-    const [x, y] = [body.slice(0, 30), body.slice(30)];
-    const http = `HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n${x.length.toString(16)}\r\n${x}\r\n${y.length.toString(16)}\r\n${y}\r\n0\r\n\r\n`;
-    expect(httpBody(http)).toBe(body);
-    expect(parseApiBackends(http)).toEqual([{ name: 'a', status: 'UP' }]);
+const recorded = recordedStatsPage;
+
+describe('parseBackendServers', () => {
+  it('reads each server of the backend with its state and last check, not the FRONTEND/BACKEND rows', () => {
+    expect(parseBackendServers(recorded, 'kube-apiserver')).toEqual([
+      { server: 'bettley', status: 'DOWN', check: 'L4CON Layer4 connection problem' },
+      { server: 'cargyll', status: 'DOWN', check: 'L4CON Layer4 connection problem' },
+    ]);
+    expect(parseBackendServers(recorded, 'stats')).toEqual([]);
   });
-  it('a body without chunking, and plain text, pass through', () => {
-    expect(httpBody('HTTP/1.0 200 OK\r\ncontent-length: 3\r\n\r\nabc')).toBe('abc');
-    expect(httpBody('abc')).toBe('abc');
+  it('a body chunked at any size reads the same; UP servers read UP', () => {
+    for (const size of [7, 100, 4096]) expect(parseBackendServers(statsPageWithUp(['bettley', 'cargyll'], size), 'kube-apiserver').map((s) => `${s.server} ${s.status} ${s.check}`)).toEqual(['bettley UP L7OK Layer7 check passed', 'cargyll UP L7OK Layer7 check passed']);
   });
-  it('no CSV header: undefined (not an empty backend)', () => expect(parseApiBackends('HTTP/1.1 503 x\r\n\r\n<html>')).toBeUndefined());
-  it('transitions count as in rotation only while UP', () => {
-    expect(isUp({ name: 'a', status: 'UP 1/3' })).toBe(true);
-    expect(isUp({ name: 'a', status: 'DOWN 1/2' })).toBe(false);
-    expect(isUp({ name: 'a', status: 'MAINT' })).toBe(false);
+  it('an error, a non-200 answer or a cut-short body is an error that says so', () => {
+    expect(() => parseBackendServers('timeout: bash: connect: Connection refused', 'kube-apiserver')).toThrow(/not an HTTP response: timeout/);
+    expect(() => parseBackendServers('HTTP/1.1 503 Service Unavailable\r\n\r\n', 'kube-apiserver')).toThrow(/answered HTTP\/1.1 503/);
+    expect(() => parseBackendServers(recorded.slice(0, 400), 'kube-apiserver')).toThrow(/cut short/);
+  });
+  it('fetches the page with bash alone (nodes may have no curl), on loopback', () => {
+    expect(statsCsvCommand()).toContain('/dev/tcp/127.0.0.1/8404');
+    expect(statsCsvCommand()).toContain('GET /stats;csv HTTP/1.0');
   });
 });
 
 const haveHaproxy = await requireProgram('haproxy', 'haproxy');
 
-describe.skipIf(!haveHaproxy)('the real haproxy: one healthy backend, one refusing', () => {
+describe('isUp', () => {
+  it('a server counts as in rotation only while UP (also while counting failed checks)', () => {
+    expect(isUp({ server: 'a', status: 'UP 1/3' })).toBe(true);
+    expect(isUp({ server: 'a', status: 'DOWN 1/2' })).toBe(false);
+    expect(isUp({ server: 'a', status: 'MAINT' })).toBe(false);
+  });
+});
+
+describe.skipIf(!haveHaproxy)('the real haproxy on loopback: one healthy backend, one refusing', () => {
   const dir = scratchDir('haproxy-stats');
   let healthy: Server;
   let proc: ResultPromise | undefined;
@@ -50,7 +65,7 @@ describe.skipIf(!haveHaproxy)('the real haproxy: one healthy backend, one refusi
     const refused = await freePort();
     statsPort = await freePort();
     const feport = await freePort();
-    // The same backend shape provision renders (haproxy-config.ts), with plain HTTP checks: no TLS server here.
+    // The backend shape provision renders (haproxy-config.ts), with plain HTTP checks: no TLS server here.
     const cfg = [
       'defaults', '    mode tcp', '    timeout connect 1s', '    timeout client 10s', '    timeout server 10s', '    timeout check 1s',
       'frontend kube-apiserver', `    bind 127.0.0.1:${feport}`, '    default_backend kube-apiserver',
@@ -67,15 +82,15 @@ describe.skipIf(!haveHaproxy)('the real haproxy: one healthy backend, one refusi
     await new Promise((r) => healthy.close(r));
   });
 
-  it('the stats script (bash /dev/tcp, no curl) reads both servers; HAProxy settles on cp-a UP and cp-b DOWN', async () => {
-    let servers: ReturnType<typeof parseApiBackends>;
+  it('statsCsvCommand (bash /dev/tcp, no curl) reads both servers; HAProxy settles on cp-a UP and cp-b DOWN', async () => {
+    let servers: BackendServer[] = [];
     for (let i = 0; i < 200; i++) {
-      const r = await execa('bash', ['-c', haproxyStatsScript(statsPort)], { reject: false });
-      servers = parseApiBackends(String(r.stdout));
-      if (servers?.find((s) => s.name === 'cp-a')?.status === 'UP' && servers.find((s) => s.name === 'cp-b')?.status === 'DOWN') break;
+      const r = await execa('bash', ['-c', statsCsvCommand(statsPort)], { reject: false });
+      try { servers = parseBackendServers(String(r.stdout), API_BACKEND); } catch { servers = []; }
+      if (servers.find((s) => s.server === 'cp-a')?.status === 'UP' && servers.find((s) => s.server === 'cp-b')?.status === 'DOWN') break;
       await new Promise((r) => setTimeout(r, 100));
     }
-    expect(servers!).toEqual([{ name: 'cp-a', status: 'UP' }, { name: 'cp-b', status: 'DOWN' }]);
-    expect(servers!.filter(isUp).map((s) => s.name)).toEqual(['cp-a']);
+    expect(servers.map((s) => [s.server, s.status])).toEqual([['cp-a', 'UP'], ['cp-b', 'DOWN']]);
+    expect(servers.filter(isUp).map((s) => s.server)).toEqual(['cp-a']);
   });
 });

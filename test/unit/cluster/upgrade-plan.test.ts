@@ -1,6 +1,7 @@
 // The upgrade plan from node facts: kubeadm's order per role, batches of --max-unavailable, and a re-run that continues.
 import { describe, expect, it } from 'vitest';
 import { formatPlan, nodeSteps, planUpgrade, type NodeFacts } from '../../../src/cluster/upgrade-plan.js';
+import { execa } from 'execa';
 import { stepScript } from '../../../src/cluster/upgrade-steps.js';
 
 const URL = 'https://pkgs.k8s.io/core:/stable:/v1.33/deb/';
@@ -67,6 +68,18 @@ describe('stepScript', () => {
     expect(s).toContain("drain 'w1' --ignore-daemonsets --delete-emptydir-data --timeout=120s");
     expect(s).not.toContain('disable-eviction');
     expect(stepScript('apply', ctx)).toContain('kubeadm upgrade apply --yes "$(kubeadm version -o short)"');
+  });
+  it('after a killed run: finishes interrupted dpkg work first and waits for apt\'s lock; bash parses every step', async () => {
+    for (const step of ['kubeadm', 'kubelet'] as const) {
+      const lines = stepScript(step, ctx).split('\n');
+      expect(lines[0]).toMatch(/dpkg --audit.*dpkg --configure -a/);
+      expect(lines[1]).toBe('set -e');
+      expect(lines.find((l) => l.includes(' install '))).toContain('-o DPkg::Lock::Timeout=300');
+    }
+    for (const step of ['repo', 'kubeadm', 'plan', 'apply', 'upgrade-node', 'drain', 'kubelet', 'restart', 'uncordon'] as const) {
+      const r = await execa('bash', ['-n'], { input: stepScript(step, ctx), reject: false });
+      expect(r.exitCode, `${step}: ${r.stderr}`).toBe(0);
+    }
   });
   it('moves the repository file to the new minor', () => {
     expect(stepScript('repo', ctx)).toContain(`deb [signed-by=/etc/apt/keyrings/kubernetes-apt-keyring.asc] ${URL} /`);

@@ -66,6 +66,26 @@ function mergeLeases(a = {}, b = {}) {
   return out;
 }
 
+/**
+ * Two copies of one node: the newer state's copy, with each field another copy wrote later taken from that copy.
+ * Concurrent writes to different fields on different control planes (a cordon here, a kubelet's version there)
+ * both survive, as they would in one consistent store; a whole-node pick lost one of them and the kubelet then
+ * reported its new version again (a second kubelet-version event for one upgrade).
+ */
+function mergeNode(a, b) {
+  if (!b) return a;
+  const out = { ...a, fieldAt: { ...(a.fieldAt ?? {}) } };
+  for (const [f, t] of Object.entries(b.fieldAt ?? {})) {
+    if (t <= (out.fieldAt[f] ?? -1)) continue;
+    out.fieldAt[f] = t;
+    if (b[f] === undefined) delete out[f];
+    else out[f] = b[f];
+  }
+  return out;
+}
+/** Marks fields of a node as written now (see mergeNode). */
+const touch = (n, ...fields) => { n.fieldAt ??= {}; for (const f of fields) n.fieldAt[f] = now(); };
+
 function mergeState(ours, theirs) {
   const newer = (theirs.rev ?? 0) > (ours.rev ?? 0) ? theirs : ours;
   const older = newer === ours ? theirs : ours;
@@ -78,7 +98,7 @@ function mergeState(ours, theirs) {
   return {
     ...newer,
     rev: Math.max(ours.rev ?? 0, theirs.rev ?? 0),
-    nodes: byKey(newer.nodes, older.nodes, (n) => n.name).filter((n) => !gone(n) && !dropped(deletedNodes, n)),
+    nodes: byKey(newer.nodes, older.nodes, (n) => n.name).map((n) => mergeNode(n, (older.nodes ?? []).find((o) => o.name === n.name && o !== n))).filter((n) => !gone(n) && !dropped(deletedNodes, n)),
     members: byKey(newer.members, older.members, (m) => m.name).filter((m) => !gone(m) && !dropped(removedMembers, m)),
     deletedNodes,
     removedMembers,
@@ -150,16 +170,17 @@ function handle(req, body) {
     if (!n) return [404, { message: `nodes "${body.name}" not found` }];
     const cni = Array.isArray(body.cni) ? body.cni.filter((f) => typeof f === 'string').sort() : [];
     let changed = false;
-    if (JSON.stringify(n.cni ?? []) !== JSON.stringify(cni)) { n.cni = cni; changed = true; }
+    if (JSON.stringify(n.cni ?? []) !== JSON.stringify(cni)) { n.cni = cni; touch(n, 'cni'); changed = true; }
     // A node's version is what its running kubelet (its installed package) says. A kubelet that changes version on a
     // schedulable node (not drained), or that is newer than kube-apiserver, marks the node NotReady with the reason.
-    if (typeof body.version === 'string' && n.kubeletVersion === undefined) { n.kubeletVersion = body.version; changed = true; }
+    if (typeof body.version === 'string' && n.kubeletVersion === undefined) { n.kubeletVersion = body.version; touch(n, 'kubeletVersion'); changed = true; }
     if (typeof body.version === 'string' && body.version !== n.kubeletVersion) {
       const from = n.kubeletVersion;
       if (!n.unschedulable) n.skewViolation = `[lab] the kubelet on ${n.name} changed from v${from} to v${body.version} while the node was schedulable (not drained)`;
       else if (minorOf(body.version) > minorOf(state.version)) n.skewViolation = `[lab] kubelet v${body.version} on ${n.name} is newer than kube-apiserver v${state.version} (version skew policy)`;
       event(n.name, n.skewViolation ? 'kubelet-version-violation' : 'kubelet-version', `v${from} -> v${body.version}`);
       n.kubeletVersion = body.version;
+      touch(n, 'kubeletVersion', 'skewViolation');
       changed = true;
     }
     if (changed) save();
@@ -237,7 +258,7 @@ function handle(req, body) {
     const n = (state.nodes ?? []).find((x) => x.name === body.name);
     if (!n) return [404, { message: `nodes "${body.name}" not found` }];
     const want = Boolean(body.unschedulable);
-    if (Boolean(n.unschedulable) !== want) { n.unschedulable = want; event(n.name, want ? 'cordon' : 'uncordon'); save(); }
+    if (Boolean(n.unschedulable) !== want) { n.unschedulable = want; touch(n, 'unschedulable'); event(n.name, want ? 'cordon' : 'uncordon'); save(); }
     return [200, { name: n.name, changed: true }];
   }
   if (p === '/lab/drain' && req.method === 'POST') {

@@ -17,7 +17,7 @@ const inv = fakeInventory({
 const cps = inv.hosts.filter((h) => h.role === 'control-plane');
 const st = (host: string, o: { api?: boolean; manifest?: string; vipapi?: boolean } = {}) =>
   parseCpStatus(host, `F\tvip\tno\nF\tapimanifest\t${o.manifest ?? 'yes'}\nF\tapi\t${o.api === false ? 'fail' : 'ok'}\nF\tvipapi\t${o.vipapi === false ? 'fail' : 'ok'}\n`);
-const lb = (...statuses: string[]) => ({ servers: statuses.map((status, i) => ({ name: `cp${i + 1}`, status })) });
+const lb = (...statuses: string[]) => ({ servers: statuses.map((status, i) => ({ server: `cp${i + 1}`, status })) });
 
 describe('verify --failover, haproxy mode', () => {
   it('parses the API server manifest line', () => expect(st('cp1', { manifest: 'parked' }).apiManifest).toBe('parked'));
