@@ -64,6 +64,37 @@ export function liveFingerprint(listing: string): string | undefined {
   return /comment "provision:([0-9a-f]{16})"/.exec(listing)?.[1];
 }
 
+/**
+ * Whether the live table still holds exactly the wanted rules. The fingerprint comment says which rules were loaded,
+ * not that they are still there: a rule deleted or edited by hand (`nft delete rule ...`) leaves the comment in place.
+ * So each accept rule of the listing is compared by what it lets in (source, protocol, ports; the comment names it),
+ * as a multiset, in the form `nft list` prints (its sets `{ a, b }`, a /32 written as the bare address, protocol 4 by
+ * its /etc/protocols name), along with the chain's drop policy.
+ */
+export function liveRulesIntact(listing: string, rules: PortRule[]): boolean {
+  if (!/\bpolicy drop;/.test(listing)) return false;
+  const live = listing.split('\n').filter((l) => / accept comment "/.test(l)).map(liveKey).sort();
+  const want = [`icmp, ipv6-icmp||l4|`, ...rules.map(wantKey)].sort();
+  return live.length === want.length && live.every((k, i) => k === want[i]);
+}
+
+const setItems = (text: string | undefined): string =>
+  (text ?? '').replace(/^\{\s*|\s*\}$/g, '').split(/\s*,\s*/).filter(Boolean).map((a) => a.replace(/\/32$/, '')).sort().join(',');
+
+function liveKey(line: string): string {
+  const comment = /comment "([^"]*)"\s*$/.exec(line)?.[1] ?? '';
+  const from = setItems(/\bip saddr (\{[^}]*\}|\S+)/.exec(line)?.[1]);
+  const port = /\b(tcp|udp) dport (\{[^}]*\}|\S+)/.exec(line);
+  if (port) return `${comment}|${from}|${port[1]}|${setItems(port[2])}`;
+  return `${comment}|${from}|l4|`;
+}
+
+function wantKey(r: PortRule): string {
+  const comment = r.why.replace(/"/g, "'");
+  const from = setItems(r.from?.join(','));
+  return r.proto === 'ipip' ? `${comment}|${from}|l4|` : `${comment}|${from}|${r.proto}|${setItems(r.ports.join(','))}`;
+}
+
 /** The block in /etc/nftables.conf that loads our file at boot (after the user's own rules). */
 export function includeBlock(): string {
   return `include "${NFT_FILE}"\n`;

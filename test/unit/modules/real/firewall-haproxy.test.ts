@@ -5,7 +5,8 @@ import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import firewall from '../../../../src/modules/cluster/firewall.js';
 import haproxy from '../../../../src/modules/cluster/haproxy.js';
-import { NFT_CANDIDATE, NFTABLES_CONF, NFT_FILE } from '../../../../src/cluster/nft-ruleset.js';
+import { NFT_CANDIDATE, NFTABLES_CONF, NFT_FILE, liveRulesIntact, renderNftRuleset } from '../../../../src/cluster/nft-ruleset.js';
+import { firewallRules } from '../../../../src/cluster/firewall-rules.js';
 import { HAPROXY_CFG } from '../../../../src/cluster/paths.js';
 import { loadRealInventories } from '../../../support/real-inventories.js';
 import { planWrites } from './plan-writes.js';
@@ -41,6 +42,32 @@ describe.skipIf(!haveNft || !haveUnshare)('firewall: nft -c -f on every host\'s 
     await writeFile(c, conf!.replace(NFT_FILE, f));
     const rc = await nftCheck(c);
     expect(rc.exitCode, rc.stderr).toBe(0);
+  });
+});
+
+describe.skipIf(!haveNft || !haveUnshare)('firewall: the live table as the real nft lists it is recognised as intact, and a rule deleted by hand is not', () => {
+  /** Loads the ruleset into a fresh user+network namespace, optionally runs `then` there, and lists our table. */
+  async function loadAndList(file: string, then = ':') {
+    const r = await execa('unshare', ['-rn', 'sh', '-c', `nft -f "$1" && ${then} && nft list table inet provision`, 'sh', file], { reject: false });
+    expect(r.exitCode, r.stderr).toBe(0);
+    return r.stdout;
+  }
+  it.each(hosts)('$name $host ($role)', async ({ name, inv, host }) => {
+    const rules = firewallRules({ inventory: inv, host: inv.hosts.find((h) => h.name === host)! });
+    const f = join(scratch(), `${name}-${host}-live.nft`);
+    await writeFile(f, renderNftRuleset(rules));
+    expect(liveRulesIntact(await loadAndList(f), rules), 'as loaded').toBe(true);
+    // The fingerprint comment stays when a rule is deleted by hand: the comparison must still see it.
+    const tampered = await loadAndList(f, `nft delete rule inet provision input handle $(nft -a list chain inet provision input | awk '/dport/ { print $NF; exit }')`);
+    expect(tampered).toContain('comment "provision:');
+    expect(liveRulesIntact(tampered, rules), 'a rule deleted').toBe(false);
+    // ...and when one is edited to another port (the same fingerprint and comment: only the port differs).
+    const e = join(scratch(), `${name}-${host}-edited.nft`);
+    const rendered = renderNftRuleset(rules);
+    await writeFile(e, rendered.replace(/tcp dport (?:\{[^}]*\}|\S+) accept/, 'tcp dport 1 accept'));
+    const edited = await loadAndList(e);
+    expect(edited).toContain(rendered.match(/comment "provision:[0-9a-f]+"/)![0]);
+    expect(liveRulesIntact(edited, rules), 'a rule edited').toBe(false);
   });
 });
 
