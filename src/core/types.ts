@@ -109,6 +109,12 @@ export type Step =
   | { kind: 'guarded'; arm: Command; apply: Command; disarm: Command; confirmTimeoutMs?: number }
   /** Reboot and wait until SSH answers with a NEW boot id, within timeoutMs. */
   | { kind: 'reboot'; timeoutMs: number }
+  /**
+   * A value one host makes for others (a join token, a certificate key): the runner runs the provider named here on
+   * the first host of `on` that is ready, once per run, and keeps its output as Secret outputs for the templates of
+   * later steps. Planned like any step, so --check lists it; its output is never shown. `command` is what it runs.
+   */
+  | { kind: 'provide'; provider: string; command: Command; on: string[] }
   /** Copy a remote file to the laptop (e.g. admin.conf → ./kubeconfig/NAME.conf). transform rewrites it. */
   | { kind: 'fetch'; path: string; dest: string; mode: number; transform?: (content: string) => string };
 
@@ -120,8 +126,6 @@ export interface Change {
   summary: string;
   diff?: { path: string; before: string; after: string };
   steps: Step[];
-  /** Providers whose outputs the steps' templates use (resolved lazily, once per run, only if applied). */
-  needs?: string[];
   /** Handler names to notify when this change is applied (not noop). */
   notify?: string[];
 }

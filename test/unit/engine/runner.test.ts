@@ -180,6 +180,38 @@ plays:
     expect(env.hosts.log.filter((l) => l.text.includes('touch provided'))).toHaveLength(1);
   });
 
+  it('--check lists the provide step (what runs where) and runs nothing; the value is never shown', async () => {
+    const env = setup();
+    writeFileSync(join(env.hosts.dir('h2'), 'ready'), '');
+    const pb = `name: t
+plays:
+  - name: join
+    hosts: all
+    tasks:
+      - tsecret: { name: join.conf, template: "token: {{tok.value}}\\n" }
+`;
+    const r = await run(pb, env, { check: true } as never);
+    expect(r.hosts.h1!.changes[0]!.provides).toEqual([expect.stringMatching(/3cr3t .* on the first ready of h1, h2, h3 \(secret output, made once per run\)$/)]);
+    expect(env.hosts.log.filter((l) => l.text.includes('touch provided'))).toHaveLength(0);
+    for (const h of ['h1', 'h2', 'h3']) expect(existsSync(join(env.hosts.dir(h), 'provided'))).toBe(false);
+  });
+
+  it('a template whose provider no provide step makes is a planning error: nothing runs', async () => {
+    const env = setup();
+    writeFileSync(join(env.hosts.dir('h2'), 'ready'), '');
+    const pb = `name: t
+plays:
+  - name: join
+    hosts: all
+    tasks:
+      - tsecret: { name: join.conf, template: "token: {{tok.value}}\\n", provide: false }
+`;
+    const r = await run(pb, env);
+    expect(r.hosts.h1).toMatchObject({ failed: 1, error: expect.stringMatching(/uses provider tok but no provide step before it makes that value/) });
+    expect(existsSync(join(env.hosts.dir('h2'), 'provided'))).toBe(false);
+    expect(existsSync(join(env.hosts.dir('h1'), 'join.conf'))).toBe(false);
+  });
+
   it('a guarded change whose confirmation connection fails is reported as rolled back', async () => {
     const env = setup({ refuseFresh: new Set(['h1']) });
     const pb = `name: t
