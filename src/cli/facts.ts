@@ -1,4 +1,4 @@
-// `provision facts -i INVENTORY [--limit HOSTS] [--json]`: prints the base facts provision reads from each host.
+// `provision facts -i INVENTORY [--limit HOSTS] [--json]`: prints the base facts and every fact kind provision reads from each host.
 import { gatherFacts, type HostFacts } from '../engine/gather-facts.js';
 import { escapeControl } from '../core/escape.js';
 import { paint, usesColor } from '../report/color.js';
@@ -20,10 +20,11 @@ export const spec = defineVerb({
 
 Lints the network plan (as every verb that reaches hosts does), connects to each host, runs the one
 batched probe, and prints what provision knows about it: os, arch, kernel, init system, network stack,
-primary interface and address, routes, board.
+primary interface and address, routes, board; then every fact kind a module can declare (kernel modules,
+sysctls, swap, firewall state, links, kubeadm state...), read with the arguments provision's modules use.
   -i, --inventory FILE   the inventory
   --limit HOSTS          only these hosts (e.g. 'worker,!node3')
-  --json                 print {"hosts":{"NAME":{...}}} on stdout
+  --json                 print {"hosts":{"NAME":{...base, "kinds":{"KIND":{"args":...,"value":...}}}}} on stdout
 ${ACCEPT_LINT_USAGE}
 ${CONNECTION_HELP}
   -h, --help             this text
@@ -39,8 +40,9 @@ function render(r: HostFacts, color: ReturnType<typeof paint>): string {
     ['primary', `${f.primaryInterface ?? '?'}${f.primaryAddress ? ` ${f.primaryAddress}` : ''}`], ['boot id', f.bootId],
     ['routes', f.routes.map((x) => escapeControl(`${x.dst}${x.gateway ? ` via ${x.gateway}` : ''}${x.dev ? ` dev ${x.dev}` : ''}`)).join('\n' + ' '.repeat(17))],
   ];
+  const kinds = Object.entries(r.kinds).map(([name, k]) => `  ${name.padEnd(20)} ${escapeControl(JSON.stringify(k.value))}`);
   // What a host reports (os-release, hostname...) is escaped: a hostile host cannot drive the terminal.
-  return `${color.bold(r.host)}\n${rows.map(([k, v]) => `  ${k.padEnd(14)} ${k === 'routes' ? v : escapeControl(String(v))}`).join('\n')}\n`;
+  return `${color.bold(r.host)}\n${rows.map(([k, v]) => `  ${k.padEnd(14)} ${k === 'routes' ? v : escapeControl(String(v))}`).join('\n')}\n${color.bold('  fact kinds')}\n${kinds.join('\n')}\n`;
 }
 
 export async function run(argv: string[]): Promise<number> {
@@ -53,7 +55,7 @@ export async function run(argv: string[]): Promise<number> {
   try {
     const results = await gatherFacts({ inventory, hosts, connector });
     if (values.json) {
-      const doc = Object.fromEntries(results.map((r) => ['error' in r ? [r.host, { error: r.error, unreachable: r.unreachable }] : [r.host, r.facts]][0]!));
+      const doc = Object.fromEntries(results.map((r) => ('error' in r ? [r.host, { error: r.error, unreachable: r.unreachable }] : [r.host, { ...r.facts, kinds: r.kinds }])));
       process.stdout.write(`${JSON.stringify({ hosts: doc })}\n`);
     } else {
       const color = paint(usesColor(process.stdout));

@@ -12,7 +12,9 @@ export type ProbeItem =
   | { kind: 'file'; path: string } // exists, content (text), sha256, mode, owner, group
   | { kind: 'package'; name: string } // dpkg state, version, held
   | { kind: 'service'; name: string } // unit exists, active, enabled
-  | { kind: 'command'; key: string; script: string }; // raw stdout + exit code, parsed by the module
+  | { kind: 'command'; key: string; script: string } // a user's own shell check (the command module's `unless`)
+  /** A shared fact kind by name (src/facts/kinds/), with its arguments: read by the kind's script, parsed by its parser. */
+  | { kind: 'fact'; fact: string; args?: unknown };
 
 export interface FileFact {
   exists: boolean;
@@ -53,12 +55,31 @@ export interface BaseFacts {
   board: 'raspberry-pi' | 'generic';
 }
 
+/**
+ * A kind of fact any module can declare as `{ kind: 'fact', fact: NAME, args }`: one script run inside the one probe
+ * per host (stdout and exit code kept), one pure parser. Kinds live in src/facts/kinds/, one file each.
+ */
+export interface FactKind<A = undefined, T = unknown> {
+  name: string;
+  /** What it reads, in a few words (`provision facts`). */
+  about: string;
+  /** POSIX sh, run in a subshell of the probe: read-only, and as few processes as it can (builtins first). */
+  script(args: A): string;
+  parse(out: CommandFact, args: A): T;
+  /** The args `provision facts` reads this kind with (what provision's own modules would ask of this inventory). */
+  shown(inventory: Inventory): A;
+  /** What `provision facts` prints of a value, when not all of it (a file that may hold a password). */
+  display?(value: T): unknown;
+}
+
 export interface Facts {
   base: BaseFacts;
   file(path: string): FileFact;
   package(name: string): PackageFact;
   service(name: string): ServiceFact;
   command(key: string): CommandFact;
+  /** A declared fact kind's parsed value (the same args as the `fact` probe item). */
+  fact<A, T>(kind: FactKind<A, T>, args: A): T;
 }
 
 export type Action = 'noop' | 'create' | 'update' | 'delete' | 'run';
@@ -88,6 +109,12 @@ export type Step =
   | { kind: 'guarded'; arm: Command; apply: Command; disarm: Command; confirmTimeoutMs?: number }
   /** Reboot and wait until SSH answers with a NEW boot id, within timeoutMs. */
   | { kind: 'reboot'; timeoutMs: number }
+  /**
+   * A value one host makes for others (a join token, a certificate key): the runner runs the provider named here on
+   * the first host of `on` that is ready, once per run, and keeps its output as Secret outputs for the templates of
+   * later steps. Planned like any step, so --check lists it; its output is never shown. `command` is what it runs.
+   */
+  | { kind: 'provide'; provider: string; command: Command; on: string[] }
   /** Copy a remote file to the laptop (e.g. admin.conf → ./kubeconfig/NAME.conf). transform rewrites it. */
   | { kind: 'fetch'; path: string; dest: string; mode: number; transform?: (content: string) => string };
 
@@ -99,8 +126,6 @@ export interface Change {
   summary: string;
   diff?: { path: string; before: string; after: string };
   steps: Step[];
-  /** Providers whose outputs the steps' templates use (resolved lazily, once per run, only if applied). */
-  needs?: string[];
   /** Handler names to notify when this change is applied (not noop). */
   notify?: string[];
 }

@@ -40,5 +40,9 @@ export async function applyStep(step: Step, ctx: ApplyContext): Promise<{ output
     case 'fetch':
       await runFetch(step, ctx);
       return {};
+    case 'provide':
+      // Once per run on the first ready candidate (ProviderResolver); outputs stay Secret, in memory, for templates.
+      await ctx.providers(step.provider);
+      return {};
   }
 }

@@ -14,6 +14,8 @@ import type { RunObserver } from './events.js';
 import { lockHolderMessage, lockPrelude, orphanMessage } from './lock.js';
 import { firstAddress } from '../inventory/ipv4.js';
 import type { ProviderResolver } from './providers.js';
+import { templateProviders } from './templates.js';
+import { describeProvide } from '../core/provide-step.js';
 import type { ChangeRecord, HostReport } from './report-model.js';
 import type { Change, Facts, ProbeItem } from '../core/types.js';
 
@@ -112,7 +114,6 @@ function safeDiff(change: Change): Change['diff'] {
 }
 
 async function applyChange(change: Change, task: Task, ctx: HostPlayContext, record: ChangeRecord): Promise<void> {
-  for (const name of change.needs ?? []) await ctx.providers.get(name);
   const outputs: string[] = [];
   for (const step of change.steps) {
     const stop = ctx.stopReason();
@@ -140,6 +141,8 @@ async function runPlanned(planned: Planned[], ctx: HostPlayContext, notified: Se
       const record: ChangeRecord = { play: ctx.play.name, task: task.name, action: change.action, summary: change.summary, applied: false };
       const diff = safeDiff(change);
       if (diff) record.diff = diff;
+      const provides = change.steps.flatMap((s) => (s.kind === 'provide' ? [describeProvide(s)] : []));
+      if (provides.length) record.provides = provides;
       if (change.action === 'noop') {
         ctx.report.ok++;
         ctx.observer?.change?.({ host: ctx.host.name, record });
@@ -191,6 +194,24 @@ function checkConflicts(planned: Planned[]): void {
   }
 }
 
+/**
+ * A template may only use a provider that a `provide` step earlier in the same change made: every value one host
+ * makes for another is a planned step (shown by --check), never a side effect of filling a template.
+ */
+function checkProvides(planned: Planned[]): void {
+  for (const { task, changes } of planned) {
+    for (const c of changes) {
+      const made = new Set<string>();
+      for (const s of c.steps) {
+        if (s.kind === 'provide') made.add(s.provider);
+        if (s.kind !== 'write' || typeof s.content === 'string' || !('template' in s.content)) continue;
+        const missing = templateProviders(s.content.template).filter((p) => !made.has(p));
+        if (missing.length) throw new HostFailure(`task '${task.name}': the content of ${s.path} uses provider ${missing.join(', ')} but no provide step before it makes that value (plan a { kind: 'provide' } step first)`);
+      }
+    }
+  }
+}
+
 /** Plan everything first (a planning error changes nothing), then apply; handlers last, once each. */
 export async function planAndApply(ctx: HostPlayContext, facts: Facts): Promise<void> {
   const notified = new Set<string>();
@@ -200,6 +221,7 @@ export async function planAndApply(ctx: HostPlayContext, facts: Facts): Promise<
     ctx.observer?.hostPhase?.({ play: ctx.play.name, host: ctx.host.name, phase: 'planning' });
     const planned = planTasks(tasks, current, ctx);
     checkConflicts(planned);
+    checkProvides(planned);
     const rebootedBy = await runPlanned(planned, ctx, notified, 'applying');
     if (!rebootedBy) break;
     tasks = tasks.slice(tasks.indexOf(rebootedBy) + 1);

@@ -9,6 +9,8 @@ export interface ChangeRecord {
   /** Applied to the host (false under --check, or when a step failed). */
   applied: boolean;
   diff?: Change['diff'];
+  /** The change's `provide` steps in words (token, certificate key): what runs on which host; never the values. */
+  provides?: string[];
   /** Output of exec steps (never of secret ones), trimmed. */
   output?: string;
   error?: string;

@@ -1,4 +1,5 @@
 // The Facts a module sees: typed lookups over what one probe read (also built directly in tests).
+import { factKey } from '../core/fact-key.js';
 import type { BaseFacts, CommandFact, Facts, FileFact, PackageFact, ServiceFact } from '../core/types.js';
 
 export interface FactTables {
@@ -7,6 +8,8 @@ export interface FactTables {
   packages?: Map<string, PackageFact>;
   services?: Map<string, ServiceFact>;
   commands?: Map<string, CommandFact>;
+  /** Declared fact kinds: factKey(name, args) → the kind script's stdout and exit code (parsed on lookup). */
+  facts?: Map<string, CommandFact>;
 }
 
 function lookup<T>(table: Map<string, T> | undefined, key: string, kind: string): T {
@@ -23,5 +26,6 @@ export function createFacts(tables: FactTables): Facts {
     package: (name) => lookup(tables.packages, name, 'package'),
     service: (name) => lookup(tables.services, name, 'service'),
     command: (key) => lookup(tables.commands, key, 'command'),
+    fact: (kind, args) => kind.parse(lookup(tables.facts, factKey(kind.name, args), 'fact'), args),
   };
 }

@@ -1,4 +1,5 @@
 // Turns a probe's whole stdout into the Facts tables (and the lock section, when the probe took the lock).
+import { factKey } from '../core/fact-key.js';
 import type { CommandFact, FileFact, PackageFact, ServiceFact } from '../core/types.js';
 import { createFacts, type FactTables } from './facts.js';
 import { parseBase } from './parse-base.js';
@@ -37,6 +38,7 @@ export function parseProbe(stdout: string, probe: Pick<ProbeScript, 'marker' | '
   const packages = new Map<string, PackageFact>();
   const services = new Map<string, ServiceFact>();
   const commands = new Map<string, CommandFact>();
+  const facts = new Map<string, CommandFact>();
   const batchedPaths = [...probe.items.values()].flatMap((i) => (i.kind === 'file' && batchable(i.path) ? [i.path] : []));
   const batch = parseFileBatch(sections, batchedPaths);
   const packageLines = packageLinesByName(sections.get(PACKAGES_SECTION));
@@ -47,9 +49,10 @@ export function parseProbe(stdout: string, probe: Pick<ProbeScript, 'marker' | '
     if (item.kind === 'file') files.set(item.path, batch?.get(item.path) ?? parseFile(body));
     else if (item.kind === 'package') packages.set(item.name, parsePackage(packageLines.get(item.name)));
     else if (item.kind === 'service') services.set(item.name, parseService(serviceBlocks[serviceIndex++]));
+    else if (item.kind === 'fact') facts.set(factKey(item.fact, item.args), parseCommand(body, sections.get(`${id}.rc`)));
     else commands.set(item.key, parseCommand(body, sections.get(`${id}.rc`)));
   }
-  return { tables: { base: parseBase(sections), files, packages, services, commands }, sections, complete: sections.has('end') };
+  return { tables: { base: parseBase(sections), files, packages, services, commands, facts }, sections, complete: sections.has('end') };
 }
 
 export { createFacts };

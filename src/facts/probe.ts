@@ -1,8 +1,10 @@
 // Builds the ONE POSIX sh script that reads every fact a play needs from a host, in one exec.
 import { quote } from '../core/command.js';
+import { factKey } from '../core/fact-key.js';
 import type { ProbeItem } from '../core/types.js';
 import { FILE_CONTENT_CAP, batchable, fileBatchLines } from './probe-files.js';
 import { packageReadLines } from './probe-packages.js';
+import { factKind } from './kinds/index.js';
 
 export interface ProbeScript {
   script: string;
@@ -25,11 +27,22 @@ export interface BuildProbeOptions {
   dpkgAdminDir?: string;
 }
 
+/** One id per distinct item: the same fact kind with the same args (two tasks, one meaning) is one id. */
+export function itemId(it: ProbeItem): string {
+  switch (it.kind) {
+    case 'file': return `f:${it.path}`;
+    case 'package': return `p:${it.name}`;
+    case 'service': return `s:${it.name}`;
+    case 'command': return `c:${it.key}`;
+    case 'fact': return `k:${factKey(it.fact, it.args)}`;
+  }
+}
+
 /** Same item twice (two tasks reading /etc/hosts) is probed once. */
 export function dedupeItems(items: ProbeItem[]): ProbeItem[] {
   const seen = new Map<string, ProbeItem>();
   for (const it of items) {
-    const key = it.kind === 'file' ? `f:${it.path}` : it.kind === 'package' ? `p:${it.name}` : it.kind === 'service' ? `s:${it.name}` : `c:${it.key}`;
+    const key = itemId(it);
     const prev = seen.get(key);
     if (prev && it.kind === 'command' && prev.kind === 'command' && prev.script !== it.script) {
       throw new Error(`probe command key '${it.key}' is declared twice with different scripts`);
@@ -107,17 +120,24 @@ function itemSection(id: string, item: ProbeItem): string | undefined {
     case 'package':
     case 'service':
       return undefined; // answered by the batched reads
+    case 'fact':
+      return subshell(id, factKind(item.fact).script(item.args));
     case 'command':
       // A subshell that parses the script itself (eval): a syntax error or `exit` in a module's script ends only
       // that subshell, and it starts clean (no arguments, none of the probe's variables); a fork, not an exec.
       // stderr is dropped, stdin empty.
-      return `s ${id}; ( set --; unset ${PROBE_VARS}; eval ${quote(item.script)} ) </dev/null 2>/dev/null; r=$?; s ${id}.rc; echo $r`;
+      return subshell(id, item.script);
   }
+}
+
+function subshell(id: string, script: string): string {
+  return `s ${id}; ( set --; unset ${PROBE_VARS}; eval ${quote(script)} ) </dev/null 2>/dev/null; r=$?; s ${id}.rc; echo $r`;
 }
 
 export function buildProbe(opts: BuildProbeOptions): ProbeScript {
   const items = new Map<string, ProbeItem>();
   const unique = dedupeItems(opts.items);
+  for (const it of unique) if (it.kind === 'fact') factKind(it.fact); // an unknown kind fails before any host is touched
   const batchedFiles = unique.flatMap((i) => (i.kind === 'file' && batchable(i.path) ? [i.path] : []));
   const body: string[] = [...batchedReads(unique, opts.dpkgAdminDir), ...fileBatchLines(batchedFiles)];
   unique.forEach((item, i) => {

@@ -2,6 +2,8 @@
 // or a host's real base facts from `provision facts --json` (--facts FILE). Files written earlier are seen later.
 import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
+import { itemId } from '../facts/probe.js';
+import { factKey } from '../core/fact-key.js';
 import type { BaseFacts, Facts, FileFact, ProbeItem } from '../core/types.js';
 import type { Host } from '../inventory/types.js';
 
@@ -55,9 +57,10 @@ export function renderFacts(base: BaseFacts, items: ProbeItem[], written: Readon
     const c = written.get(path);
     return c === undefined ? { exists: false } : { exists: true, content: c, sha256: sha256(c), mode: 0o644, owner: 'root', group: 'root' };
   };
-  const declared = new Set(items.map((i) => `${i.kind}:${i.kind === 'command' ? i.key : i.kind === 'file' ? i.path : i.name}`));
-  const guard = <T>(kind: string, f: (k: string) => T) => (k: string): T => {
-    if (!declared.has(`${kind}:${k}`)) throw new Error(`${kind} fact '${k}' was not probed (declare it in the module's probe())`);
+  const declared = new Set(items.map(itemId));
+  const prefix: Record<ProbeItem['kind'], string> = { file: 'f', package: 'p', service: 's', command: 'c', fact: 'k' };
+  const guard = <T>(kind: ProbeItem['kind'], f: (k: string) => T) => (k: string): T => {
+    if (!declared.has(`${prefix[kind]}:${k}`)) throw new Error(`${kind} fact '${k}' was not probed (declare it in the module's probe())`);
     return f(k);
   };
   return {
@@ -66,5 +69,7 @@ export function renderFacts(base: BaseFacts, items: ProbeItem[], written: Readon
     package: guard('package', () => ({ installed: false, held: false })),
     service: guard('service', () => ({ exists: false, active: false, enabled: false })),
     command: guard('command', () => ({ code: 1, stdout: '' })),
+    // A bare host answers every fact kind's script with nothing (exit 1), as a command does.
+    fact: (kind, args) => kind.parse(guard('fact', () => ({ code: 1, stdout: '' }))(factKey(kind.name, args)), args),
   };
 }

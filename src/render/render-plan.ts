@@ -6,6 +6,7 @@ import type { Playbook } from '../playbook/types.js';
 import { resolveTerms } from '../playbook/selector.js';
 import { whenHolds } from '../playbook/when.js';
 import { Secret } from '../core/secret.js';
+import { describeProvide } from '../core/provide-step.js';
 import { artifactTable } from '../modules/cluster/addons/artifacts.js';
 import { addonBundle, stageYaml } from '../modules/cluster/addons/bundle.js';
 import { assumedBase, assumedFiles, renderFacts } from './assumed-facts.js';
@@ -61,6 +62,7 @@ export function renderPlan(inv: Inventory, playbook: Playbook, facts: ReadonlyMa
                 else list.push(file);
               } else if (s.kind === 'delete') written.get(host.name)!.delete(s.path);
               else if (s.kind === 'exec') out.commands.get(host.name)!.push(`${task.name}: ${s.secret ? '(secret command)' : s.command.argv.join(' ')}`);
+              else if (s.kind === 'provide') out.commands.get(host.name)!.push(`${task.name}: ${describeProvide(s)}`);
             }
           }
         } catch (e) {

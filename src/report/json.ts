@@ -30,6 +30,7 @@ export function jsonDocument(report: RunReport, opts: JsonOptions = {}): JsonDoc
         task: c.task,
         action: c.action,
         summary: c.summary,
+        ...(c.provides ? { provides: c.provides } : {}),
         ...(c.error ? { error: c.error } : {}),
         ...(opts.diff && c.diff ? { diff: c.diff } : {}),
       })),

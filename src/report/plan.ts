@@ -49,6 +49,7 @@ export function renderPlan(report: RunReport, o: { paint: Paint; diff?: boolean 
     out.push(p.bold(host));
     for (const c of mine) {
       out.push(`  ${colour[c.action]!(`${MARK[c.action]} ${c.action.padEnd(6)}`)}  ${c.task}: ${c.summary}`);
+      for (const line of c.provides ?? []) out.push(`             first: ${line}`);
       const d = o.diff ? renderDiff(host, c, p) : undefined;
       if (d) out.push(d.replace(/^/gm, '    ').trimEnd());
     }

@@ -1,6 +1,7 @@
 // Builds Facts from a compact description, for data-driven module tests (no SSH).
 import { createHash } from 'node:crypto';
-import type { BaseFacts, CommandFact, Facts, FileFact, PackageFact, ServiceFact } from '../../src/core/types.js';
+import { factKey } from '../../src/core/fact-key.js';
+import type { BaseFacts, CommandFact, FactKind, Facts, FileFact, PackageFact, ServiceFact } from '../../src/core/types.js';
 import { createFacts } from '../../src/facts/facts.js';
 
 export interface FakeFactsSpec {
@@ -13,6 +14,8 @@ export interface FakeFactsSpec {
   services?: Record<string, ServiceFact | 'active' | 'inactive' | 'active+enabled' | 'inactive+enabled' | 'missing'>;
   /** key → stdout (exit 0) or a CommandFact. Unlisted: exit 1, empty stdout. */
   commands?: Record<string, string | CommandFact>;
+  /** Declared fact kinds: factKey(kind name, args) → the kind script's stdout (exit 0) or a CommandFact. Unlisted: exit 1, empty. */
+  facts?: Record<string, string | CommandFact>;
 }
 
 export const DEFAULT_BASE: BaseFacts = {
@@ -48,6 +51,8 @@ function toService(v: NonNullable<FakeFactsSpec['services']>[string]): ServiceFa
   return { exists: true, active: v.startsWith('active'), enabled: v.endsWith('+enabled') };
 }
 
+const toCommand = (v: string | CommandFact): CommandFact => (typeof v === 'string' ? { code: 0, stdout: v } : v);
+
 /** Unlisted files/packages/services read as absent and unlisted commands as exit 1, like a bare host. */
 function withDefault<T>(entries: Map<string, T>, fallback: T): Map<string, T> {
   const get = entries.get.bind(entries);
@@ -62,9 +67,12 @@ export function fakeFacts(spec: FakeFactsSpec = {}): Facts {
     files: withDefault(map(spec.files, toFile), { exists: false }),
     packages: withDefault(map(spec.packages, toPackage), { installed: false, held: false }),
     services: withDefault(map(spec.services, toService), { exists: false, active: false, enabled: false }),
-    commands: withDefault(
-      map(spec.commands, (v) => (typeof v === 'string' ? { code: 0, stdout: v } : v)),
-      { code: 1, stdout: '' },
-    ),
+    commands: withDefault(map(spec.commands, toCommand), { code: 1, stdout: '' }),
+    facts: withDefault(map(spec.facts, toCommand), { code: 1, stdout: '' }),
   });
+}
+
+/** The FakeFactsSpec `facts` key of a declared fact kind: `{ facts: { [factOf(swap)]: '/dev/sda3\n' } }`. */
+export function factOf<A>(kind: FactKind<A, unknown>, ...rest: A extends undefined ? [] : [args: A]): string {
+  return factKey(kind.name, rest[0]);
 }

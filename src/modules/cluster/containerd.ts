@@ -11,7 +11,9 @@ import {
 } from './host-setup/containerd-source.js';
 import { CA_PACKAGE, fetchKeyScript, INSTALL_CA, updateOnly } from './host-setup/kube-apt.js';
 import { parseKubeVersion, type KubeVersion } from '../../cluster/version.js';
-import { installScript, parseContainerdProbe, VERSION_SCRIPT } from './host-setup/containerd-probe.js';
+import { installScript } from './host-setup/containerd-probe.js';
+import { declareFact } from '../../facts/declare.js';
+import { containerdFact } from '../../facts/kinds/containerd.js';
 
 const schema = z.strictObject({
   /** Override the sandbox (pause) image, e.g. for a local registry mirror. */
@@ -25,7 +27,6 @@ const schema = z.strictObject({
 });
 export type ContainerdParams = z.output<typeof schema>;
 
-const VERSION_KEY = 'containerd:version';
 const PACKAGES = ['containerd', 'containerd.io'];
 const APT_ENV = { DEBIAN_FRONTEND: 'noninteractive' };
 
@@ -59,7 +60,7 @@ function fromDocker(ctx: PlanContext, os: { id: string; codename: string }, repl
 }
 
 function planInstall(p: ContainerdParams, ctx: PlanContext, kube: KubeVersion): Install | undefined {
-  const probe = parseContainerdProbe(ctx.facts.command(VERSION_KEY).stdout);
+  const probe = ctx.facts.fact(containerdFact, undefined);
   const pkg = PACKAGES.find((n) => ctx.facts.package(n).installed);
   if (pkg) {
     // The daemon's own word first; the package version when the binary cannot answer.
@@ -82,7 +83,7 @@ const containerd: Module<ContainerdParams> = {
   name: 'containerd',
   schema,
   probe: () => [
-    { kind: 'command', key: VERSION_KEY, script: VERSION_SCRIPT },
+    declareFact(containerdFact),
     { kind: 'file', path: CONTAINERD_CONFIG },
     ...[...PACKAGES, CA_PACKAGE].map((name) => ({ kind: 'package' as const, name })),
     { kind: 'service', name: 'containerd' },

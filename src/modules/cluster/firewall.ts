@@ -10,7 +10,10 @@ import { armCommand, applyCommand, disarmCommand } from './host-setup/firewall-g
 import {
   NFT_CANDIDATE, NFT_FILE, NFT_TABLE, NFTABLES_CONF, includeBlock, liveFingerprint, renderNftRuleset, rulesFingerprint,
 } from '../../cluster/nft-ruleset.js';
-import { missingUfwCommands, parseUfwStatus } from './host-setup/ufw-rules.js';
+import { missingUfwCommands } from './host-setup/ufw-rules.js';
+import { declareFact } from '../../facts/declare.js';
+import { nftTable } from '../../facts/kinds/nft-table.js';
+import { ufwStatus } from '../../facts/kinds/ufw-status.js';
 
 const port = z.union([z.number().int().min(1).max(65535), z.string().regex(/^\d{1,5}(-\d{1,5})?$/, 'must be a port or a range like 8000-8100')]);
 
@@ -28,10 +31,10 @@ const schema = z.strictObject({
 
 export type FirewallParams = z.output<typeof schema>;
 
-const NFT_KEY = 'firewall:nft-list';
-const NFT_SCRIPT = `nft list table ${NFT_TABLE} 2>/dev/null`;
-const UFW_KEY = 'firewall:ufw-status';
-const UFW_SCRIPT = 'command -v ufw >/dev/null 2>&1 && ufw status 2>/dev/null';
+const [NFT_FAMILY, NFT_NAME] = NFT_TABLE.split(' ') as [string, string];
+const OUR_TABLE = { family: NFT_FAMILY, table: NFT_NAME };
+/** The fingerprint of our table as the kernel has it now; undefined when it is absent. */
+const liveTable = (ctx: PlanContext) => liveFingerprint(ctx.facts.fact(nftTable, OUR_TABLE).ruleset ?? '');
 const INCLUDE_MARKER = 'provision firewall';
 
 function rulesOf(p: FirewallParams, ctx: PlanContext): PortRule[] {
@@ -51,7 +54,7 @@ function installNftables(ctx: PlanContext): Step[] {
 /** The ruleset live in the kernel, behind the dead man's switch; persisted to NFT_FILE only once confirmed. */
 function planTable(p: FirewallParams, ctx: PlanContext, rules: PortRule[]): Change {
   const want = renderNftRuleset(rules);
-  const live = liveFingerprint(ctx.facts.command(NFT_KEY).stdout);
+  const live = liveTable(ctx);
   const file = ctx.facts.file(NFT_FILE);
   const what = `nftables ${NFT_TABLE}: policy drop, accept ${describeRules(rules)}`;
   if (live !== rulesFingerprint(rules)) {
@@ -106,14 +109,14 @@ function planNftables(p: FirewallParams, ctx: PlanContext, rules: PortRule[]): C
 
 /** ufw is active: add what is missing through ufw (SSH first); our nft table must not filter twice. */
 function planUfw(ctx: PlanContext, rules: PortRule[]): Change[] {
-  const status = parseUfwStatus(ctx.facts.command(UFW_KEY).stdout);
+  const status = ctx.facts.fact(ufwStatus, undefined);
   const missing = missingUfwCommands(rules, status);
   const ipip = rules.some((r) => r.proto === 'ipip') ? ' (warning: ufw cannot express IP-in-IP; allow protocol 4 in /etc/ufw/before.rules for Calico IPIP)' : '';
   const allow = missing.length === 0
     ? noop(ctx, `ufw allows ${describeRules(rules)}${ipip}`)
     : change(ctx, { action: 'update', summary: `ufw: allow ${missing.map((a) => a.slice(2).join(' ')).join('; ')}${ipip}`, steps: missing.map((a) => execStep(a)) });
   const parts = [allow];
-  if (liveFingerprint(ctx.facts.command(NFT_KEY).stdout) !== undefined) {
+  if (liveTable(ctx) !== undefined) {
     parts.push(change(ctx, { action: 'delete', summary: `delete nftables ${NFT_TABLE} (ufw is active and filters instead)`, steps: [execStep(['nft', 'delete', 'table', 'inet', 'provision'])] }));
   }
   parts.push(planInclude(ctx, false));
@@ -124,8 +127,8 @@ const firewall: Module<FirewallParams> = {
   name: 'firewall',
   schema,
   probe: () => [
-    { kind: 'command', key: NFT_KEY, script: NFT_SCRIPT },
-    { kind: 'command', key: UFW_KEY, script: UFW_SCRIPT },
+    declareFact(nftTable, OUR_TABLE),
+    declareFact(ufwStatus),
     { kind: 'file', path: NFT_FILE },
     { kind: 'file', path: NFTABLES_CONF },
     { kind: 'package', name: 'nftables' },
@@ -133,7 +136,7 @@ const firewall: Module<FirewallParams> = {
   ],
   plan: (p, ctx) => {
     const rules = rulesOf(p, ctx);
-    const ufw = parseUfwStatus(ctx.facts.command(UFW_KEY).stdout);
+    const ufw = ctx.facts.fact(ufwStatus, undefined);
     if (p.backend === 'ufw' && !ufw.active) throw new Error('backend ufw was asked for but ufw is not active on this host (ufw enable, or use backend nftables)');
     if (p.backend === 'ufw' || (p.backend === 'auto' && ufw.active)) return planUfw(ctx, rules);
     return planNftables(p, ctx, rules);

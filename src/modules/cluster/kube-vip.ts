@@ -2,6 +2,8 @@
 import { z } from 'zod';
 import type { Module } from '../../core/types.js';
 import { execStep, noop, planFile } from '../support/index.js';
+import { declareFact } from '../../facts/declare.js';
+import { netLinks } from '../../facts/kinds/net-links.js';
 import { firstControlPlane } from '../../cluster/cluster-shape.js';
 import { renderKubeVipManifest } from '../../cluster/kube-vip-manifest.js';
 import { ADMIN_CONF, KUBE_VIP_MANIFEST, MANIFESTS_DIR, SUPER_ADMIN_CONF } from '../../cluster/paths.js';
@@ -14,8 +16,6 @@ const schema = z.strictObject({
   image: z.string().regex(/^[a-z0-9./:@_-]+$/, 'must be an image reference').optional(),
 });
 type Params = z.infer<typeof schema>;
-
-const INTERFACES_KEY = 'kube-vip:interfaces';
 
 /**
  * kube-vip needs RBAC during init, which admin.conf lacks on ≥1.29 until init binds it (kube-vip issue 684):
@@ -32,7 +32,7 @@ const kubeVip: Module<Params> = {
   probe: () => [
     { kind: 'file', path: KUBE_VIP_MANIFEST },
     { kind: 'file', path: ADMIN_CONF },
-    { kind: 'command', key: INTERFACES_KEY, script: 'for f in /sys/class/net/*; do [ -e "$f" ] && echo "${f##*/}"; done; [ -d /sys/class/net ]' },
+    declareFact(netLinks),
   ],
   plan(params, ctx) {
     const { api } = ctx.inventory.network;
@@ -40,9 +40,8 @@ const kubeVip: Module<Params> = {
     if (ctx.host.role !== 'control-plane') return noop(ctx, `${ctx.host.name} is a ${ctx.host.role}: kube-vip runs on control planes`);
     const iface = params.interface ?? ctx.facts.base.primaryInterface;
     if (!iface) throw new Error(`kube-vip on ${ctx.host.name}: no primary interface found (no route to ${ctx.inventory.network.nodes}); set the kube-vip task's 'interface'`);
-    const listed = ctx.facts.command(INTERFACES_KEY);
-    const present = listed.code === 0 ? listed.stdout.split(/\s+/).filter(Boolean) : [];
-    if (listed.code === 0 && !present.includes(iface)) {
+    const present = ctx.facts.fact(netLinks, undefined).names;
+    if (present && !present.includes(iface)) {
       throw new Error(`kube-vip on ${ctx.host.name}: interface '${iface}' does not exist there (it has: ${present.join(', ')}); the VIP ${api.address} could never come up — fix the kube-vip task's 'interface'`);
     }
     const kubeconfig = kubeVipKubeconfig({

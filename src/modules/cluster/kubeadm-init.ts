@@ -6,13 +6,13 @@ import { apiEndpoint, firstControlPlane } from '../../cluster/cluster-shape.js';
 import { renderEndpointDiagnosis } from '../../cluster/endpoint-diagnosis.js';
 import { renderInitConfig } from '../../cluster/kubeadm-config.js';
 import { ADMIN_CONF, APISERVER_MANIFEST, INIT_CONFIG, INIT_DONE, PROVISION_DIR } from '../../cluster/paths.js';
-import { INIT_STATE_KEY, INIT_STATE_SCRIPT, parseInitState } from './kubernetes/init-state.js';
+import { declareFact } from '../../facts/declare.js';
+import { kubeadmInitState } from '../../facts/kinds/kubeadm-init-state.js';
+import { kubeadmVersion } from '../../facts/kinds/kubeadm-version.js';
 import { kubeadmApiVersion, parseKubeVersion } from '../../cluster/version.js';
 
 const schema = z.strictObject({});
 type Params = z.infer<typeof schema>;
-
-export const KUBEADM_VERSION_KEY = 'kubeadm:version';
 
 /**
  * kubeadm init; on failure the endpoint diagnosis ($2) goes to stderr first (init waits for the API through the
@@ -31,19 +31,19 @@ const kubeadmInit: Module<Params> = {
     { kind: 'file', path: ADMIN_CONF },
     { kind: 'file', path: APISERVER_MANIFEST },
     { kind: 'file', path: INIT_CONFIG },
-    { kind: 'command', key: KUBEADM_VERSION_KEY, script: 'kubeadm version -o short 2>/dev/null' },
-    { kind: 'command', key: INIT_STATE_KEY, script: INIT_STATE_SCRIPT },
+    declareFact(kubeadmVersion),
+    declareFact(kubeadmInitState),
   ],
   plan(_params, ctx) {
     const first = firstControlPlane(ctx.inventory);
     if (ctx.host.name !== first.name) return noop(ctx, `cluster init runs on ${first.name} (the first control plane), not here`);
-    const version = ctx.facts.command(KUBEADM_VERSION_KEY);
-    const want = renderInitConfig({ inventory: ctx.inventory, host: ctx.host, installedKubeadm: version.code === 0 ? version.stdout : undefined });
+    const { version } = ctx.facts.fact(kubeadmVersion, undefined);
+    const want = renderInitConfig({ inventory: ctx.inventory, host: ctx.host, installedKubeadm: version });
     if (ctx.facts.file(ADMIN_CONF).exists) {
       const cfg = ctx.facts.file(INIT_CONFIG);
       const drift = cfg.exists && cfg.content !== undefined && cfg.content !== want;
       const note = drift ? `; note: ${INIT_CONFIG} differs from the inventory, and kubeadm does not re-apply it` : '';
-      const state = parseInitState(ctx.facts.command(INIT_STATE_KEY).stdout);
+      const state = ctx.facts.fact(kubeadmInitState, undefined);
       if (state.kind === 'checked' && !state.nodes.includes(ctx.host.name)) {
         // provision started this init and never saw it succeed, and the API does not list the node: init died after
         // its kubeconfig phase. Said with the evidence, and with the one case where a reset would be wrong.

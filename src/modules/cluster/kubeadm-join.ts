@@ -1,13 +1,13 @@
 // Module `kubeadm-join`: joins a worker or an extra control plane with fresh secrets from a healthy control plane.
 import { z } from 'zod';
-import type { Change, Module } from '../../core/types.js';
+import type { Change, Module, Provider, Step } from '../../core/types.js';
+import type { Inventory } from '../../inventory/types.js';
 import { change, execStep, noop } from '../support/index.js';
 import { apiEndpoint, firstControlPlane } from '../../cluster/cluster-shape.js';
 import { renderEndpointDiagnosis } from '../../cluster/endpoint-diagnosis.js';
 import { renderJoinConfigTemplate } from '../../cluster/kubeadm-config.js';
 import { CA_CERT, JOIN_CONFIG, KUBELET_CONF, PROVISION_DIR } from '../../cluster/paths.js';
-import { CERT_KEY_PROVIDER, TOKEN_PROVIDER } from '../../cluster/provider-names.js';
-import { joinProviders } from './kubernetes/providers.js';
+import { certificateKeyProvider, joinProviders, tokenProvider } from './kubernetes/providers.js';
 
 const schema = z.strictObject({});
 type Params = z.infer<typeof schema>;
@@ -20,6 +20,11 @@ const JOIN_SCRIPT =
   'out=$(kubeadm join --config "$1" 2>&1); rc=$?; rm -f "$1"; ' +
   // The diagnosis first, then kubeadm's last lines: the run's error report keeps the head of stderr.
   'if [ $rc -ne 0 ]; then bash -c "$2" >&2; printf "%s\\n" "$out" | tail -n 25 >&2; else printf "%s\\n" "$out"; fi; exit $rc';
+
+/** The provider as a planned step: what it runs and on which hosts (the first ready one, once per run). */
+function provideStep(p: Provider, inventory: Inventory): Step {
+  return { kind: 'provide', provider: p.name, command: p.command, on: p.candidates(inventory) };
+}
 
 const kubeadmJoin: Module<Params> = {
   name: 'kubeadm-join',
@@ -40,19 +45,19 @@ const kubeadmJoin: Module<Params> = {
       );
     }
     const controlPlane = host.role === 'control-plane';
-    const needs = controlPlane ? [TOKEN_PROVIDER, CERT_KEY_PROVIDER] : [TOKEN_PROVIDER];
-    const out = change(ctx, {
+    const provides = (controlPlane ? [tokenProvider, certificateKeyProvider] : [tokenProvider]).map((p) => provideStep(p, ctx.inventory));
+    return change(ctx, {
       action: 'run',
       summary: `join as ${controlPlane ? 'control plane' : 'worker'} via ${apiEndpoint(ctx.inventory).hostPort} with a fresh token${controlPlane ? ' and certificate key' : ''}`,
       steps: [
+        // The token (and the certificate key) first, on a healthy control plane: planned, so --check lists them.
+        ...provides,
         execStep(['install', '-d', '-m', '0700', PROVISION_DIR]),
         // A template: the runner fills the provider placeholders at apply time; the file is root-only and removed after.
         { kind: 'write', path: JOIN_CONFIG, content: { template: renderJoinConfigTemplate({ inventory: ctx.inventory, host }), secret: true }, mode: 0o600, owner: 'root', group: 'root' },
         execStep(['sh', '-c', JOIN_SCRIPT, 'kubeadm-join', JOIN_CONFIG, renderEndpointDiagnosis({ inventory: ctx.inventory, from: host.name })]),
       ],
     });
-    out.needs = needs;
-    return out;
   },
 };
 

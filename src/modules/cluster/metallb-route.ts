@@ -4,14 +4,14 @@ import type { BaseFacts, Change, FileFact, Module, PlanContext, Step } from '../
 import { change, combineChanges, noop } from '../support/change.js';
 import { execStep } from '../support/command.js';
 import { planFile } from '../support/plan-file.js';
-import { commandKey } from '../support/probe-key.js';
+import { declareFact } from '../../facts/declare.js';
+import { primaryLink, type LinkProbe, type PrimaryLinkArgs } from '../../facts/kinds/primary-link.js';
 import { describeRoute, findRoute, routeArgv, type RouteFact } from '../support/route.js';
 import { cidrInside, dstProblem, normalizeDst } from '../../inventory/ipv4.js';
 import { poolRouteCidrs } from '../../cluster/pool-cidrs.js';
 import { findNetplanId } from './host-setup/netplan-ids.js';
 import {
-  IFUPDOWN_HOOK, NETPLAN_DROPIN, linkProbeScript, networkdDropinPath, parseLinkProbe, renderIfupdownHook,
-  renderNetplanDropin, renderNetworkdDropin, type LinkProbe,
+  IFUPDOWN_HOOK, NETPLAN_DROPIN, NETWORKD_DROPIN_NAME, networkdDropinPath, renderIfupdownHook, renderNetplanDropin, renderNetworkdDropin,
 } from './host-setup/route-persistence.js';
 
 const cidr = z.string().refine((s) => dstProblem(s) === undefined && s.includes('.'), 'must be an IPv4 network like 10.4.11.0/24');
@@ -25,7 +25,8 @@ const schema = z.strictObject({
 
 export type MetallbRouteParams = z.output<typeof schema>;
 
-const linkKey = (gateway: string) => commandKey('metallb-route:link', linkProbeScript(gateway));
+/** The primary-link fact as this module declares it (our own drop-in names are left out of what it reads). */
+export const linkArgs = (gateway: string): PrimaryLinkArgs => ({ gateway, ownNetplanFile: NETPLAN_DROPIN.split('/').pop()!, networkdDropinName: NETWORKD_DROPIN_NAME });
 
 /** A wider gateway-less route on the interface (the LAN's own kernel route) already reaches the CIDR on-link. */
 function onLinkVia(routes: RouteFact[], iface: string, dst: string): RouteFact | undefined {
@@ -106,14 +107,14 @@ const metallbRoute: Module<MetallbRouteParams> = {
   name: 'metallb-route',
   schema,
   probe: (_p, ctx) => [
-    { kind: 'command', key: linkKey(ctx.inventory.network.gateway), script: linkProbeScript(ctx.inventory.network.gateway) },
+    declareFact(primaryLink, linkArgs(ctx.inventory.network.gateway)),
     { kind: 'file', path: IFUPDOWN_HOOK },
     { kind: 'file', path: NETPLAN_DROPIN },
   ],
   plan: (p, ctx) => {
     const cidrs = (p.routes ?? poolRouteCidrs(ctx.inventory)).map((c) => normalizeDst(c)!);
     if (cidrs.length === 0) return noop(ctx, 'no MetalLB pool in the inventory: no route needed');
-    const link = parseLinkProbe(ctx.facts.command(linkKey(ctx.inventory.network.gateway)).stdout);
+    const link = ctx.facts.fact(primaryLink, linkArgs(ctx.inventory.network.gateway));
     const iface = p.interface ?? ctx.facts.base.primaryInterface ?? link.dev;
     if (!iface) throw new Error(`cannot tell the primary interface (no route to ${ctx.inventory.network.gateway}); set the task's interface param`);
     const { manage, skipped } = decide(cidrs, ctx.facts.base, iface, ctx.inventory.network.nodes);

@@ -3,15 +3,15 @@ import { z } from 'zod';
 import type { Change, FileFact, Module, PlanContext, Step } from '../../core/types.js';
 import { change, noop } from '../support/change.js';
 import { CGROUP_FLAGS, CMDLINE_PATHS, looksLikeCmdline, withCgroupFlags } from './host-setup/kernel-cmdline.js';
-import { asksKernel8, CONFIG_TXT_PATHS, has16kPages, isStub, parsePiKernel, PI_KERNEL_SCRIPT, withKernel8, type PiKernel } from './host-setup/pi-kernel.js';
+import { asksKernel8, CONFIG_TXT_PATHS, has16kPages, isStub, withKernel8 } from './host-setup/pi-kernel.js';
+import { declareFact } from '../../facts/declare.js';
+import { piKernel, type PiKernel } from '../../facts/kinds/pi-kernel.js';
 
 const schema = z.strictObject({
   /** How long to wait for the host to come back with a new boot id. */
   rebootTimeoutSeconds: z.number().int().min(30).max(3600).default(600),
 });
 export type RpiCgroupsParams = z.output<typeof schema>;
-
-const KERNEL_KEY = 'rpi-cgroups:kernel';
 
 /** The real command line file: the first candidate that exists and is a command line (not Bookworm's stub). */
 function cmdlineFile(get: (path: string) => FileFact): { path: string; fact: FileFact } | undefined {
@@ -67,12 +67,12 @@ const rpiCgroups: Module<RpiCgroupsParams> = {
   schema,
   probe: () => [
     ...[...CMDLINE_PATHS, ...CONFIG_TXT_PATHS].map((path) => ({ kind: 'file' as const, path })),
-    { kind: 'command', key: KERNEL_KEY, script: PI_KERNEL_SCRIPT },
+    declareFact(piKernel),
   ],
   plan: (p, ctx) => {
     const board = ctx.host.board ?? ctx.facts.base.board;
     if (board !== 'raspberry-pi') return noop(ctx, `not a Raspberry Pi (board ${board}): kernel command line untouched`);
-    const k = parsePiKernel(ctx.facts.command(KERNEL_KEY).stdout);
+    const k = ctx.facts.fact(piKernel, undefined);
     const parts = [planCgroups(ctx, k), planPageSize(ctx, k)];
     const reboot = { kind: 'reboot' as const, timeoutMs: p.rebootTimeoutSeconds * 1000 };
     const edits = parts.filter((x) => x.steps.length > 0);

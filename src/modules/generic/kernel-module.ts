@@ -1,8 +1,12 @@
 // The `kernel-module` module: modules listed in /etc/modules-load.d (loaded at boot) and loaded now (modprobe).
+// planKernelModules is the planner other modules compose (k8s-prereqs: overlay and br_netfilter in one file).
 import { z } from 'zod';
-import type { Change, Module } from '../../core/types.js';
-import { change, combineChanges, noop } from '../support/change.js';
+import type { Change, Module, PlanContext, ProbeItem } from '../../core/types.js';
+import { declareFact } from '../../facts/declare.js';
+import { kernelModules } from '../../facts/kinds/kernel-modules.js';
+import { combineChanges } from '../support/change.js';
 import { execStep } from '../support/command.js';
+import { planPersistLive } from '../support/persist-live.js';
 import { planFile } from '../support/plan-file.js';
 import { nameList } from '../support/schema.js';
 
@@ -14,44 +18,45 @@ const schema = z.strictObject({
 
 export type KernelModuleParams = z.output<typeof schema>;
 
-export const LOADED_KEY = 'kernel-module:loaded';
-/** Loaded modules (lsmod, the lab's stand-in, else /proc/modules) and the modules built into the kernel. */
-export const LOADED_SCRIPT = `lsmod 2>/dev/null || cat /proc/modules; echo '--- builtin'; cat "/lib/modules/$(uname -r)/modules.builtin" 2>/dev/null`;
-
-/** modprobe treats '-' and '_' alike; lsmod prints '_'. */
-const canon = (name: string) => name.replace(/-/g, '_');
-
-/** Names of loaded or built-in modules from LOADED_SCRIPT's output. */
-export function parseLoaded(stdout: string): Set<string> {
-  const out = new Set<string>();
-  let builtin = false;
-  for (const line of stdout.split('\n')) {
-    const text = line.trim();
-    if (text === '--- builtin') builtin = true;
-    else if (!text || (!builtin && text.startsWith('Module '))) continue;
-    else if (builtin) out.add(canon(text.split('/').pop()!.replace(/\.ko(\.\w+)?$/, '')));
-    else out.add(canon(text.split(/\s+/)[0]!));
-  }
-  return out;
+export interface KernelModulesSpec {
+  names: string[];
+  /** The modules-load.d file that lists them (read at boot), provision's own. */
+  path: string;
+  /** Its first line, a comment. */
+  header: string;
 }
 
-const files = (p: KernelModuleParams) =>
-  p.file ? [{ path: `/etc/modules-load.d/${p.file}.conf`, names: p.names }] : p.names.map((n) => ({ path: `/etc/modules-load.d/${n}.conf`, names: [n] }));
+export const DEFAULT_HEADER = '# loaded at boot; managed by provision';
+
+/** `asked`: the names the kernel-modules fact is declared with (one fact for a task's names: one script in the probe). */
+export function kernelModulesProbe(s: KernelModulesSpec, asked = s.names): ProbeItem[] {
+  return [{ kind: 'file', path: s.path }, declareFact(kernelModules, { names: asked })];
+}
+
+/** The boot list, and `modprobe` for each module the running kernel does not have (the kernel-modules fact's meaning). */
+export function planKernelModules(ctx: PlanContext, s: KernelModulesSpec, asked = s.names): Change {
+  const loaded = new Set(ctx.facts.fact(kernelModules, { names: asked }).loaded);
+  const missing = s.names.filter((n) => !loaded.has(n));
+  return planPersistLive({
+    ctx,
+    subject: `kernel modules ${s.names.join(', ')}`,
+    persist: planFile({ ctx, path: s.path, want: [s.header, ...s.names, ''].join('\n'), fact: ctx.facts.file(s.path), label: `boot list ${s.path}` }),
+    live: missing.map((n) => execStep(['modprobe', n])),
+    liveWhat: `modprobe ${missing.join(' ')}`,
+    holds: `loaded and in ${s.path}`,
+  });
+}
+
+const specs = (p: KernelModuleParams): KernelModulesSpec[] =>
+  p.file
+    ? [{ names: p.names, path: `/etc/modules-load.d/${p.file}.conf`, header: DEFAULT_HEADER }]
+    : p.names.map((n) => ({ names: [n], path: `/etc/modules-load.d/${n}.conf`, header: DEFAULT_HEADER }));
 
 const kernelModule: Module<KernelModuleParams> = {
   name: 'kernel-module',
   schema,
-  probe: (p) => [...files(p).map((f) => ({ kind: 'file' as const, path: f.path })), { kind: 'command', key: LOADED_KEY, script: LOADED_SCRIPT }],
-  plan: (p, ctx) => {
-    const changes: Change[] = files(p).map((f) =>
-      planFile({ ctx, path: f.path, want: `# loaded at boot; managed by provision\n${f.names.join('\n')}\n`, fact: ctx.facts.file(f.path), label: `boot list ${f.path}` }),
-    );
-    const loaded = parseLoaded(ctx.facts.command(LOADED_KEY).stdout);
-    const missing = p.names.filter((n) => !loaded.has(canon(n)));
-    if (missing.length > 0) changes.push(change(ctx, { action: 'update', summary: `load kernel modules ${missing.join(', ')}`, steps: missing.map((n) => execStep(['modprobe', n])) }));
-    else changes.push(noop(ctx, `loaded: ${p.names.join(', ')}`));
-    return combineChanges(ctx, changes);
-  },
+  probe: (p) => specs(p).flatMap((s) => kernelModulesProbe(s, p.names)),
+  plan: (p, ctx) => combineChanges(ctx, specs(p).map((s) => planKernelModules(ctx, s, p.names))),
 };
 
 export default kernelModule;

@@ -1,10 +1,12 @@
-// The `sysctl` module: a kernel parameter persisted in /etc/sysctl.d and applied live with `sysctl -w`.
+// The `sysctl` module: kernel parameters persisted in /etc/sysctl.d and applied live with `sysctl -w`.
+// planSysctls is the planner other modules compose (k8s-prereqs: kubelet's keys in one file).
 import { z } from 'zod';
-import type { Change, Module, Step } from '../../core/types.js';
-import { quote } from '../../core/command.js';
-import { change, noop } from '../support/change.js';
+import type { Change, Module, PlanContext, ProbeItem, Step } from '../../core/types.js';
+import { declareFact } from '../../facts/declare.js';
+import { sysctl as sysctlFact } from '../../facts/kinds/sysctl.js';
 import { execStep } from '../support/command.js';
 import { ensureLine } from '../support/ensure-line.js';
+import { planPersistLive } from '../support/persist-live.js';
 import { planFile } from '../support/plan-file.js';
 import { absolutePath } from '../support/schema.js';
 
@@ -24,49 +26,57 @@ const schema = z.strictObject({
 
 export type SysctlParams = z.output<typeof schema>;
 
-const fileOf = (p: SysctlParams) => p.file ?? `/etc/sysctl.d/90-provision-${p.name.replace(/\//g, '.')}.conf`;
-const liveKey = (name: string) => `sysctl:${name}`;
-const normalize = (s: string) => s.trim().split(/\s+/).join(' ');
-const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-
-function planPersist(p: SysctlParams, ctx: Parameters<Module['plan']>[1]): Change {
-  const path = fileOf(p);
-  const fact = ctx.facts.file(path);
-  const line = `${p.name} = ${p.value}`;
-  if (fact.exists && fact.content === undefined) throw new Error(`${path} is too large (or not text) to edit`);
-  const want = p.file
-    ? ensureLine({ current: fact.content ?? '', line, regexp: new RegExp(`^\\s*${escapeRe(p.name)}\\s*=`) })
-    : `# managed by provision\n${line}\n`;
-  return planFile({ ctx, path, want, fact });
+export interface SysctlsSpec {
+  /** Keys and values, in file order. */
+  values: Array<{ name: string; value: string }>;
+  path: string;
+  /**
+   * The file is provision's own: exactly this comment line, then `name = value` lines. Without it the file is
+   * someone's: each key's lines are replaced (or one appended), the rest kept.
+   */
+  header?: string;
 }
+
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+const names = (s: SysctlsSpec) => s.values.map((v) => v.name);
+
+export function sysctlsProbe(s: SysctlsSpec): ProbeItem[] {
+  return [{ kind: 'file', path: s.path }, declareFact(sysctlFact, { names: names(s) })];
+}
+
+/** The file that sets the values at boot, and `sysctl -w` for each key whose live value differs. */
+export function planSysctls(ctx: PlanContext, s: SysctlsSpec): Change {
+  const fact = ctx.facts.file(s.path);
+  if (fact.exists && fact.content === undefined) throw new Error(`${s.path} is too large (or not text) to edit`);
+  const lines = s.values.map((v) => `${v.name} = ${v.value}`);
+  const want = s.header !== undefined
+    ? [s.header, ...lines, ''].join('\n')
+    : s.values.reduce((text, v, i) => ensureLine({ current: text, line: lines[i]!, regexp: new RegExp(`^\\s*${escapeRe(v.name)}\\s*=`) }), fact.content ?? '');
+  const live = ctx.facts.fact(sysctlFact, { names: names(s) });
+  const wrong = s.values.filter((v) => live[v.name] !== v.value);
+  const steps: Step[] = wrong.map((v) => execStep(['sysctl', '-w', `${v.name}=${v.value}`]));
+  const now = wrong.map((v) => (live[v.name] === null ? `${v.name} (not readable when probed)` : `${v.name} (now ${live[v.name]})`));
+  return planPersistLive({
+    ctx,
+    subject: `sysctl ${lines.join(', ')}`,
+    persist: planFile({ ctx, path: s.path, want, fact }),
+    live: steps,
+    liveWhat: `apply live ${now.join(', ')}`,
+    holds: `(live, and persisted in ${s.path})`,
+  });
+}
+
+const specOf = (p: SysctlParams): SysctlsSpec => ({
+  values: [{ name: p.name, value: p.value }],
+  path: p.file ?? `/etc/sysctl.d/90-provision-${p.name.replace(/\//g, '.')}.conf`,
+  ...(p.file ? {} : { header: '# managed by provision' }),
+});
 
 const sysctl: Module<SysctlParams> = {
   name: 'sysctl',
   schema,
-  probe: (p) => [
-    { kind: 'file', path: fileOf(p) },
-    { kind: 'command', key: liveKey(p.name), script: `sysctl -n ${quote(p.name)}` },
-  ],
-  plan: (p, ctx) => {
-    const persist = planPersist(p, ctx);
-    const live = ctx.facts.command(liveKey(p.name));
-    const liveOk = live.code === 0 && normalize(live.stdout) === p.value;
-    const where = `${p.name} = ${p.value}`;
-    if (persist.action === 'noop' && liveOk) return noop(ctx, `sysctl ${where} (live, and persisted in ${fileOf(p)})`);
-    const steps: Step[] = [...persist.steps];
-    const what: string[] = [];
-    if (persist.action !== 'noop') what.push(`persist in ${fileOf(p)}`);
-    if (!liveOk) {
-      steps.push(execStep(['sysctl', '-w', `${p.name}=${p.value}`]));
-      what.push(live.code === 0 ? `apply live (now ${normalize(live.stdout)})` : 'apply live (key not readable when probed)');
-    }
-    return change(ctx, {
-      action: persist.action === 'create' ? 'create' : 'update',
-      summary: `sysctl ${where}: ${what.join(', ')}`,
-      steps,
-      ...(persist.diff ? { diff: persist.diff } : {}),
-    });
-  },
+  probe: (p) => sysctlsProbe(specOf(p)),
+  plan: (p, ctx) => planSysctls(ctx, specOf(p)),
 };
 
 export default sysctl;

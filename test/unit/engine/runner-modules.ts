@@ -33,7 +33,7 @@ export const tcmd: Module<z.infer<typeof cmdP>> = {
 };
 
 /** Writes a file from a provider template (like kubeadm-join's config). */
-const secretP = z.object({ name: z.string(), template: z.string() }).strict();
+const secretP = z.object({ name: z.string(), template: z.string(), provide: z.boolean().default(true) }).strict();
 export const tsecret: Module<z.infer<typeof secretP>> = {
   name: 'tsecret',
   schema: secretP,
@@ -42,9 +42,13 @@ export const tsecret: Module<z.infer<typeof secretP>> = {
     const path = `${dirOf(ctx.host)}/${p.name}`;
     if (ctx.facts.file(path).exists) return { ...base(ctx.host, ctx.task), action: 'noop', summary: 'joined', steps: [] };
     return {
-      ...base(ctx.host, ctx.task), action: 'create', summary: `write ${p.name} from a template`, needs: ['tok'],
+      ...base(ctx.host, ctx.task), action: 'create', summary: `write ${p.name} from a template`,
       diff: { path, before: '', after: p.template },
-      steps: [{ kind: 'write', path, content: { template: p.template, secret: true }, mode: 0o600 }],
+      steps: [
+        // The value is made by a planned step (shown by --check); `provide: false` leaves it out (a planning error).
+        ...(p.provide ? [{ kind: 'provide' as const, provider: 'tok', command: TOK_COMMAND, on: ['h1', 'h2', 'h3'] }] : []),
+        { kind: 'write', path, content: { template: p.template, secret: true }, mode: 0o600 },
+      ],
     };
   },
 };
@@ -61,7 +65,9 @@ export const tguard: Module<z.infer<typeof guardP>> = {
   },
 };
 
-export const tproviders = [{ name: 'tok', candidates: () => ['h1', 'h2', 'h3'], ready: shell('cd "$HOST_DIR" && test -f ready'), command: shell('cd "$HOST_DIR" && echo "s3cr3t-$(basename "$HOST_DIR")" && touch provided'), parse: (out: string) => ({ value: new Secret(out.trim()) }) }];
+// The value is printed as 's' + '3cr3t-HOST', so the command's text (which --check shows) never holds it whole.
+const TOK_COMMAND = shell('cd "$HOST_DIR" && printf "s%s-%s\\n" 3cr3t "$(basename "$HOST_DIR")" && touch provided');
+export const tproviders = [{ name: 'tok', candidates: () => ['h1', 'h2', 'h3'], ready: shell('cd "$HOST_DIR" && test -f ready'), command: TOK_COMMAND, parse: (out: string) => ({ value: new Secret(out.trim()) }) }];
 
 const rebootP = z.object({ timeoutMs: z.number() }).strict();
 /** Reboots when the host's `needs-reboot` file exists (like rpi-cgroups after editing cmdline.txt). */

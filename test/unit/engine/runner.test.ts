@@ -23,6 +23,15 @@ plays:
 `;
 
 // Fake hosts are real processes: on a loaded machine (load 20 on 2 cores) one test takes over 10 s.
+/** One play writing join.conf on every host from the `tok` provider's template (extra: more tsecret params). */
+const joinPlaybook = (extra = '') => `name: t
+plays:
+  - name: join
+    hosts: all
+    tasks:
+      - tsecret: { name: join.conf, template: "token: {{tok.value}}\\n"${extra} }
+`;
+
 describe('runPlaybook', { timeout: 60_000 }, () => {
   it('converges, then a re-run changes nothing with one connection and one exec per host', async () => {
     const env = setup();
@@ -163,13 +172,7 @@ plays:
     const env = setup();
     writeFileSync(join(env.hosts.dir('h2'), 'ready'), '');
     writeFileSync(join(env.hosts.dir('h3'), 'ready'), '');
-    const pb = `name: t
-plays:
-  - name: join
-    hosts: all
-    tasks:
-      - tsecret: { name: join.conf, template: "token: {{tok.value}}\\n" }
-`;
+    const pb = joinPlaybook();
     const r = await run(pb, env, { diff: true } as never);
     for (const h of ['h1', 'h2', 'h3']) expect(readFileSync(join(env.hosts.dir(h), 'join.conf'), 'utf8')).toBe('token: s3cr3t-h2\n');
     expect(existsSync(join(env.hosts.dir('h2'), 'provided'))).toBe(true);
@@ -178,6 +181,26 @@ plays:
     expect(json).not.toContain('s3cr3t');
     expect(r.hosts.h1!.changes[0]!.diff).toEqual({ path: expect.any(String), before: '<secret>', after: '<secret>' });
     expect(env.hosts.log.filter((l) => l.text.includes('touch provided'))).toHaveLength(1);
+  });
+
+  it('--check lists the provide step (what runs where) and runs nothing; the value is never shown', async () => {
+    const env = setup();
+    writeFileSync(join(env.hosts.dir('h2'), 'ready'), '');
+    const pb = joinPlaybook();
+    const r = await run(pb, env, { check: true } as never);
+    expect(r.hosts.h1!.changes[0]!.provides).toEqual([expect.stringMatching(/3cr3t .* on the first ready of h1, h2, h3 \(secret output, made once per run\)$/)]);
+    expect(env.hosts.log.filter((l) => l.text.includes('touch provided'))).toHaveLength(0);
+    for (const h of ['h1', 'h2', 'h3']) expect(existsSync(join(env.hosts.dir(h), 'provided'))).toBe(false);
+  });
+
+  it('a template whose provider no provide step makes is a planning error: nothing runs', async () => {
+    const env = setup();
+    writeFileSync(join(env.hosts.dir('h2'), 'ready'), '');
+    const pb = joinPlaybook(', provide: false');
+    const r = await run(pb, env);
+    expect(r.hosts.h1).toMatchObject({ failed: 1, error: expect.stringMatching(/uses provider tok but no provide step before it makes that value/) });
+    expect(existsSync(join(env.hosts.dir('h2'), 'provided'))).toBe(false);
+    expect(existsSync(join(env.hosts.dir('h1'), 'join.conf'))).toBe(false);
   });
 
   it('a guarded change whose confirmation connection fails is reported as rolled back', async () => {

@@ -31,6 +31,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { Action, Change, Facts, FileFact, Module, ProbeItem, Step } from '../../../src/core/types.js';
 import type { Inventory } from '../../../src/inventory/types.js';
+import { factKey } from '../../../src/core/fact-key.js';
 import { fakeFacts, type FakeFactsSpec } from '../../support/fake-facts.js';
 import { fakeInventory } from '../../support/fake-inventory.js';
 
@@ -57,7 +58,7 @@ export interface ModuleCase {
   expect: CaseExpect;
 }
 
-const probeId = (p: ProbeItem) => `${p.kind}:${p.kind === 'command' ? p.key : p.kind === 'file' ? p.path : p.name}`;
+const probeId = (p: ProbeItem) => `${p.kind}:${p.kind === 'command' ? p.key : p.kind === 'file' ? p.path : p.kind === 'fact' ? factKey(p.fact, p.args) : p.name}`;
 
 /** Facts that throw when plan() reads what probe() did not declare, as the real engine's facts do. */
 function guardFacts(facts: Facts, probe: ProbeItem[]): Facts {
@@ -66,7 +67,13 @@ function guardFacts(facts: Facts, probe: ProbeItem[]): Facts {
     if (!ids.has(`${kind}:${k}`)) throw new Error(`${kind} fact '${k}' was not probed (declare it in the module's probe())`);
     return get(k);
   };
-  return { base: facts.base, file: guard('file', facts.file), package: guard('package', facts.package), service: guard('service', facts.service), command: guard('command', facts.command) };
+  return {
+    base: facts.base, file: guard('file', facts.file), package: guard('package', facts.package), service: guard('service', facts.service), command: guard('command', facts.command),
+    fact: (kind, args) => {
+      guard('fact', () => undefined)(factKey(kind.name, args));
+      return facts.fact(kind, args);
+    },
+  };
 }
 
 function checkSpecIsProbed(spec: FakeFactsSpec, probe: ProbeItem[]): void {
@@ -76,6 +83,7 @@ function checkSpecIsProbed(spec: FakeFactsSpec, probe: ProbeItem[]): void {
     ...Object.keys(spec.packages ?? {}).map((k) => `package:${k}`),
     ...Object.keys(spec.services ?? {}).map((k) => `service:${k}`),
     ...Object.keys(spec.commands ?? {}).map((k) => `command:${k}`),
+    ...Object.keys(spec.facts ?? {}).map((k) => `fact:${k}`),
   ];
   const stray = listed.filter((id) => !ids.has(id));
   if (stray.length) throw new Error(`the case lists facts the module never probes: ${stray.join(', ')} (probed: ${[...ids].join(', ')})`);

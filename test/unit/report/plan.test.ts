@@ -23,6 +23,13 @@ describe('plan', () => {
     expect(countsLine({ create: 0, update: 1, run: 0, delete: 0, hosts: 1 }, true)).toBe('0 to create, 1 to update, 0 to run, 0 to delete on 1 host');
   });
 
+  it("lists a change's provide steps under it, in --json too (what runs where, never a value)", () => {
+    const provides = ['sudo kubeadm token create --print-join-command --ttl 30m on the first ready of cp1, cp2 (secret output, made once per run)'];
+    const r: RunReport = { playbook: 'up', check: true, changed: 1, failed: 0, hosts: { w1: { ok: 0, changed: 1, failed: 0, unreachable: false, changes: [rec('join', 'run', { provides })] } } };
+    expect(renderPlan(r, { paint: paint(false) }).split('\n').slice(1, 4)).toEqual(['w1', '  > run     join: run join', `             first: ${provides[0]}`]);
+    expect(toJson(r)).toContain('"provides":["sudo kubeadm token create');
+  });
+
   it('groups changes by host, in order, each with its action; hosts without changes are left out', () => {
     const out = renderPlan(plan(), { paint: paint(false) });
     expect(out).toBe(

@@ -1,24 +1,7 @@
-// The ufw path of the firewall: which `ufw allow` commands are missing, read from `ufw status`.
+// The ufw path of the firewall: which `ufw allow` commands are missing from what the ufw-status fact read.
 import type { PortRule } from '../../../cluster/firewall-rules.js';
+import type { UfwStatus } from '../../../facts/kinds/ufw-status.js';
 
-export interface UfwStatus {
-  active: boolean;
-  /** "to|from" keys of ALLOW rules, IPv4 lines only: "22/tcp|Anywhere", "8472/udp|10.4.0.0/20". */
-  allows: Set<string>;
-}
-
-export function parseUfwStatus(stdout: string): UfwStatus {
-  const lines = stdout.split('\n');
-  const active = /^Status:\s*active\b/m.test(stdout);
-  const allows = new Set<string>();
-  for (const line of lines) {
-    if (/\(v6\)/.test(line)) continue;
-    const cols = line.trim().split(/\s{2,}/);
-    if (cols.length < 3 || !/^ALLOW/.test(cols[1]!)) continue;
-    allows.add(`${cols[0]}|${cols[2]}`);
-  }
-  return { active, allows };
-}
 
 /** ufw writes port ranges with ':' and has no IP-in-IP protocol. */
 const ufwPort = (p: string) => p.replace('-', ':');
@@ -41,5 +24,6 @@ export function ufwCommands(rule: PortRule): Array<{ argv: string[]; keys: strin
 
 /** The missing rules in order (SSH is rules[0], so it is always added first). */
 export function missingUfwCommands(rules: PortRule[], status: UfwStatus): string[][] {
-  return rules.flatMap(ufwCommands).filter((c) => !c.keys.some((k) => status.allows.has(k))).map((c) => c.argv);
+  const allows = new Set(status.allows);
+  return rules.flatMap(ufwCommands).filter((c) => !c.keys.some((k) => allows.has(k))).map((c) => c.argv);
 }

@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import mod from '../../../../src/modules/cluster/containerd.js';
 import { renderContainerdConfig } from '../../../../src/modules/cluster/host-setup/containerd-config.js';
 import { describeFloor, fitsKubernetes, parseContainerdVersion } from '../../../../src/modules/cluster/host-setup/containerd-source.js';
+import { containerdFact } from '../../../../src/facts/kinds/containerd.js';
+import { factOf } from '../../../support/fake-facts.js';
 import { runModuleCases } from '../harness.js';
 
 const V1 = renderContainerdConfig({ major: 1, sandboxImage: 'registry.k8s.io/pause:3.10' });
@@ -18,13 +20,13 @@ runModuleCases(mod, [
   {
     name: 'not installed, the distribution\'s candidate fits (1.7.24 for 1.32): install it (guarded), config version 2, restart',
     params: {},
-    facts: { commands: { 'containerd:version': probe({ containerd: '1.7.24~ds1-6' }) } },
+    facts: { facts: { [factOf(containerdFact)]: probe({ containerd: '1.7.24~ds1-6' }) } },
     expect: { action: 'create', summary: /containerd 1\.7\.24: install containerd; .*config version 2/, steps: [{ kind: 'exec', command: { argv: ['sh', '-c', expect.stringContaining('apt-get install -y --no-install-recommends containerd')] } }, { kind: 'write', path: '/etc/containerd/config.toml', content: V1 }, ...restart] },
   },
   {
     name: 'Debian bookworm\'s 1.6.20 is too old for 1.32: containerd.io from Docker\'s repository (CA bundle, armoured key, source, update, install)',
     params: {},
-    facts: { commands: { 'containerd:version': BOOKWORM } },
+    facts: { facts: { [factOf(containerdFact)]: BOOKWORM } },
     expect: {
       action: 'create',
       summary: /install containerd\.io from https:\/\/download\.docker\.com\/linux\/debian; .*config version 2/,
@@ -42,61 +44,61 @@ runModuleCases(mod, [
   {
     name: 'source debian with a candidate too old: a clear refusal naming the fix',
     params: { source: 'debian' },
-    facts: { commands: { 'containerd:version': BOOKWORM } },
+    facts: { facts: { [factOf(containerdFact)]: BOOKWORM } },
     expect: { error: /containerd 1\.6\.20 \(the distribution's candidate\) on k8s-cp-01 is older than containerd's support matrix allows for Kubernetes 1\.32 \(2\.1\.0\+, 2\.0\.1\+, 1\.7\.24\+, 1\.6\.36\+\); set source: docker/ },
   },
   {
     name: 'installed 1.6.20 (Debian\'s own --version format): refused, never silently kept',
     params: {},
-    facts: { commands: { 'containerd:version': probe({ installed: DEBIAN_1_6, containerd: '1.6.20~ds1-1+deb12u3' }) }, packages: { containerd: '1.6.20~ds1-1+deb12u3' }, services: { containerd: 'active+enabled' } },
+    facts: { facts: { [factOf(containerdFact)]: probe({ installed: DEBIAN_1_6, containerd: '1.6.20~ds1-1+deb12u3' }) }, packages: { containerd: '1.6.20~ds1-1+deb12u3' }, services: { containerd: 'active+enabled' } },
     expect: { error: /containerd 1\.6\.20 \(installed package containerd\) .* older than .* set source: docker/ },
   },
   {
     name: 'installed 1.6.20 with source docker: replaced by containerd.io',
     params: { source: 'docker' },
-    facts: { commands: { 'containerd:version': probe({ installed: DEBIAN_1_6 }) }, packages: { containerd: '1.6.20~ds1-1+deb12u3', 'ca-certificates': '20230311' }, services: { containerd: 'active+enabled' } },
+    facts: { facts: { [factOf(containerdFact)]: probe({ installed: DEBIAN_1_6 }) }, packages: { containerd: '1.6.20~ds1-1+deb12u3', 'ca-certificates': '20230311' }, services: { containerd: 'active+enabled' } },
     expect: { action: 'update', summary: /replaces the distribution's containerd/, steps: [{}, { kind: 'write' }, {}, {}, { kind: 'write' }, ...restart] },
   },
   {
     name: 'containerd.io 1.7 with Docker\'s cri-disabled config: config replaced, restarted',
     params: {},
-    facts: { commands: { 'containerd:version': probe({ installed: 'containerd containerd.io 1.7.27 05044ec0a9a75232cad458027ca83437aae3f4da' }) }, packages: { 'containerd.io': '1.7.27-1' }, files: { '/etc/containerd/config.toml': DOCKER_DEFAULT }, services: { containerd: 'active+enabled' } },
+    facts: { facts: { [factOf(containerdFact)]: probe({ installed: 'containerd containerd.io 1.7.27 05044ec0a9a75232cad458027ca83437aae3f4da' }) }, packages: { 'containerd.io': '1.7.27-1' }, files: { '/etc/containerd/config.toml': DOCKER_DEFAULT }, services: { containerd: 'active+enabled' } },
     expect: { action: 'update', steps: [{ kind: 'write', content: V1 }, ...restart], diff: { before: DOCKER_DEFAULT, after: V1 } },
   },
   {
     name: 'containerd 2.x: config version 3 with the split CRI plugins',
     params: {},
-    facts: { commands: { 'containerd:version': probe({ installed: 'containerd github.com/containerd/containerd/v2 v2.0.2 c507a02' }) }, packages: { containerd: '2.0.2~ds1-1' }, services: { containerd: 'active+enabled' } },
+    facts: { facts: { [factOf(containerdFact)]: probe({ installed: 'containerd github.com/containerd/containerd/v2 v2.0.2 c507a02' }) }, packages: { containerd: '2.0.2~ds1-1' }, services: { containerd: 'active+enabled' } },
     expect: { action: 'update', summary: /containerd 2\.0\.2: .*config version 3/, steps: [{ kind: 'write', content: V2 }, ...restart] },
   },
   {
     name: 'binary unreadable: the package version decides; a 1.x package never gets config version 3',
     params: {},
-    facts: { commands: { 'containerd:version': probe({ installed: 'containerd: error while loading shared libraries' }) }, packages: { 'containerd.io': '1.7.27-1' }, files: { '/etc/containerd/config.toml': V2 }, services: { containerd: 'active+enabled' } },
+    facts: { facts: { [factOf(containerdFact)]: probe({ installed: 'containerd: error while loading shared libraries' }) }, packages: { 'containerd.io': '1.7.27-1' }, files: { '/etc/containerd/config.toml': V2 }, services: { containerd: 'active+enabled' } },
     expect: { action: 'update', summary: /containerd 1\.7\.27: .*config version 2/, steps: [{ kind: 'write', content: V1 }, ...restart] },
   },
   {
     name: 'converged: no restart',
     params: {},
-    facts: { commands: { 'containerd:version': probe({ installed: 'containerd github.com/containerd/containerd/v2 v2.0.2 c507a02' }) }, packages: { containerd: '2.0.2~ds1-1' }, files: { '/etc/containerd/config.toml': V2 }, services: { containerd: 'active+enabled' } },
+    facts: { facts: { [factOf(containerdFact)]: probe({ installed: 'containerd github.com/containerd/containerd/v2 v2.0.2 c507a02' }) }, packages: { containerd: '2.0.2~ds1-1' }, files: { '/etc/containerd/config.toml': V2 }, services: { containerd: 'active+enabled' } },
     expect: { action: 'noop', summary: /containerd 2\.0\.2 installed, .* up to date .*running/ },
   },
   {
     name: 'config right but the service stopped: start it, no config write',
     params: {},
-    facts: { commands: { 'containerd:version': probe({ installed: 'containerd github.com/containerd/containerd v1.7.24 88bf19b' }) }, packages: { containerd: '1.7.24~ds1-6' }, files: { '/etc/containerd/config.toml': V1 }, services: { containerd: 'inactive+enabled' } },
+    facts: { facts: { [factOf(containerdFact)]: probe({ installed: 'containerd github.com/containerd/containerd v1.7.24 88bf19b' }) }, packages: { containerd: '1.7.24~ds1-6' }, files: { '/etc/containerd/config.toml': V1 }, services: { containerd: 'inactive+enabled' } },
     expect: { action: 'update', summary: /enable and start containerd/, steps: [{ command: { argv: ['systemctl', 'enable', '--now', 'containerd'] } }] },
   },
   {
     name: 'no candidate known (empty apt lists): the install script checks after its own update; config version 2',
     params: { sandboxImage: 'registry.lan/pause:3.10' },
-    facts: { commands: { 'containerd:version': probe({}) } },
+    facts: { facts: { [factOf(containerdFact)]: probe({}) } },
     expect: { action: 'create', summary: /version unknown/, steps: [{ command: { argv: ['sh', '-c', expect.stringContaining('dpkg --compare-versions')] } }, { kind: 'write', content: renderContainerdConfig({ major: 1, sandboxImage: 'registry.lan/pause:3.10' }) }, {}, {}] },
   },
   {
     name: 'an OS Docker does not serve: refused with the reason',
     params: { source: 'docker' },
-    facts: { commands: { 'containerd:version': probe({ os: 'alpine 3.20' }) } },
+    facts: { facts: { [factOf(containerdFact)]: probe({ os: 'alpine 3.20' }) } },
     expect: { error: /Docker's apt repository has no containerd\.io for alpine/ },
   },
   { name: 'a sandbox image with spaces is rejected', params: { sandboxImage: 'pause 3.10' }, expect: { error: /image reference/ } },

@@ -6,6 +6,9 @@ import { renderNftRuleset, rulesFingerprint } from '../../../../src/cluster/nft-
 import type { FileFact } from '../../../../src/core/types.js';
 import { fakeInventory, hostOf } from '../../../support/fake-inventory.js';
 import { loadRealInventory } from '../../../support/real-inventories.js';
+import { nftTable } from '../../../../src/facts/kinds/nft-table.js';
+import { ufwStatus } from '../../../../src/facts/kinds/ufw-status.js';
+import { factOf } from '../../../support/fake-facts.js';
 import { runModuleCases } from '../harness.js';
 
 const inv = fakeInventory();
@@ -49,14 +52,14 @@ runModuleCases(mod, [
     name: 'converged: live table carries the fingerprint, file and include in place, service enabled',
     inventory: inv,
     params: {},
-    facts: { ...installed, services: { nftables: 'inactive+enabled' }, commands: { 'firewall:nft-list': live(rulesFingerprint(cpRules)) }, files: { '/etc/provision/firewall.nft': secret(CP_NFT), '/etc/nftables.conf': WITH_INCLUDE } },
+    facts: { ...installed, services: { nftables: 'inactive+enabled' }, facts: { [factOf(nftTable, { family: 'inet', table: 'provision' })]: live(rulesFingerprint(cpRules)) }, files: { '/etc/provision/firewall.nft': secret(CP_NFT), '/etc/nftables.conf': WITH_INCLUDE } },
     expect: { action: 'noop', summary: /^nftables inet provision: policy drop, accept 22\/tcp.*; \/etc\/nftables\.conf includes .* up to date; nftables\.service enabled/ },
   },
   {
     name: 'live rules right but the boot file was edited: only the file is rewritten (validated)',
     inventory: inv,
     params: {},
-    facts: { ...installed, services: { nftables: 'inactive+enabled' }, commands: { 'firewall:nft-list': live(rulesFingerprint(cpRules)) }, files: { '/etc/provision/firewall.nft': secret(CP_NFT + '# local edit\n'), '/etc/nftables.conf': WITH_INCLUDE } },
+    facts: { ...installed, services: { nftables: 'inactive+enabled' }, facts: { [factOf(nftTable, { family: 'inet', table: 'provision' })]: live(rulesFingerprint(cpRules)) }, files: { '/etc/provision/firewall.nft': secret(CP_NFT + '# local edit\n'), '/etc/nftables.conf': WITH_INCLUDE } },
     expect: { action: 'update', steps: [{ kind: 'write', path: '/etc/provision/firewall.nft', content: CP_NFT, validate: ['nft', '-c', '-f', '%s'] }] },
   },
   {
@@ -70,7 +73,7 @@ runModuleCases(mod, [
     name: 'stale table from an older inventory: update through the guard',
     inventory: inv,
     params: {},
-    facts: { ...installed, commands: { 'firewall:nft-list': live('0123456789abcdef') }, files: { '/etc/nftables.conf': WITH_INCLUDE } },
+    facts: { ...installed, facts: { [factOf(nftTable, { family: 'inet', table: 'provision' })]: live('0123456789abcdef') }, files: { '/etc/nftables.conf': WITH_INCLUDE } },
     expect: { action: 'update', steps: [{ kind: 'write' }, { kind: 'guarded' }], converges: false },
   },
   {
@@ -88,7 +91,7 @@ runModuleCases(mod, [
     name: 'converged but nftables.service disabled: enable only (never restart)',
     inventory: inv,
     params: {},
-    facts: { ...installed, services: { nftables: 'inactive' }, commands: { 'firewall:nft-list': live(rulesFingerprint(cpRules)) }, files: { '/etc/provision/firewall.nft': secret(CP_NFT), '/etc/nftables.conf': WITH_INCLUDE } },
+    facts: { ...installed, services: { nftables: 'inactive' }, facts: { [factOf(nftTable, { family: 'inet', table: 'provision' })]: live(rulesFingerprint(cpRules)) }, files: { '/etc/provision/firewall.nft': secret(CP_NFT), '/etc/nftables.conf': WITH_INCLUDE } },
     expect: { action: 'update', summary: 'enable nftables.service (loads the ruleset at boot)', steps: [{ kind: 'exec', command: { argv: ['systemctl', 'enable', 'nftables'] } }] },
   },
   {
@@ -118,7 +121,7 @@ runModuleCases(mod, [
     name: 'ufw active: missing rules through ufw, SSH first',
     inventory: inv,
     params: {},
-    facts: { commands: { 'firewall:ufw-status': UFW_EMPTY } },
+    facts: { facts: { [factOf(ufwStatus)]: UFW_EMPTY } },
     expect: {
       action: 'update',
       steps: [
@@ -140,7 +143,7 @@ runModuleCases(mod, [
     inventory: inv,
     host: 'k8s-worker-01',
     params: {},
-    facts: { commands: { 'firewall:ufw-status': UFW_SSH, 'firewall:nft-list': live('0123456789abcdef') }, files: { '/etc/nftables.conf': WITH_INCLUDE } },
+    facts: { facts: { [factOf(ufwStatus)]: UFW_SSH, [factOf(nftTable, { family: 'inet', table: 'provision' })]: live('0123456789abcdef') }, files: { '/etc/nftables.conf': WITH_INCLUDE } },
     expect: {
       changes: [
         { action: 'update', steps: [{}, {}, { command: { argv: ['ufw', 'allow', '10250/tcp', 'comment', 'provision: kubelet API'] } }, {}, {}, {}, {}, {}] },
@@ -152,7 +155,7 @@ runModuleCases(mod, [
   {
     name: 'backend ufw forced while ufw is inactive: a clear error',
     params: { backend: 'ufw' },
-    facts: { commands: { 'firewall:ufw-status': 'Status: inactive\n' } },
+    facts: { facts: { [factOf(ufwStatus)]: 'Status: inactive\n' } },
     expect: { error: /ufw is not active/ },
   },
   { name: 'confirm window must be shorter than the rollback', params: { rollbackAfterSeconds: 10, confirmTimeoutSeconds: 10 }, expect: { error: /shorter than rollbackAfterSeconds/ } },

@@ -2,13 +2,16 @@
 import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import mod from '../../../../src/modules/cluster/kubeadm-init.js';
+import { kubeadmInitState } from '../../../../src/facts/kinds/kubeadm-init-state.js';
+import { kubeadmVersion } from '../../../../src/facts/kinds/kubeadm-version.js';
+import { factOf } from '../../../support/fake-facts.js';
 import { planCase, runModuleCases } from '../harness.js';
 import { goldentooth, homelab } from '../../cluster/fixtures.js';
 
 const ADMIN = '/etc/kubernetes/admin.conf';
 const API = '/etc/kubernetes/manifests/kube-apiserver.yaml';
 const CFG = '/etc/kubernetes/provision/kubeadm-init.yaml';
-const STATE = 'kubeadm:init-state';
+const STATE = factOf(kubeadmInitState);
 // kubeadm init --config CFG --upload-certs inside a script that diagnoses the endpoint on failure; output secret.
 const init = {
   kind: 'exec',
@@ -21,7 +24,7 @@ runModuleCases(mod, [
     name: 'bare first control plane: config 0600 then kubeadm init --upload-certs (secret output)',
     params: {},
     inventory: homelab('1.32'),
-    facts: { commands: { 'kubeadm:version': 'v1.32.3\n' } },
+    facts: { facts: { [factOf(kubeadmVersion)]: 'v1.32.3\n' } },
     expect: {
       action: 'run',
       summary: 'kubeadm init (endpoint 192.168.1.50:6443, pods 10.244.0.0/16, services 10.96.0.0/12, kubeadm.k8s.io/v1beta4)',
@@ -35,40 +38,40 @@ runModuleCases(mod, [
     inventory: homelab('1.30'),
     expect: { action: 'run', summary: /kubeadm\.k8s\.io\/v1beta3\)$/ },
   },
-  { name: 'initialised (admin.conf, init not started by provision): noop, never a second init', params: {}, inventory: homelab(), facts: { files: { [ADMIN]: 'x', [API]: 'x' }, commands: { [STATE]: 'none\n' } }, expect: { action: 'noop', summary: 'cluster initialised (/etc/kubernetes/admin.conf present)' } },
+  { name: 'initialised (admin.conf, init not started by provision): noop, never a second init', params: {}, inventory: homelab(), facts: { files: { [ADMIN]: 'x', [API]: 'x' }, facts: { [STATE]: 'none\n' } }, expect: { action: 'noop', summary: 'cluster initialised (/etc/kubernetes/admin.conf present)' } },
   {
     name: 'initialised with a drifted config: still noop, says kubeadm will not re-apply it',
     params: {},
     inventory: homelab(),
-    facts: { files: { [ADMIN]: 'x', [CFG]: 'old config' }, commands: { [STATE]: 'done\n' } },
+    facts: { files: { [ADMIN]: 'x', [CFG]: 'old config' }, facts: { [STATE]: 'done\n' } },
     expect: { action: 'noop', summary: /differs from the inventory, and kubeadm does not re-apply it/ },
   },
   {
     name: 'admin.conf but init never finished and the API does not answer: half-done, with the fix',
     params: {},
     inventory: homelab(),
-    facts: { files: { [ADMIN]: 'x', [API]: 'x', [CFG]: 'cfg' }, commands: { [STATE]: 'check\nrc=1\nThe connection to the server 192.168.1.50:6443 was refused - did you specify the right host or port?\n' } },
+    facts: { files: { [ADMIN]: 'x', [API]: 'x', [CFG]: 'cfg' }, facts: { [STATE]: 'check\nrc=1\nThe connection to the server 192.168.1.50:6443 was refused - did you specify the right host or port?\n' } },
     expect: { error: /half-done kubeadm init on k8s-cp-01: .*admin\.conf exists, but provision never saw 'kubeadm init' finish .*does not list node k8s-cp-01 \(The connection to the server 192\.168\.1\.50:6443 was refused.*Fix: run 'sudo kubeadm reset -f' on k8s-cp-01/ },
   },
   {
     name: 'admin.conf, no marker, kubectl hangs: half-done (timed out)',
     params: {},
     inventory: homelab(),
-    facts: { files: { [ADMIN]: 'x', [CFG]: 'cfg' }, commands: { [STATE]: 'check\nrc=124\n' } },
+    facts: { files: { [ADMIN]: 'x', [CFG]: 'cfg' }, facts: { [STATE]: 'check\nrc=124\n' } },
     expect: { error: /does not list node k8s-cp-01 \(kubectl timed out\)/ },
   },
   {
     name: 'admin.conf, no marker, API answers without this node: half-done',
     params: {},
     inventory: homelab(),
-    facts: { files: { [ADMIN]: 'x', [CFG]: 'cfg' }, commands: { [STATE]: 'check\nrc=0\nnode/other\n' } },
+    facts: { files: { [ADMIN]: 'x', [CFG]: 'cfg' }, facts: { [STATE]: 'check\nrc=0\nnode/other\n' } },
     expect: { error: /does not list node k8s-cp-01 \(nodes: other\)/ },
   },
   {
     name: 'admin.conf, no marker (an init before the marker existed), node registered: records the marker, no init',
     params: {},
     inventory: homelab(),
-    facts: { files: { [ADMIN]: 'x', [CFG]: 'cfg' }, commands: { [STATE]: 'check\nrc=0\nnode/k8s-cp-01\nnode/k8s-worker-01\n' } },
+    facts: { files: { [ADMIN]: 'x', [CFG]: 'cfg' }, facts: { [STATE]: 'check\nrc=0\nnode/k8s-cp-01\nnode/k8s-worker-01\n' } },
     expect: { action: 'update', summary: /node k8s-cp-01 registered/, steps: [{ kind: 'exec', command: { argv: ['sh', '-c', expect.stringContaining('> /etc/kubernetes/provision/kubeadm-init.done')] } }] },
   },
   {
@@ -85,7 +88,7 @@ runModuleCases(mod, [
 
 /** The config file itself, per API version: what kubeadm reads. */
 function configOf(kubernetes: string, installed?: string) {
-  const { changes } = planCase(mod, { name: 'x', params: {}, inventory: goldentooth(kubernetes), host: 'bettley', facts: installed ? { commands: { 'kubeadm:version': installed } } : {} });
+  const { changes } = planCase(mod, { name: 'x', params: {}, inventory: goldentooth(kubernetes), host: 'bettley', facts: installed ? { facts: { [factOf(kubeadmVersion)]: installed } } : {} });
   const write = changes[0]!.steps.find((s) => s.kind === 'write');
   if (write?.kind !== 'write' || typeof write.content !== 'string') throw new Error('no config write');
   return parseAllDocuments(write.content).map((d) => d.toJS() as Record<string, any>);

@@ -21,7 +21,12 @@ runModuleCases(mod, [
     expect: {
       action: 'run',
       summary: 'join as worker via 10.4.0.10:6443 with a fresh token',
-      steps: [{ kind: 'exec', command: { argv: ['install', '-d', '-m', '0700', '/etc/kubernetes/provision'] } }, { kind: 'write', path: CFG, mode: 0o600, content: { secret: true } }, joinExec],
+      steps: [
+        { kind: 'provide', provider: 'kubeadm-token', command: { argv: ['kubeadm', 'token', 'create', '--print-join-command', '--ttl', '30m'], sudo: true }, on: ['bettley', 'cargyll', 'dalt'] },
+        { kind: 'exec', command: { argv: ['install', '-d', '-m', '0700', '/etc/kubernetes/provision'] } },
+        { kind: 'write', path: CFG, mode: 0o600, content: { secret: true } },
+        joinExec,
+      ],
       diff: false,
     },
   },
@@ -30,7 +35,16 @@ runModuleCases(mod, [
     params: {},
     inventory: goldentooth(),
     host: 'cargyll',
-    expect: { action: 'run', summary: 'join as control plane via 10.4.0.10:6443 with a fresh token and certificate key', diff: false },
+    expect: {
+      action: 'run',
+      summary: 'join as control plane via 10.4.0.10:6443 with a fresh token and certificate key',
+      steps: [
+        { kind: 'provide', provider: 'kubeadm-token' },
+        { kind: 'provide', provider: 'kubeadm-cert-key', command: { argv: ['kubeadm', 'init', 'phase', 'upload-certs', '--upload-certs'], sudo: true }, on: ['bettley', 'cargyll', 'dalt'] },
+        { kind: 'exec' }, { kind: 'write' }, { kind: 'exec' },
+      ],
+      diff: false,
+    },
   },
   { name: 'already joined: noop', params: {}, inventory: goldentooth(), host: 'erenford', facts: { files: { [KUBELET]: 'x', [CA]: 'x' } }, expect: { action: 'noop', summary: 'erenford joined (/etc/kubernetes/kubelet.conf present)' } },
   {
@@ -59,8 +73,8 @@ describe('kubeadm join config template', () => {
     { host: 'velaryon', k: '1.29', api: 'kubeadm.k8s.io/v1beta3', needs: ['kubeadm-token'], cp: false },
   ])('$host on $k', ({ host, k, api, needs, cp }) => {
     const { change, docs, text } = joinOf(host, k);
-    expect(change.needs).toEqual(needs);
-    // The engine finds the providers from the placeholders too: both views must agree.
+    expect(change.steps.flatMap((s) => (s.kind === 'provide' ? [s.provider] : []))).toEqual(needs);
+    // The engine checks the placeholders against the provide steps: both views must agree.
     expect(templateProviders(text)).toEqual(needs);
     expect(docs).toHaveLength(1);
     expect(docs[0]).toMatchObject({
@@ -81,7 +95,7 @@ describe('kubeadm join config template', () => {
   it('works for the homelab worker through the VIP', () => {
     const { changes } = planCase(mod, { name: 'x', params: {}, inventory: homelab(), host: 'k8s-worker-01' });
     expect(changes[0]!.summary).toBe('join as worker via 192.168.1.50:6443 with a fresh token');
-    const exec = changes[0]!.steps[2];
+    const exec = changes[0]!.steps[3];
     expect(exec?.kind === 'exec' && exec.command.argv[5]).toMatch(/the API VIP \$ep:\$port does not answer from k8s-worker-01: kube-vip has not raised it/);
   });
 });

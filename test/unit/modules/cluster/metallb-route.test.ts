@@ -1,9 +1,9 @@
 // Data cases for metallb-route: each network stack, live route present/absent, routes inside the node LAN skipped.
 import { expect } from 'vitest';
-import mod from '../../../../src/modules/cluster/metallb-route.js';
+import mod, { linkArgs } from '../../../../src/modules/cluster/metallb-route.js';
 import { ID0_NETPLAN } from './host-setup/netplan-cases.js';
-import { commandKey } from '../../../../src/modules/support/probe-key.js';
-import { linkProbeScript } from '../../../../src/modules/cluster/host-setup/route-persistence.js';
+import { primaryLink } from '../../../../src/facts/kinds/primary-link.js';
+import { factOf } from '../../../support/fake-facts.js';
 import type { BaseFacts, FileFact } from '../../../../src/core/types.js';
 import { fakeInventory } from '../../../support/fake-inventory.js';
 import { runModuleCases } from '../harness.js';
@@ -11,12 +11,12 @@ import { runModuleCases } from '../harness.js';
 // flat-bgp style: the pool lives outside the node LAN, so it needs a route.
 const inv = fakeInventory();
 inv.network.metallb = { pool: [{ first: '192.168.6.0', last: '192.168.6.255' }] };
-const LINK = commandKey('metallb-route:link', linkProbeScript(inv.network.gateway));
+const LINK = factOf(primaryLink, linkArgs(inv.network.gateway));
 const lan = { dst: '192.168.1.0/24', dev: 'eth0', protocol: 'kernel' };
 const ours = { dst: '192.168.6.0/24', dev: 'eth0' };
 const facts = (stack: BaseFacts['networkStack'], routes: BaseFacts['routes'], link = 'dev=eth0\n', files: Record<string, FileFact> = {}) => ({
   base: { networkStack: stack, routes },
-  commands: { [LINK]: link },
+  facts: { [LINK]: link },
   files,
 });
 const HOOK = '#!/bin/sh\n# Managed by provision (metallb-route): routes the MetalLB pool on the node LAN. Re-run provision instead of editing.\n[ "$IFACE" = "eth0" ] || exit 0\nip route replace 192.168.6.0/24 dev eth0 scope link\n';
@@ -28,7 +28,7 @@ const golden = fakeInventory();
 golden.network.nodes = '10.4.0.0/20';
 golden.network.gateway = '10.4.0.1';
 golden.network.metallb = { pool: [{ first: '10.4.11.0', last: '10.4.15.254' }], route: ['10.4.11.0/24'] };
-const GLINK = commandKey('metallb-route:link', linkProbeScript('10.4.0.1'));
+const GLINK = factOf(primaryLink, linkArgs('10.4.0.1'));
 
 runModuleCases(mod, [
   {
@@ -148,14 +148,14 @@ runModuleCases(mod, [
     name: 'goldentooth: 10.4.11.0/24 is inside the node LAN and on-link: skipped with the reason',
     inventory: golden,
     params: {},
-    facts: { base: { networkStack: 'ifupdown', primaryInterface: 'eth0', routes: [{ dst: '10.4.0.0/20', dev: 'eth0', protocol: 'kernel' }, { dst: 'default', dev: 'eth0', gateway: '10.4.0.1' }] }, commands: { [GLINK]: 'dev=eth0\n' } },
+    facts: { base: { networkStack: 'ifupdown', primaryInterface: 'eth0', routes: [{ dst: '10.4.0.0/20', dev: 'eth0', protocol: 'kernel' }, { dst: 'default', dev: 'eth0', gateway: '10.4.0.1' }] }, facts: { [GLINK]: 'dev=eth0\n' } },
     expect: { action: 'noop', summary: 'no MetalLB route needed: skipped 10.4.11.0/24 is inside the node LAN 10.4.0.0/20, on-link via route 10.4.0.0/20 dev eth0' },
   },
   {
     name: 'goldentooth host with a narrower /24 netmask: the route is needed after all',
     inventory: golden,
     params: {},
-    facts: { base: { networkStack: 'ifupdown', primaryInterface: 'eth0', routes: [{ dst: '10.4.0.0/24', dev: 'eth0', protocol: 'kernel' }] }, commands: { [GLINK]: 'dev=eth0\n' } },
+    facts: { base: { networkStack: 'ifupdown', primaryInterface: 'eth0', routes: [{ dst: '10.4.0.0/24', dev: 'eth0', protocol: 'kernel' }] }, facts: { [GLINK]: 'dev=eth0\n' } },
     expect: { changes: [{ action: 'create', steps: [{ kind: 'exec', command: { argv: ['ip', 'route', 'replace', '10.4.11.0/24', 'dev', 'eth0', 'scope', 'link'] } }] }, { action: 'create' }] },
   },
   {

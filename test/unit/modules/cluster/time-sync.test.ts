@@ -1,6 +1,9 @@
 // Data cases for time-sync: timesyncd installed/enabled, chrony respected, not-synced warning.
 import { expect } from 'vitest';
 import mod from '../../../../src/modules/cluster/time-sync.js';
+import { clockSync } from '../../../../src/facts/kinds/clock-sync.js';
+import { unitConditions } from '../../../../src/facts/kinds/unit-conditions.js';
+import { factOf } from '../../../support/fake-facts.js';
 import { runModuleCases } from '../harness.js';
 
 const enableNow = (svc: string) => ({ kind: 'exec', command: { argv: ['systemctl', 'enable', '--now', svc] } });
@@ -20,13 +23,13 @@ runModuleCases(mod, [
   {
     name: 'converged and synchronised: noop that says so',
     params: {},
-    facts: { packages: { 'systemd-timesyncd': '252.39-1~deb12u1' }, services: { 'systemd-timesyncd': 'active+enabled' }, commands: { 'time-sync:synchronized': 'yes\n' } },
+    facts: { packages: { 'systemd-timesyncd': '252.39-1~deb12u1' }, services: { 'systemd-timesyncd': 'active+enabled' }, facts: { [factOf(clockSync)]: 'yes\n' } },
     expect: { action: 'noop', summary: 'systemd-timesyncd keeps the clock, clock synchronised' },
   },
   {
     name: 'chrony installed and running: respected, timesyncd never installed',
     params: {},
-    facts: { packages: { chrony: '4.3-2+deb12u1' }, services: { chrony: 'active+enabled' }, commands: { 'time-sync:synchronized': 'no\n' } },
+    facts: { packages: { chrony: '4.3-2+deb12u1' }, services: { chrony: 'active+enabled' }, facts: { [factOf(clockSync)]: 'no\n' } },
     expect: { action: 'noop', summary: /chrony keeps the clock \(systemd-timesyncd not needed\) \(warning: the clock is not synchronised yet/ },
   },
   {
@@ -41,7 +44,7 @@ runModuleCases(mod, [
     facts: {
       packages: { 'systemd-timesyncd': '252.39-1~deb12u2' },
       services: { 'systemd-timesyncd': 'inactive+enabled' },
-      commands: { 'time-sync:conditions': 'Id=chrony.service\nConditionResult=no\nConditionTimestampMonotonic=0\n\nId=systemd-timesyncd.service\nConditionResult=no\nConditionTimestampMonotonic=5338117\n' },
+      facts: { [factOf(unitConditions, { units: ['chrony', 'ntpsec', 'ntp', 'openntpd', 'systemd-timesyncd'] })]: 'Id=chrony.service\nConditionResult=no\nConditionTimestampMonotonic=0\n\nId=systemd-timesyncd.service\nConditionResult=no\nConditionTimestampMonotonic=5338117\n' },
     },
     expect: { action: 'noop', summary: /systemd-timesyncd is enabled; systemd skips it here/ },
   },
@@ -51,7 +54,7 @@ runModuleCases(mod, [
     facts: {
       packages: { 'systemd-timesyncd': '252.39-1~deb12u2' },
       services: { 'systemd-timesyncd': 'inactive+enabled' },
-      commands: { 'time-sync:conditions': 'Id=systemd-timesyncd.service\nConditionResult=no\nConditionTimestampMonotonic=0\n' },
+      facts: { [factOf(unitConditions, { units: ['chrony', 'ntpsec', 'ntp', 'openntpd', 'systemd-timesyncd'] })]: 'Id=systemd-timesyncd.service\nConditionResult=no\nConditionTimestampMonotonic=0\n' },
     },
     expect: { action: 'update', steps: [enableNow('systemd-timesyncd')] },
   },

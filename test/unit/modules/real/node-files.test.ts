@@ -1,5 +1,7 @@
 // Real programs judge the node files: containerd config dump (SystemdCgroup where the CRI plugin reads it),
 // sysctl -p in a throwaway network namespace, apt's own parser on the sources lists.
+import { containerdFact } from '../../../../src/facts/kinds/containerd.js';
+import { factOf } from '../../../support/fake-facts.js';
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -90,7 +92,7 @@ describe.skipIf(!haveApt)('apt sources lists: apt\'s own parser (indextargets) o
   });
   it('Docker\'s containerd.io source', async () => {
     const inv = inventories[0]!.inv;
-    const list = planWrites(containerd, { inventory: inv, host: node(inv), facts: { commands: { 'containerd:version': 'candidate-containerd=1.6.20~ds1-1+deb12u3\nos=debian bookworm\n' } } }).get(DOCKER_SOURCES)!;
+    const list = planWrites(containerd, { inventory: inv, host: node(inv), facts: { facts: { [factOf(containerdFact)]: 'candidate-containerd=1.6.20~ds1-1+deb12u3\nos=debian bookworm\n' } } }).get(DOCKER_SOURCES)!;
     const r = await aptParses('docker', list);
     expect(r.exitCode, r.stderr).toBe(0);
     expect(r.stderr).not.toMatch(/^E:/m);

@@ -4,10 +4,11 @@ import { chmod, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import metallbRoute from '../../../../src/modules/cluster/metallb-route.js';
+import metallbRoute, { linkArgs } from '../../../../src/modules/cluster/metallb-route.js';
 import { poolRouteCidrs } from '../../../../src/cluster/pool-cidrs.js';
-import { IFUPDOWN_HOOK, linkProbeScript, NETPLAN_DROPIN, renderNetplanDropin } from '../../../../src/modules/cluster/host-setup/route-persistence.js';
-import { commandKey } from '../../../../src/modules/support/probe-key.js';
+import { IFUPDOWN_HOOK, NETPLAN_DROPIN, renderNetplanDropin } from '../../../../src/modules/cluster/host-setup/route-persistence.js';
+import { primaryLink } from '../../../../src/facts/kinds/primary-link.js';
+import { factOf } from '../../../support/fake-facts.js';
 import type { BaseFacts } from '../../../../src/core/types.js';
 import type { Inventory } from '../../../../src/inventory/types.js';
 import { loadRealInventories } from '../../../support/real-inventories.js';
@@ -26,8 +27,8 @@ const MAC = 'dc:a6:32:01:02:03';
 const node = (inv: Inventory) => inv.hosts.find((h) => h.role !== 'lb')!.name;
 /** Plans metallb-route on a host of the stack, with no LAN route (so every pool CIDR is managed and persisted). */
 function plan(inv: Inventory, stack: BaseFacts['networkStack'], link: string) {
-  const key = commandKey('metallb-route:link', linkProbeScript(inv.network.gateway));
-  return { inventory: inv, host: node(inv), facts: { base: { networkStack: stack, routes: [] }, commands: { [key]: link } } };
+  const key = factOf(primaryLink, linkArgs(inv.network.gateway));
+  return { inventory: inv, host: node(inv), facts: { base: { networkStack: stack, routes: [] }, facts: { [key]: link } } };
 }
 
 /** Runs netplan generate on a scratch root and returns the .network files it emitted (name → content). */

@@ -5,8 +5,10 @@ import { poolRouteCidrs } from '../../../../../src/cluster/pool-cidrs.js';
 import { withCgroupFlags, looksLikeCmdline } from '../../../../../src/modules/cluster/host-setup/kernel-cmdline.js';
 import { commentSwapLines } from '../../../../../src/modules/cluster/host-setup/fstab.js';
 import { pauseImage, renderContainerdConfig } from '../../../../../src/modules/cluster/host-setup/containerd-config.js';
-import { missingUfwCommands, parseUfwStatus } from '../../../../../src/modules/cluster/host-setup/ufw-rules.js';
-import { parseLinkProbe, renderIfupdownHook, renderNetplanDropin, renderNetworkdDropin, networkdDropinPath } from '../../../../../src/modules/cluster/host-setup/route-persistence.js';
+import { missingUfwCommands } from '../../../../../src/modules/cluster/host-setup/ufw-rules.js';
+import { parseUfwStatus } from '../../../../../src/facts/kinds/ufw-status.js';
+import { parseLinkProbe } from '../../../../../src/facts/kinds/primary-link.js';
+import { renderIfupdownHook, renderNetplanDropin, renderNetworkdDropin, networkdDropinPath } from '../../../../../src/modules/cluster/host-setup/route-persistence.js';
 import { kubeRepo, renderSourcesList } from '../../../../../src/modules/cluster/host-setup/kube-apt.js';
 import { fakeInventory } from '../../../../support/fake-inventory.js';
 

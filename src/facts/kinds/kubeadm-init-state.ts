@@ -1,8 +1,7 @@
-// Was `kubeadm init` finished? admin.conf appears in init's kubeconfig phase, before the API is waited for, so an
+// Fact kind `kubeadm-init-state`: was `kubeadm init` finished? admin.conf appears in init's kubeconfig phase, before the API is waited for, so an
 // init that failed later leaves it behind: provision's own success marker, else the API's node list, decides.
-import { ADMIN_CONF, INIT_CONFIG, INIT_DONE } from '../../../cluster/paths.js';
-
-export const INIT_STATE_KEY = 'kubeadm:init-state';
+import { ADMIN_CONF, INIT_CONFIG, INIT_DONE } from '../../cluster/paths.js';
+import type { FactKind } from '../../core/types.js';
 
 /** One probe line set: `done`, `none`, or `check` + `rc=N` + kubectl's last lines (only when the marker is missing). */
 export const INIT_STATE_SCRIPT = [
@@ -30,3 +29,11 @@ export function parseInitState(stdout: string): InitState {
   const detail = rc === 0 ? `nodes: ${nodes.join(', ') || 'none'}` : rc === 124 ? 'kubectl timed out' : (rest[rest.length - 1] ?? `kubectl exited ${rc}`);
   return { kind: 'checked', nodes, ok: rc === 0, detail: detail.slice(0, 200) };
 }
+
+export const kubeadmInitState: FactKind<undefined, InitState> = {
+  name: 'kubeadm-init-state',
+  about: "whether kubeadm init finished: provision's marker, else the API's node list when admin.conf is there",
+  script: () => INIT_STATE_SCRIPT,
+  parse: (out) => parseInitState(out.stdout),
+  shown: () => undefined,
+};

@@ -1,0 +1,11 @@
+// Fact kind `nft-table`: one nftables table as the kernel has it now (`nft list table`), or absent.
+import { quote } from '../../core/command.js';
+import type { FactKind } from '../../core/types.js';
+
+export const nftTable: FactKind<{ family: string; table: string }, { ruleset?: string }> = {
+  name: 'nft-table',
+  about: 'one nftables table live in the kernel (nft list table)',
+  script: (a) => `nft list table ${quote(a.family)} ${quote(a.table)} 2>/dev/null`,
+  parse: (out) => (out.code === 0 && out.stdout.trim() !== '' ? { ruleset: out.stdout } : {}),
+  shown: () => ({ family: 'inet', table: 'provision' }),
+};

@@ -1,0 +1,43 @@
+// Fact kind `pi-kernel`: what the running kernel proves for kubelet on a Raspberry Pi: memory cgroup on, command line, page size.
+import type { FactKind } from '../../core/types.js';
+
+/**
+ * One exec: the cgroup hierarchy and whether it has the memory controller, the running command line, and the
+ * page size. Raspberry Pi kernels ≥ 6.12 have no `memory` row in /proc/cgroups at all, so v2's
+ * cgroup.controllers is the evidence there.
+ */
+export const PI_KERNEL_SCRIPT = [
+  'if [ -f /sys/fs/cgroup/cgroup.controllers ]; then',
+  '  echo "cgroup=v2"; if grep -qw memory /sys/fs/cgroup/cgroup.controllers; then echo "memory=1"; else echo "memory=0"; fi',
+  'else',
+  '  echo "cgroup=v1"; echo "memory=$(awk \'$1=="memory"{print $4}\' /proc/cgroups 2>/dev/null)"',
+  'fi',
+  'echo "cmdline=$(cat /proc/cmdline 2>/dev/null)"',
+  'echo "pagesize=$(getconf PAGESIZE 2>/dev/null)"',
+].join('\n');
+
+export interface PiKernel {
+  /** true: the running kernel has the memory controller; false: it has not; undefined: no evidence. */
+  memory?: boolean;
+  cmdline: string[];
+  pageSize?: number;
+}
+
+export function parsePiKernel(stdout: string): PiKernel {
+  const kv = new Map(stdout.split('\n').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1).trim()] as const));
+  const mem = kv.get('memory');
+  const page = Number(kv.get('pagesize'));
+  return {
+    ...(mem === '1' ? { memory: true } : mem === '0' ? { memory: false } : {}),
+    cmdline: (kv.get('cmdline') ?? '').split(/\s+/).filter(Boolean),
+    ...(Number.isInteger(page) && page > 0 ? { pageSize: page } : {}),
+  };
+}
+
+export const piKernel: FactKind<undefined, PiKernel> = {
+  name: 'pi-kernel',
+  about: 'cgroup version and memory controller, the running kernel command line, the page size',
+  script: () => PI_KERNEL_SCRIPT,
+  parse: (out) => parsePiKernel(out.stdout),
+  shown: () => undefined,
+};

@@ -1,0 +1,96 @@
+// Fact kind `primary-link`: the link that reaches the gateway: device, MAC, NetworkManager connection and routes,
+// netplan files, networkd's .network file and a provision drop-in beside it (one script; metallb-route persists routes).
+import { quote } from '../../core/command.js';
+import type { FactKind } from '../../core/types.js';
+
+export interface PrimaryLinkArgs {
+  gateway: string;
+  /** provision's own netplan drop-in (file name): left out of netplanFiles. */
+  ownNetplanFile: string;
+  /** provision's networkd drop-in file name, read beside the .network file in use. */
+  networkdDropinName: string;
+}
+
+/** What the link probe printed: the device, NetworkManager's connection and its routes, networkd's file. */
+export interface LinkProbe {
+  dev?: string;
+  nmConnection?: string;
+  nmRoutes: string[];
+  networkdFile?: string;
+  networkdDropin?: string;
+  /** The device's MAC (netplan `match: macaddress`). */
+  mac?: string;
+  /** The host's netplan files except our own drop-in, in the order netplan reads them. */
+  netplanFiles: string[];
+}
+
+/** The probe script: one exec that answers everything metallb-route needs about the primary link. */
+export function linkProbeScript(a: PrimaryLinkArgs): string {
+  return [
+    `dev=$(ip -o route get ${quote(a.gateway)} 2>/dev/null | sed -n 's/.* dev \\([^ ]*\\).*/\\1/p')`,
+    'echo "dev=$dev"',
+    'if [ -n "$dev" ] && command -v nmcli >/dev/null 2>&1; then',
+    '  con=$(nmcli -g GENERAL.CONNECTION device show "$dev" 2>/dev/null | head -n 1)',
+    '  echo "nm-connection=$con"',
+    '  [ -n "$con" ] && echo "nm-routes=$(nmcli -g ipv4.routes connection show "$con" 2>/dev/null)"',
+    'fi',
+    '[ -n "$dev" ] && echo "mac=$(cat "/sys/class/net/$dev/address" 2>/dev/null)"',
+    // netplan's own order: by file name across /lib, /etc and /run (a later directory shadows the same name).
+    `if [ -d /etc/netplan ]; then for n in $(ls /lib/netplan /etc/netplan /run/netplan 2>/dev/null | grep '\\.yaml$' | sort -u); do`,
+    `  [ "$n" = ${quote(a.ownNetplanFile)} ] && continue`,
+    '  f=""; for d in /lib/netplan /etc/netplan /run/netplan; do [ -f "$d/$n" ] && f="$d/$n"; done',
+    '  [ -n "$f" ] && { echo "netplan-file<<EOF"; cat "$f"; echo; echo "EOF"; }',
+    'done; fi',
+    // networkd writes its state file once it runs: without it no .network file is in use, and networkctl
+    // (milliseconds per call) would only say so.
+    'if [ -n "$dev" ] && [ -e /run/systemd/netif/state ] && command -v networkctl >/dev/null 2>&1; then',
+    `  nf=$(networkctl status "$dev" --no-pager 2>/dev/null | sed -n 's/^ *Network File: //p' | head -n 1)`,
+    '  echo "networkd-file=$nf"',
+    `  [ -n "$nf" ] && d="/etc/systemd/network/$(basename "$nf").d/${a.networkdDropinName}" || d="/etc/systemd/network/$dev.network.d/${a.networkdDropinName}"`,
+    '  if [ -f "$d" ]; then echo "networkd-dropin<<EOF"; cat "$d"; echo "EOF"; fi',
+    'fi',
+    'true',
+  ].join('\n');
+}
+
+export function parseLinkProbe(stdout: string): LinkProbe {
+  const out: LinkProbe = { nmRoutes: [], netplanFiles: [] };
+  const lines = stdout.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (line === 'netplan-file<<EOF') {
+      const end = lines.indexOf('EOF', i + 1);
+      out.netplanFiles.push(lines.slice(i + 1, end === -1 ? lines.length : end).join('\n'));
+      i = end === -1 ? lines.length : end;
+      continue;
+    }
+    if (line === 'networkd-dropin<<EOF') {
+      const end = lines.indexOf('EOF', i + 1);
+      const body = lines.slice(i + 1, end === -1 ? lines.length : end);
+      out.networkdDropin = body.join('\n') + '\n';
+      i = end === -1 ? lines.length : end;
+      continue;
+    }
+    const eq = line.indexOf('=');
+    if (eq < 0) continue;
+    const key = line.slice(0, eq);
+    const value = line.slice(eq + 1).trim();
+    if (!value || value === '--') continue;
+    if (key === 'dev') out.dev = value;
+    else if (key === 'nm-connection') out.nmConnection = value;
+    else if (key === 'nm-routes') out.nmRoutes = value.split(',').map((r) => r.trim().split(/\s+/)[0]!).filter(Boolean);
+    else if (key === 'networkd-file') out.networkdFile = value;
+    else if (key === 'mac') out.mac = value;
+  }
+  return out;
+}
+
+export const primaryLink: FactKind<PrimaryLinkArgs, LinkProbe> = {
+  name: 'primary-link',
+  about: "the link to the gateway: device, MAC, NetworkManager connection and routes, netplan files, networkd's file",
+  script: linkProbeScript,
+  parse: (out) => parseLinkProbe(out.stdout),
+  // netplan files can hold Wi-Fi passwords: `provision facts` shows how many, not what they say.
+  display: ({ netplanFiles, networkdDropin, ...rest }) => ({ ...rest, netplanFiles: netplanFiles.length, ...(networkdDropin === undefined ? {} : { networkdDropin: 'present' }) }),
+  shown: (inventory) => ({ gateway: inventory.network.gateway, ownNetplanFile: '90-provision-metallb.yaml', networkdDropinName: '90-provision-metallb.conf' }),
+};
