@@ -8,7 +8,7 @@ import { planFile } from '../support/plan-file.js';
 import { describeRules, firewallRules, type PortRule } from '../../cluster/firewall-rules.js';
 import { armCommand, applyCommand, disarmCommand } from './host-setup/firewall-guard.js';
 import {
-  NFT_CANDIDATE, NFT_FILE, NFT_TABLE, NFTABLES_CONF, includeBlock, liveFingerprint, renderNftRuleset, rulesFingerprint,
+  NFT_CANDIDATE, NFT_FILE, NFT_TABLE, NFTABLES_CONF, includeBlock, liveFingerprint, liveRulesIntact, renderNftRuleset, rulesFingerprint,
 } from '../../cluster/nft-ruleset.js';
 import { missingUfwCommands } from './host-setup/ufw-rules.js';
 import { declareFact } from '../../facts/declare.js';
@@ -57,7 +57,9 @@ function planTable(p: FirewallParams, ctx: PlanContext, rules: PortRule[]): Chan
   const live = liveTable(ctx);
   const file = ctx.facts.file(NFT_FILE);
   const what = `nftables ${NFT_TABLE}: policy drop, accept ${describeRules(rules)}`;
-  if (live !== rulesFingerprint(rules)) {
+  // The fingerprint says what was loaded; the rules themselves say what is still there (a rule deleted by hand
+  // leaves the fingerprint in place).
+  if (live !== rulesFingerprint(rules) || !liveRulesIntact(ctx.facts.fact(nftTable, OUR_TABLE).ruleset ?? '', rules)) {
     const steps: Step[] = [
       ...installNftables(ctx),
       { kind: 'write', path: NFT_CANDIDATE, content: want, mode: 0o600, validate: ['nft', '-c', '-f', '%s'] },

@@ -15,7 +15,8 @@ const inv = fakeInventory();
 const cp = hostOf(inv, 'k8s-cp-01');
 const cpRules = firewallRules({ inventory: inv, host: cp });
 const CP_NFT = renderNftRuleset(cpRules);
-const live = (fp: string) => `table inet provision {\n\tcomment "provision:${fp}"\n\tchain input {\n\t}\n}\n`;
+/** `nft list table inet provision` of a loaded ruleset (the rendered table block, close to nft's own listing), with fingerprint `fp`. */
+const live = (fp: string, ruleset = CP_NFT) => ruleset.slice(ruleset.lastIndexOf('table inet provision {\n')).replace(/provision:[0-9a-f]{16}/, `provision:${fp}`);
 const secret = (content: string): FileFact => ({ exists: true, content, mode: 0o600, owner: 'root', group: 'root' });
 const DEBIAN_CONF = '#!/usr/sbin/nft -f\n\nflush ruleset\n\ntable inet filter {\n}\n';
 const WITH_INCLUDE = DEBIAN_CONF + '# BEGIN provision firewall\ninclude "/etc/provision/firewall.nft"\n# END provision firewall\n';
@@ -74,6 +75,13 @@ runModuleCases(mod, [
     inventory: inv,
     params: {},
     facts: { ...installed, facts: { [factOf(nftTable, { family: 'inet', table: 'provision' })]: live('0123456789abcdef') }, files: { '/etc/nftables.conf': WITH_INCLUDE } },
+    expect: { action: 'update', steps: [{ kind: 'write' }, { kind: 'guarded' }], converges: false },
+  },
+  {
+    name: 'a rule deleted by hand (the fingerprint comment still right): update through the guard',
+    inventory: inv,
+    params: {},
+    facts: { ...installed, services: { nftables: 'inactive+enabled' }, facts: { [factOf(nftTable, { family: 'inet', table: 'provision' })]: live(rulesFingerprint(cpRules)).replace(/^.*dport 6443 accept.*\n/m, '') }, files: { '/etc/provision/firewall.nft': secret(CP_NFT), '/etc/nftables.conf': WITH_INCLUDE } },
     expect: { action: 'update', steps: [{ kind: 'write' }, { kind: 'guarded' }], converges: false },
   },
   {
