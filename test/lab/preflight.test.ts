@@ -29,6 +29,9 @@ async function preflight(inv: string): Promise<{ code: number; findings: Finding
   return { code: r.code, stderr: r.stderr, findings: (JSON.parse(r.stdout) as { findings: Finding[] }).findings };
 }
 const errors = (f: Finding[]) => f.filter((x) => x.level === 'error');
+/** Asserts one finding: its level, code and host, and a text its message contains. */
+const findingIn = (findings: Finding[]) => (level: string, code: string, host: string, text?: string) =>
+  expect(findings, `${code} on ${host}: ${JSON.stringify(findings)}`).toContainEqual(expect.objectContaining({ level, code, host, ...(text ? { message: expect.stringContaining(text) } : {}) }));
 async function sh(host: string, cmd: string): Promise<string> {
   const r = await lab.exec(host, cmd);
   if (r.code !== 0) throw new Error(`${host}: ${cmd}: exit ${r.code}: ${r.stderr}`);
@@ -87,8 +90,7 @@ describe.skipIf(skipLab || !hasArping)('i20: preflight checks the plan against t
 
     const r = await preflight(INV);
     expect(r.code).toBe(1);
-    const has = (level: string, code: string, host: string, text?: string) =>
-      expect(r.findings, code).toContainEqual(expect.objectContaining({ level, code, host, ...(text ? { message: expect.stringContaining(text) } : {}) }));
+    const has = findingIn(r.findings);
     const routerMac = JSON.parse(String((await router('-j', 'link', 'show', 'eth0')).stdout))[0].address as string;
     has('error', 'vip-in-use', CP, routerMac);
     has('error', 'duplicate-address', W, routerMac);
@@ -152,8 +154,7 @@ describe.skipIf(skipLab || !hasArping)('i20: preflight checks the plan against t
       expect(readFileSync(inv, 'utf8')).toMatch(/k8s-worker-01:[^]*arch: arm64/);
       const r = await preflight(inv);
       expect(r.code).toBe(1);
-      const has = (level: string, code: string, host: string, text?: string) =>
-        expect(r.findings, `${code} on ${host}: ${JSON.stringify(r.findings)}`).toContainEqual(expect.objectContaining({ level, code, host, ...(text ? { message: expect.stringContaining(text) } : {}) }));
+      const has = findingIn(r.findings);
       has('error', 'duplicate-hostname', W, CP);
       has('error', 'duplicate-product-uuid', W, CP);
       has('error', 'duplicate-serial', W, CP);
