@@ -11,12 +11,13 @@ import { AuthError } from '../../../src/transport/errors.js';
 import { createConnector, type SshConnector } from '../../../src/transport/ssh-connector.js';
 import { findSshBinary } from '../../../src/transport/ssh-g.js';
 import { startTestServer, type TestServer } from './ssh-test-server.js';
+import { ed25519Pair, parsedPublic } from '../../support/ssh-keys.js';
 
 const hasAgent = findSshBinary({ PATH: process.env.PATH ?? '' }) !== undefined;
 const required = process.env.PROVISION_LAB_REQUIRED === '1';
 
 describe('selectAgentKeys', () => {
-  const [a, b, c] = [1, 2, 3].map(() => ssh2.utils.parseKey(ssh2.utils.generateKeyPairSync('ed25519').public) as ssh2.ParsedKey) as [ssh2.ParsedKey, ssh2.ParsedKey, ssh2.ParsedKey];
+  const [a, b, c] = [1, 2, 3].map(() => parsedPublic()) as [ssh2.ParsedKey, ssh2.ParsedKey, ssh2.ParsedKey];
   it('without IdentitiesOnly: every agent key, those matching an IdentityFile first, in file order', () => {
     expect(selectAgentKeys([a, b, c], [c.getPublicSSH(), undefined, b.getPublicSSH()], false)).toEqual([c, b, a]);
   });
@@ -32,7 +33,7 @@ describe.skipIf(!hasAgent && !required)('with a real ssh-agent', () => {
   let sock = '';
   let server: TestServer;
   const connectors: SshConnector[] = [];
-  const hostKey = ssh2.utils.generateKeyPairSync('ed25519');
+  const hostKey = ed25519Pair();
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'provision-agent-'));

@@ -2,14 +2,14 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import ssh2 from 'ssh2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConnectError, HostKeyError } from '../../../src/transport/errors.js';
 import { createConnector, type SshConnector } from '../../../src/transport/ssh-connector.js';
 import { startTestServer, type TestServer } from './ssh-test-server.js';
+import { ed25519Pair } from '../../support/ssh-keys.js';
 
-const userKey = ssh2.utils.generateKeyPairSync('ed25519');
-const hostKey = ssh2.utils.generateKeyPairSync('ed25519');
+const userKey = ed25519Pair();
+const hostKey = ed25519Pair();
 let dir = '';
 let server: TestServer;
 const connectors: SshConnector[] = [];
@@ -49,7 +49,7 @@ describe('ProxyCommand', () => {
   });
 
   it('the host key is still checked: a different key behind the proxy is refused', async () => {
-    const other = await startTestServer({ hostKey: ssh2.utils.generateKeyPairSync('ed25519').private, authorizedKeys: [userKey.public], port: 0 });
+    const other = await startTestServer({ hostKey: ed25519Pair().private, authorizedKeys: [userKey.public], port: 0 });
     try {
       const err = await connect(`${process.execPath} ${join(dir, 'pipe.cjs')} 127.0.0.1 ${other.port} # %h %p`, 'strict').catch((e: unknown) => e);
       expect(err).toBeInstanceOf(HostKeyError);

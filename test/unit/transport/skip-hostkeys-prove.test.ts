@@ -3,6 +3,7 @@ import { PassThrough, Duplex } from 'node:stream';
 import ssh2 from 'ssh2';
 import { describe, expect, it, vi } from 'vitest';
 import { HOSTKEYS_REQUEST, skipHostKeysProve } from '../../../src/transport/skip-hostkeys-prove.js';
+import { parsedPublic } from '../../support/ssh-keys.js';
 
 /** A real ssh2 Client after connect() on a socket nobody answers: its protocol object exists, nothing is sent. */
 function connectedClient(extra: Record<string, unknown> = {}) {
@@ -46,7 +47,7 @@ describe('skipHostKeysProve', () => {
     const { client, proto } = connectedClient({ strictVendor: false });
     const prove = vi.spyOn(proto as never, 'openssh_hostKeysProve' as never).mockImplementation((() => undefined) as never);
     // A parsed ed25519 host key, as ssh2's packet parser hands it over.
-    const key = ssh2.utils.parseKey(ssh2.utils.generateKeyPairSync('ed25519').public);
+    const key = parsedPublic();
     try {
       proto._handlers.GLOBAL_REQUEST!(proto, HOSTKEYS_REQUEST, false, [(key as { getPublicSSH(): Buffer }).getPublicSSH()]);
     } catch {

@@ -3,14 +3,14 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync 
 import { tmpdir } from 'node:os';
 import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
-import ssh2 from 'ssh2';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Secret } from '../../../src/core/secret.js';
 import { AuthError, ConnectError, ExecTimeoutError, HostKeyError, SudoError } from '../../../src/transport/errors.js';
 import { createConnector, type SshConnector, type ConnectorOptions } from '../../../src/transport/ssh-connector.js';
 import { FAKE_SUDO, freePort, startTestServer, type TestServer } from './ssh-test-server.js';
+import { ed25519Pair } from '../../support/ssh-keys.js';
 
-const gen = () => ssh2.utils.generateKeyPairSync('ed25519');
+const gen = () => ed25519Pair();
 const userKey = gen();
 const otherUserKey = gen();
 const hostKeyA = gen();
@@ -170,7 +170,7 @@ describe('auth and retries', () => {
 
   it('an encrypted key without a terminal is skipped with a clear reason', async () => {
     const s = await server({ authorizedKeys: [userKey.public] });
-    const enc = ssh2.utils.generateKeyPairSync('ed25519', { passphrase: 'pp', cipher: 'aes256-cbc', rounds: 2 });
+    const enc = ed25519Pair({ passphrase: 'pp', cipher: 'aes256-cbc', rounds: 2 });
     writeFileSync(join(dir, 'enc_id'), enc.private, { mode: 0o600 });
     const err = await setup('', 'enc_id').make({ askPassphrase: async () => undefined }).connectTarget(target(s.port)).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AuthError);
