@@ -58,7 +58,12 @@ async function openChannel(ctx: ExecContext, text: string): Promise<{ stream: Cl
         if (othersOpen === 0) await new Promise((r) => setTimeout(r, 10 * 2 ** Math.min(refused++, 6)));
         continue;
       }
-      throw new ConnectError(`${ctx.host}: could not open a channel: ${(err as Error).message}`, { host: ctx.host, cause: err });
+      // ssh2's "Unable to exec": sshd opened the session but would not start the command, as when the host is going
+      // down (a reboot under way) or out of processes: said so, not as a channel detail.
+      const why = /Unable to exec/i.test((err as Error).message)
+        ? 'sshd refused to run the command (is the host shutting down or rebooting?)'
+        : `could not open a channel: ${(err as Error).message}`;
+      throw new ConnectError(`${ctx.host}: ${why}`, { host: ctx.host, cause: err });
     }
   }
 }
