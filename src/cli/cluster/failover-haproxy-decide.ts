@@ -9,7 +9,8 @@ export interface LbReading {
   error?: string;
 }
 
-const describeServers = (servers: BackendServer[]): string => servers.map((s) => `${s.server} ${s.status}`).join(', ');
+/** HAProxy's verdicts, one `NAME STATUS` per server. */
+export const describeServers = (servers: BackendServer[]): string => servers.map((s) => `${s.server} ${s.status}`).join(', ');
 
 /** Why a backend is not UP, from its node's own status (its API server, its manifest). */
 function nodeCause(s: CpStatus | undefined): string {
@@ -57,4 +58,3 @@ export function settledAll(cps: Host[], lb: LbReading, statuses: CpStatus[]): bo
   return cps.every((h) => lb.servers?.some((s) => s.server === h.name && s.status === 'UP')) && statuses.every((s) => s.api === true && s.apiManifest === 'yes');
 }
 
-export { describeServers };

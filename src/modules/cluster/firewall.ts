@@ -33,8 +33,10 @@ export type FirewallParams = z.output<typeof schema>;
 
 const [NFT_FAMILY, NFT_NAME] = NFT_TABLE.split(' ') as [string, string];
 const OUR_TABLE = { family: NFT_FAMILY, table: NFT_NAME };
+/** Our table as the kernel lists it now ('' when it is absent). */
+const liveListing = (ctx: PlanContext) => ctx.facts.fact(nftTable, OUR_TABLE).ruleset ?? '';
 /** The fingerprint of our table as the kernel has it now; undefined when it is absent. */
-const liveTable = (ctx: PlanContext) => liveFingerprint(ctx.facts.fact(nftTable, OUR_TABLE).ruleset ?? '');
+const liveTable = (ctx: PlanContext) => liveFingerprint(liveListing(ctx));
 const INCLUDE_MARKER = 'provision firewall';
 
 function rulesOf(p: FirewallParams, ctx: PlanContext): PortRule[] {
@@ -59,7 +61,7 @@ function planTable(p: FirewallParams, ctx: PlanContext, rules: PortRule[]): Chan
   const what = `nftables ${NFT_TABLE}: policy drop, accept ${describeRules(rules)}`;
   // The fingerprint says what was loaded; the rules themselves say what is still there (a rule deleted by hand
   // leaves the fingerprint in place).
-  if (live !== rulesFingerprint(rules) || !liveRulesIntact(ctx.facts.fact(nftTable, OUR_TABLE).ruleset ?? '', rules)) {
+  if (live !== rulesFingerprint(rules) || !liveRulesIntact(liveListing(ctx), rules)) {
     const steps: Step[] = [
       ...installNftables(ctx),
       { kind: 'write', path: NFT_CANDIDATE, content: want, mode: 0o600, validate: ['nft', '-c', '-f', '%s'] },
