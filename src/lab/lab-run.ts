@@ -1,7 +1,8 @@
 // `provision lab run`: the argv and environment that run provision as the laptop would, from the lab's controller namespace.
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { PACKAGE_ROOT } from './host-runtime.js';
 import type { LabState } from './state.js';
+import { labAddonsDir } from './standin-addons/write.js';
 
 export function labRunEnv(state: LabState, base: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return {
@@ -11,9 +12,9 @@ export function labRunEnv(state: LabState, base: NodeJS.ProcessEnv): NodeJS.Proc
     PROVISION_PACKAGES_URL: state.packagesUrl,
     PROVISION_PACKAGES_KEY: state.packagesKey,
     PROVISION_LAB: state.plan.name,
-    // Add-ons come from the lab's stand-in artifacts, checked against their own table (as the real ones are).
-    PROVISION_ADDONS_MIRROR: base.PROVISION_ADDONS_MIRROR ?? resolve(PACKAGE_ROOT, 'dist/lab/assets/standins/addons'),
-    PROVISION_ADDONS_TABLE: base.PROVISION_ADDONS_TABLE ?? resolve(PACKAGE_ROOT, 'dist/lab/assets/standins/addons/versions.json'),
+    // Add-ons come from the stand-in releases `lab up` wrote, checked against their own table (as the real ones are).
+    PROVISION_ADDONS_MIRROR: base.PROVISION_ADDONS_MIRROR ?? labAddonsDir(state.plan.dir),
+    PROVISION_ADDONS_TABLE: base.PROVISION_ADDONS_TABLE ?? join(labAddonsDir(state.plan.dir), 'versions.json'),
   };
 }
 

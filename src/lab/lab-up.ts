@@ -8,6 +8,7 @@ import { createFabric, createHostLink } from './network.js';
 import { planLab, type LabPlan } from './plan.js';
 import { prepareHostRoot } from './host-root.js';
 import { ASSETS, HOST_PATH, hostDirs, startHost } from './host-runtime.js';
+import { labAddonsDir, writeStandinAddons } from './standin-addons/write.js';
 import { createClientKey, sshPaths, writeSshFiles } from './ssh-material.js';
 import { inNetns, mapLimit, run } from './sh.js';
 import { readState, writeState, type LabState } from './state.js';
@@ -77,6 +78,7 @@ export async function labUp(opts: LabUpOptions): Promise<LabState> {
   }
   const started = Date.now();
   mkdirSync(plan.dir, { recursive: true, mode: 0o700 });
+  writeStandinAddons(labAddonsDir(plan.dir));
   const sshDownSeconds = opts.sshDownSeconds ?? 2;
   const runtime = opts.runtime ?? 'chroot';
   try {

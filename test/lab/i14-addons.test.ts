@@ -7,10 +7,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI, ROOT, canRunLab, labRequired, skipLab } from './lab-support.js';
+import { LAB_BASE } from '../../src/lab/plan.js';
+import { LAB_FLANNEL_CNI_NAME, LAB_FLANNEL_NETWORK } from '../../src/lab/standin-addons/flannel.js';
 
 const work = mkdtempSync(join(tmpdir(), 'i14-lab-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
-const STANDINS = join(ROOT, 'dist/lab/assets/standins/addons');
+// The stand-in releases `lab up` wrote for the homelab lab below.
+const standins = (lab: string) => join(LAB_BASE, lab, 'addons');
 
 interface Out { code: number; stdout: string; stderr: string; all: string }
 /** The built CLI from a scratch directory (lab run writes ./kubeconfig there, never into the checkout). */
@@ -70,8 +73,10 @@ describe.skipIf(skipLab)('i14 homelab: add-ons from the mirror, verify, CNI skip
 
   it('a tampered artifact in the mirror stops up before any host changes', async () => {
     const mirror = join(work, 'tampered');
-    cpSync(STANDINS, mirror, { recursive: true });
-    writeFileSync(join(mirror, 'flannel-kube-flannel.yml'), readFileSync(join(mirror, 'flannel-kube-flannel.yml'), 'utf8').replace('10.244.0.0/16', '10.66.0.0/16'));
+    cpSync(standins(lab), mirror, { recursive: true });
+    const release = readFileSync(join(mirror, 'flannel-kube-flannel.yml'), 'utf8');
+    expect(release).toContain(LAB_FLANNEL_NETWORK);
+    writeFileSync(join(mirror, 'flannel-kube-flannel.yml'), release.replace(LAB_FLANNEL_NETWORK, '10.66.0.0/16'));
     const r = await labRun(lab, ['up', '-i', inv], { PROVISION_ADDONS_MIRROR: mirror, XDG_CACHE_HOME: join(work, 'fresh-cache') });
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/add-ons: flannel lab-v0\.28\.9 flannel-kube-flannel\.yml from .*tampered\/flannel-kube-flannel\.yml has sha256 [0-9a-f]{64}, but the versions table pins [0-9a-f]{64}: refusing it \(nothing was applied\)/);
@@ -93,14 +98,14 @@ describe.skipIf(skipLab)('i14 homelab: add-ons from the mirror, verify, CNI skip
     const cm = await inHost(lab, 'k8s-cp-01', 'kubectl --kubeconfig /etc/kubernetes/admin.conf get configmaps -o json');
     const flannel = (JSON.parse(cm.stdout) as { items: Array<{ metadata: { name: string }; data: Record<string, string> }> }).items.find((o) => o.metadata.name === 'kube-flannel-cfg')!;
     expect(JSON.parse(flannel.data['net-conf.json']!)).toMatchObject({ Network: '10.244.0.0/16', Backend: { Type: 'vxlan' } });
-    expect(flannel.data['cni-conf.json']).toContain('cbr0'); // upstream's key kept: provision applied only net-conf.json
+    expect(flannel.data['cni-conf.json']).toContain(LAB_FLANNEL_CNI_NAME); // the release's key kept: provision applied only net-conf.json
     const again = await labRun(lab, ['up', '-i', inv, '--check', '--json']);
     expect(again.code, again.all).toBe(0);
   }, 900_000);
 
   it('a version bump in the versions table is an upgrade that --check shows', async () => {
     const mirror = join(work, 'bumped');
-    cpSync(STANDINS, mirror, { recursive: true });
+    cpSync(standins(lab), mirror, { recursive: true });
     const table = JSON.parse(readFileSync(join(mirror, 'versions.json'), 'utf8')) as Array<{ component: string; version: string; file: string; sha256: string }>;
     const m = table.find((a) => a.component === 'metallb')!;
     const text = `${readFileSync(join(mirror, m.file), 'utf8')}# lab-v0.15.4\n`;

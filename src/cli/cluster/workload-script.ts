@@ -1,42 +1,51 @@
 // `verify --workloads`: what the first control plane runs to prove the cluster carries traffic — a probe pod on
 // every node (busybox httpd), pod-to-pod across nodes, cluster DNS, and a LoadBalancer Service from the MetalLB pool.
 import type { Inventory } from '../../inventory/types.js';
+import { stringify } from 'yaml';
 import { ADMIN_CONF } from '../../cluster/paths.js';
+import { MANAGED_BY, type K8sObject } from '../../modules/cluster/addons/k8s-object.js';
 
 export const PROBE_NAMESPACE = 'provision-verify';
 export const PROBE_IMAGE = 'docker.io/library/busybox:1.36';
 const K = `kubectl --kubeconfig ${ADMIN_CONF}`;
 
 /** The probe objects: a DaemonSet on every node (control planes too) serving its node name, and an LB Service. */
+export function probeObjects(): K8sObject[] {
+  const labels = { app: 'probe' };
+  return [
+    { apiVersion: 'v1', kind: 'Namespace', metadata: { name: PROBE_NAMESPACE, labels: { ...MANAGED_BY } } },
+    {
+      apiVersion: 'apps/v1',
+      kind: 'DaemonSet',
+      metadata: { name: 'probe', namespace: PROBE_NAMESPACE, labels: { ...MANAGED_BY } },
+      spec: {
+        selector: { matchLabels: labels },
+        template: {
+          metadata: { labels },
+          spec: {
+            tolerations: [{ operator: 'Exists' }],
+            containers: [{
+              name: 'probe',
+              image: PROBE_IMAGE,
+              command: ['sh', '-c', 'mkdir -p /www && echo "$NODE" > /www/index.html && exec httpd -f -p 8080 -h /www'],
+              env: [{ name: 'NODE', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } }],
+              ports: [{ containerPort: 8080 }],
+            }],
+          },
+        },
+      },
+    },
+    {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'probe-lb', namespace: PROBE_NAMESPACE, labels: { ...MANAGED_BY } },
+      spec: { type: 'LoadBalancer', selector: labels, ports: [{ port: 80, targetPort: 8080 }] },
+    },
+  ];
+}
+
 export function probeManifest(): string {
-  return `apiVersion: v1
-kind: Namespace
-metadata: { name: ${PROBE_NAMESPACE}, labels: { app.kubernetes.io/managed-by: provision } }
----
-apiVersion: apps/v1
-kind: DaemonSet
-metadata: { name: probe, namespace: ${PROBE_NAMESPACE} }
-spec:
-  selector: { matchLabels: { app: probe } }
-  template:
-    metadata: { labels: { app: probe } }
-    spec:
-      tolerations: [{ operator: Exists }]
-      containers:
-        - name: probe
-          image: ${PROBE_IMAGE}
-          command: ["sh", "-c", "mkdir -p /www && echo \\"$NODE\\" > /www/index.html && exec httpd -f -p 8080 -h /www"]
-          env: [{ name: NODE, valueFrom: { fieldRef: { fieldPath: spec.nodeName } } }]
-          ports: [{ containerPort: 8080 }]
----
-apiVersion: v1
-kind: Service
-metadata: { name: probe-lb, namespace: ${PROBE_NAMESPACE} }
-spec:
-  type: LoadBalancer
-  selector: { app: probe }
-  ports: [{ port: 80, targetPort: 8080 }]
-`;
+  return probeObjects().map((o) => stringify(o)).join('---\n');
 }
 
 /**

@@ -1,15 +1,21 @@
 // The lab API server's object logic against what provision really applies: the stand-in artifacts, then the
 // rendered configuration stages of each seed. Kinds without a CRD are refused as kubectl reports it, nodes are
 // Ready only with a CNI config reported by their kubelet, flannel's ConfigMap keeps upstream's keys under SSA.
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { loadInventory } from '../../../src/inventory/load.js';
 import { artifactTable } from '../../../src/modules/cluster/addons/artifacts.js';
 import { addonBundle, withoutObjects } from '../../../src/modules/cluster/addons/bundle.js';
+import { LAB_FLANNEL_CNI_NAME } from '../../../src/lab/standin-addons/flannel.js';
+import { writeStandinAddons } from '../../../src/lab/standin-addons/write.js';
 
-const DIR = resolve(import.meta.dirname, '../../../src/lab/assets/standins/addons');
+// The stand-in releases as `lab up` writes them.
+const DIR = mkdtempSync(join(tmpdir(), 'standin-objects-'));
+writeStandinAddons(DIR);
+afterAll(() => rmSync(DIR, { recursive: true, force: true }));
 type Obj = { kind: string; apiVersion: string; metadata: { name: string; namespace?: string; annotations?: Record<string, string> }; spec?: any; data?: Record<string, string> };
 type Result = { error?: string; action?: string; kind?: string; name?: string };
 interface State { version: string; nodes: Array<{ name: string; address: string; controlPlane: boolean; joinedAt: number; cni?: string[] }>; objects?: Obj[] }
@@ -89,7 +95,7 @@ describe('server-side apply per field manager', () => {
     await applyAddons('homelab', s);
     const cm = s.objects!.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'kube-flannel-cfg')!;
     expect(JSON.parse(cm.data!['net-conf.json']!).Network).toBe('10.244.0.0/16');
-    expect(cm.data!['cni-conf.json']).toContain('cbr0');
+    expect(cm.data!['cni-conf.json']).toContain(LAB_FLANNEL_CNI_NAME);
     expect(lib.cniConfigs(s)).toEqual([{ file: '10-flannel.conflist', content: cm.data!['cni-conf.json'] }]);
   });
 
