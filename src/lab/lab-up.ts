@@ -96,6 +96,7 @@ export async function labUp(opts: LabUpOptions): Promise<LabState> {
     log(`fabric, keys and apt mirror ready (${((Date.now() - started) / 1000).toFixed(1)}s)`);
     const scrub = runtime === 'chroot' ? planDpkgScrub() : undefined;
     const hostKeys = new Map<string, string>();
+    const boots: Promise<void>[] = [];
     await mapLimit(plan.hosts, opts.parallel ?? 4, async (host) => {
       const d = hostDirs(plan, host.name);
       mkdirSync(d.upper, { recursive: true });
@@ -105,10 +106,17 @@ export async function labUp(opts: LabUpOptions): Promise<LabState> {
       if (base) await prepareNspawnRoot({ ...common, base: base.root, stack });
       else await prepareHostRoot({ ...common, scrub });
       hostKeys.set(host.name, readFileSync(`${d.upper}/etc/ssh/ssh_host_ed25519_key.pub`, 'utf8'));
-      if (base) await startNspawnHost(plan, host, { lower: base.root });
-      else await startHost(plan, host, sshDownSeconds);
-      log(`  ${host.name.padEnd(16)} ${host.address.padEnd(15)} up${base ? ` (${stack})` : ''}`);
+      if (base) {
+        // Boots overlap: the next host is prepared while this one's systemd comes up (waited for below).
+        const booted = startNspawnHost(plan, host, { lower: base.root }).then(() => log(`  ${host.name.padEnd(16)} ${host.address.padEnd(15)} up (${stack})`));
+        booted.catch(() => {}); // awaited below; this only keeps an early failure from being "unhandled" meanwhile
+        boots.push(booted);
+      } else {
+        await startHost(plan, host, sshDownSeconds);
+        log(`  ${host.name.padEnd(16)} ${host.address.padEnd(15)} up`);
+      }
     });
+    await Promise.all(boots);
     writeSshFiles(plan, paths, hostKeys);
     await waitForRepo(plan);
     const state: LabState = {

@@ -109,8 +109,8 @@ export async function waitNspawnBooted(plan: LabPlan, host: string, timeoutMs = 
   throw new Error(`host ${host} did not boot within ${timeoutMs / 1000}s:\n${consoleTail(plan, host)}`);
 }
 
-/** Starts the host's supervisor (detached: it outlives this CLI) and waits until systemd has booted it. */
-export async function startNspawnHost(plan: LabPlan, host: LabHostPlan, o: NspawnHostOptions): Promise<void> {
+/** Starts the host's supervisor (detached: it outlives this CLI); the returned promise settles when systemd has booted it. */
+export function startNspawnHost(plan: LabPlan, host: LabHostPlan, o: NspawnHostOptions): Promise<string> {
   const d = hostDirs(plan, host.name);
   for (const p of [d.work, d.root]) mkdirSync(p, { recursive: true });
   writeFileSync(`${d.dir}/nspawn`, '');
@@ -130,7 +130,7 @@ export async function startNspawnHost(plan: LabPlan, host: LabHostPlan, o: Nspaw
   closeSync(out);
   // unshare execs bash (no --fork): the child is the supervisor. Written here so the wait below never races it.
   writeFileSync(`${d.dir}/supervisor.pid`, `${child.pid}\n`);
-  await waitNspawnBooted(plan, host.name);
+  return waitNspawnBooted(plan, host.name);
 }
 
 /** Reboots the host through its own systemd (systemctl reboot); with wait, returns when a new boot has finished. */

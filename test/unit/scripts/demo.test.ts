@@ -6,7 +6,7 @@ import { dirname, join, resolve } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
 
-const DEMO = resolve(import.meta.dirname, '../../../scripts/demo.sh');
+const DEMO = resolve(import.meta.dirname, '../../../scripts/demo.mjs');
 const bin = mkdtempSync(join(tmpdir(), 'demo-bin-'));
 const log = join(bin, 'calls.log');
 afterAll(() => rmSync(bin, { recursive: true, force: true }));
@@ -16,18 +16,18 @@ const stub = (name: string, body: string) => {
   chmodSync(join(bin, name), 0o755);
 };
 
-describe('scripts/demo.sh', () => {
-  it('as a user: builds as that user, then re-runs through sudo with the same PATH (so the same node)', async () => {
+describe('scripts/demo.mjs (zx)', () => {
+  it('as a user: builds as that user, then re-runs through sudo with the same PATH and the same node', async () => {
     stub('id', 'case "$1" in -u) echo 1000;; -g) echo 1000;; -un) echo alice;; esac');
     stub('npm', 'exit 0');
     stub('sudo', 'exit 0');
     stub('node', 'exit 0'); // the user's node, found only through this PATH
     const PATH = `${bin}:${dirname(process.execPath)}:/usr/bin:/bin`;
-    const r = await execa('bash', [DEMO], { env: { PATH, HOME: bin }, extendEnv: false, reject: false });
+    const r = await execa(process.execPath, [DEMO], { env: { PATH, HOME: bin }, extendEnv: false, reject: false });
     expect(r.exitCode, r.stderr).toBe(0);
     const calls = readFileSync(log, 'utf8').split('\n').filter((l) => /^(npm|sudo) /.test(l));
     expect(calls[0]).toBe('npm run build --silent');
-    expect(calls[1]).toMatch(new RegExp(`^sudo -- env PATH=${PATH.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} PROVISION_DEMO_BUILT=1 PROVISION_DEMO_OWNER=1000:1000 bash ${DEMO}$`));
+    expect(calls[1]).toMatch(new RegExp(`^sudo -- env PATH=${PATH.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} PROVISION_DEMO_BUILT=1 PROVISION_DEMO_OWNER=1000:1000 ${process.execPath.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} ${DEMO} inventory/homelab.yaml$`));
     expect(calls).toHaveLength(2);
   });
 });
