@@ -144,6 +144,9 @@ export function preflightFaults(lab: FaultLab): Fault[] {
         for (const h of [CP, W]) await sh(h, 'cat /proc/sys/net/ipv4/ip_forward > /root/ip_forward.i20 && echo 0 > /proc/sys/net/ipv4/ip_forward');
         const mac = await eth0Mac(lab, CP);
         await sh(W, `ip -br link show dev eth0 | awk '{print $3}' > /root/eth0.i20 && ip link set dev eth0 address ${mac}`);
+        // A changed MAC is announced only with arp_notify set: the others forget the worker's old one and ask again.
+        await sh(CP, 'ip neigh flush dev eth0');
+        for (const ns of ['router', 'laptop'] as const) await lab.ip(ns, ['neigh', 'flush', 'dev', 'eth0']);
         return mac;
       },
       undo: async () => {

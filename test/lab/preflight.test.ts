@@ -87,8 +87,8 @@ describe.skipIf(skipLab || !hasArping)('i20: preflight checks the plan against t
           const before = await snapshot();
           const up = await run(['up', '-i', inv, '--json']);
           expect(up.code, `${up.stdout}\n${up.stderr}`).toBe(1);
-          const doc = (JSON.parse(up.stdout) as { error: { message: string; findings: Finding[] } }).error;
-          expect(doc.message).toBe('preflight found errors; no host was changed');
+          const doc = (JSON.parse(up.stdout) as { error?: { message: string; findings: Finding[] } }).error!;
+          expect(doc?.message, `${up.stdout}\n${up.stderr}`).toBe('preflight found errors; no host was changed');
           findings = doc.findings;
           expect(await snapshot()).toEqual(before);
         } else {
