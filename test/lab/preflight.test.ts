@@ -1,19 +1,17 @@
-// Issue 20: `provision preflight` against real lab hosts. Faults are staged for real (another device on the VIP and on a
-// node address, a cloned machine-id, a skewed clock, a busy kubelet port, a default route by another interface, a
-// wrong prefix; a wrong MAC and an address the host does not have in the inventory): each gives its finding naming
-// the host, `up` stops before any change, and the same lab without the faults is clean. Uses the real arping.
+// Issue 20: `provision preflight` against real lab hosts, one case per rule and level (test/lab/preflight-faults.ts
+// stages each: another device on the VIP and on a node address, cloned identities, a skewed clock, a busy port, cgroup
+// v1, ...). Each gives its finding naming the host; an error stops `up` before any change; and nothing else is wrong,
+// so the same lab without that fault is clean. Uses the real arping, ip, mount and sudo.
 import { execa } from 'execa';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canRunLab, cli, labClient, labRequired, ROOT, skipLab, until } from './lab-support.js';
+import { CP, preflightFaults, W, type Expected, type FaultLab } from './preflight-faults.js';
 
 const LAB = `i20p${process.pid % 1000}`;
 const INV = resolve(ROOT, 'inventory/homelab.yaml');
-const CP = 'k8s-cp-01';
-const W = 'k8s-worker-01';
-const ROUTER = `pl-${LAB}_router`;
 const lab = labClient(LAB);
 
 if (labRequired && !canRunLab) describe('i20: preflight', () => it('needs root on Linux (PROVISION_LAB_REQUIRED=1)', () => expect.fail('not root on Linux')));
@@ -29,6 +27,7 @@ async function preflight(inv: string): Promise<{ code: number; findings: Finding
   return { code: r.code, stderr: r.stderr, findings: (JSON.parse(r.stdout) as { findings: Finding[] }).findings };
 }
 const errors = (f: Finding[]) => f.filter((x) => x.level === 'error');
+const key = (f: { code: string; host: string }) => `${f.code}@${f.host}`;
 /** Asserts one finding: its level, code and host, and a text its message contains. */
 const findingIn = (findings: Finding[]) => (level: string, code: string, host: string, text?: string) =>
   expect(findings, `${code} on ${host}: ${JSON.stringify(findings)}`).toContainEqual(expect.objectContaining({ level, code, host, ...(text ? { message: expect.stringContaining(text) } : {}) }));
@@ -37,12 +36,19 @@ async function sh(host: string, cmd: string): Promise<string> {
   if (r.code !== 0) throw new Error(`${host}: ${cmd}: exit ${r.code}: ${r.stderr}`);
   return r.stdout;
 }
-const router = (...args: string[]) => execa('ip', ['netns', 'exec', ROUTER, 'ip', ...args]);
+const faultLab: FaultLab = {
+  sh,
+  shq: async (host, cmd) => void (await lab.exec(host, cmd)),
+  ip: async (ns, args) => String((await execa('ip', ['-n', `pl-${LAB}_${ns}`, ...args])).stdout),
+};
+const FAULTS = preflightFaults(faultLab);
 /** What `up` would change first on every host: /etc/hosts, the swap line of /etc/fstab, /etc/kubernetes. */
 const snapshot = async () => Promise.all([CP, W].map((h) => sh(h, 'md5sum /etc/hosts /etc/fstab; ls /etc/kubernetes 2>&1; swapon --show=NAME --noheadings')));
 
 describe.skipIf(skipLab || !hasArping)('i20: preflight checks the plan against the live hosts (homelab lab)', () => {
   let dir = '';
+  /** The lab as built: what every case must come back to. */
+  let built: string[] = [];
   beforeAll(async () => {
     await lab.down();
     const up = await lab.up(INV);
@@ -59,132 +65,91 @@ describe.skipIf(skipLab || !hasArping)('i20: preflight checks the plan against t
     const r = await preflight(INV);
     expect(errors(r.findings), JSON.stringify(r.findings)).toEqual([]);
     expect(r.code).toBe(0);
-    expect(r.findings.map((f) => f.code)).not.toContain('arping-missing');
+    built = r.findings.map(key).sort();
+    expect(built).not.toContain(`arping-missing@${W}`);
   });
 
-  it('a wrong inventory MAC and an address the host does not have', async () => {
-    const bad = join(dir, 'homelab.yaml');
-    writeFileSync(bad, readFileSync(INV, 'utf8').replace('"88:d7:f6:49:0d:46"', '"88:d7:f6:49:0d:99"').replace('address: 192.168.1.52', 'address: 192.168.1.53'));
-    const r = await preflight(bad);
-    expect(r.code).toBe(1);
-    expect(r.findings).toContainEqual(expect.objectContaining({ level: 'error', code: 'mac-mismatch', host: CP, message: expect.stringContaining('88:d7:f6:49:0d:46') }));
-    expect(r.findings).toContainEqual(expect.objectContaining({ level: 'error', code: 'address-missing', host: W, message: expect.stringContaining('192.168.1.52/24 on eth0') }));
-  });
+  for (const f of FAULTS) {
+    const wanted: Expected[] = [f.finding, ...(f.also ?? [])];
+    const stops = wanted.some((w) => w.level === 'error');
+    it(`${f.finding.code} (${f.finding.level}): ${f.what}${stops ? '; up stops before any change' : ''}`, async () => {
+      let inv = INV;
+      if (f.inventory) {
+        inv = join(dir, `${f.finding.code}-${f.finding.level}.yaml`);
+        writeFileSync(inv, f.inventory(readFileSync(INV, 'utf8')));
+        expect(readFileSync(inv, 'utf8'), 'the inventory edit applies').not.toBe(readFileSync(INV, 'utf8'));
+      }
+      try {
+        const staged = await f.stage?.();
+        let findings: Finding[];
+        if (stops) {
+          // up runs preflight first: it stops with the findings and no host changed.
+          const before = await snapshot();
+          const up = await run(['up', '-i', inv, '--json']);
+          expect(up.code, `${up.stdout}\n${up.stderr}`).toBe(1);
+          const doc = (JSON.parse(up.stdout) as { error?: { message: string; findings: Finding[] } }).error!;
+          expect(doc?.message, `${up.stdout}\n${up.stderr}`).toBe('preflight found errors; no host was changed');
+          findings = doc.findings;
+          expect(await snapshot()).toEqual(before);
+        } else {
+          const r = await preflight(inv);
+          // A host not checked makes preflight exit 1; warnings and infos alone do not.
+          expect(r.code, JSON.stringify(r.findings)).toBe(['unreachable', 'probe-failed'].includes(f.finding.code) ? 1 : 0);
+          findings = r.findings;
+        }
+        const has = findingIn(findings);
+        for (const w of wanted) has(w.level, w.code, w.host, w.text);
+        if (staged) has(f.finding.level, f.finding.code, f.finding.host, staged);
+        // Nothing else is an error: the lab without this fault is clean (and the case before undid its own).
+        expect(errors(findings).map(key).sort(), JSON.stringify(findings)).toEqual(wanted.filter((w) => w.level === 'error').map(key).sort());
+        for (const n of f.not ?? []) expect(findings.map(key), JSON.stringify(findings)).not.toContain(n);
+      } finally {
+        await f.undo?.();
+      }
+    });
+  }
 
-  it('staged host faults give their findings naming the host, and up stops before any change', async () => {
-    // Another device on the LAN (the lab's router namespace) takes the VIP and the worker's address.
-    await router('addr', 'add', '192.168.1.50/32', 'dev', 'eth0');
-    await router('addr', 'add', '192.168.1.52/32', 'dev', 'eth0');
-    // A cloned SD card: the worker gets the control plane's machine-id.
-    const mid = (await sh(CP, 'cat /etc/machine-id')).trim();
-    await sh(W, `cp /etc/machine-id /root/machine-id.orig && echo ${mid} > /etc/machine-id`);
-    // The clock is the machine's (global): a date stand-in on the worker's PATH runs 5 minutes ahead.
-    await sh(W, `printf '#!/bin/sh\\nexec /bin/date -d "@$(($(/bin/date +%%s) + 300))" "$@"\\n' > /usr/local/bin/date && chmod 755 /usr/local/bin/date`);
-    // Something already listens on the kubelet's port.
-    await sh(W, 'setsid python3 -m http.server 10250 >/dev/null 2>&1 </dev/null & echo $! > /root/listener.pid');
-    await until('listener up', async () => ((await sh(W, 'ss -Hltn')).includes(':10250') ? true : undefined));
-    // The default route leaves by a second interface (Wi-Fi, VPN).
-    await sh(W, 'ip link add wlan0 type veth peer name wlan0p && ip link set wlan0p up && ip link set wlan0 up && ip addr add 10.9.9.2/24 dev wlan0 && ip route replace default via 10.9.9.1 dev wlan0');
-    // The control plane's address has a /16 where the plan says /24.
-    await sh(CP, 'ip addr add 192.168.1.51/16 dev eth0 && ip addr del 192.168.1.51/24 dev eth0 && ip route replace default via 192.168.1.1 dev eth0');
-
-    const r = await preflight(INV);
-    expect(r.code).toBe(1);
-    const has = findingIn(r.findings);
-    const routerMac = JSON.parse(String((await router('-j', 'link', 'show', 'eth0')).stdout))[0].address as string;
-    has('error', 'vip-in-use', CP, routerMac);
-    has('error', 'duplicate-address', W, routerMac);
-    has('error', 'duplicate-machine-id', W, CP);
-    has('error', 'duplicate-machine-id', CP, W);
-    has('error', 'clock-skew', W, 'ahead');
-    has('error', 'port-in-use', W, 'python3');
-    has('warning', 'default-route', W, 'wlan0');
-    has('warning', 'subnet-mismatch', CP, '/16');
-
-    const before = await snapshot();
-    const up = await run(['up', '-i', INV]);
-    expect(up.code, up.stdout).toBe(1);
-    expect(up.stderr).toContain('provision: preflight found errors; no host was changed');
-    expect(up.stderr).toMatch(/^k8s-worker-01: error duplicate-machine-id: /m);
-    expect(up.stderr).toContain('--skip-preflight');
-    expect(await snapshot()).toEqual(before);
-    // --skip-preflight goes past it (--check: plan only, so still nothing changes; 2 = changes pending).
-    const skip = await run(['up', '-i', INV, '--skip-preflight', '--check']);
-    expect(skip.code, skip.stderr).toBe(2);
-    expect(skip.stderr).not.toContain('preflight');
-    expect(await snapshot()).toEqual(before);
-  });
-
-  it('the same lab with the faults undone is clean again', async () => {
-    await router('addr', 'del', '192.168.1.50/32', 'dev', 'eth0');
-    await router('addr', 'del', '192.168.1.52/32', 'dev', 'eth0');
-    await sh(W, 'cp /root/machine-id.orig /etc/machine-id && rm /usr/local/bin/date && kill "$(cat /root/listener.pid)"');
-    await sh(W, 'ip link del wlan0 && ip route replace default via 192.168.1.1 dev eth0');
-    await sh(CP, 'ip addr add 192.168.1.51/24 dev eth0 && ip addr del 192.168.1.51/16 dev eth0 && ip route replace default via 192.168.1.1 dev eth0');
-    await until('listener gone', async () => ((await sh(W, 'ss -Hltn')).includes(':10250') ? undefined : true));
-    const r = await preflight(INV);
-    expect(errors(r.findings), JSON.stringify(r.findings)).toEqual([]);
-    expect(r.findings.map((f) => f.code)).not.toContain('default-route');
-    expect(r.findings.map((f) => f.code)).not.toContain('subnet-mismatch');
-  });
-
-  it('system and identity faults: each rule gives its finding naming the host, and undone the lab is clean again', async () => {
-    // What the kernel holds for the whole machine (page size, kernel release, DMI, device tree, /proc/swaps,
-    // /proc/cgroups) is staged inside each host only: a file mounted over it in the host's own mount namespace, or
-    // a program of that name earlier on the host's PATH. The rest is real: the hostname (the host's UTS
-    // namespace), arping taken away, no time-sync daemon, an unreachable inventory host. /var's free space comes from a df
-    // wrapper: a small file system mounted over /var under the running sshd made every login fail.
-    const uuid = '4c4c4544-0042-3510-8052-b4c04f335931';
-    const wrap = (name: string, when: string, out: string) =>
-      `printf '#!/bin/sh\\n[ "$1" = ${when} ] && { echo "${out}"; exit 0; }\\nexec /usr/bin/${name} "$@"\\n' > /usr/local/bin/${name} && chmod 755 /usr/local/bin/${name}`;
-    const pi = (model: string) => `mount -t tmpfs -o size=64k tmpfs /sys/firmware && mkdir -p /sys/firmware/devicetree/base && printf '${model}\\000' > /sys/firmware/devicetree/base/model && printf '10000000c0ffee42\\000' > /sys/firmware/devicetree/base/serial-number`;
-    const dmi = `mount -t tmpfs -o size=64k tmpfs /sys/class && mkdir -p /sys/class/dmi/id && echo ${uuid} > /sys/class/dmi/id/product_uuid`;
-    await sh(W, ['hostname k8s-cp-01', pi('Raspberry Pi 5 Model B Rev 1.0'), dmi, wrap('getconf', 'PAGESIZE', '16384'), wrap('uname', '-r', '4.14.98-v7+'),
-      // /var itself cannot be swapped for a small file system under a running sshd (logins reset): df answers for it.
-      `printf '#!/bin/sh\\n[ "$1 $2" = "-Pk /var" ] && { printf "Filesystem 1024-blocks Used Available Capacity Mounted on\\\\ntmpfs 1048576 0 1048576 0%%%% /var\\\\n"; exit 0; }\\nexec /usr/bin/df "$@"\\n' > /usr/local/bin/df && chmod 755 /usr/local/bin/df && df -Pk /var | grep -q 1048576`,
-      'mv /usr/bin/arping /usr/bin/arping.i20'].join(' && '));
-    // The control plane is a Pi in homelab: the lab shows its device-tree model already; it gets the worker's serial.
-    await sh(CP, ["printf '10000000c0ffee42\\000' > /sys/firmware/devicetree/base/serial-number", dmi, `printf '#!/bin/sh\\necho "containerd containerd.io 1.5.11 3df54a852345ae127d1fa3092b95168e4a88e2f8"\\n' > /usr/local/bin/containerd && chmod 755 /usr/local/bin/containerd`,
-      "printf 'Filename\\t\\t\\t\\tType\\t\\tSize\\t\\tUsed\\t\\tPriority\\n/swapfile                               file\\t\\t1048572\\t\\t0\\t\\t-2\\n' > /root/swaps && mount --bind /root/swaps /proc/swaps",
-      "awk '$1==\"memory\"{$4=0} {print}' OFS='\\t' /proc/cgroups > /root/cgroups && mount --bind /root/cgroups /proc/cgroups"].join(' && '));
-    try {
-      // The inventory: the (amd64) worker written down as arm64, and a third node that nothing answers for.
-      const inv = join(dir, 'homelab-faults.yaml');
-      writeFileSync(inv, readFileSync(INV, 'utf8').replace(/(k8s-worker-01:\n(?:    .*\n)*?    arch: )amd64/, '$1arm64') + '  k8s-gone:\n    address: 192.168.1.59\n    role: worker\n    arch: amd64\n');
-      expect(readFileSync(inv, 'utf8')).toMatch(/k8s-worker-01:[^]*arch: arm64/);
-      const r = await preflight(inv);
-      expect(r.code).toBe(1);
-      const has = findingIn(r.findings);
-      has('error', 'duplicate-hostname', W, CP);
-      has('error', 'duplicate-product-uuid', W, CP);
-      has('error', 'duplicate-serial', W, CP);
-      has('error', 'page-size', W, '16K');
-      has('warning', 'board-mismatch', W, 'Raspberry Pi 5');
-      has('warning', 'arch-mismatch', W, 'arm64');
-      has('error', 'kernel-version', W, '4.14.98');
-      has('error', 'var-space', W, '1.0 GiB');
-      has('info', 'arping-missing', W);
-      has('error', 'runtime-version', CP, '1.5');
-      has('info', 'swap', CP, '/swapfile');
-      has('warning', 'cgroup-memory', CP); // a Pi in the inventory: up fixes it (cmdline.txt), so a warning
-      has('warning', 'unreachable', 'k8s-gone');
-      // No time-sync daemon runs in these hosts (chroot runtime): the warning is there, and goes with one running.
-      has('warning', 'time-sync', W);
-    } finally {
-      await sh(W, ['hostname k8s-worker-01', 'umount /sys/firmware', 'umount /sys/class', 'rm -f /usr/local/bin/getconf /usr/local/bin/uname /usr/local/bin/df', 'mv /usr/bin/arping.i20 /usr/bin/arping'].join('; '));
-      await sh(CP, ['rm -f /sys/firmware/devicetree/base/serial-number', 'umount /sys/class', 'rm -f /usr/local/bin/containerd', 'umount /proc/swaps', 'umount /proc/cgroups'].join('; '));
-    }
+  it('time-sync (warning): no time-sync daemon runs on the lab hosts; with one running the warning goes', async () => {
+    findingIn((await preflight(INV)).findings)('warning', 'time-sync', W);
     await sh(W, 'cp /bin/sleep /root/chronyd && (setsid /root/chronyd 600 >/dev/null 2>&1 </dev/null & echo $! > /root/chronyd.pid)');
     try {
-      const clean = await preflight(INV);
-      expect(errors(clean.findings), JSON.stringify(clean.findings)).toEqual([]);
-      const codes = clean.findings.map((f) => `${f.code}@${f.host}`);
-      for (const gone of ['duplicate-hostname', 'duplicate-product-uuid', 'duplicate-serial', 'board-mismatch', 'arch-mismatch', 'arping-missing', 'swap', 'time-sync']) {
-        expect(codes, gone).not.toContain(`${gone}@${gone === 'swap' ? CP : W}`);
-      }
+      const r = await preflight(INV);
+      expect(r.findings.map(key)).not.toContain(`time-sync@${W}`);
+      findingIn(r.findings)('warning', 'time-sync', CP);
     } finally {
-      await sh(W, 'kill "$(cat /root/chronyd.pid)"');
+      await sh(W, 'kill "$(cat /root/chronyd.pid)"; rm -f /root/chronyd /root/chronyd.pid');
     }
+  });
+
+  it('preflight prints the findings in lint\'s format and exits 1; up stops naming them; --skip-preflight goes past', async () => {
+    const clone = FAULTS.find((f) => f.finding.code === 'duplicate-machine-id')!;
+    await clone.stage!();
+    try {
+      const p = await run(['preflight', '-i', INV]);
+      expect(p.code, p.stderr).toBe(1);
+      expect(p.stdout).toMatch(/^k8s-worker-01: error duplicate-machine-id: machine-id [0-9a-f]{32} is also k8s-cp-01's\n {2}hint: a cloned disk/m);
+      expect(p.stdout).toMatch(/^preflight: 2 hosts, 2 errors, \d+ warnings?$/m);
+      const before = await snapshot();
+      const up = await run(['up', '-i', INV]);
+      expect(up.code, up.stdout).toBe(1);
+      expect(up.stderr).toContain('provision: preflight found errors; no host was changed');
+      expect(up.stderr).toMatch(/^k8s-worker-01: error duplicate-machine-id: /m);
+      expect(up.stderr).toContain('--skip-preflight');
+      expect(await snapshot()).toEqual(before);
+      // --skip-preflight goes past it (--check: plan only, so still nothing changes; 2 = changes pending).
+      const skip = await run(['up', '-i', INV, '--skip-preflight', '--check']);
+      expect(skip.code, skip.stderr).toBe(2);
+      expect(skip.stderr).not.toContain('preflight');
+      expect(await snapshot()).toEqual(before);
+    } finally {
+      await clone.undo!();
+    }
+  });
+
+  it('the same lab with every fault undone gives what it gave as built', async () => {
+    const r = await preflight(INV);
+    expect(errors(r.findings), JSON.stringify(r.findings)).toEqual([]);
+    expect(r.findings.map(key).sort()).toEqual(built);
   });
 });
 

@@ -98,6 +98,19 @@ describe('preflight rules', () => {
     expect(codes({ [W]: { arping: false, dad: undefined } })).toEqual([`${W} info arping-missing`]);
   });
 
+  it('two node interfaces with one MAC (cloned VMs) and two boards with one serial: each side names the other', () => {
+    const f = run({ [W]: { interfaces: eth0('192.168.1.52', 24, macOf(0)), serial: healthyFacts(inv.hosts[0]!, 0).serial } });
+    for (const code of ['duplicate-mac', 'duplicate-serial']) {
+      expect(f.filter((x) => x.code === code).map((x) => [x.host, x.level, x.message.includes(x.host === CP ? W : CP)])).toEqual([[CP, 'error', true], [W, 'error', true]]);
+    }
+  });
+
+  it('a probe that failed (sudo refused, output cut) is a probe-failed warning naming the host, not unreachable', () => {
+    const probes = probesOf(inv);
+    probes[1] = { host: inv.hosts[1]!, error: 'probe failed: k8s-worker-01: sudo refused (pi is not in the sudoers file)' };
+    expect(preflightFindings(inv, probes)).toEqual([expect.objectContaining({ level: 'warning', code: 'probe-failed', host: W, message: expect.stringContaining('sudoers') })]);
+  });
+
   it('an unreachable host is a warning naming it (up goes on and reports it its own way); the others are still checked', () => {
     const probes = probesOf(inv, { [CP]: { timeSync: [] } });
     probes[1] = { host: inv.hosts[1]!, error: 'unreachable: connect ETIMEDOUT' };
