@@ -32,9 +32,9 @@ Builds every host of the inventory as a real SSH host in network namespaces (nee
   --install-deps         apt-get update, then install the Debian packages the lab needs
   --parallel N           hosts built at once (default 4)
   --sshd-option 'Keyword value'  an extra line for every host's sshd_config, e.g. 'MaxSessions 1' (repeatable)
-  --runtime nspawn       every host boots a Debian root with real systemd (systemd-nspawn); chroot (the
-                         default for now) runs the machine's root with stand-ins for systemd;
-                         PROVISION_LAB_RUNTIME sets the default (e.g. to run a lab test file on nspawn)
+  --runtime nspawn       (the default) every host boots a Debian root with real systemd (systemd-nspawn);
+                         chroot runs the machine's root with stand-ins for systemd (kept while the lab
+                         tests move over); PROVISION_LAB_RUNTIME sets the default
   --stack STACK          the network stack that configures a host's address at boot (nspawn; implies it):
                          ifupdown (default), networkmanager, netplan or systemd-networkd;
                          --stack HOST=STACK for one host (repeatable)

@@ -55,7 +55,7 @@ async function up(argv: string[]): Promise<number> {
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
-  const runtime = values.runtime ?? (values.stack?.length ? 'nspawn' : process.env.PROVISION_LAB_RUNTIME || 'chroot');
+  const runtime = values.runtime ?? (values.stack?.length ? 'nspawn' : process.env.PROVISION_LAB_RUNTIME || 'nspawn');
   if (runtime !== 'chroot' && runtime !== 'nspawn') throw new UsageError(`--runtime ${runtime} (or PROVISION_LAB_RUNTIME): expected chroot or nspawn`);
   if (runtime === 'chroot' && values.stack?.length) throw new UsageError('--stack needs --runtime nspawn (the chroot runtime has no real network stack)');
   const { parseStackArgs } = await import('../lab/stacks.js');
