@@ -80,8 +80,8 @@ function baseSection(nodesProbeAddress: string | undefined): string[] {
     's base.netplan; for f in /etc/netplan/*.yaml /etc/netplan/*.yml; do [ -e "$f" ] && echo "$f"; done',
     's base.ifupdown; rd /etc/network/interfaces; for f in /etc/network/interfaces.d/*; do [ -f "$f" ] && rd "$f"; done',
     's base.routes; ip -j route 2>/dev/null',
-    // The device-tree model is NUL-terminated: one `tr`, only on boards that have one.
-    's base.model; for f in /proc/device-tree/model /sys/firmware/devicetree/base/model; do [ -r "$f" ] && { tr -d "\\000" < "$f"; break; }; done',
+    // The device-tree model is NUL-terminated: dash's `read` stops there (no `tr` process); printed without a newline.
+    's base.model; for f in /proc/device-tree/model /sys/firmware/devicetree/base/model; do [ -r "$f" ] && { c=; IFS= read -r c < "$f"; printf %s "$c"; break; }; done',
   ];
   if (nodesProbeAddress) lines.push(`s base.routeget; ip -j route get ${quote(nodesProbeAddress)} 2>/dev/null`);
   return lines;
@@ -121,13 +121,21 @@ function itemSection(id: string, item: ProbeItem): string | undefined {
     case 'service':
       return undefined; // answered by the batched reads
     case 'fact':
-      return subshell(id, factKind(item.fact).script(item.args));
+      return inShell(id, factKind(item.fact).script(item.args));
     case 'command':
       // A subshell that parses the script itself (eval): a syntax error or `exit` in a module's script ends only
       // that subshell, and it starts clean (no arguments, none of the probe's variables); a fork, not an exec.
       // stderr is dropped, stdin empty.
       return subshell(id, item.script);
   }
+}
+
+/**
+ * A fact kind's script (provision's own, tested: no `exit`, none of the probe's variables) runs in the probe's shell:
+ * a brace group costs no fork, a subshell one per fact.
+ */
+function inShell(id: string, script: string): string {
+  return `s ${id}; { eval ${quote(script)}; } </dev/null 2>/dev/null; r=$?; s ${id}.rc; echo $r`;
 }
 
 function subshell(id: string, script: string): string {
