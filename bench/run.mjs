@@ -18,6 +18,8 @@ const { values } = parseArgs({
     keep: { type: 'boolean', default: false },
     // nspawn: real systemd, systemctl and sysctl in every host, and a pid namespace per host (processes are counted).
     runtime: { type: 'string', default: 'nspawn' },
+    // Lab names are PREFIX-SIZE: a unique prefix keeps a bench apart from other labs on the machine.
+    prefix: { type: 'string', default: 'bench' },
   },
 });
 const PAIRS = Math.max(5, Number(values.pairs));
@@ -54,7 +56,7 @@ const median = (xs) => {
 const fmt = (x) => x.toFixed(3);
 
 async function benchOne(label, inventory, acceptLint) {
-  const name = `bench-${label}`.slice(0, 20);
+  const name = `${values.prefix}-${label}`.slice(0, 20);
   sh(['node', CLI, 'lab', 'down', '--name', name], { allowFail: true });
   const tUp = Date.now();
   sh(['node', CLI, 'lab', 'up', '-i', inventory, '--name', name, '--runtime', values.runtime], { stdio: ['ignore', 'ignore', 'pipe'] });
