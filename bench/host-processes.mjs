@@ -26,7 +26,8 @@ function readAll(leaderPid, state, hosts) {
 }
 
 /**
- * Processes started on each host between two reads, the second read's own process excluded (the first read's
+ * Pids handed out on each host between two reads (processes, and threads: they take ids from the same counter), the
+ * second read's own process excluded (the first read's
  * is the "before" pid itself). Background work of the host (systemd timers, journald) would add to it: callers
  * take the minimum over repeats.
  */

@@ -128,7 +128,7 @@ async function benchOne(label, inventory, acceptLint) {
     console.log(`ratio A/B                      median of pairs ${median(ratios).toFixed(2)}x, of medians ${(median(a) / median(b)).toFixed(2)}x`);
     console.log(`converged re-run controller    CPU median ${fmt(median(cpu))} s, peak RSS median ${median(rss).toFixed(0)} MiB`);
     console.log(`per host in one re-run         SSH connections max ${maxConns}, sessions (execs) max ${maxSessions} (from each host's sshd log)`);
-    const procs = procsA ? `max ${procsA.max}, median ${procsA.median} (floor ssh true: max ${procsB?.max}, median ${procsB?.median}; sshd's own included)` : 'n/a (chroot hosts share the machine\'s pid namespace: --runtime nspawn)';
+    const procs = procsA ? `max ${procsA.max}, median ${procsA.median} (floor ssh true: max ${procsB?.max}, median ${procsB?.median}; pid counter: sshd's processes and every thread included)` : 'n/a (chroot hosts share the machine\'s pid namespace: --runtime nspawn)';
     console.log(`processes per host (converged) ${procs}`);
     console.log(`exec cost                      ${EXEC.n} × /bin/true ${fmt(EXEC.seconds)} s (${((EXEC.seconds / EXEC.n) * 1000).toFixed(2)} ms each)`);
     return { label, hosts: hosts.length, ratio: median(ratios), conns: maxConns, procs: procsA?.max };
