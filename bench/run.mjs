@@ -7,6 +7,7 @@ import { tmpdir, cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { generateInventory } from './generate-inventory.mjs';
+import { execCost, processesBetween, readPidCounters } from './host-processes.mjs';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const CLI = join(ROOT, 'dist/cli/main.js');
@@ -15,6 +16,10 @@ const { values } = parseArgs({
     sizes: { type: 'string', default: 'goldentooth,50,100' },
     pairs: { type: 'string', default: '5' },
     keep: { type: 'boolean', default: false },
+    // nspawn: real systemd, systemctl and sysctl in every host, and a pid namespace per host (processes are counted).
+    runtime: { type: 'string', default: 'nspawn' },
+    // Lab names are PREFIX-SIZE: a unique prefix keeps a bench apart from other labs on the machine.
+    prefix: { type: 'string', default: 'bench' },
   },
 });
 const PAIRS = Math.max(5, Number(values.pairs));
@@ -51,15 +56,16 @@ const median = (xs) => {
 const fmt = (x) => x.toFixed(3);
 
 async function benchOne(label, inventory, acceptLint) {
-  const name = `bench-${label}`.slice(0, 20);
+  const name = `${values.prefix}-${label}`.slice(0, 20);
   sh(['node', CLI, 'lab', 'down', '--name', name], { allowFail: true });
   const tUp = Date.now();
-  sh(['node', CLI, 'lab', 'up', '-i', inventory, '--name', name], { stdio: ['ignore', 'ignore', 'pipe'] });
+  sh(['node', CLI, 'lab', 'up', '-i', inventory, '--name', name, '--runtime', values.runtime], { stdio: ['ignore', 'ignore', 'pipe'] });
   const labUpSeconds = (Date.now() - tUp) / 1000;
   try {
     const { readState } = await import(join(ROOT, 'dist/lab/state.js'));
     const { labRunEnv, labRunArgv } = await import(join(ROOT, 'dist/lab/lab-run.js'));
     const state = readState(`/var/lib/provision-lab/${name}`);
+    const pidReader = await readPidCounters(ROOT, state);
     const env = labRunEnv(state, process.env);
     const upArgs = ['up', '-i', inventory, '--json', ...(acceptLint ? ['--accept-lint', acceptLint] : [])];
     const upArgv = labRunArgv(state, upArgs, ROOT);
@@ -95,6 +101,22 @@ async function benchOne(label, inventory, acceptLint) {
       a.push(rerun.wall); b.push(floor.wall); ratios.push(rerun.wall / floor.wall);
       cpu.push(rerun.cpu); rss.push(rerun.rssMb);
     }
+    // Processes per host, from each host's own pid counter: a converged run, then the floor's `ssh true`, each
+    // three times apart from the timed pairs (the counter reads cost a process each); the minimum of the three.
+    const countProcs = (argv, env, check) => {
+      const runs = [];
+      for (let i = 0; i < 3; i++) {
+        const before = readPidCountersSync();
+        const r = spawnSync(argv[0], argv.slice(1), { encoding: 'utf8', env, maxBuffer: 64 << 20 });
+        if (r.status !== 0) throw new Error(`${check} failed (${r.status}):\n${r.stderr.slice(-2000)}`);
+        runs.push(processesBetween(before, readPidCountersSync()));
+      }
+      const perHost = hosts.flatMap((h) => (runs.every((m) => m.has(h)) ? [Math.min(...runs.map((m) => m.get(h)))] : []));
+      return perHost.length ? { max: Math.max(...perHost), median: median(perHost) } : undefined;
+    };
+    const readPidCountersSync = () => pidReader(hosts);
+    const procsA = countProcs(upArgv, env, 'converged up (process count)');
+    const procsB = countProcs(floorArgv, process.env, 'OpenSSH floor (process count)');
     const range = (xs) => `median ${fmt(median(xs))} s  (min ${fmt(Math.min(...xs))}, max ${fmt(Math.max(...xs))})`;
     const maxConns = Math.max(...perHost.map((p) => p.conns));
     const maxSessions = Math.max(...perHost.map((p) => p.sessions));
@@ -106,13 +128,19 @@ async function benchOne(label, inventory, acceptLint) {
     console.log(`ratio A/B                      median of pairs ${median(ratios).toFixed(2)}x, of medians ${(median(a) / median(b)).toFixed(2)}x`);
     console.log(`converged re-run controller    CPU median ${fmt(median(cpu))} s, peak RSS median ${median(rss).toFixed(0)} MiB`);
     console.log(`per host in one re-run         SSH connections max ${maxConns}, sessions (execs) max ${maxSessions} (from each host's sshd log)`);
-    return { label, hosts: hosts.length, ratio: median(ratios), conns: maxConns };
+    const procs = procsA ? `max ${procsA.max}, median ${procsA.median} (floor ssh true: max ${procsB?.max}, median ${procsB?.median}; pid counter: sshd's processes and every thread included)` : 'n/a (chroot hosts share the machine\'s pid namespace: --runtime nspawn)';
+    console.log(`processes per host (converged) ${procs}`);
+    console.log(`exec cost                      ${EXEC.n} × /bin/true ${fmt(EXEC.seconds)} s (${((EXEC.seconds / EXEC.n) * 1000).toFixed(2)} ms each)`);
+    return { label, hosts: hosts.length, ratio: median(ratios), conns: maxConns, procs: procsA?.max };
   } finally {
     if (!values.keep) sh(['node', CLI, 'lab', 'down', '--name', name], { allowFail: true });
   }
 }
 
-console.log(`# provision bench — ${new Date().toISOString()} — ${cpus().length} cores (${cpus()[0]?.model}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}`);
+console.log(`# provision bench — ${new Date().toISOString()} — ${cpus().length} cores (${cpus()[0]?.model}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}, --runtime ${values.runtime}`);
+// Process creation costs 0.5 ms on one machine of this kind and 5.5 ms on another: every figure is read next to it.
+const EXEC = execCost();
+console.log(`exec cost: ${EXEC.n} × /bin/true ${fmt(EXEC.seconds)} s`);
 const tmp = mkdtempSync(join(tmpdir(), 'provision-bench-'));
 const results = [];
 try {
@@ -134,5 +162,5 @@ console.log('\n## summary');
 for (const r of results) {
   const target = TARGETS[r.label];
   const verdict = target === undefined ? '' : `  target <= ${target.toFixed(1)}x: ${r.ratio <= target && r.conns === 1 ? 'met' : 'NOT met'}`;
-  console.log(`${r.label.padEnd(12)} ${String(r.hosts).padStart(4)} hosts  converged/floor ${r.ratio.toFixed(2)}x  connections/host ${r.conns}${verdict}`);
+  console.log(`${r.label.padEnd(12)} ${String(r.hosts).padStart(4)} hosts  converged/floor ${r.ratio.toFixed(2)}x  connections/host ${r.conns}  processes/host ${r.procs ?? 'n/a'}  exec cost ${((EXEC.seconds / EXEC.n) * 1000).toFixed(2)} ms${verdict}`);
 }

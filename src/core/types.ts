@@ -63,7 +63,10 @@ export interface FactKind<A = undefined, T = unknown> {
   name: string;
   /** What it reads, in a few words (`provision facts`). */
   about: string;
-  /** POSIX sh, run in a subshell of the probe: read-only, and as few processes as it can (builtins first). */
+  /**
+   * POSIX sh, run in the probe's own shell (a brace group, no fork): read-only, as few processes as it can (builtins
+   * first), never `exit`, and it must not set the probe's variables (M, s); its last command's status is its rc.
+   */
   script(args: A): string;
   parse(out: CommandFact, args: A): T;
   /** The args `provision facts` reads this kind with (what provision's own modules would ask of this inventory). */

@@ -8,6 +8,7 @@ import type { ProbeScript } from './probe.js';
 import { splitSections } from './parse-sections.js';
 import { batchable, parseFileBatch } from './probe-files.js';
 import { PACKAGES_SECTION, SERVICES_SECTION } from './probe.js';
+import { unitConditionsOutput } from './probe-units.js';
 
 export interface ParsedProbe {
   tables: FactTables;
@@ -32,7 +33,7 @@ function packageLinesByName(body: string | undefined): Map<string, string> {
   return out;
 }
 
-export function parseProbe(stdout: string, probe: Pick<ProbeScript, 'marker' | 'items'>): ParsedProbe {
+export function parseProbe(stdout: string, probe: Pick<ProbeScript, 'marker' | 'items' | 'unitSlices'>): ParsedProbe {
   const sections = splitSections(stdout, probe.marker);
   const files = new Map<string, FileFact>();
   const packages = new Map<string, PackageFact>();
@@ -49,7 +50,13 @@ export function parseProbe(stdout: string, probe: Pick<ProbeScript, 'marker' | '
     if (item.kind === 'file') files.set(item.path, batch?.get(item.path) ?? parseFile(body));
     else if (item.kind === 'package') packages.set(item.name, parsePackage(packageLines.get(item.name)));
     else if (item.kind === 'service') services.set(item.name, parseService(serviceBlocks[serviceIndex++]));
-    else if (item.kind === 'fact') facts.set(factKey(item.fact, item.args), parseCommand(body, sections.get(`${id}.rc`)));
+    else if (item.kind === 'fact') {
+      const key = factKey(item.fact, item.args);
+      const slice = probe.unitSlices?.get(key);
+      // A unit-conditions fact read in the services' systemctl call: its blocks, exit 0 when that section came back.
+      if (slice) facts.set(key, sections.has(SERVICES_SECTION) ? { code: 0, stdout: unitConditionsOutput(serviceBlocks, slice) } : parseCommand(undefined, undefined));
+      else facts.set(key, parseCommand(body, sections.get(`${id}.rc`)));
+    }
     else commands.set(item.key, parseCommand(body, sections.get(`${id}.rc`)));
   }
   return { tables: { base: parseBase(sections), files, packages, services, commands, facts }, sections, complete: sections.has('end') };

@@ -4,6 +4,7 @@ import { factKey } from '../core/fact-key.js';
 import type { ProbeItem } from '../core/types.js';
 import { FILE_CONTENT_CAP, batchable, fileBatchLines } from './probe-files.js';
 import { packageReadLines } from './probe-packages.js';
+import { UNIT_CONDITIONS, unitsRead, type UnitSlices } from './probe-units.js';
 import { factKind } from './kinds/index.js';
 
 export interface ProbeScript {
@@ -11,6 +12,8 @@ export interface ProbeScript {
   marker: string;
   /** Section id → the probe item it answers (files, packages, services, commands). */
   items: Map<string, ProbeItem>;
+  /** unit-conditions facts answered from the services' `systemctl show` (see probe-units.ts). */
+  unitSlices?: UnitSlices;
 }
 
 export interface BuildProbeOptions {
@@ -55,8 +58,6 @@ export function dedupeItems(items: ProbeItem[]): ProbeItem[] {
 /** Every variable the probe itself sets (lock, batches, loops), cleared before a module's script runs. */
 const PROBE_VARS = 'M T L a q o n f p c st l z r h';
 
-const SYSTEMCTL_SHOW = 'systemctl show -p LoadState,ActiveState,UnitFileState';
-
 /**
  * Prints text files with shell builtins (no `cat` process); `|| [ -n "$l" ]` keeps a last line without a newline.
  * dash reads one byte per read(2): fine for files and string-valued /proc/sys entries (hostname, boot_id,
@@ -80,8 +81,8 @@ function baseSection(nodesProbeAddress: string | undefined): string[] {
     's base.netplan; for f in /etc/netplan/*.yaml /etc/netplan/*.yml; do [ -e "$f" ] && echo "$f"; done',
     's base.ifupdown; rd /etc/network/interfaces; for f in /etc/network/interfaces.d/*; do [ -f "$f" ] && rd "$f"; done',
     's base.routes; ip -j route 2>/dev/null',
-    // The device-tree model is NUL-terminated: one `tr`, only on boards that have one.
-    's base.model; for f in /proc/device-tree/model /sys/firmware/devicetree/base/model; do [ -r "$f" ] && { tr -d "\\000" < "$f"; break; }; done',
+    // The device-tree model is NUL-terminated: dash's `read` stops there (no `tr` process); printed without a newline.
+    's base.model; for f in /proc/device-tree/model /sys/firmware/devicetree/base/model; do [ -r "$f" ] && { c=; IFS= read -r c < "$f"; printf %s "$c"; break; }; done',
   ];
   if (nodesProbeAddress) lines.push(`s base.routeget; ip -j route get ${quote(nodesProbeAddress)} 2>/dev/null`);
   return lines;
@@ -92,16 +93,14 @@ export const PACKAGES_SECTION = 'packages';
 export const SERVICES_SECTION = 'services';
 
 /**
- * Packages and services are each read with ONE process (dpkg-query, systemctl show) whose whole output is one
+ * Packages and units are each read with ONE process (awk or dpkg-query, systemctl show) whose whole output is one
  * section; the controller splits it (no shell loop, no fork per item): a probe's cost is its process count.
  */
-function batchedReads(items: ProbeItem[], dpkgAdminDir: string | undefined): string[] {
+function batchedReads(items: ProbeItem[], dpkgAdminDir: string | undefined, units: ReturnType<typeof unitsRead>): string[] {
   const pkgs = items.flatMap((i) => (i.kind === 'package' ? [i.name] : []));
-  const units = items.flatMap((i) => (i.kind === 'service' ? [quote(i.name)] : []));
   const lines: string[] = [];
   if (pkgs.length) lines.push(`s ${PACKAGES_SECTION}`, ...packageReadLines(pkgs, dpkgAdminDir));
-  // systemctl show prints one block per unit, in argument order, separated by blank lines.
-  if (units.length) lines.push(`s ${SERVICES_SECTION}; ${SYSTEMCTL_SHOW} ${units.join(' ')} 2>/dev/null`);
+  if (units) lines.push(`s ${SERVICES_SECTION}; ${units.command}`);
   return lines;
 }
 
@@ -121,13 +120,22 @@ function itemSection(id: string, item: ProbeItem): string | undefined {
     case 'service':
       return undefined; // answered by the batched reads
     case 'fact':
-      return subshell(id, factKind(item.fact).script(item.args));
+      if (item.fact === UNIT_CONDITIONS) return undefined; // answered by the batched systemctl show
+      return inShell(id, factKind(item.fact).script(item.args));
     case 'command':
       // A subshell that parses the script itself (eval): a syntax error or `exit` in a module's script ends only
       // that subshell, and it starts clean (no arguments, none of the probe's variables); a fork, not an exec.
       // stderr is dropped, stdin empty.
       return subshell(id, item.script);
   }
+}
+
+/**
+ * A fact kind's script (provision's own, tested: no `exit`, none of the probe's variables) runs in the probe's shell:
+ * a brace group costs no fork, a subshell one per fact.
+ */
+function inShell(id: string, script: string): string {
+  return `s ${id}; { eval ${quote(script)}; } </dev/null 2>/dev/null; r=$?; s ${id}.rc; echo $r`;
 }
 
 function subshell(id: string, script: string): string {
@@ -139,7 +147,8 @@ export function buildProbe(opts: BuildProbeOptions): ProbeScript {
   const unique = dedupeItems(opts.items);
   for (const it of unique) if (it.kind === 'fact') factKind(it.fact); // an unknown kind fails before any host is touched
   const batchedFiles = unique.flatMap((i) => (i.kind === 'file' && batchable(i.path) ? [i.path] : []));
-  const body: string[] = [...batchedReads(unique, opts.dpkgAdminDir), ...fileBatchLines(batchedFiles)];
+  const units = unitsRead(unique);
+  const body: string[] = [...batchedReads(unique, opts.dpkgAdminDir, units), ...fileBatchLines(batchedFiles)];
   unique.forEach((item, i) => {
     const id = `${item.kind}.${i}`;
     items.set(id, item);
@@ -156,5 +165,5 @@ export function buildProbe(opts: BuildProbeOptions): ProbeScript {
     ...body,
     's end',
   ].join('\n');
-  return { script, marker: opts.marker, items };
+  return { script, marker: opts.marker, items, ...(units?.slices.size ? { unitSlices: units.slices } : {}) };
 }

@@ -20,11 +20,13 @@ function script(args: { names: string[] }): string {
   const alts = names.map((n) => n.replace(/_/g, '[-_]')).join('|');
   return [
     `m=; for n in ${names.map(quote).join(' ')}; do if [ -d "/sys/module/$n" ]; then echo "sys $n"; else m=1; fi; done`,
-    '[ -z "$m" ] && exit 0',
-    'r=; read -r r < /proc/sys/kernel/osrelease',
-    `echo '--- builtin'; grep -E ${quote(`(^|/)(${alts})\\.ko`)} "/lib/modules/$r/modules.builtin" 2>/dev/null`,
-    "echo '--- lsmod'; lsmod 2>/dev/null",
-    'exit 0',
+    // Runs in the probe's own shell: no `exit`, the programs only when a name is missing.
+    'if [ -n "$m" ]; then',
+    '  r=; read -r r < /proc/sys/kernel/osrelease',
+    `  echo '--- builtin'; grep -E ${quote(`(^|/)(${alts})\\.ko`)} "/lib/modules/$r/modules.builtin" 2>/dev/null`,
+    "  echo '--- lsmod'; lsmod 2>/dev/null",
+    'fi',
+    'true',
   ].join('\n');
 }
 

@@ -2,18 +2,21 @@
 import type { FactKind } from '../../core/types.js';
 
 /**
- * One exec: the cgroup hierarchy and whether it has the memory controller, the running command line, and the
- * page size. Raspberry Pi kernels ≥ 6.12 have no `memory` row in /proc/cgroups at all, so v2's
- * cgroup.controllers is the evidence there.
+ * Shell builtins only (no process): the cgroup hierarchy and whether it has the memory controller, the running command
+ * line, and the page size. Raspberry Pi kernels ≥ 6.12 have no `memory` row in /proc/cgroups at all, so v2's
+ * cgroup.controllers is the evidence there. These are seq files or strings (dash's byte-wise `read` sees them whole).
+ * The page size is the kernel page size of the shell's first mapping (/proc/self/smaps' KernelPageSize, in kB): what
+ * `getconf PAGESIZE` answers, without a process.
  */
 export const PI_KERNEL_SCRIPT = [
   'if [ -f /sys/fs/cgroup/cgroup.controllers ]; then',
-  '  echo "cgroup=v2"; if grep -qw memory /sys/fs/cgroup/cgroup.controllers; then echo "memory=1"; else echo "memory=0"; fi',
+  '  echo "cgroup=v2"; c=; read -r c < /sys/fs/cgroup/cgroup.controllers',
+  '  case " $c " in *" memory "*) echo "memory=1";; *) echo "memory=0";; esac',
   'else',
-  '  echo "cgroup=v1"; echo "memory=$(awk \'$1=="memory"{print $4}\' /proc/cgroups 2>/dev/null)"',
+  '  echo "cgroup=v1"; c=; while read -r n h k e; do [ "$n" = memory ] && c=$e; done < /proc/cgroups; echo "memory=$c"',
   'fi',
-  'echo "cmdline=$(cat /proc/cmdline 2>/dev/null)"',
-  'echo "pagesize=$(getconf PAGESIZE 2>/dev/null)"',
+  'c=; read -r c < /proc/cmdline; echo "cmdline=$c"',
+  'c=; while read -r n k u; do [ "$n" = KernelPageSize: ] && { c=$((k * 1024)); break; }; done < /proc/self/smaps; echo "pagesize=$c"',
 ].join('\n');
 
 export interface PiKernel {

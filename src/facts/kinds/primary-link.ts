@@ -24,30 +24,43 @@ export interface LinkProbe {
   netplanFiles: string[];
 }
 
-/** The probe script: one exec that answers everything metallb-route needs about the primary link. */
+/**
+ * The probe script: everything metallb-route needs about the primary link, with builtins around the real programs
+ * (ip; nmcli and networkctl only where they run): no sed, head, cat, ls, sort or basename processes.
+ */
 export function linkProbeScript(a: PrimaryLinkArgs): string {
   return [
-    `dev=$(ip -o route get ${quote(a.gateway)} 2>/dev/null | sed -n 's/.* dev \\([^ ]*\\).*/\\1/p')`,
+    // `ip -o route get` prints one line: "ADDR via GW dev DEV src …"; the word after "dev" is the device.
+    `dev=; r=$(ip -o route get ${quote(a.gateway)} 2>/dev/null); set -- $r; while [ $# -gt 1 ]; do [ "$1" = dev ] && { dev=$2; break; }; shift; done; set --`,
     'echo "dev=$dev"',
     'if [ -n "$dev" ] && command -v nmcli >/dev/null 2>&1; then',
-    '  con=$(nmcli -g GENERAL.CONNECTION device show "$dev" 2>/dev/null | head -n 1)',
+    '  con=; read -r con <<PROVISION_NM_END',
+    '$(nmcli -g GENERAL.CONNECTION device show "$dev" 2>/dev/null)',
+    'PROVISION_NM_END',
     '  echo "nm-connection=$con"',
     '  [ -n "$con" ] && echo "nm-routes=$(nmcli -g ipv4.routes connection show "$con" 2>/dev/null)"',
     'fi',
-    '[ -n "$dev" ] && echo "mac=$(cat "/sys/class/net/$dev/address" 2>/dev/null)"',
-    // netplan's own order: by file name across /lib, /etc and /run (a later directory shadows the same name).
-    `if [ -d /etc/netplan ]; then for n in $(ls /lib/netplan /etc/netplan /run/netplan 2>/dev/null | grep '\\.yaml$' | sort -u); do`,
-    `  [ "$n" = ${quote(a.ownNetplanFile)} ] && continue`,
-    '  f=""; for d in /lib/netplan /etc/netplan /run/netplan; do [ -f "$d/$n" ] && f="$d/$n"; done',
-    '  [ -n "$f" ] && { echo "netplan-file<<EOF"; cat "$f"; echo; echo "EOF"; }',
-    'done; fi',
+    'if [ -n "$dev" ]; then v=; read -r v < "/sys/class/net/$dev/address" 2>/dev/null; echo "mac=$v"; fi',
+    // netplan's own order: by file name across /lib, /etc and /run (a later directory shadows the same name). The
+    // glob gives each directory's names sorted; one `sort` only when more than one directory has files (rare).
+    'if [ -d /etc/netplan ]; then',
+    '  l=; k=; for d in /lib/netplan /etc/netplan /run/netplan; do h=; for f in "$d"/*.yaml; do [ -e "$f" ] || continue; h=1; n=${f##*/}; case " $l " in *" $n "*) ;; *) l="$l $n";; esac; done; [ -n "$h" ] && k=$k.; done',
+    '  [ "${#k}" -gt 1 ] && l=$(printf \'%s\\n\' $l | LC_ALL=C sort)',
+    '  for n in $l; do',
+    `    [ "$n" = ${quote(a.ownNetplanFile)} ] && continue`,
+    '    f=""; for d in /lib/netplan /etc/netplan /run/netplan; do [ -f "$d/$n" ] && f="$d/$n"; done',
+    '    [ -n "$f" ] && { echo "netplan-file<<EOF"; x=; while IFS= read -r x; do printf \'%s\\n\' "$x"; done < "$f"; printf \'%s\\n\' "$x"; echo "EOF"; }',
+    '  done',
+    'fi',
     // networkd writes its state file once it runs: without it no .network file is in use, and networkctl
     // (milliseconds per call) would only say so.
     'if [ -n "$dev" ] && [ -e /run/systemd/netif/state ] && command -v networkctl >/dev/null 2>&1; then',
-    `  nf=$(networkctl status "$dev" --no-pager 2>/dev/null | sed -n 's/^ *Network File: //p' | head -n 1)`,
+    '  nf=; while read -r k1 k2 v; do [ "$k1 $k2" = "Network File:" ] && { nf=$v; break; }; done <<PROVISION_NETWORKD_END',
+    '$(networkctl status "$dev" --no-pager 2>/dev/null)',
+    'PROVISION_NETWORKD_END',
     '  echo "networkd-file=$nf"',
-    `  [ -n "$nf" ] && d="/etc/systemd/network/$(basename "$nf").d/${a.networkdDropinName}" || d="/etc/systemd/network/$dev.network.d/${a.networkdDropinName}"`,
-    '  if [ -f "$d" ]; then echo "networkd-dropin<<EOF"; cat "$d"; echo "EOF"; fi',
+    `  [ -n "$nf" ] && d="/etc/systemd/network/\${nf##*/}.d/${a.networkdDropinName}" || d="/etc/systemd/network/$dev.network.d/${a.networkdDropinName}"`,
+    '  if [ -f "$d" ]; then echo "networkd-dropin<<EOF"; x=; while IFS= read -r x; do printf \'%s\\n\' "$x"; done < "$d"; printf \'%s\' "$x"; echo "EOF"; fi',
     'fi',
     'true',
   ].join('\n');

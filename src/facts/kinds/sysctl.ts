@@ -1,29 +1,38 @@
-// Fact kind `sysctl`: the live values of named kernel parameters, as `sysctl -n` prints them (whitespace collapsed).
+// Fact kind `sysctl`: the live values of named kernel parameters, as `sysctl` prints them (whitespace collapsed).
 import { quote } from '../../core/command.js';
 import type { FactKind } from '../../core/types.js';
 
-/** One `sysctl -n` per key (a procfs integer cannot be read with dash's `read`): `= KEY` then its value line. */
+/**
+ * ONE `sysctl KEY...` for every key (a procfs integer cannot be read with dash's `read`, which reads a byte at a time
+ * and sees EOF past offset 0): it prints "key = value" for each key it can read, in order, and complains on stderr
+ * about the others. Keys given with '/' come back with '.'.
+ */
 function script(args: { names: string[] }): string {
-  return args.names.map((k) => `echo ${quote(`= ${k}`)}; sysctl -n ${quote(k)} 2>/dev/null`).join('\n');
+  return `sysctl ${args.names.map(quote).join(' ')} 2>/dev/null; true`;
 }
 
 export const normalizeSysctl = (s: string) => s.trim().split(/\s+/).join(' ');
 
+/** sysctl's own spelling of a key: '/' separators become '.', as it prints them. */
+const dotted = (k: string) => (k.includes('/') && !k.includes('.') ? k.replace(/\//g, '.') : k);
+
 /** name → value; null when the key could not be read (absent: its module not loaded, or a typo). */
 export const sysctl: FactKind<{ names: string[] }, Record<string, string | null>> = {
   name: 'sysctl',
-  about: 'live values of named kernel parameters (sysctl -n)',
+  about: 'live values of named kernel parameters (one sysctl call)',
   script,
   parse(out, args) {
     const values = new Map<string, string[]>();
     let key: string | undefined;
     for (const line of out.stdout.split('\n')) {
-      if (line.startsWith('= ')) values.set((key = line.slice(2).trim()), []);
+      const eq = line.indexOf(' = ');
+      // A value line of a multi-line value has no " = " at a key position: it continues the previous key.
+      if (eq > 0 && !/\s/.test(line.slice(0, eq))) values.set((key = line.slice(0, eq)), [line.slice(eq + 3)]);
       else if (key !== undefined && line.trim() !== '') values.get(key)!.push(line);
     }
     return Object.fromEntries(args.names.map((n) => {
-      const v = values.get(n);
-      return [n, v && v.length > 0 ? normalizeSysctl(v.join(' ')) : null];
+      const v = values.get(dotted(n));
+      return [n, v && v.join(' ').trim() !== '' ? normalizeSysctl(v.join(' ')) : null];
     }));
   },
   shown: () => ({ names: ['net.ipv4.ip_forward', 'net.bridge.bridge-nf-call-iptables', 'net.bridge.bridge-nf-call-ip6tables'] }),

@@ -139,3 +139,21 @@ describe('file facts from the real probe', () => {
     expect(f('.')!.content).toBeUndefined();
   });
 });
+
+describe('units in one systemctl call', () => {
+  it('services and unit-conditions share one `systemctl show`; each gets its own blocks back', async () => {
+    const { buildProbe: build } = await import('../../../src/facts/probe.js');
+    const { unitConditions } = await import('../../../src/facts/kinds/unit-conditions.js');
+    const args = { units: ['chrony', 'systemd-timesyncd'] };
+    const probe = build({ items: [{ kind: 'service', name: 'containerd' }, { kind: 'fact', fact: 'unit-conditions', args }, { kind: 'service', name: 'nftables' }], marker: 'U1', skipBase: true });
+    expect(probe.script.match(/systemctl /g)).toHaveLength(1);
+    expect(probe.script).toContain("systemctl show -p LoadState,ActiveState,UnitFileState,Id,ConditionResult,ConditionTimestampMonotonic containerd nftables chrony systemd-timesyncd");
+    // What systemctl prints for those four units, in argument order.
+    const block = (id: string, load: string, active: string, cond: string, ts: string) => `LoadState=${load}\nActiveState=${active}\nUnitFileState=enabled\nId=${id}.service\nConditionResult=${cond}\nConditionTimestampMonotonic=${ts}`;
+    const out = ['', 'U1 services', [block('containerd', 'loaded', 'active', 'yes', '5'), block('nftables', 'loaded', 'inactive', 'yes', '6'), block('chrony', 'not-found', 'inactive', 'no', '0'), block('systemd-timesyncd', 'loaded', 'inactive', 'no', '7')].join('\n\n'), 'U1 end', ''].join('\n');
+    const facts = createFacts(parseProbe(out, probe).tables);
+    expect(facts.service('containerd')).toEqual({ exists: true, active: true, enabled: true });
+    expect(facts.service('nftables')).toEqual({ exists: true, active: false, enabled: true });
+    expect(facts.fact(unitConditions, args)).toEqual({ skipped: ['systemd-timesyncd'] });
+  });
+});

@@ -204,6 +204,12 @@ describe.each([
   it('prints the value', () => expect(fast('sysctl', root, ['-n', key])).toEqual({ code: 0, stdout: `${want}\n`, stderr: '' }));
 });
 
+describe('sysctl KEY... (one call for every key of a probe)', () => {
+  it('prints "key = value" lines in argument order', () =>
+    expect(fast('sysctl', withRecord, ['net.ipv4.ip_forward', 'vm.swappiness', 'kernel.pid_max'])).toEqual({ code: 0, stdout: 'net.ipv4.ip_forward = 1\nvm.swappiness = 7\nkernel.pid_max = 4194304\n', stderr: '' }));
+  it('prints values only with -n', () => expect(fast('sysctl', plain, ['-n', 'net.ipv4.ip_forward', 'kernel.pid_max'])).toEqual({ code: 0, stdout: '1\n4194304\n', stderr: '' }));
+});
+
 describe.each([
   { why: 'an unknown key', root: withRecord, args: ['-n', 'kernel.no_such_key'] },
   { why: 'a bridge key the kernel lacks, no br_netfilter', root: withRecord, args: ['-n', 'net.bridge.bridge-nf-call-arptables'] },
@@ -213,9 +219,8 @@ describe.each([
   { why: 'a directory', root: plain, args: ['-n', 'net.ipv4'] },
   { why: 'a record kept before per-key files', root: oldRecord, args: ['-n', 'kernel.pid_max'] },
   { why: 'a key with slashes', root: plain, args: ['-n', 'net/ipv4/ip_forward'] },
-  { why: 'without -n', root: plain, args: ['net.ipv4.ip_forward'] },
   { why: 'a write', root: plain, args: ['-n', 'net.ipv4.ip_forward=1'] },
-  { why: 'two keys', root: plain, args: ['-n', 'net.ipv4.ip_forward', 'kernel.pid_max'] },
+  { why: 'two keys, one unknown', root: plain, args: ['net.ipv4.ip_forward', 'kernel.no_such_key'] },
 ])('sysctl: $why', ({ root, args }) => {
   it('defers to the Node stand-in (status 1, nothing printed)', () => expect(fast('sysctl', root, args)).toEqual({ code: 1, stdout: '', stderr: '' }));
 });

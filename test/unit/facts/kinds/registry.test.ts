@@ -1,4 +1,5 @@
 // The fact-kind registry: every file in src/facts/kinds/ is listed once, each script is valid sh, and the probe runs each.
+import { sysctl } from '../../../../src/facts/kinds/sysctl.js';
 import { execa } from 'execa';
 import { readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -37,11 +38,17 @@ describe('fact kinds', () => {
   });
 
   it('runs in the one probe script (real sh): output and exit code land under the fact key', async () => {
-    const items = [{ kind: 'fact' as const, fact: 'net-links' }, { kind: 'fact' as const, fact: 'sysctl', args: { names: ['kernel.no_such_key_for_provision'] } }];
+    const names = ['kernel.no_such_key_for_provision', 'kernel/pid_max'];
+    const items = [{ kind: 'fact' as const, fact: 'net-links' }, { kind: 'fact' as const, fact: 'sysctl', args: { names } }];
     const probe = buildProbe({ items, marker: '@@m@@', skipBase: true });
     const r = await execa('sh', ['-c', probe.script]);
     const { tables } = parseProbe(r.stdout, probe);
     expect(tables.facts?.get(factKey('net-links'))?.stdout.split('\n')).toContain('lo');
-    expect(tables.facts?.get(factKey('sysctl', { names: ['kernel.no_such_key_for_provision'] }))?.stdout).toBe('= kernel.no_such_key_for_provision\n');
+    const out = tables.facts!.get(factKey('sysctl', { names }))!;
+    expect(out.stdout).toMatch(/^kernel\.pid_max = \d+\n$/);
+    // One sysctl call for every key: a missing key is null, a key given with '/' is found under sysctl's dotted name.
+    const parsed = sysctl.parse(out, { names });
+    expect(parsed['kernel.no_such_key_for_provision']).toBeNull();
+    expect(Number(parsed['kernel/pid_max'])).toBeGreaterThan(0);
   });
 });

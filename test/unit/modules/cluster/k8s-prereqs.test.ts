@@ -15,7 +15,7 @@ const SWAP = factOf(swap);
 /** The kernel-modules and sysctl facts' output: which modules /sys/module has, each key's `sysctl -n` line (or none). */
 const live = (modules: string[], values: Array<string | undefined>) => ({
   [MODULES]: modules.map((m) => `sys ${m}\n`).join('') + (modules.length < 2 ? '--- builtin\n--- lsmod\nModule  Size  Used by\n' : ''),
-  [SYSCTLS]: KEYS.map((k, i) => `= ${k}\n${values[i] === undefined ? '' : `${values[i]}\n`}`).join(''),
+  [SYSCTLS]: KEYS.map((k, i) => (values[i] === undefined ? '' : `${k} = ${values[i]}\n`)).join(''),
 });
 const LIVE_OK = live(['overlay', 'br_netfilter'], ['1', '1', '1']);
 const LIVE_BARE = live([], ['0', undefined, undefined]);

@@ -1,4 +1,4 @@
-// The sysctl module from data: persisted file + live value (sysctl -n) → persist and/or apply.
+// The sysctl module from data: persisted file + live value (sysctl KEY) → persist and/or apply.
 import mod from '../../../../src/modules/generic/sysctl.js';
 import { sysctl } from '../../../../src/facts/kinds/sysctl.js';
 import { factOf } from '../../../support/fake-facts.js';
@@ -6,8 +6,8 @@ import { runModuleCases } from '../harness.js';
 
 const F = '/etc/sysctl.d/90-provision-net.ipv4.ip_forward.conf';
 const want = '# managed by provision\nnet.ipv4.ip_forward = 1\n';
-/** What the sysctl fact's script prints for one key: `= KEY`, then `sysctl -n`'s output. */
-const liveOf = (name: string, stdout: string) => ({ [factOf(sysctl, { names: [name] })]: `= ${name}\n${stdout}` });
+/** What the sysctl fact's script prints for one key: `sysctl KEY`'s "KEY = value" line (nothing for a missing key). */
+const liveOf = (name: string, stdout: string) => ({ [factOf(sysctl, { names: [name] })]: stdout === '' ? '' : `${name} = ${stdout}` });
 const live = (stdout: string) => liveOf('net.ipv4.ip_forward', stdout);
 const w = (...argv: string[]) => ({ kind: 'exec', command: { argv: ['sysctl', '-w', ...argv], sudo: true } });
 

@@ -1,0 +1,37 @@
+// Every systemd unit a probe asks about, in ONE `systemctl show`: the services' states and unit-conditions' results.
+import { quote } from '../core/command.js';
+import { factKey } from '../core/fact-key.js';
+import type { ProbeItem } from '../core/types.js';
+
+/** The fact kind whose `systemctl show` joins the services' call (src/facts/kinds/unit-conditions.ts). */
+export const UNIT_CONDITIONS = 'unit-conditions';
+
+const PROPERTIES = 'LoadState,ActiveState,UnitFileState';
+const CONDITION_PROPERTIES = 'Id,ConditionResult,ConditionTimestampMonotonic';
+
+/** Where each unit-conditions fact's blocks sit in the joined output: fact key → [first block, count]. */
+export type UnitSlices = Map<string, [number, number]>;
+
+/**
+ * The shell command that shows every unit (services first, in item order, then each unit-conditions fact's units),
+ * or undefined when no item asks about a unit. systemctl prints one block per argument, in order, blank-line separated.
+ */
+export function unitsRead(items: ProbeItem[]): { command: string; slices: UnitSlices } | undefined {
+  const services = items.flatMap((i) => (i.kind === 'service' ? [i.name] : []));
+  const conditions = items.flatMap((i) => (i.kind === 'fact' && i.fact === UNIT_CONDITIONS ? [i] : []));
+  if (services.length === 0 && conditions.length === 0) return undefined;
+  const units = [...services];
+  const slices: UnitSlices = new Map();
+  for (const c of conditions) {
+    const names = (c.args as { units: string[] }).units;
+    slices.set(factKey(c.fact, c.args), [units.length, names.length]);
+    units.push(...names);
+  }
+  const props = conditions.length ? `${PROPERTIES},${CONDITION_PROPERTIES}` : PROPERTIES;
+  return { command: `systemctl show -p ${props} ${units.map(quote).join(' ')} 2>/dev/null`, slices };
+}
+
+/** One unit-conditions fact's part of the joined output, as its own `systemctl show` would have printed it. */
+export function unitConditionsOutput(blocks: string[], slice: [number, number]): string {
+  return blocks.slice(slice[0], slice[0] + slice[1]).join('\n\n');
+}

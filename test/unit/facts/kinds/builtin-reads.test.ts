@@ -1,0 +1,40 @@
+// The fact kinds that read with shell builtins give what the programs they replaced give on this machine.
+import { execa } from 'execa';
+import { describe, expect, it } from 'vitest';
+import { PI_KERNEL_SCRIPT, parsePiKernel } from '../../../../src/facts/kinds/pi-kernel.js';
+import { parseContainerdProbe, VERSION_SCRIPT } from '../../../../src/facts/kinds/containerd.js';
+import { FACT_KINDS } from '../../../../src/facts/kinds/index.js';
+import { fakeInventory } from '../../../support/fake-inventory.js';
+
+const sh = async (script: string) => (await execa('sh', ['-c', script], { reject: false })).stdout;
+
+describe('builtin reads', () => {
+  it('pi-kernel: page size as getconf, command line as /proc/cmdline, memory controller as grep/awk say', async () => {
+    const got = parsePiKernel(await sh(PI_KERNEL_SCRIPT));
+    expect(got.pageSize).toBe(Number(await sh('getconf PAGESIZE')));
+    expect(got.cmdline).toEqual((await sh('cat /proc/cmdline')).split(/\s+/).filter(Boolean));
+    const v2 = await sh('[ -f /sys/fs/cgroup/cgroup.controllers ] && echo yes');
+    const mem = v2 === 'yes'
+      ? (await execa('grep', ['-qw', 'memory', '/sys/fs/cgroup/cgroup.controllers'], { reject: false })).exitCode === 0
+      : await sh("awk '$1==\"memory\"{print $4}' /proc/cgroups");
+    expect(got.memory).toBe(v2 === 'yes' ? mem : mem === '1' ? true : mem === '0' ? false : undefined);
+  });
+
+  it('containerd: the OS id and codename as sourcing os-release says, the version as the first line of containerd --version', async () => {
+    const got = parseContainerdProbe(await sh(VERSION_SCRIPT));
+    expect(got.os).toEqual({ id: await sh('. /etc/os-release; echo "$ID"'), codename: await sh('. /etc/os-release; echo "${VERSION_CODENAME:-}"') });
+    const installed = await sh('command -v containerd >/dev/null && containerd --version | head -n 1');
+    expect(got.installed).toBe(installed.trim() || undefined);
+  });
+
+  it('every fact kind runs in the probe\'s own shell: no `exit`, and none sets the probe\'s M or s', () => {
+    const inv = fakeInventory();
+    for (const kind of FACT_KINDS) {
+      const args = kind.shown(inv) ?? (kind.name === 'sysctl' || kind.name === 'kernel-modules' ? { names: ['x'] } : kind.name === 'unit-conditions' ? { units: ['x'] } : undefined);
+      const script = kind.script(args as never);
+      expect(script, kind.name).not.toMatch(/(^|[;&|\s])exit\b/);
+      expect(script, kind.name).not.toMatch(/(^|[;\s])(M|s)=/);
+      expect(script, kind.name).not.toMatch(/(^|\s)s\(\)/);
+    }
+  });
+});
