@@ -1,84 +1,18 @@
 // One host in one play: probe once, plan every task (pure), then (unless --check) apply the changes in order.
-import { createFacts } from '../facts/facts.js';
-import { parseProbe } from '../facts/parse-probe.js';
-import { buildProbe } from '../facts/probe.js';
-import type { Host } from '../inventory/types.js';
-import type { Play, Task } from '../playbook/types.js';
+import type { Task } from '../playbook/types.js';
 import { whenHolds } from '../playbook/when.js';
-import { displayCommand, shell } from '../core/command.js';
+import { displayCommand } from '../core/command.js';
 import type { Session } from '../core/session.js';
 import { applyStep } from './apply.js';
-import { StepError, trimOutput } from './step-context.js';
-import { lockHolderMessage, lockPrelude, orphanMessage } from './lock.js';
-import { firstAddress } from '../inventory/ipv4.js';
-import type { RunScope } from './run-scope.js';
-import { templateProviders } from './templates.js';
+import { StepError } from './step-context.js';
 import { describeProvide, type ProvideStep } from '../core/provide-step.js';
-import type { ChangeRecord, HostReport } from './report-model.js';
-import type { Change, Facts, ProbeItem } from '../core/types.js';
+import type { ChangeRecord } from './report-model.js';
+import type { Change, Facts } from '../core/types.js';
+import type { HostPlayContext, Planned } from './host-context.js';
+import { HostFailure, HostStopped } from './host-errors.js';
+import { checkConflicts, checkProvides } from './plan-checks.js';
+import { probeHost } from './probe-host.js';
 
-/** One host in one play of a run: what the run shares, and this host's own part. */
-export interface HostPlayContext {
-  run: RunScope;
-  play: Play;
-  host: Host;
-  report: HostReport;
-  /** This run's lock is already held on the host (taken by an earlier probe on this connection). */
-  locked: boolean;
-}
-
-/** The run is stopping (--max-fail, Ctrl-C) and this host had not changed anything yet: it is skipped. */
-export class HostStopped extends Error {
-  constructor(readonly reason: string) {
-    super(`not run: ${reason}`);
-    this.name = 'HostStopped';
-  }
-}
-
-/** A failure that ends this host's run; `unreachable` when the host could not be talked to. */
-export class HostFailure extends Error {
-  constructor(
-    message: string,
-    readonly unreachable = false,
-  ) {
-    super(message);
-    this.name = 'HostFailure';
-  }
-}
-
-function probeItems(tasks: Task[], ctx: HostPlayContext): ProbeItem[] {
-  return tasks.flatMap((t) => {
-    try {
-      return t.module.probe(t.params, { host: ctx.host, inventory: ctx.run.inventory });
-    } catch (e) {
-      throw new HostFailure(`task '${t.name}': cannot list its probe items: ${(e as Error).message}`);
-    }
-  });
-}
-
-/** Runs the play's single probe (taking the run lock first if this connection does not hold it yet). */
-export async function probeHost(ctx: HostPlayContext): Promise<{ facts: Facts; locked: boolean }> {
-  const { run } = ctx;
-  run.observer?.hostPhase?.({ play: ctx.play.name, host: ctx.host.name, phase: 'probing' });
-  const probe = buildProbe({
-    items: probeItems([...ctx.play.tasks, ...ctx.play.handlers], ctx),
-    marker: run.marker,
-    nodesProbeAddress: firstAddress(run.inventory.network.nodes),
-    prelude: ctx.locked ? [] : lockPrelude({ owner: run.lock.owner, file: run.lock.file, ...(run.lock.marker ? { orphanMarker: run.lock.marker } : {}) }),
-  });
-  const session = await run.pool.get(ctx.host.name);
-  const r = await session.exec(shell(probe.script, { sudo: true }));
-  const parsed = parseProbe(r.stdout, probe);
-  if (parsed.sections.has('lock.busy')) throw new HostFailure(lockHolderMessage(parsed.sections.get('lock.busy')));
-  if (parsed.sections.has('lock.orphan')) throw new HostFailure(orphanMessage(parsed.sections.get('lock.orphan')));
-  if (!parsed.complete) throw new HostFailure(`the probe did not complete (exit ${r.code}${r.signal ? `, ${r.signal}` : ''})${r.stderr.trim() ? `: ${trimOutput(r.stderr)}` : ''}`);
-  return { facts: createFacts(parsed.tables), locked: true };
-}
-
-interface Planned {
-  task: Task;
-  changes: Change[];
-}
 
 function planTasks(tasks: Task[], facts: Facts, ctx: HostPlayContext): Planned[] {
   return tasks.flatMap((task) => {
@@ -177,41 +111,6 @@ async function runPlanned(planned: Planned[], ctx: HostPlayContext, notified: Se
     if (rebooted) return task;
   }
   return undefined;
-}
-
-/** Two tasks of one play writing one file would both plan from the same facts: the second would undo the first. */
-function checkConflicts(planned: Planned[]): void {
-  const writers = new Map<string, Task>();
-  for (const { task, changes } of planned) {
-    for (const c of changes) {
-      for (const s of c.steps) {
-        if (s.kind !== 'write' && s.kind !== 'delete') continue;
-        const other = writers.get(s.path);
-        if (other !== undefined && other !== task) {
-          throw new HostFailure(`tasks '${other.name}' and '${task.name}' both change ${s.path} in one play; each plans from the facts read before the play, so move one to a later play or merge them`);
-        }
-        writers.set(s.path, task);
-      }
-    }
-  }
-}
-
-/**
- * A template may only use a provider that a `provide` step earlier in the same change made: every value one host
- * makes for another is a planned step (shown by --check), never a side effect of filling a template.
- */
-function checkProvides(planned: Planned[]): void {
-  for (const { task, changes } of planned) {
-    for (const c of changes) {
-      const made = new Set<string>();
-      for (const s of c.steps) {
-        if (s.kind === 'provide') made.add(s.provider);
-        if (s.kind !== 'write' || typeof s.content === 'string' || !('template' in s.content)) continue;
-        const missing = templateProviders(s.content.template).filter((p) => !made.has(p));
-        if (missing.length) throw new HostFailure(`task '${task.name}': the content of ${s.path} uses provider ${missing.join(', ')} but no provide step before it makes that value (plan a { kind: 'provide' } step first)`);
-      }
-    }
-  }
 }
 
 /** Plan everything first (a planning error changes nothing), then apply; handlers last, once each. */
