@@ -13,7 +13,6 @@ import { HostFailure, HostStopped } from './host-errors.js';
 import { checkConflicts, checkProvides } from './plan-checks.js';
 import { probeHost } from './probe-host.js';
 
-
 function planTasks(tasks: Task[], facts: Facts, ctx: HostPlayContext): Planned[] {
   return tasks.flatMap((task) => {
     if (task.when && !whenHolds(task.when.expr, { host: ctx.host, facts: facts.base })) return [];
