@@ -10,7 +10,7 @@ import { decideRemoval, formatRemoval, inventoryWithout, staticRefusals, type Re
 import { etcdctlInPod, parseMemberList, type EtcdMember } from '../cluster/etcd-members.js';
 import { parseDirty, renderCleanScript, renderDirtyProbe } from '../cluster/node-clean-script.js';
 import { loadPlaybook } from '../playbook/load.js';
-import { runPlaybook } from '../engine/runner.js';
+import { runPlaybook } from '../engine/run.js';
 import { CONNECTION_FLAGS, CONNECTION_HELP, CONNECTION_USAGE, checkConnectionFlags, connectorFromFlags } from './connection-flags.js';
 import { defineVerb, parseVerbArgs } from './args.js';
 import { ACCEPT_LINT_FLAG, ACCEPT_LINT_USAGE, loadLintedInventory } from './host-inventory.js';

@@ -2,10 +2,9 @@
 import { withDisplayPaths } from '../inventory/display-path.js';
 import type { Inventory } from '../inventory/types.js';
 import type { Playbook } from '../playbook/types.js';
-import { connectEarly, keepPlayed } from '../engine/connect-early.js';
 import { loadPlaybook } from '../playbook/load.js';
 import type { RunReport } from '../engine/report-model.js';
-import { DEFAULT_CONCURRENCY, runPlaybook, type RunOptions } from '../engine/runner.js';
+import { Run, type RunOptions } from '../engine/run.js';
 import { createReporter } from '../report/reporter.js';
 import type { Connector } from '../core/connector.js';
 import { CONNECTION_FLAGS, CONNECTION_HELP, CONNECTION_USAGE, checkConnectionFlags, connectorFromFlags, type ConnectionFlagValues } from './connection-flags.js';
@@ -117,9 +116,18 @@ export async function runPlaybookCommand(a: PlaybookCommandArgs): Promise<Playbo
   const maxFail = positiveInt('--max-fail', v['max-fail']);
   const inventory = await loadLintedInventory(v.inventory, v['accept-lint']);
   const limited = limitedHosts(v.limit, inventory);
+  const reporter = createReporter({ json: v.json, events: v.events, timestamps: v.timestamps, diff: v.diff, verbose: v.verbose, check: v.check });
+  // The connector (it may ask for the become password) comes after the playbook loaded, unless the verb connects early.
+  const newRun = async () => new Run(inventory, {
+    connector: await connectorFromFlags(v), check: !!v.check, observer: reporter.observer,
+    ...(v.limit ? { limit: v.limit } : {}),
+    ...(concurrency ? { concurrency } : {}),
+    ...(maxFail ? { maxFail } : {}),
+    ...(a.selectHosts ? { selectHosts: a.selectHosts } : {}),
+  });
+  let engine = a.connectEarly ? await newRun() : undefined;
   // A verb whose playbook touches every host starts the handshakes now, while the playbook and modules load.
-  const earlyConnector = a.connectEarly ? await connectorFromFlags(v) : undefined;
-  const early = earlyConnector ? connectEarly(earlyConnector, inventory, limited, concurrency ?? DEFAULT_CONCURRENCY) : undefined;
+  engine?.connectEarly(limited);
   let playbook: Playbook;
   try {
     const loaded = await loadPlaybook({ path: a.playbook, inventory, allowImportOutside: !!v['allow-import-outside'] });
@@ -128,45 +136,24 @@ export async function runPlaybookCommand(a: PlaybookCommandArgs): Promise<Playbo
       throw new FindingsError(`playbook ${a.playbook} has ${errors.length} error${errors.length === 1 ? '' : 's'}:`, errors);
     }
     playbook = loaded.playbook;
-    if (early) keepPlayed(early, playbook.plays, inventory);
+    engine?.keepPlayed(playbook.plays);
   } catch (e) {
-    await earlyConnector?.closeAll();
+    await engine?.close();
     throw e;
   }
-  const connector = earlyConnector ?? (await connectorFromFlags(v));
-  const reporter = createReporter({ json: v.json, events: v.events, timestamps: v.timestamps, diff: v.diff, verbose: v.verbose, check: v.check });
-  const abort = new AbortController();
-  let interrupts = 0;
+  engine ??= await newRun();
   // First Ctrl-C: start no new step, let the current one finish, release locks, report. Second: leave now.
-  const onSigint = () => {
-    interrupts++;
-    if (interrupts === 1) {
-      process.stderr.write('\nprovision: interrupted: finishing the current steps (Ctrl-C again to quit now)\n');
-      abort.abort();
-    } else process.exit(130);
-  };
-  process.on('SIGINT', onSigint);
+  const offSigint = engine.stopOnSigint((line) => process.stderr.write(`\n${line}\n`));
   try {
     // Add-on artifacts are fetched and checksum-verified on the laptop before any host is planned or changed.
     if (playbook.plays.some((p) => p.tasks.some((t) => t.module.name === 'addons'))) await prefetchAddons(inventory, (l) => process.stderr.write(`${l}\n`));
-    if (a.before) await a.before(inventory, connector);
-    const report = await runPlaybook({
-      playbook,
-      inventory,
-      options: {
-        connector, check: !!v.check, observer: reporter.observer, signal: abort.signal,
-        ...(v.limit ? { limit: v.limit } : {}),
-        ...(concurrency ? { concurrency } : {}),
-        ...(maxFail ? { maxFail } : {}),
-        ...(a.selectHosts ? { selectHosts: a.selectHosts } : {}),
-        ...(early ? { earlySessions: early } : {}),
-      },
-    });
+    if (a.before) await a.before(inventory, engine.connector);
+    const report = await engine.execute(playbook);
     await reporter.finish(report);
-    return { report, inventory, code: exitCodeOf(report, abort.signal.aborted) };
+    return { report, inventory, code: exitCodeOf(report, engine.interrupted) };
   } finally {
-    process.off('SIGINT', onSigint);
-    await connector.closeAll();
+    offSigint();
+    await engine.close();
   }
 }
 

@@ -11,6 +11,8 @@ export interface RunObserver {
   hostPhase?(e: { play: string; host: string; phase: HostPhase; task?: string }): void;
   /** A change planned (--check) or applied/failed. Noops are reported too, with action 'noop'. */
   change?(e: { host: string; record: ChangeRecord }): void;
+  /** A `provide` step made its value (once per run): `on` is the host that ran `command` (in words), for `host`'s change. */
+  provided?(e: { play: string; host: string; provider: string; on: string; command: string }): void;
   hostEnd?(e: { play: string; host: string; report: HostReport; error?: string }): void;
   playEnd?(e: { play: string }): void;
   runEnd?(e: { report: RunReport }): void;

@@ -21,6 +21,7 @@ export class ProviderError extends Error {}
  */
 export class ProviderResolver {
   readonly #cache = new Map<string, Promise<Record<string, Secret>>>();
+  readonly #madeOn = new Map<string, string>();
   constructor(private readonly opts: ProviderResolverOptions) {}
 
   get = (name: string): Promise<Record<string, Secret>> => {
@@ -31,6 +32,11 @@ export class ProviderResolver {
     }
     return p;
   };
+
+  /** The host whose command made the provider's value in this run (undefined until it did). */
+  madeOn(name: string): string | undefined {
+    return this.#madeOn.get(name);
+  }
 
   async #resolve(name: string): Promise<Record<string, Secret>> {
     const provider = this.opts.providers.get(name);
@@ -53,6 +59,7 @@ export class ProviderResolver {
       const out = await session.exec(provider.command);
       // The provider's stdout and stderr may hold the secret itself: never put them in the message.
       if (out.code !== 0) throw new ProviderError(`provider '${name}' failed on ${host}: ${displayCommand(provider.command)} exited ${out.code}`);
+      this.#madeOn.set(name, host);
       return provider.parse(out.stdout);
     }
     if (notReady.length) tried.push(`${notReady.join(', ')} not ready (${provider.readyMeans ?? `${displayCommand(provider.ready)} failed`})`);

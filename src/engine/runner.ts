@@ -1,64 +1,25 @@
-// Runs a loaded playbook: plays in sequence, hosts in parallel (bounded, in serial batches), failures isolated.
-import { hostname, userInfo } from 'node:os';
-import { newMarker } from '../facts/parse-sections.js';
-import type { Host, Inventory } from '../inventory/types.js';
+// Walks a run's playbook: plays in sequence, hosts in parallel (bounded, in serial batches), failures isolated.
+import type { Host } from '../inventory/types.js';
 import { resolveTerms, selectHosts } from '../playbook/selector.js';
 import type { Play, Playbook } from '../playbook/types.js';
-import { isUnreachable, type Connector } from '../core/connector.js';
-import type { RunObserver } from './events.js';
-import { HostFailure, HostStopped, planAndApply, probeHost, type HostPlayContext } from './host-play.js';
+import { isUnreachable } from '../core/connector.js';
+import type { HostPlayContext } from './host-context.js';
+import { HostFailure, HostStopped } from './host-errors.js';
+import { planAndApply } from './host-play.js';
+import { probeHost } from './probe-host.js';
 import { mapLimit, serialBatches } from '../core/batches.js';
-import { ProviderResolver } from './providers.js';
 import { emptyHostReport, totals, type HostReport, type RunReport } from './report-model.js';
-import { SessionPool } from './session-pool.js';
+import type { RunScope } from './run-scope.js';
 import type { Facts } from '../core/types.js';
-import type { Session } from '../core/session.js';
 
-export interface RunOptions {
-  connector: Connector;
-  /** Plan only: probe and report what would change, change nothing. */
-  check?: boolean;
-  /** A host selector (same grammar as `hosts:`) intersected with every play's hosts. */
-  limit?: string;
-  /** Hosts worked on at once within a play (default 32). */
-  concurrency?: number;
-  /** Abort the rest of the run once this many hosts have failed. */
-  maxFail?: number;
-  observer?: RunObserver;
-  /** Aborting stops new steps from starting; the current step finishes; locks and sessions are released. */
-  signal?: AbortSignal;
-  /** Extra selection for callers like `provision join` (applied after hosts/limit). */
-  selectHosts?: (play: Play, hosts: Host[]) => Host[];
-  /** Shown to a concurrent run that finds the lock taken; default "user@machine pid N". */
-  lockOwner?: string;
-  lockFile?: string;
-  /** Tests: the marker of become'd commands the lock looks for (see lockPrelude's orphanMarker). */
-  lockMarker?: string;
-  /** Reboot poll interval (tests). */
-  pollMs?: number;
-  /** Connections the caller started before the playbook loaded (see connectEarly), adopted by the run. */
-  earlySessions?: ReadonlyMap<string, Promise<Session>>;
-}
-
-export interface RunPlaybookArgs {
-  playbook: Playbook;
-  inventory: Inventory;
-  options: RunOptions;
-}
-
-export const DEFAULT_CONCURRENCY = 32;
-
-export async function runPlaybook({ playbook, inventory, options: o }: RunPlaybookArgs): Promise<RunReport> {
+/** Runs every play of `playbook` in `run` and returns the report; the run's connections are closed at the end. */
+export async function playPlaybook(run: RunScope, playbook: Playbook): Promise<RunReport> {
+  const { options: o, inventory, pool } = run;
   // hosts has no prototype: a host named `constructor` or `prototype` is an ordinary key.
-  const report: RunReport = { playbook: playbook.name, check: !!o.check, changed: 0, failed: 0, hosts: Object.create(null) as RunReport['hosts'] };
-  const pool = new SessionPool(o.connector, inventory, o.earlySessions);
-  const providers = new ProviderResolver({ providers: playbook.providers, inventory, session: (n) => pool.get(n) });
+  const report: RunReport = { playbook: playbook.name, check: run.check, changed: 0, failed: 0, hosts: Object.create(null) as RunReport['hosts'] };
   const limit = o.limit ? new Set(selectHosts(o.limit, inventory).map((h) => h.name)) : undefined;
   const failed = new Set<string>();
-  const peers = new Map<string, Facts>();
-  const marker = newMarker();
-  const lockOwner = o.lockOwner ?? `${userInfo().username}@${hostname()} pid ${process.pid}`;
-  const stopReason = () => report.aborted ?? (o.signal?.aborted ? 'interrupted' : undefined);
+  const stopReason = run.stopReason;
   const hostReport = (name: string): HostReport => (report.hosts[name] ??= emptyHostReport());
 
   const fail = async (play: Play, host: string, err: unknown) => {
@@ -70,22 +31,11 @@ export async function runPlaybook({ playbook, inventory, options: o }: RunPlaybo
     r.error = typeof hint === 'string' && hint ? `${(err as Error).message} (hint: ${hint})` : (err as Error).message;
     failed.add(host);
     o.observer?.hostEnd?.({ play: play.name, host, report: r, error: r.error });
-    if (o.maxFail !== undefined && failed.size >= o.maxFail && !report.aborted) report.aborted = `--max-fail ${o.maxFail} reached`;
+    if (o.maxFail !== undefined && failed.size >= o.maxFail && !report.aborted) report.aborted = run.aborted = `--max-fail ${o.maxFail} reached`;
     await pool.drop(host);
   };
 
-  const context = (play: Play, host: Host): HostPlayContext => ({
-    play, host, inventory, connector: o.connector, providers, check: !!o.check, marker, peers, lockOwner,
-    lockFile: o.lockFile, lockMarker: o.lockMarker, observer: o.observer, stopReason, pollMs: o.pollMs, report: hostReport(host.name),
-    locked: pool.locked.has(host.name),
-    session: () => pool.get(host.name),
-    replaceSession: async (s) => {
-      pool.replace(host.name, s);
-      // Re-take the run lock on the new connection (the old holder died with the old one).
-      const again = await probeHost({ ...context(play, host), play: { ...play, tasks: [], handlers: [] }, locked: false });
-      if (again.locked) pool.locked.add(host.name);
-    },
-  });
+  const context = (play: Play, host: Host): HostPlayContext => ({ run, play, host, report: hostReport(host.name), locked: pool.locked.has(host.name) });
 
   const playHosts = (play: Play): Host[] => {
     const hosts = resolveTerms(play.selector, inventory).filter((h) => (!limit || limit.has(h.name)) && !failed.has(h.name));
@@ -95,14 +45,14 @@ export async function runPlaybook({ playbook, inventory, options: o }: RunPlaybo
   const appliedCount = () => Object.values(report.hosts).reduce((n, r) => n + r.changes.filter((c) => c.applied).length, 0);
   const upfront = new Map<string, Facts>();
 
-  o.observer?.runStart?.({ playbook: playbook.name, check: !!o.check, plays: playbook.plays.map((p) => p.name) });
+  o.observer?.runStart?.({ playbook: playbook.name, check: run.check, plays: playbook.plays.map((p) => p.name) });
   try {
     // One probe per host for the whole playbook: what every play will ask, read in one exec. Plays reuse
     // these facts until something is applied somewhere, so a converged run costs one exec per host.
     if (playbook.plays.length > 1) {
       const plays = new Map<string, Play[]>();
       for (const play of playbook.plays) for (const h of playHosts(play)) plays.set(h.name, [...(plays.get(h.name) ?? []), play]);
-      await mapLimit([...plays.keys()].map((n) => pool.host(n)), o.concurrency ?? DEFAULT_CONCURRENCY, async (host) => {
+      await mapLimit([...plays.keys()].map((n) => pool.host(n)), run.concurrency, async (host) => {
         const mine = plays.get(host.name)!;
         const merged: Play = { ...mine[0]!, tasks: mine.flatMap((p) => [...p.tasks, ...p.handlers]), handlers: [] };
         hostReport(host.name);
@@ -126,19 +76,19 @@ export async function runPlaybook({ playbook, inventory, options: o }: RunPlaybo
       o.observer?.playStart?.({ play: play.name, index, total: playbook.plays.length, hosts: hosts.map((h) => h.name) });
       for (const batch of serialBatches(hosts, play.serial)) {
         // Phase 1: connect and probe every host of the batch, so planning sees all peers' facts.
-        const probed = await mapLimit(batch, o.concurrency ?? DEFAULT_CONCURRENCY, async (host) => {
+        const probed = await mapLimit(batch, run.concurrency, async (host) => {
           hostReport(host.name);
           if (stopReason()) return markSkipped(play, host);
           try {
             const known = upfrontValid() ? upfront.get(host.name) : undefined;
             if (known) {
-              peers.set(host.name, known);
+              run.peers.set(host.name, known);
               return { host, facts: known };
             }
             o.observer?.hostPhase?.({ play: play.name, host: host.name, phase: 'connecting' });
             const { facts } = await probeHost(context(play, host));
             pool.locked.add(host.name);
-            peers.set(host.name, facts);
+            run.peers.set(host.name, facts);
             return { host, facts };
           } catch (e) {
             await fail(play, host.name, e);
@@ -146,7 +96,7 @@ export async function runPlaybook({ playbook, inventory, options: o }: RunPlaybo
           }
         });
         // Phase 2: plan and apply, each host on its own.
-        await mapLimit(probed.filter((p): p is { host: Host; facts: Facts } => !!p), o.concurrency ?? DEFAULT_CONCURRENCY, async ({ host, facts }) => {
+        await mapLimit(probed.filter((p): p is { host: Host; facts: Facts } => !!p), run.concurrency, async ({ host, facts }) => {
           try {
             await planAndApply(context(play, host), facts);
             o.observer?.hostEnd?.({ play: play.name, host: host.name, report: hostReport(host.name) });
@@ -161,7 +111,7 @@ export async function runPlaybook({ playbook, inventory, options: o }: RunPlaybo
   } finally {
     await pool.closeAll();
   }
-  if (o.signal?.aborted && !report.aborted) report.aborted = 'interrupted';
+  if (run.interrupted && !report.aborted) report.aborted = 'interrupted';
   totals(report);
   o.observer?.runEnd?.({ report });
   return report;

@@ -34,8 +34,11 @@ export function eventStream(o: EventStreamOptions): EventStream {
         emit('task-result', {
           play: r.play, host, task: r.task, action: r.action, summary: r.summary, applied: r.applied,
           ...(r.error ? { error: r.error } : {}),
+          ...(r.provides ? { provides: r.provides } : {}),
           ...(o.diff && r.diff ? { diff: r.diff } : {}),
         }),
+      // The value itself never reaches an observer: only which provider ran, where, and for whom.
+      provided: (e) => emit('provide', { play: e.play, host: e.host, provider: e.provider, on: e.on, command: e.command }),
       hostEnd: (e) => {
         if (e.error) emit('host-failure', { play: e.play, host: e.host, error: e.error, unreachable: e.report.unreachable });
       },

@@ -32,9 +32,12 @@ export interface Reporter {
 }
 
 /** Calls each observer in turn (the progress first, so that views read the state after the event). */
+/** Every RunObserver callback: a record over its keys, so a new callback cannot be left out of fanOut. */
+const OBSERVER_KEYS: Record<keyof RunObserver, true> = { runStart: true, playStart: true, hostPhase: true, change: true, provided: true, hostEnd: true, playEnd: true, runEnd: true };
+
 function fanOut(...observers: RunObserver[]): RunObserver {
   const out: RunObserver = {};
-  for (const key of ['runStart', 'playStart', 'hostPhase', 'change', 'hostEnd', 'playEnd', 'runEnd'] as const) {
+  for (const key of Object.keys(OBSERVER_KEYS) as Array<keyof RunObserver>) {
     const fns = observers.map((o) => o[key]).filter((f) => f !== undefined) as Array<(e: never) => void>;
     if (fns.length) (out as Record<string, (e: never) => void>)[key] = (e) => fns.forEach((f) => f(e));
   }

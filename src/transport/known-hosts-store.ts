@@ -2,6 +2,7 @@
 import { appendFile, mkdir, readFile, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { quote } from '../core/command.js';
+import type { HostKeyPolicy } from '../inventory/types.js';
 import { HostKeyError } from './errors.js';
 import {
   checkHostKey,
@@ -12,7 +13,8 @@ import {
   type KnownHostEntry,
 } from './known-hosts.js';
 
-export type HostKeyPolicy = 'strict' | 'accept-new' | 'off';
+/** The inventory's `hostKeys` policy (defined once, with the inventory's types). */
+export type { HostKeyPolicy };
 
 export interface VerifyRequest {
   /** Who we think we are talking to, for messages: inventory host name or ProxyJump hop. */

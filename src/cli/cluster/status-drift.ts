@@ -3,7 +3,7 @@
 import type { Inventory } from '../../inventory/types.js';
 import type { Connector } from '../../core/connector.js';
 import { loadPlaybook } from '../../playbook/load.js';
-import { runPlaybook } from '../../engine/runner.js';
+import { runPlaybook } from '../../engine/run.js';
 import { bundledPlaybook } from './playbook-run.js';
 import { prefetchAddons } from './addon-fetch.js';
 import type { Drift } from './status-results.js';

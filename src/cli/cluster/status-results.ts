@@ -1,4 +1,5 @@
 // Turns the hosts' status probe output into one cluster view (pure; tested from recorded outputs): health, versions, certificates.
+import type { ApiNode, ApiPod } from '../../cluster/api-objects.js';
 import { escapeControl } from '../../core/escape.js';
 import type { Inventory } from '../../inventory/types.js';
 import { parseCheckExpiration, summarizeExpiry, WARN_DAYS, type ExpirySummary } from '../../cluster/cert-expiry.js';
@@ -60,16 +61,6 @@ export interface StatusReport {
   problems: string[];
 }
 
-interface ApiNode {
-  metadata: { name: string };
-  spec?: { unschedulable?: boolean };
-  status?: { conditions?: Array<{ type: string; status: string; message?: string }>; nodeInfo?: { kubeletVersion?: string } };
-}
-interface ApiPod {
-  metadata: { name: string };
-  spec?: { nodeName?: string };
-  status?: { phase?: string };
-}
 
 function parseLines(stdout: string): { facts: Map<string, string>; blobs: Map<string, string> } {
   const facts = new Map<string, string>();

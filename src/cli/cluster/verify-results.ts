@@ -1,4 +1,5 @@
 // Turns the nodes' verify output into per-host check results (pure; tested from recorded outputs).
+import type { ApiNode, ApiPod } from '../../cluster/api-objects.js';
 import { escapeControl } from '../../core/escape.js';
 import type { Inventory } from '../../inventory/types.js';
 import { firstControlPlane } from '../../cluster/cluster-shape.js';
@@ -32,15 +33,6 @@ export function checksFor(inv: Inventory, name: string): CheckName[] {
   return CHECKS.filter((c) => !(NODE_CHECKS.includes(c) && role === 'lb'));
 }
 
-interface ApiNode {
-  metadata: { name: string };
-  status?: { conditions?: Array<{ type: string; status: string; message?: string }> };
-}
-interface ApiPod {
-  metadata: { name: string };
-  spec?: { nodeName?: string };
-  status?: { phase?: string; reason?: string };
-}
 
 function decodeJson<T>(b64: string): T | undefined {
   try {

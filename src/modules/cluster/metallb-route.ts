@@ -1,7 +1,8 @@
-// The `metallb-route` module: the MetalLB pool routed on the node's primary interface, live and persisted.
+// The `metallb-route` module: the MetalLB pool routed on the node's primary interface, persisted and live (planPersistLive).
 import { z } from 'zod';
 import type { BaseFacts, Change, FileFact, Module, PlanContext, Step } from '../../core/types.js';
-import { change, combineChanges, noop } from '../support/change.js';
+import { change, noop } from '../support/change.js';
+import { planPersistLive } from '../support/persist-live.js';
 import { execStep } from '../support/command.js';
 import { planFile } from '../support/plan-file.js';
 import { declareFact } from '../../facts/declare.js';
@@ -53,11 +54,13 @@ function decide(cidrs: string[], base: BaseFacts, iface: string, nodes: string):
   return out;
 }
 
-function planLive(ctx: PlanContext, iface: string, cidrs: string[]): Change {
+/** The live routes that are missing (the persisted file or connection only applies at the next boot). */
+function liveSteps(ctx: PlanContext, iface: string, cidrs: string[]): { steps: Step[]; what: string } {
   const missing = cidrs.filter((c) => !findRoute(ctx.facts.base.routes, { dst: c, dev: iface }));
-  if (missing.length === 0) return noop(ctx, `live: ${cidrs.map((c) => `route ${c} dev ${iface}`).join(', ')} present`);
-  const steps = missing.map((c) => execStep([...routeArgv({ dst: c, dev: iface }), 'scope', 'link']));
-  return change(ctx, { action: 'create', summary: `live: add ${missing.map((c) => `route ${c} dev ${iface}`).join(', ')}`, steps });
+  return {
+    steps: missing.map((c) => execStep([...routeArgv({ dst: c, dev: iface }), 'scope', 'link'])),
+    what: `live: add ${missing.map((c) => `route ${c} dev ${iface}`).join(', ')}`,
+  };
 }
 
 function withSteps(ch: Change, after: Step[]): Change {
@@ -120,8 +123,20 @@ const metallbRoute: Module<MetallbRouteParams> = {
     const { manage, skipped } = decide(cidrs, ctx.facts.base, iface, ctx.inventory.network.nodes);
     const why = skipped.length ? `skipped ${skipped.join('; ')}` : '';
     if (manage.length === 0) return noop(ctx, `no MetalLB route needed: ${why}`);
-    const changes = combineChanges(ctx, [planLive(ctx, iface, manage), planPersist(ctx, iface, manage, link)]);
-    return why ? changes.map((c) => ({ ...c, summary: `${c.summary} (${why})` })) : changes;
+    // Persisted first (file or connection), then made true now: one change through the shared planner.
+    const persist = planPersist(ctx, iface, manage, link);
+    const live = liveSteps(ctx, iface, manage);
+    const unpersisted = ctx.facts.base.networkStack === 'unknown' ? ` (${persist.summary})` : '';
+    const planned = planPersistLive({
+      ctx,
+      subject: `MetalLB route ${manage.join(', ')} dev ${iface}`,
+      persist,
+      live: live.steps,
+      liveWhat: `${live.what}${unpersisted}`,
+      holds: `(live: present; ${persist.summary})`,
+      liveAction: 'create',
+    });
+    return why ? { ...planned, summary: `${planned.summary} (${why})` } : planned;
   },
 };
 

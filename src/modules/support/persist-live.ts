@@ -15,6 +15,8 @@ export interface PersistLiveSpec {
   liveWhat: string;
   /** Appended to the subject when nothing is to do, e.g. "(live, and persisted in /etc/sysctl.d/x.conf)". */
   holds: string;
+  /** The action when only the live part is to do (default 'update': a setting changed; metallb-route: 'create', a route added). */
+  liveAction?: 'create' | 'update';
 }
 
 export function planPersistLive(s: PersistLiveSpec): Change {
@@ -22,7 +24,7 @@ export function planPersistLive(s: PersistLiveSpec): Change {
   if (persist.action === 'noop' && s.live.length === 0) return noop(ctx, `${s.subject} ${s.holds}`);
   const what = [persist.action === 'noop' ? '' : persist.summary, s.live.length > 0 ? s.liveWhat : ''].filter(Boolean);
   return change(ctx, {
-    action: persist.action === 'noop' ? 'update' : persist.action,
+    action: persist.action === 'noop' ? (s.liveAction ?? 'update') : persist.action,
     summary: `${s.subject}: ${what.join('; ')}`,
     steps: [...persist.steps, ...s.live],
     ...(persist.diff ? { diff: persist.diff } : {}),

@@ -1,11 +1,10 @@
-// Reads the import graph of a source tree (relative imports only, by a regex over the text) for the layering test.
+// Reads the import graph of a source tree (relative imports only, by the TypeScript compiler's own pre-processor) for the layering test.
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
+import ts from 'typescript';
 
-/** File (relative to the root, with .ts) → the files it imports (same form). Dynamic `import('./x.js')` counts too. */
+/** File (relative to the root, with .ts) → the files it imports (same form). Type-only, re-exports and dynamic `import('./x.js')` count too. */
 export type ImportGraph = Map<string, string[]>;
-
-const IMPORT = /(?:^|\n)\s*(?:import|export)\s[^;'"]*?from\s*['"](\.{1,2}\/[^'"]+)['"]|\bimport\(\s*['"](\.{1,2}\/[^'"]+)['"]\s*\)/g;
 
 export function readImportGraph(root: string): ImportGraph {
   const files: string[] = [];
@@ -20,9 +19,9 @@ export function readImportGraph(root: string): ImportGraph {
   const graph: ImportGraph = new Map();
   for (const file of files) {
     const deps: string[] = [];
-    for (const m of readFileSync(file, 'utf8').matchAll(IMPORT)) {
-      const spec = (m[1] ?? m[2])!;
-      if (!spec.endsWith('.js')) continue; // JSON and assets are not code
+    // ts.preProcessFile lists every module specifier (import, import type, export from, import()) as tsc reads it.
+    for (const { fileName: spec } of ts.preProcessFile(readFileSync(file, 'utf8'), true, true).importedFiles) {
+      if (!spec.startsWith('.') || !spec.endsWith('.js')) continue; // packages, JSON and assets are not our code
       deps.push(relative(root, resolve(dirname(file), spec.replace(/\.js$/, '.ts'))));
     }
     graph.set(relative(root, file), deps);

@@ -1,7 +1,7 @@
 // Early connections: adopted by the run (still one connection per host), failures reported by the host, extras closed.
 import { describe, expect, it } from 'vitest';
 import { connectEarly, keepPlayed } from '../../../src/engine/connect-early.js';
-import { runPlaybook } from '../../../src/engine/runner.js';
+import { runPlaybook } from '../../../src/engine/run.js';
 import { LOCK_TOKEN } from './local-hosts.js';
 import { loadYamlPlaybook, threeHosts } from './run-fixture.js';
 

@@ -2,7 +2,7 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runPlaybook, type RunOptions } from '../../../src/engine/runner.js';
+import { runPlaybook, type RunOptions } from '../../../src/engine/run.js';
 import { LOCK_TOKEN } from './local-hosts.js';
 import { loadYamlPlaybook, threeHosts } from './run-fixture.js';
 

@@ -6,7 +6,7 @@ import { inventoryFromYaml } from '../../../src/inventory/load.js';
 import { lintInventory } from '../../../src/inventory/lint/index.js';
 import { renderMermaid } from '../../../src/inventory/diagram.js';
 import { selectHosts } from '../../../src/playbook/selector.js';
-import { runPlaybook } from '../../../src/engine/runner.js';
+import { runPlaybook } from '../../../src/engine/run.js';
 import { parseYamlText } from '../../../src/yaml/index.js';
 import { fakeInventory } from '../../support/fake-inventory.js';
 import { LocalHosts, LOCK_TOKEN } from '../engine/local-hosts.js';

@@ -1,7 +1,7 @@
 // --events from real runs (fake hosts, real sh): one JSON object per line, the documented types in order,
 // secrets masked, and a last event whose totals are exactly the --json document of the same run.
 import { describe, expect, it } from 'vitest';
-import { runPlaybook } from '../../../src/engine/runner.js';
+import { runPlaybook } from '../../../src/engine/run.js';
 import type { RunReport } from '../../../src/engine/report-model.js';
 import { EVENTS_SCHEMA_VERSION } from '../../../src/report/event-stream.js';
 import { toJson } from '../../../src/report/json.js';
@@ -62,6 +62,15 @@ describe('--events', { timeout: 60_000 }, () => {
     const firstEnd = types.indexOf('play-end');
     expect(types.slice(0, firstEnd)).toContain('host-failure');
     expect(events[firstEnd]).toMatchObject({ play: 'files', hosts: 3, changed: 8, failed: 1, elapsedMs: expect.any(Number) });
+    // The join's provide step: listed in its task-result, and a provide event says which host made the value.
+    const joins = events.filter((e) => e.type === 'task-result' && e.play === 'join');
+    expect(joins.length).toBeGreaterThan(0);
+    for (const j of joins) expect(j.provides).toEqual([expect.stringMatching(/ on the first ready of h1, h2, h3 \(secret output, made once per run\)$/)]);
+    const provided = events.filter((e) => e.type === 'provide');
+    expect(provided).toHaveLength(joins.length);
+    for (const p of provided) expect(p).toMatchObject({ play: 'join', provider: 'tok', on: expect.stringMatching(/^h[123]$/), command: expect.stringContaining('touch provided') });
+    expect(new Set(provided.map((p) => p.on)).size).toBe(1); // made once per run, on one host
+    expect(types.indexOf('provide')).toBeLessThan(types.lastIndexOf('task-result'));
     // The provider's secret reached the hosts but no event.
     expect(out).not.toContain('s3cr3t');
     expect(out).toContain('<secret>');
@@ -85,5 +94,8 @@ describe('--events', { timeout: 60_000 }, () => {
     const last = parseLines(out).at(-1)!;
     expect(last).toMatchObject({ type: 'run-end', check: true, failed: 0, actions: { create: 9, run: 3, update: 0, delete: 0, hosts: 3 } });
     expect(parseLines(out).filter((e) => e.type === 'task-result').every((e) => e.applied === false)).toBe(true);
+    // --check lists each join's provide step in its task-result; nothing is made, so no provide event.
+    expect(parseLines(out).filter((e) => e.type === 'task-result' && e.play === 'join').map((e) => e.provides)).toEqual([0, 1, 2].map(() => [expect.stringContaining('touch provided')]));
+    expect(parseLines(out).filter((e) => e.type === 'provide')).toEqual([]);
   });
 });

@@ -1,4 +1,4 @@
-// Data cases for metallb-route: each network stack, live route present/absent, routes inside the node LAN skipped.
+// Data cases for metallb-route (one persist-then-live change, planPersistLive): each network stack, live route present/absent, routes inside the node LAN skipped.
 import { expect } from 'vitest';
 import mod, { linkArgs } from '../../../../src/modules/cluster/metallb-route.js';
 import { ID0_NETPLAN } from './host-setup/netplan-cases.js';
@@ -37,10 +37,10 @@ runModuleCases(mod, [
     params: {},
     facts: facts('ifupdown', [lan]),
     expect: {
-      changes: [
-        { action: 'create', summary: 'live: add route 192.168.6.0/24 dev eth0', steps: [liveStep] },
-        { action: 'create', steps: [{ kind: 'write', path: '/etc/network/if-up.d/provision-metallb-routes', content: HOOK, mode: 0o755 }] },
-      ],
+      // One change (planPersistLive): the hook first, then the live route.
+      action: 'create',
+      summary: /^MetalLB route 192\.168\.6\.0\/24 dev eth0: create ifupdown hook .*; live: add route 192\.168\.6\.0\/24 dev eth0$/,
+      steps: [{ kind: 'write', path: '/etc/network/if-up.d/provision-metallb-routes', content: HOOK, mode: 0o755 }, liveStep],
     },
   },
   {
@@ -48,14 +48,14 @@ runModuleCases(mod, [
     inventory: inv,
     params: {},
     facts: facts('ifupdown', [lan, ours], 'dev=eth0\n', { '/etc/network/if-up.d/provision-metallb-routes': HOOK_FACT }),
-    expect: { action: 'noop', summary: /live: route 192\.168\.6\.0\/24 dev eth0 present; ifupdown hook .* up to date/ },
+    expect: { action: 'noop', summary: /^MetalLB route 192\.168\.6\.0\/24 dev eth0 \(live: present; ifupdown hook .* up to date.*\)$/ },
   },
   {
     name: 'half-configured: persisted but not live (after a reboot without replay) → only the live route',
     inventory: inv,
     params: {},
     facts: facts('ifupdown', [lan], 'dev=eth0\n', { '/etc/network/if-up.d/provision-metallb-routes': HOOK_FACT }),
-    expect: { action: 'create', steps: [liveStep] },
+    expect: { action: 'create', summary: 'MetalLB route 192.168.6.0/24 dev eth0: live: add route 192.168.6.0/24 dev eth0', steps: [liveStep] },
   },
   {
     name: 'route on the wrong device is replaced',
@@ -117,10 +117,9 @@ runModuleCases(mod, [
     params: {},
     facts: facts('networkmanager', [lan], 'dev=eth0\nnm-connection=Wired connection 1\nnm-routes=\n'),
     expect: {
-      changes: [
-        { action: 'create', steps: [liveStep] },
-        { action: 'update', summary: "NetworkManager connection 'Wired connection 1': add ipv4.routes 192.168.6.0/24", steps: [{ kind: 'exec', command: { argv: ['nmcli', 'connection', 'modify', 'Wired connection 1', '+ipv4.routes', '192.168.6.0/24'] } }] },
-      ],
+      action: 'update',
+      summary: "MetalLB route 192.168.6.0/24 dev eth0: NetworkManager connection 'Wired connection 1': add ipv4.routes 192.168.6.0/24; live: add route 192.168.6.0/24 dev eth0",
+      steps: [{ kind: 'exec', command: { argv: ['nmcli', 'connection', 'modify', 'Wired connection 1', '+ipv4.routes', '192.168.6.0/24'] } }, liveStep],
     },
   },
   {
@@ -142,7 +141,7 @@ runModuleCases(mod, [
     inventory: inv,
     params: {},
     facts: facts('unknown', [lan]),
-    expect: { action: 'create', summary: /live: add route .*not persisted|live: add route/ },
+    expect: { action: 'create', summary: /^MetalLB route 192\.168\.6\.0\/24 dev eth0: live: add route 192\.168\.6\.0\/24 dev eth0 \(warning: network stack unknown, .*not persisted/, steps: [liveStep] },
   },
   {
     name: 'goldentooth: 10.4.11.0/24 is inside the node LAN and on-link: skipped with the reason',
@@ -156,7 +155,7 @@ runModuleCases(mod, [
     inventory: golden,
     params: {},
     facts: { base: { networkStack: 'ifupdown', primaryInterface: 'eth0', routes: [{ dst: '10.4.0.0/24', dev: 'eth0', protocol: 'kernel' }] }, facts: { [GLINK]: 'dev=eth0\n' } },
-    expect: { changes: [{ action: 'create', steps: [{ kind: 'exec', command: { argv: ['ip', 'route', 'replace', '10.4.11.0/24', 'dev', 'eth0', 'scope', 'link'] } }] }, { action: 'create' }] },
+    expect: { action: 'create', steps: [{ kind: 'write' }, { kind: 'exec', command: { argv: ['ip', 'route', 'replace', '10.4.11.0/24', 'dev', 'eth0', 'scope', 'link'] } }] },
   },
   {
     name: 'no MetalLB in the inventory: noop',
@@ -169,7 +168,7 @@ runModuleCases(mod, [
     inventory: inv,
     params: { routes: ['10.77.0.0/16'], interface: 'enp1s0' },
     facts: facts('ifupdown', []),
-    expect: { changes: [{ action: 'create', steps: [{ command: { argv: ['ip', 'route', 'replace', '10.77.0.0/16', 'dev', 'enp1s0', 'scope', 'link'] } }] }, { action: 'create' }] },
+    expect: { action: 'create', steps: [{ kind: 'write' }, { command: { argv: ['ip', 'route', 'replace', '10.77.0.0/16', 'dev', 'enp1s0', 'scope', 'link'] } }] },
   },
   { name: 'a CIDR with host bits is rejected', params: { routes: ['10.77.0.1/16'] }, expect: { error: /IPv4 network/ } },
   { name: 'an interface name with shell characters is rejected', params: { interface: 'eth0;reboot' }, expect: { error: /interface name/ } },

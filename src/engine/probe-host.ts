@@ -1,0 +1,41 @@
+// The one probe of a host for a play: every task's probe items in one exec, the run lock taken first on a new connection.
+import { createFacts } from '../facts/facts.js';
+import { parseProbe } from '../facts/parse-probe.js';
+import { buildProbe } from '../facts/probe.js';
+import { firstAddress } from '../inventory/ipv4.js';
+import type { Task } from '../playbook/types.js';
+import { shell } from '../core/command.js';
+import type { Facts, ProbeItem } from '../core/types.js';
+import { HostFailure } from './host-errors.js';
+import type { HostPlayContext } from './host-context.js';
+import { lockHolderMessage, lockPrelude, orphanMessage } from './lock.js';
+import { trimOutput } from './step-context.js';
+
+function probeItems(tasks: Task[], ctx: HostPlayContext): ProbeItem[] {
+  return tasks.flatMap((t) => {
+    try {
+      return t.module.probe(t.params, { host: ctx.host, inventory: ctx.run.inventory });
+    } catch (e) {
+      throw new HostFailure(`task '${t.name}': cannot list its probe items: ${(e as Error).message}`);
+    }
+  });
+}
+
+/** Runs the play's single probe (taking the run lock first if this connection does not hold it yet). */
+export async function probeHost(ctx: HostPlayContext): Promise<{ facts: Facts; locked: boolean }> {
+  const { run } = ctx;
+  run.observer?.hostPhase?.({ play: ctx.play.name, host: ctx.host.name, phase: 'probing' });
+  const probe = buildProbe({
+    items: probeItems([...ctx.play.tasks, ...ctx.play.handlers], ctx),
+    marker: run.marker,
+    nodesProbeAddress: firstAddress(run.inventory.network.nodes),
+    prelude: ctx.locked ? [] : lockPrelude({ owner: run.lock.owner, file: run.lock.file, ...(run.lock.marker ? { orphanMarker: run.lock.marker } : {}) }),
+  });
+  const session = await run.pool.get(ctx.host.name);
+  const r = await session.exec(shell(probe.script, { sudo: true }));
+  const parsed = parseProbe(r.stdout, probe);
+  if (parsed.sections.has('lock.busy')) throw new HostFailure(lockHolderMessage(parsed.sections.get('lock.busy')));
+  if (parsed.sections.has('lock.orphan')) throw new HostFailure(orphanMessage(parsed.sections.get('lock.orphan')));
+  if (!parsed.complete) throw new HostFailure(`the probe did not complete (exit ${r.code}${r.signal ? `, ${r.signal}` : ''})${r.stderr.trim() ? `: ${trimOutput(r.stderr)}` : ''}`);
+  return { facts: createFacts(parsed.tables), locked: true };
+}
