@@ -80,7 +80,9 @@ describe.skipIf(reason !== '')('faults: Ctrl-C in the middle of provision up', (
     labs.push(lab);
     await lab.up();
     const host = 'k8s-vm-01';
-    // The lab's kubeadm init takes ~3 s: both signals land while it runs on the host.
+    // The lab's kubeadm init takes ~3 s; a wrapper first on sudo's PATH holds it 12 s more, so both signals and the
+    // overlapping re-run below land while it runs on the host however slow this machine is (a race, otherwise).
+    await lab.inHost(host, `printf '#!/bin/sh\\n[ "$1" = init ] && sleep 12\\nexec /usr/bin/kubeadm "$@"\\n' > /usr/local/sbin/kubeadm && chmod 755 /usr/local/sbin/kubeadm`);
     const r = await interruptUp(lab, 'PLAY 6/', 2, 500);
     expect(r.code).toBe(130);
     expect(r.stdout).not.toMatch(/RECAP/); // quit now: no waiting for the step, no report
@@ -93,6 +95,7 @@ describe.skipIf(reason !== '')('faults: Ctrl-C in the middle of provision up', (
     // A command already started on the host may finish (killing dpkg half-way would be worse); then nothing is left.
     const left = await until('no run processes in the host', async () => ((await leftovers(lab, host)).length === 0 ? [] : undefined), 30_000).catch(() => leftovers(lab, host));
     expect(left).toEqual([]);
+    await lab.inHost(host, 'rm /usr/local/sbin/kubeadm');
     const again = await lab.runJson(['up']);
     expect(again.stderr).not.toMatch(/locked by/);
     expect(again.json.failed, JSON.stringify(again.json.hosts)).toBe(0);
