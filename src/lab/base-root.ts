@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { ASSETS } from './host-runtime.js';
+import { ASSETS } from './host-paths.js';
 import { run } from './sh.js';
 
 export const BASE_CACHE = '/var/cache/provision-lab';

@@ -5,31 +5,8 @@ import { resolve } from 'node:path';
 import type { LabHostPlan, LabPlan } from './plan.js';
 import { LAB_BASE } from './plan.js';
 import { IN_HOST_STANDINS } from './host-root.js';
-import { CODE_ROOT, PACKAGE_ROOT } from '../package-root.js';
+import { ASSETS, CAPS_DROPPED, HOST_PATH, PACKAGE_ROOT, hostDirs, shellEnv, type HostDirs } from './host-paths.js';
 import { haltNspawnHost, isNspawnHost, leaderPid, nspawnBootId, nspawnExecArgv, rebootNspawnHost } from './nspawn-runtime.js';
-
-/** The package root (dist/, node_modules/), bind-mounted read-only into every host. */
-export { PACKAGE_ROOT };
-export const ASSETS = resolve(CODE_ROOT, 'lab', 'assets');
-export const CAPS_DROPPED = '-sys_module,-sys_time,-sys_boot,-sys_rawio,-wake_alarm';
-export const HOST_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
-
-export interface HostDirs {
-  dir: string;
-  upper: string;
-  work: string;
-  root: string;
-  env: string;
-  console: string;
-  pid: string;
-  booted: string;
-  bootId: string;
-}
-
-export function hostDirs(plan: LabPlan, host: string): HostDirs {
-  const dir = `${plan.dir}/hosts/${host}`;
-  return { dir, upper: `${dir}/upper`, work: `${dir}/work`, root: `${dir}/root`, env: `${dir}/env`, console: `${dir}/console.log`, pid: `${dir}/init.pid`, booted: `${dir}/booted`, bootId: `${dir}/boot_id` };
-}
 
 export function hostEnvFile(plan: LabPlan, host: LabHostPlan, sshDownSeconds: number): string {
   const d = hostDirs(plan, host.name);
@@ -46,11 +23,6 @@ export function hostEnvFile(plan: LabPlan, host: LabHostPlan, sshDownSeconds: nu
     LAB_MODEL: host.board === 'raspberry-pi' ? 'Raspberry Pi 4 Model B Rev 1.5' : '',
   };
   return shellEnv(vars);
-}
-
-/** KEY='value' lines a shell script sources (each value single-quoted). */
-export function shellEnv(vars: Record<string, string>): string {
-  return Object.entries(vars).map(([k, v]) => `${k}='${v.replace(/'/g, `'\\''`)}'\n`).join('');
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

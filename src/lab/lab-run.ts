@@ -1,6 +1,6 @@
 // `provision lab run`: the argv and environment that run provision as the laptop would, from the lab's controller namespace.
 import { join, resolve } from 'node:path';
-import { PACKAGE_ROOT } from './host-runtime.js';
+import { PACKAGE_ROOT } from './host-paths.js';
 import type { LabState } from './state.js';
 import { labAddonsDir } from './standin-addons/write.js';
 

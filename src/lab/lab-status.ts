@@ -1,7 +1,8 @@
 // `provision lab status`: one row per host (address, up/down, sshd, boot id), read from the machine side.
 import { existsSync, readFileSync } from 'node:fs';
 import type { LabState } from './state.js';
-import { bootId, hostDirs, initPid, isBooted } from './host-runtime.js';
+import { bootId, initPid, isBooted } from './host-runtime.js';
+import { hostDirs } from './host-paths.js';
 import { isNspawnHost } from './nspawn-runtime.js';
 
 export interface HostStatus {

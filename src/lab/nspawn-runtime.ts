@@ -2,7 +2,7 @@
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import type { LabHostPlan, LabPlan } from './plan.js';
-import { ASSETS, CAPS_DROPPED, HOST_PATH, PACKAGE_ROOT, hostDirs, shellEnv } from './host-runtime.js';
+import { ASSETS, CAPS_DROPPED, HOST_PATH, PACKAGE_ROOT, hostDirs, shellEnv } from './host-paths.js';
 import { run } from './sh.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

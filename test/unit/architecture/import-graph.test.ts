@@ -12,12 +12,8 @@ const graph = readImportGraph(SRC);
 const LOWER = ['core', 'facts', 'cluster', 'preflight', 'modules'];
 const UPPER = ['engine', 'cli', 'report', 'render', 'playbook', 'lab', 'transport'];
 
-/**
- * Cycles that exist and belong to another piece of work; each one named. The list must match exactly, so a
- * fixed cycle makes this test fail until its entry is removed.
- * lab/: the lab runtime's two halves share constants (issue 12 owns src/lab; see docs/architecture.md).
- */
-const KNOWN_CYCLES = [['lab/host-runtime.ts', 'lab/nspawn-runtime.ts']];
+/** None: the lab runtimes' shared constants moved to lab/host-paths.ts, the last cycle. */
+const KNOWN_CYCLES: string[][] = [];
 
 describe('the import graph of src/', () => {
   it('reads the real tree (the scan finds the engine importing the contracts)', () => {
