@@ -1,6 +1,6 @@
 // Turns an inventory into the lab's layout (namespaces, interface names, addresses, MACs) as pure data, so it can be tested without root.
 import { createHash } from 'node:crypto';
-import ipaddr from 'ipaddr.js';
+import { cidrSpan, inSpan, intToIp, rangeSpan } from '../inventory/ipv4.js';
 import type { Inventory, Role } from '../inventory/types.js';
 
 export const LAB_BASE = '/var/lib/provision-lab';
@@ -53,31 +53,14 @@ export function generatedMac(lab: string, host: string): string {
   return bytes.map((b) => b.toString(16).padStart(2, '0')).join(':');
 }
 
-function inRange(addr: ipaddr.IPv4, first: string, last: string): boolean {
-  const n = ipToInt(addr);
-  return n >= ipToInt(ipaddr.IPv4.parse(first)) && n <= ipToInt(ipaddr.IPv4.parse(last));
-}
-
-function ipToInt(a: ipaddr.IPv4): number {
-  return a.octets.reduce((n, o) => n * 256 + o, 0);
-}
-
-function intToIp(n: number): string {
-  return [24, 16, 8, 0].map((s) => Math.floor(n / 2 ** s) % 256).join('.');
-}
-
 /** The laptop's address: the highest address on the node LAN that nothing in the plan uses. */
 export function pickControllerAddress(inv: Inventory): string {
-  const [net, prefix] = ipaddr.IPv4.parseCIDR(inv.network.nodes) as [ipaddr.IPv4, number];
-  const size = 2 ** (32 - prefix);
-  const first = ipToInt(net) - (ipToInt(net) % size);
+  const lan = cidrSpan(inv.network.nodes);
   const used = new Set([inv.network.gateway, inv.network.api.address, ...inv.hosts.map((h) => h.address)]);
-  const reserved = [...(inv.network.dhcp ? [inv.network.dhcp] : []), ...(inv.network.metallb?.pool ?? [])];
-  for (let n = first + size - 2; n > first; n--) {
+  const reserved = [...(inv.network.dhcp ? [inv.network.dhcp] : []), ...(inv.network.metallb?.pool ?? [])].map(rangeSpan);
+  for (let n = lan.last - 1; n > lan.first; n--) {
     const ip = intToIp(n);
-    if (used.has(ip)) continue;
-    const a = ipaddr.IPv4.parse(ip);
-    if (reserved.some((r) => inRange(a, r.first, r.last))) continue;
+    if (used.has(ip) || reserved.some((r) => inSpan(n, r))) continue;
     return ip;
   }
   throw new Error(`no free address for the lab's controller on ${inv.network.nodes}`);
