@@ -1,7 +1,7 @@
 // The lab's stand-ins for Calico's two release files. The CRDs are the kinds provision's Calico objects use
 // (operator.tigera.io for the operator, crd.projectcalico.org for what the operator's API server serves as
 // projectcalico.org/v3); the "operator" is a Deployment whose presence lets the lab API server play the operator.
-import { crd, namespace, workload, type LabObject } from './crd.js';
+import { crd, namespace, workload, type LabObject } from './lab-objects.js';
 
 export function calicoCrds(): LabObject[] {
   return [

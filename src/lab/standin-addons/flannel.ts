@@ -2,7 +2,7 @@
 // install-cni step the lab kubelet plays (writing the ConfigMap's cni-conf.json as a conflist). The ConfigMap's
 // values are the lab's own, chosen to differ from every inventory, so a test sees provision's net-conf.json win
 // and the key provision does not manage (cni-conf.json) survive its server-side apply.
-import { namespace, workload, type LabObject } from './crd.js';
+import { namespace, workload, type LabObject } from './lab-objects.js';
 import { FLANNEL_CONFIGMAP, FLANNEL_NAMESPACE } from '../../modules/cluster/addons/flannel-objects.js';
 
 export const LAB_FLANNEL_NETWORK = '192.0.2.0/24';

@@ -1,6 +1,6 @@
 // The lab's stand-in for MetalLB's release manifest: its namespace, the CRDs of the kinds provision applies, the
 // controller (whose readiness the lab API server ties to MetalLB's validating webhook) and the speaker.
-import { crd, namespace, workload, type LabObject } from './crd.js';
+import { crd, namespace, workload, type LabObject } from './lab-objects.js';
 
 export function metallbRelease(): LabObject[] {
   const ns = 'metallb-system';

@@ -9,7 +9,7 @@ import { CALICO_VERSION, FLANNEL_VERSION, METALLB_VERSION, type Artifact, type A
 import { calicoCrds, calicoOperator } from './calico.js';
 import { flannelRelease } from './flannel.js';
 import { metallbRelease } from './metallb.js';
-import type { LabObject } from './crd.js';
+import type { LabObject } from './lab-objects.js';
 
 interface Release { component: AddonComponent; version: string; file: string; objects: LabObject[] }
 

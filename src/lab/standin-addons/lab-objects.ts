@@ -1,5 +1,6 @@
-// A CustomResourceDefinition as the lab API server needs it: group, kind, plural and served versions. The schema
-// is left open because the lab does not validate custom objects' fields (docs/lab.md, "Stand-ins").
+// The building blocks of the lab's stand-in releases: a CustomResourceDefinition as the lab API server needs it (group,
+// kind, plural, served versions; the schema left open, since the lab does not validate custom objects' fields), a
+// namespace, and a workload the lab's kubelets "run".
 import type { K8sObject } from '../../modules/cluster/addons/k8s-object.js';
 
 /** provision's object shape, plus the annotations through which a stand-in tells the lab kubelet what to play. */
