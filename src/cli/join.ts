@@ -7,6 +7,8 @@ import { bundledPlaybook } from './cluster/playbook-run.js';
 import { CONNECTION_USAGE } from './connection-flags.js';
 import { RUN_FLAGS, RUN_FLAGS_HELP, runPlaybookCommand } from './run.js';
 import { UsageError, UserError } from '../core/errors.js';
+import { quote } from '../core/command.js';
+import type { RunGate } from '../engine/run-scope.js';
 
 export const spec = defineVerb({
   name: 'join',
@@ -39,6 +41,19 @@ export function checkJoinTarget(inv: Inventory, role: 'worker' | 'control-plane'
   return host;
 }
 
+/** The node must not have joined yet: its kubelet.conf is read in its up-front probe. */
+function alreadyJoinedGate(target: Host): RunGate {
+  return {
+    probe: (host) => (host.name === target.name ? { items: [], lines: [`s join.kubelet; [ -f ${quote(KUBELET_CONF)} ] && echo yes`] } : { items: [], lines: [] }),
+    check(answers) {
+      const mine = answers.find((a) => a.host.name === target.name);
+      if (mine?.sections?.get('join.kubelet')?.trim() === 'yes') {
+        throw new UserError(`${target.name} is already joined (${KUBELET_CONF} exists)`, 1, `to re-join it: 'sudo kubeadm reset -f' on ${target.name}, then run this again`);
+      }
+    },
+  };
+}
+
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseVerbArgs(argv, spec);
   const [role, name, ...extra] = positionals;
@@ -47,12 +62,8 @@ export async function run(argv: string[]): Promise<number> {
     playbook: bundledPlaybook(role === 'worker' ? 'join-worker.yaml' : 'join-control-plane.yaml'),
     values,
     selectHosts: narrowToNode(name),
-    before: async (inv, connector) => {
-      const host = checkJoinTarget(inv, role, name);
-      const session = await connector.connect(host, inv);
-      const r = await session.exec({ argv: ['test', '-f', KUBELET_CONF], sudo: true });
-      if (r.code === 0) throw new UserError(`${name} is already joined (${KUBELET_CONF} exists)`, 1, `to re-join it: 'sudo kubeadm reset -f' on ${name}, then run this again`);
-    },
+    // Checked in the run's first read of the node (no exec of its own), before any host changes.
+    gate: (inv) => alreadyJoinedGate(checkJoinTarget(inv, role, name)),
   });
   return code;
 }

@@ -5,6 +5,7 @@ import type { Playbook } from '../playbook/types.js';
 import { loadPlaybook } from '../playbook/load.js';
 import type { RunReport } from '../engine/report-model.js';
 import { Run, type RunOptions } from '../engine/run.js';
+import type { RunGate } from '../engine/run-scope.js';
 import { createReporter } from '../report/reporter.js';
 import type { Connector } from '../core/connector.js';
 import { CONNECTION_FLAGS, CONNECTION_HELP, CONNECTION_USAGE, checkConnectionFlags, connectorFromFlags, type ConnectionFlagValues } from './connection-flags.js';
@@ -83,12 +84,12 @@ export interface PlaybookCommandArgs {
   values: RunFlagValues;
   /** Extra host selection per play (provision join). */
   selectHosts?: RunOptions['selectHosts'];
-  /** Runs after the inventory and playbook loaded, before any play (up's preflight); with connectEarly it must not narrow hosts. */
-  before?: (inventory: Inventory, connector: Connector) => Promise<void>;
+  /** Checks read in each host's first probe and made before any change (up's preflight); see RunGate. */
+  gate?: (inventory: Inventory) => RunGate;
   /**
    * Connect to every selected host (--limit) right after the inventory is checked, before the playbook loads:
    * for verbs whose playbook touches every host (up). Hosts no play selects are disconnected once it has loaded.
-   * Not for verbs that narrow hosts with selectHosts or `before`.
+   * Not for verbs that narrow hosts with selectHosts.
    */
   connectEarly?: boolean;
 }
@@ -124,6 +125,7 @@ export async function runPlaybookCommand(a: PlaybookCommandArgs): Promise<Playbo
     ...(concurrency ? { concurrency } : {}),
     ...(maxFail ? { maxFail } : {}),
     ...(a.selectHosts ? { selectHosts: a.selectHosts } : {}),
+    ...(a.gate ? { gate: a.gate(inventory) } : {}),
   });
   let engine = a.connectEarly ? await newRun() : undefined;
   // A verb whose playbook touches every host starts the handshakes now, while the playbook and modules load.
@@ -147,8 +149,10 @@ export async function runPlaybookCommand(a: PlaybookCommandArgs): Promise<Playbo
   try {
     // Add-on artifacts are fetched and checksum-verified on the laptop before any host is planned or changed.
     if (playbook.plays.some((p) => p.tasks.some((t) => t.module.name === 'addons'))) await prefetchAddons(inventory, (l) => process.stderr.write(`${l}\n`));
-    if (a.before) await a.before(inventory, engine.connector);
-    const report = await engine.execute(playbook);
+    const report = await engine.execute(playbook).catch(async (e: unknown) => {
+      await reporter.settle(); // a gate stopped the run (up's preflight): let the progress view end before the error prints
+      throw e;
+    });
     await reporter.finish(report);
     return { report, inventory, code: exitCodeOf(report, engine.interrupted) };
   } finally {

@@ -21,21 +21,36 @@ function probeItems(tasks: Task[], ctx: HostPlayContext): ProbeItem[] {
   });
 }
 
-/** Runs the play's single probe (taking the run lock first if this connection does not hold it yet). */
-export async function probeHost(ctx: HostPlayContext): Promise<{ facts: Facts; locked: boolean }> {
+export interface HostProbeResult {
+  facts: Facts;
+  locked: boolean;
+  sections: ReadonlyMap<string, string>;
+  /** The laptop's clock (seconds) when the probe left and when its answer came back. */
+  sentAt: number;
+  answeredAt: number;
+}
+
+/**
+ * Runs the play's single probe (taking the run lock first if this connection does not hold it yet); `extra` adds
+ * a gate's items and lines (up's preflight) to the same exec.
+ */
+export async function probeHost(ctx: HostPlayContext, extra?: { items: ProbeItem[]; lines: string[] }): Promise<HostProbeResult> {
   const { run } = ctx;
   run.observer?.hostPhase?.({ play: ctx.play.name, host: ctx.host.name, phase: 'probing' });
   const probe = buildProbe({
-    items: probeItems([...ctx.play.tasks, ...ctx.play.handlers], ctx),
+    items: [...probeItems([...ctx.play.tasks, ...ctx.play.handlers], ctx), ...(extra?.items ?? [])],
     marker: run.marker,
     nodesProbeAddress: firstAddress(run.inventory.network.nodes),
     prelude: ctx.locked ? [] : lockPrelude({ owner: run.lock.owner, file: run.lock.file, ...(run.lock.marker ? { orphanMarker: run.lock.marker } : {}) }),
+    ...(extra?.lines.length ? { lines: extra.lines } : {}),
   });
   const session = await run.pool.get(ctx.host.name);
+  const sentAt = Date.now() / 1000;
   const r = await session.exec(shell(probe.script, { sudo: true }));
+  const answeredAt = Date.now() / 1000;
   const parsed = parseProbe(r.stdout, probe);
   if (parsed.sections.has('lock.busy')) throw new HostFailure(lockHolderMessage(parsed.sections.get('lock.busy')));
   if (parsed.sections.has('lock.orphan')) throw new HostFailure(orphanMessage(parsed.sections.get('lock.orphan')));
   if (!parsed.complete) throw new HostFailure(`the probe did not complete (exit ${r.code}${r.signal ? `, ${r.signal}` : ''})${r.stderr.trim() ? `: ${trimOutput(r.stderr)}` : ''}`);
-  return { facts: createFacts(parsed.tables), locked: true };
+  return { facts: createFacts(parsed.tables), locked: true, sections: parsed.sections, sentAt, answeredAt };
 }

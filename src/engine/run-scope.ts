@@ -2,7 +2,7 @@
 import type { Host, Inventory } from '../inventory/types.js';
 import type { Play } from '../playbook/types.js';
 import type { Connector } from '../core/connector.js';
-import type { Facts } from '../core/types.js';
+import type { Facts, ProbeItem } from '../core/types.js';
 import type { Session } from '../core/session.js';
 import type { RunObserver } from './events.js';
 import type { ProviderResolver } from './providers.js';
@@ -32,6 +32,29 @@ export interface RunOptions {
   pollMs?: number;
   /** Connections the caller started before the playbook loaded (see connectEarly), adopted by the run. */
   earlySessions?: ReadonlyMap<string, Promise<Session>>;
+  /** Checks across hosts that must pass before any host changes (up's preflight), read in each host's first probe. */
+  gate?: RunGate;
+}
+
+/** One host's answer to the up-front probe, as a gate sees it: its sections and facts, or why there are none. */
+export interface GateAnswer {
+  host: Host;
+  sections?: ReadonlyMap<string, string>;
+  facts?: Facts;
+  /** The laptop's clock (seconds) when the probe left and when its answer came back. */
+  sentAt?: number;
+  answeredAt?: number;
+  error?: string;
+  unreachable?: boolean;
+}
+
+/**
+ * What must hold across all hosts before the first change: its reads ride in each host's one up-front probe, and
+ * `check` sees every answer at once (a barrier: no host has changed yet). It throws to stop the run.
+ */
+export interface RunGate {
+  probe(host: Host): { items: ProbeItem[]; lines: string[] };
+  check(answers: GateAnswer[]): void;
 }
 
 export const DEFAULT_CONCURRENCY = 32;

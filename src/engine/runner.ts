@@ -9,7 +9,7 @@ import { planAndApply } from './host-play.js';
 import { probeHost } from './probe-host.js';
 import { mapLimit, serialBatches } from '../core/batches.js';
 import { emptyHostReport, totals, type HostReport, type RunReport } from './report-model.js';
-import type { RunScope } from './run-scope.js';
+import type { GateAnswer, RunScope } from './run-scope.js';
 import type { Facts } from '../core/types.js';
 
 /** Runs every play of `playbook` in `run` and returns the report; the run's connections are closed at the end. */
@@ -48,8 +48,10 @@ export async function playPlaybook(run: RunScope, playbook: Playbook): Promise<R
   o.observer?.runStart?.({ playbook: playbook.name, check: run.check, plays: playbook.plays.map((p) => p.name) });
   try {
     // One probe per host for the whole playbook: what every play will ask, read in one exec. Plays reuse
-    // these facts until something is applied somewhere, so a converged run costs one exec per host.
-    if (playbook.plays.length > 1) {
+    // these facts until something is applied somewhere, so a converged run costs one exec per host. A gate's
+    // reads (up's preflight) ride in the same exec, and its check sees every answer before any host changes.
+    const answers: GateAnswer[] = [];
+    if (playbook.plays.length > 1 || o.gate) {
       const plays = new Map<string, Play[]>();
       for (const play of playbook.plays) for (const h of playHosts(play)) plays.set(h.name, [...(plays.get(h.name) ?? []), play]);
       await mapLimit([...plays.keys()].map((n) => pool.host(n)), run.concurrency, async (host) => {
@@ -59,14 +61,27 @@ export async function playPlaybook(run: RunScope, playbook: Playbook): Promise<R
         if (stopReason()) return void markSkipped(mine[0]!, host); // --max-fail reached, Ctrl-C: connect no more hosts
         try {
           o.observer?.hostPhase?.({ play: mine[0]!.name, host: host.name, phase: 'connecting' });
-          const { facts } = await probeHost(context(merged, host));
+          const probed = await probeHost(context(merged, host), o.gate?.probe(host));
           pool.locked.add(host.name);
-          upfront.set(host.name, facts);
+          upfront.set(host.name, probed.facts);
+          answers.push({ host, sections: probed.sections, facts: probed.facts, sentAt: probed.sentAt, answeredAt: probed.answeredAt });
           o.observer?.hostPhase?.({ play: mine[0]!.name, host: host.name, phase: 'waiting' });
         } catch (e) {
+          answers.push({ host, error: (e as Error).message, unreachable: e instanceof HostFailure ? e.unreachable : isUnreachable(e) });
           await fail(mine[0]!, host.name, e);
         }
       });
+    }
+    if (o.gate) {
+      try {
+        o.gate.check(answers);
+      } catch (e) {
+        // Nothing changed anywhere: the progress view closes its up-front phase, the caller reports the error.
+        report.aborted = (e as Error).message.split('\n')[0];
+        totals(report);
+        o.observer?.runEnd?.({ report });
+        throw e;
+      }
     }
     const upfrontValid = () => appliedCount() === 0;
 

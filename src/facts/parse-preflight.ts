@@ -1,6 +1,5 @@
-// Turns the preflight script's output into typed PreflightFacts (pure; tested from recorded outputs).
+// Turns a probe's preflight sections (and base ones) into typed PreflightFacts (pure; tested from recorded outputs).
 import { debianArch, parseJson } from './parse-base.js';
-import { splitSections } from './parse-sections.js';
 
 export interface InterfaceFact {
   name: string;
@@ -78,57 +77,72 @@ export function parseListening(text: string | undefined): Array<{ port: number; 
   });
 }
 
+/** `fstype NAME` lines (the last mount on /sys/fs/cgroup wins), `controllers ...`, `v1memory 0|1`. */
 function parseCgroup(text: string): PreflightFacts['cgroup'] {
-  const type = /^type (\S+)/m.exec(text)?.[1];
+  const type = [...text.matchAll(/^fstype (\S+)/gm)].pop()?.[1];
   const controllers = /^controllers (.*)$/m.exec(text)?.[1];
   const v1 = /^v1memory (\d)/m.exec(text)?.[1];
-  if (type === 'cgroup2fs') return { version: 2, memory: controllers === undefined ? undefined : controllers.split(/\s+/).includes('memory') };
+  if (type === 'cgroup2') return { version: 2, memory: controllers === undefined ? undefined : controllers.trim().split(/\s+/).includes('memory') };
   if (type) return { version: 1, memory: v1 === undefined ? undefined : v1 === '1' };
   return { version: undefined, memory: undefined };
 }
 
-export function parsePreflight(stdout: string, marker: string): { facts: PreflightFacts; complete: boolean } {
-  const sec = splitSections(stdout, marker);
+/** `KernelPageSize: 4 kB` (the value and unit smaps gives) → bytes. */
+function parsePageSize(text: string): number | undefined {
+  const m = /^(\d+) kB$/.exec(text);
+  return m ? Number(m[1]) * 1024 : undefined;
+}
+
+/** Time-sync daemons among the probe's base.procs (comm names, cut at 15 characters). */
+const TIME_SYNC = new Set(['chronyd', 'systemd-timesyn', 'ntpd', 'openntpd']);
+
+/**
+ * A probe's sections (its base ones and preflight's `pf.` ones) → PreflightFacts; `containerd` is the installed
+ * binary's version line (the containerd fact), if any. `complete` is false when the output stopped before the end.
+ */
+export function parsePreflight(sec: ReadonlyMap<string, string>, containerd?: string): { facts: PreflightFacts; complete: boolean } {
   const text = (id: string) => (sec.get(id) ?? '').trim();
   const opt = (id: string) => text(id) || undefined;
-  const routes = records(sec.get('routes')).map((r) => ({
+  const routes = records(sec.get('base.routes')).filter((r) => r.dst === 'default').map((r) => ({
     ...(typeof r.dev === 'string' ? { dev: r.dev } : {}),
     ...(typeof r.gateway === 'string' ? { gateway: r.gateway } : {}),
   }));
-  const routeGet = records(sec.get('routeget'))[0];
-  const clock = Number(text('clock'));
-  const pageSize = Number(text('pagesize'));
-  const varFree = Number(text('var').split(/\s+/)[3]);
-  const arch = text('arch');
+  const routeGet = records(sec.get('base.routeget'))[0];
+  const clock = Number(text('pf.clock'));
+  const pageSize = parsePageSize(text('pf.pagesize'));
+  const dfLast = text('pf.var').split('\n').pop() ?? '';
+  const varFree = Number(dfLast.split(/\s+/)[3]);
   const facts: PreflightFacts = {
-    hostname: text('hostname'),
-    arch: debianArch(arch),
-    kernel: text('kernel'),
-    interfaces: parseInterfaces(sec.get('addr')),
+    hostname: text('base.hostname'),
+    arch: debianArch(text('base.arch')),
+    kernel: text('base.kernel'),
+    interfaces: parseInterfaces(sec.get('base.addr')),
     defaultRoutes: routes,
-    timeSync: text('timesync').split('\n').filter(Boolean),
-    cgroup: parseCgroup(text('cgroup')),
-    swaps: text('swap').split('\n').map((l) => l.split(/\s+/)[0]!).filter(Boolean),
-    joined: text('joined') === 'yes',
-    listening: parseListening(sec.get('listen')),
-    arping: text('arping') !== '',
+    timeSync: text('base.procs').split('\n').map((l) => l.trim()).filter((c) => TIME_SYNC.has(c)),
+    cgroup: parseCgroup(text('pf.cgroup')),
+    // /proc/swaps: a header line, then one line per active device or file.
+    swaps: text('pf.swap').split('\n').slice(1).map((l) => l.split(/\s+/)[0]!).filter(Boolean),
+    joined: text('pf.joined') === 'yes',
+    listening: parseListening(sec.get('pf.listen')),
+    arping: text('pf.arping') !== '',
   };
-  if (text('clock') && Number.isFinite(clock)) facts.clock = clock;
-  if (Number.isInteger(pageSize) && pageSize > 0) facts.pageSize = pageSize;
-  if (text('var') && Number.isFinite(varFree)) facts.varFreeKiB = varFree;
+  if (text('pf.clock') && Number.isFinite(clock)) facts.clock = clock;
+  if (pageSize) facts.pageSize = pageSize;
+  if (/^\S+\s+\d+\s+\d+\s+\d+/.test(dfLast) && Number.isFinite(varFree)) facts.varFreeKiB = varFree;
   if (routeGet && typeof routeGet.dev === 'string') facts.nodesRouteDev = routeGet.dev;
-  for (const [key, id] of [['machineId', 'machineid'], ['productUuid', 'uuid'], ['serial', 'serial'], ['model', 'model'], ['containerd', 'containerd']] as const) {
+  for (const [key, id] of [['machineId', 'pf.machineid'], ['productUuid', 'pf.uuid'], ['serial', 'pf.serial'], ['model', 'base.model']] as const) {
     const v = opt(id);
     if (v) facts[key] = key === 'productUuid' ? v.toLowerCase() : v;
   }
-  if (sec.has('dad')) facts.dad = { replies: parseArpingReplies(sec.get('dad')) };
-  if (sec.has('vip')) facts.vip = { method: 'arping', macs: parseArpingReplies(sec.get('vip')) };
-  else if (sec.has('vipneigh')) {
-    const macs = records(sec.get('vipneigh')).flatMap((n) => {
+  if (containerd) facts.containerd = containerd;
+  if (sec.has('pf.dad')) facts.dad = { replies: parseArpingReplies(sec.get('pf.dad')) };
+  if (sec.has('pf.vip')) facts.vip = { method: 'arping', macs: parseArpingReplies(sec.get('pf.vip')) };
+  else if (sec.has('pf.vipneigh')) {
+    const macs = records(sec.get('pf.vipneigh')).flatMap((n) => {
       const state = Array.isArray(n.state) ? n.state : [];
       return typeof n.lladdr === 'string' && !state.includes('FAILED') && !state.includes('INCOMPLETE') ? [n.lladdr.toLowerCase()] : [];
     });
     facts.vip = { method: 'neighbour', macs: [...new Set(macs)] };
   }
-  return { facts, complete: sec.has('end') };
+  return { facts, complete: sec.has('pf.end') };
 }

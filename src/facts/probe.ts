@@ -24,6 +24,11 @@ export interface BuildProbeOptions {
   marker: string;
   /** Shell lines run first (the engine's per-host lock); they may `exit` to stop the probe. */
   prelude?: string[];
+  /**
+   * Shell lines with sections of their own (a prefix of their own, e.g. `pf.`), run right after the base sections:
+   * preflight's reads ride in the same exec as the play's probe.
+   */
+  lines?: string[];
   /** Skip the base facts (a lock-only or items-only probe). */
   skipBase?: boolean;
   /** dpkg's database directory (tests); default /var/lib/dpkg. */
@@ -66,6 +71,9 @@ const PROBE_VARS = 'M T L a q o n f p c st l z r h';
  */
 const READ_FN = `rd() { for f; do [ -r "$f" ] || continue; while IFS= read -r l || [ -n "$l" ]; do printf '%s\n' "$l"; done < "$f"; done; }`;
 
+/** A dotted IPv4 address: the only thing written unquoted into `ip`'s batch input. */
+const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
+
 function baseSection(nodesProbeAddress: string | undefined): string[] {
   const lines = [
     READ_FN,
@@ -75,16 +83,29 @@ function baseSection(nodesProbeAddress: string | undefined): string[] {
     's base.arch; dpkg --print-architecture 2>/dev/null || uname -m',
     's base.kernel; rd /proc/sys/kernel/osrelease',
     's base.init; if [ -d /run/systemd/system ]; then echo systemd; else echo other; fi',
-    // Running network daemons, from /proc with shell builtins only (no systemctl: it can cost 50 ms a call).
-    // comm is cut at 15 characters: systemd-networkd shows as systemd-network.
-    's base.procs; for f in /proc/[0-9]*/comm; do read -r c 2>/dev/null < "$f" && case "$c" in NetworkManager|systemd-network) echo "$c";; esac; done',
+    // Running network and time-sync daemons, from /proc with shell builtins only (no systemctl: it can cost 50 ms a
+    // call). comm is cut at 15 characters: systemd-networkd shows as systemd-network, systemd-timesyncd as systemd-timesyn.
+    's base.procs; for f in /proc/[0-9]*/comm; do read -r c 2>/dev/null < "$f" && case "$c" in NetworkManager|systemd-network|chronyd|systemd-timesyn|ntpd|openntpd) echo "$c";; esac; done',
     's base.netplan; for f in /etc/netplan/*.yaml /etc/netplan/*.yml; do [ -e "$f" ] && echo "$f"; done',
     's base.ifupdown; rd /etc/network/interfaces; for f in /etc/network/interfaces.d/*; do [ -f "$f" ] && rd "$f"; done',
-    's base.routes; ip -j route 2>/dev/null',
     // The device-tree model is NUL-terminated: dash's `read` stops there (no `tr` process); printed without a newline.
     's base.model; for f in /proc/device-tree/model /sys/firmware/devicetree/base/model; do [ -r "$f" ] && { c=; IFS= read -r c < "$f"; printf %s "$c"; break; }; done',
+    // Routes, addresses and the route to network.nodes from ONE `ip` (batch mode prints one JSON line per command;
+    // -force goes on past a failed `route get`, which is last so the other lines keep their place).
+    'ipo=$(ip -j -force -batch - 2>/dev/null <<PROVISION_IP_END',
+    'route show',
+    'addr show',
+    ...(nodesProbeAddress && IPV4.test(nodesProbeAddress) ? [`route get ${nodesProbeAddress}`] : []),
+    'PROVISION_IP_END',
+    ')',
+    'ipr=; ipa=; ipg=; { IFS= read -r ipr; IFS= read -r ipa; IFS= read -r ipg; } <<PROVISION_IP_END',
+    '$ipo',
+    'PROVISION_IP_END',
+    's base.routes; printf "%s\\n" "$ipr"',
+    's base.addr; printf "%s\\n" "$ipa"',
+    ...(nodesProbeAddress ? ['s base.routeget; printf "%s\\n" "$ipg"'] : []),
+    'unset ipo ipr ipa ipg',
   ];
-  if (nodesProbeAddress) lines.push(`s base.routeget; ip -j route get ${quote(nodesProbeAddress)} 2>/dev/null`);
   return lines;
 }
 
@@ -162,6 +183,7 @@ export function buildProbe(opts: BuildProbeOptions): ProbeScript {
     `s() { printf '\\n%s %s\\n' "$M" "$1"; }`,
     ...(opts.prelude ?? []),
     ...(opts.skipBase ? [] : baseSection(opts.nodesProbeAddress)),
+    ...(opts.lines ?? []),
     ...body,
     's end',
   ].join('\n');

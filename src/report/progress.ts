@@ -143,6 +143,16 @@ export class RunProgress {
         if (e.error) play.failed.set(e.host, e.error);
       }
     },
+    runEnd: () => {
+      // A run stopped before its first play (a gate such as up's preflight): the up-front phase ends here.
+      const c = this.connect;
+      if (!c || c.endedAt !== undefined) return;
+      for (const [name, h] of c.host) {
+        h.done = true;
+        this.busy(name, false);
+      }
+      c.endedAt = this.now();
+    },
     playEnd: () => {
       const play = this.current();
       if (!play) return;

@@ -29,6 +29,8 @@ export interface Reporter {
   observer: RunObserver;
   /** Waits for the progress view to settle, then prints the plan and the recap (or the JSON document, or the last event). */
   finish(report: RunReport): Promise<void>;
+  /** The run stopped with an error instead of a report: waits for the progress view to end (it has the terminal). */
+  settle(): Promise<void>;
 }
 
 /** Calls each observer in turn (the progress first, so that views read the state after the event). */
@@ -49,10 +51,11 @@ export function createReporter(o: ReporterOptions): Reporter {
   const env = o.env ?? process.env;
   const write = (s: string) => void out.write(s);
   const progress = new RunProgress(o.now);
-  if (o.json) return { observer: {}, finish: async (r) => write(toJson(r, { diff: o.diff })) };
+  const settled = async () => undefined;
+  if (o.json) return { observer: {}, finish: async (r) => write(toJson(r, { diff: o.diff })), settle: settled };
   if (o.events) {
     const s = eventStream({ write, progress, diff: o.diff });
-    return { observer: fanOut(progress.observer, s.observer), finish: async (r) => s.end(r) };
+    return { observer: fanOut(progress.observer, s.observer), finish: async (r) => s.end(r), settle: settled };
   }
   const p = paint(usesColor(out, env));
   const plan = (r: RunReport) => (r.check || o.diff || o.verbose ? `\n${renderPlan(r, { paint: p, diff: o.diff })}` : '');
@@ -60,7 +63,7 @@ export function createReporter(o: ReporterOptions): Reporter {
   if (!tty) {
     const view = plainObserver({ write, paint: p, progress, verbose: o.verbose, diff: o.diff, check: o.check, timestamps: o.timestamps, now: o.now });
     // Non-check runs streamed their changes (and diffs) already: the plain recap lists them only under --check.
-    return { observer: fanOut(progress.observer, view), finish: async (r) => write(`${r.check ? plan(r) : ''}\n${renderSummary(r, p, progress)}`) };
+    return { observer: fanOut(progress.observer, view), finish: async (r) => write(`${r.check ? plan(r) : ''}\n${renderSummary(r, p, progress)}`), settle: settled };
   }
   const pending: Promise<unknown>[] = [];
   const view = ttyObserver({ paint: p, progress, check: o.check, stream: out, track: (x) => pending.push(x) });
@@ -69,6 +72,9 @@ export function createReporter(o: ReporterOptions): Reporter {
     async finish(r) {
       await Promise.all(pending);
       write(`${plan(r)}\n${renderSummary(r, p, progress, Math.max(40, out.columns || 80))}`);
+    },
+    async settle() {
+      await Promise.all(pending);
     },
   };
 }

@@ -111,6 +111,11 @@ export function ttyObserver(o: TtyOptions): RunObserver {
     hostPhase: connecting,
     change: redraw,
     hostEnd: redraw,
+    runEnd() {
+      // Stopped before the first play: the progress ended the up-front phase; this completes its task.
+      clearInterval(ticker);
+      if (o.progress.plays.length === 0) draw(o.progress.connect);
+    },
     playEnd() {
       clearInterval(ticker);
       // The progress already marked the play ended: this draws its collapsed block and completes its task.

@@ -1,30 +1,47 @@
-// Runs the preflight probe on hosts (one exec each, read-only) and turns the answers into findings; used by preflight and up.
+// Preflight's reads and checks on hosts: `provision preflight` runs them as one read-only probe per host; `up` as a
+// gate of its run, read in the same exec as its plays' facts, checked before any host changes.
 import { mapLimit } from '../../core/batches.js';
 import { isUnreachable } from '../../core/connector.js';
+import { createFacts } from '../../facts/facts.js';
+import { containerdFact } from '../../facts/kinds/containerd.js';
 import { parsePreflight } from '../../facts/parse-preflight.js';
+import { parseProbe } from '../../facts/parse-probe.js';
 import { newMarker } from '../../facts/parse-sections.js';
-import { renderPreflightScript } from '../../facts/preflight-script.js';
+import { PREFLIGHT_ITEMS, preflightLines } from '../../facts/preflight-script.js';
+import { buildProbe } from '../../facts/probe.js';
+import { firstAddress } from '../../inventory/ipv4.js';
 import type { Host, Inventory } from '../../inventory/types.js';
 import { preflightFindings, type HostFinding, type HostProbe } from '../../preflight/index.js';
 import { formatHostFinding, tally } from '../../preflight/format.js';
 import { shell } from '../../core/command.js';
 import type { Connector } from '../../core/connector.js';
+import type { Facts } from '../../core/types.js';
 import { FindingsError } from '../../core/errors.js';
+import type { GateAnswer, RunGate } from '../../engine/run-scope.js';
+
+/** A probe's answer (its sections and facts, the laptop's clock around it) → what the preflight rules read. */
+function hostProbe(host: Host, sections: ReadonlyMap<string, string>, facts: Facts, sentAt: number, answeredAt: number): HostProbe {
+  const { facts: pf, complete } = parsePreflight(sections, facts.fact(containerdFact, undefined).installed);
+  if (!complete) return { host, error: 'probe failed: the preflight reads did not complete' };
+  return { host, facts: pf, sentAt, answeredAt };
+}
 
 async function probeHost(connector: Connector, inv: Inventory, host: Host, marker: string): Promise<HostProbe> {
   try {
     const session = await connector.connect(host, inv);
+    const probe = buildProbe({ items: PREFLIGHT_ITEMS, marker, nodesProbeAddress: firstAddress(inv.network.nodes), lines: preflightLines(inv, host) });
     const sentAt = Date.now() / 1000;
-    const r = await session.exec(shell(renderPreflightScript(inv, host, marker), { sudo: true }), { timeoutMs: 60_000 });
+    const r = await session.exec(shell(probe.script, { sudo: true }), { timeoutMs: 60_000 });
     const answeredAt = Date.now() / 1000;
-    const { facts, complete } = parsePreflight(r.stdout, marker);
-    if (!complete) return { host, error: `the preflight probe did not complete (exit ${r.code}): ${r.stderr.trim().split('\n').pop() ?? ''}` };
-    return { host, facts, sentAt, answeredAt };
+    const parsed = parseProbe(r.stdout, probe);
+    if (!parsed.complete) return { host, error: `the preflight probe did not complete (exit ${r.code}): ${r.stderr.trim().split('\n').pop() ?? ''}` };
+    return hostProbe(host, parsed.sections, createFacts(parsed.tables), sentAt, answeredAt);
   } catch (e) {
     return { host, error: `${isUnreachable(e) ? 'unreachable' : 'probe failed'}: ${(e as Error).message}` };
   }
 }
 
+/** `provision preflight`: one read-only probe per host, then the findings. */
 export async function runPreflight(o: { connector: Connector; inventory: Inventory; hosts: Host[]; concurrency?: number }): Promise<HostFinding[]> {
   const marker = newMarker();
   const probes = await mapLimit(o.hosts, o.concurrency ?? 32, (h) => probeHost(o.connector, o.inventory, h, marker));
@@ -44,9 +61,21 @@ export class PreflightError extends FindingsError {
   }
 }
 
-/** What `up` runs before its first change: warnings go to stderr, errors throw PreflightError. */
-export async function preflightBeforeUp(o: { connector: Connector; inventory: Inventory; hosts: Host[]; concurrency?: number; warn: (line: string) => void }): Promise<void> {
-  const findings = await runPreflight(o);
-  if (findings.some((f) => f.level === 'error')) throw new PreflightError(findings, o.hosts.length);
-  for (const f of findings.filter((x) => x.level === 'warning')) o.warn(formatHostFinding(f));
+/**
+ * `up`'s preflight as its run's gate: the reads ride in each host's one up-front probe (no exec of their own), and
+ * the findings are made once every host answered, before any change. Errors throw PreflightError; warnings go to `warn`.
+ */
+export function preflightGate(inventory: Inventory, warn: (line: string) => void): RunGate {
+  return {
+    probe: (host) => ({ items: PREFLIGHT_ITEMS, lines: preflightLines(inventory, host) }),
+    check(answers: GateAnswer[]) {
+      const probes = answers.map((a): HostProbe =>
+        a.sections && a.facts && a.sentAt !== undefined && a.answeredAt !== undefined
+          ? hostProbe(a.host, a.sections, a.facts, a.sentAt, a.answeredAt)
+          : { host: a.host, error: `${a.unreachable ? 'unreachable' : 'probe failed'}: ${a.error ?? 'no answer'}` });
+      const findings = preflightFindings(inventory, probes);
+      if (findings.some((f) => f.level === 'error')) throw new PreflightError(findings, answers.length);
+      for (const f of findings.filter((x) => x.level === 'warning')) warn(formatHostFinding(f));
+    },
+  };
 }

@@ -3,6 +3,7 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runPlaybook, type RunOptions } from '../../../src/engine/run.js';
+import type { GateAnswer, RunGate } from '../../../src/engine/run-scope.js';
 import { LOCK_TOKEN } from './local-hosts.js';
 import { loadYamlPlaybook, threeHosts } from './run-fixture.js';
 
@@ -82,6 +83,34 @@ plays:
     expect(r).toMatchObject({ changed: 4, failed: 1 });
     expect(r.hosts.h2).toMatchObject({ unreachable: true, failed: 1, error: expect.stringMatching(/connection refused/) });
     expect(existsSync(join(env.hosts.dir('h3'), 'motd'))).toBe(true);
+  });
+
+  it('a gate reads in the one up-front exec per host and sees every answer before any change', async () => {
+    const env = setup({ unreachable: new Set(['h3']) });
+    const seen: GateAnswer[][] = [];
+    const gate = (verdict: (a: GateAnswer[]) => void): RunGate => ({
+      probe: (host) => ({ items: [], lines: [`s gate.name; echo ${host.name}-read`] }),
+      check: (answers) => {
+        seen.push(answers);
+        // A barrier: before the first run that writes, nothing is written on any host when the gate decides.
+        if (seen.length <= 2) for (const h of ['h1', 'h2']) expect(existsSync(join(env.hosts.dir(h), 'motd'))).toBe(false);
+        verdict(answers);
+      },
+    });
+    await expect(run(FILES, env, { gate: gate(() => { throw new Error('gate says no'); }) })).rejects.toThrow('gate says no');
+    for (const h of ['h1', 'h2']) {
+      expect(existsSync(join(env.hosts.dir(h), 'motd'))).toBe(false);
+      expect(env.hosts.execs(h)).toHaveLength(1); // the gate's reads rode in the probe: no exec of their own
+    }
+    const byHost = new Map(seen[0]!.map((a) => [a.host.name, a]));
+    expect(byHost.get('h1')!.sections!.get('gate.name')).toBe('h1-read\n');
+    expect(byHost.get('h2')!.sentAt).toBeLessThanOrEqual(byHost.get('h2')!.answeredAt!);
+    expect(byHost.get('h3')).toMatchObject({ unreachable: true, error: expect.stringMatching(/connection refused/) });
+    env.hosts.log.length = 0;
+    // A gate that lets the run go on: the same probe serves the plays (still one exec per host on a converged re-run).
+    expect(await run(FILES, env, { gate: gate(() => undefined) })).toMatchObject({ changed: 4, failed: 1 });
+    expect(await run(FILES, env, { gate: gate(() => undefined) })).toMatchObject({ changed: 0, failed: 1 });
+    expect(seen).toHaveLength(3);
   });
 
   it('a failing step stops that host only, and later plays skip it', async () => {

@@ -1,49 +1,74 @@
-// The preflight script and its parser: the script is valid sh (dash -n), and a recorded lab output parses to the facts it shows.
+// Preflight's probe lines and their parser: the lines are valid sh (dash -n) inside a whole probe, and a recorded lab
+// output parses to the facts it shows.
 import { execa } from 'execa';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseArpingReplies, parseListening, parsePreflight } from '../../../src/facts/parse-preflight.js';
-import { renderPreflightScript } from '../../../src/facts/preflight-script.js';
+import { splitSections } from '../../../src/facts/parse-sections.js';
+import { PREFLIGHT_ITEMS, preflightLines } from '../../../src/facts/preflight-script.js';
+import { buildProbe } from '../../../src/facts/probe.js';
 import { quote } from '../../../src/core/command.js';
 import { fakeInventory } from '../../support/fake-inventory.js';
 
-/** Recorded in the lab (homelab, k8s-cp-01) with staged faults: a /16 on eth0, another device on .51 (arping -D answered). */
+/**
+ * Recorded in the lab (homelab, k8s-cp-01) with staged faults: a /16 on eth0, another device on .51 (arping -D
+ * answered), cgroup v1. Recorded with the earlier stand-alone preflight script and re-sectioned for the merged probe
+ * (base.* and pf.* names; /proc/swaps and df keep their header lines, smaps gives the page size in kB).
+ */
 const FIXTURE = readFileSync(resolve(import.meta.dirname, '../../fixtures/preflight/homelab-cp-01-faults.out'), 'utf8');
 const M = '@@M@@';
+const parse = (text: string, containerd?: string) => parsePreflight(splitSections(text, M), containerd);
 
-describe('preflight script', () => {
+describe('preflight lines', () => {
   const inv = fakeInventory();
+  const lines = (i = inv, host = inv.hosts[0]!) => preflightLines(i, host).join('\n');
 
-  it.each(['kube-vip', 'haproxy'] as const)('is valid POSIX sh in %s mode (dash -n)', async (mode) => {
+  it.each(['kube-vip', 'haproxy'] as const)('are valid POSIX sh inside a whole probe in %s mode (dash -n)', async (mode) => {
     const i = { ...inv, network: { ...inv.network, api: { ...inv.network.api, mode } } };
-    const r = await execa('sh', ['-n'], { input: renderPreflightScript(i, i.hosts[0]!, M), reject: false });
+    const probe = buildProbe({ items: PREFLIGHT_ITEMS, marker: M, lines: preflightLines(i, i.hosts[0]!) });
+    const r = await execa('sh', ['-n'], { input: probe.script, reject: false });
     expect(r.stderr).toBe('');
     expect(r.exitCode).toBe(0);
   });
 
-  it('reads the clock first, probes the VIP only in kube-vip mode, and single-quotes every inventory value', () => {
-    const s = renderPreflightScript(inv, inv.hosts[0]!, M);
-    expect(s.split('\n')[2]).toBe('s clock; date +%s.%N');
-    expect(s).toContain(`arping -D -c 2 -w 3 -I "$dev" ${quote('192.168.1.51')}`);
-    expect(s).toContain(`arping -c 2 -w 3 -I "$dev" ${quote('192.168.1.50')}`);
-    const odd = renderPreflightScript(inv, { ...inv.hosts[0]!, address: "1.2.3.4'; reboot; '" }, M);
-    expect(odd).toContain(`${quote("1.2.3.4'; reboot; '")}`);
-    const h = renderPreflightScript({ ...inv, network: { ...inv.network, api: { mode: 'haproxy', address: '192.168.1.52', port: 6443 } } }, inv.hosts[0]!, M);
+  it('read the clock first, probe the VIP only in kube-vip mode, and single-quote every inventory value', () => {
+    expect(preflightLines(inv, inv.hosts[0]!)[0]).toBe('s pf.clock; date +%s.%N');
+    const s = lines();
+    expect(s).toContain(`arping -D -c 2 -w 3 -I "$P_dev" ${quote('192.168.1.51')}`);
+    expect(s).toContain(`arping -c 2 -w 3 -I "$P_dev" ${quote('192.168.1.50')}`);
+    expect(lines(inv, { ...inv.hosts[0]!, address: "1.2.3.4'; reboot; '" })).toContain(`${quote("1.2.3.4'; reboot; '")}`);
+    const h = lines({ ...inv, network: { ...inv.network, api: { mode: 'haproxy', address: '192.168.1.52', port: 6443 } } });
     expect(h).not.toContain('192.168.1.52');
     expect(h).not.toMatch(/\bvip\b/);
   });
 
-  it('changes nothing: no write outside its own mktemp directory, no service or link command', () => {
-    const s = renderPreflightScript(inv, inv.hosts[0]!, M);
+  it('wait only for their own ARP probes (a bare wait would wait for the run lock holder) and unset their variables', () => {
+    const s = lines();
+    expect(s).toMatch(/wait \$P_a \$P_b/);
+    expect(s).not.toMatch(/\bwait\s*$/m);
+    const set = new Set([...s.matchAll(/\b(P_[a-z]+)=/g)].map((m) => m[1]));
+    const unset = new Set(/unset ([^\n]+)/.exec(s)![1]!.split(' '));
+    for (const v of set) expect(unset.has(v!), v).toBe(true);
+  });
+
+  it('list ports only on an lb host or a node that has not joined', () => {
+    expect(lines()).toContain('[ -n "$P_j" ] || { s pf.listen; ss -Hltnp');
+    const lb = { ...inv.hosts[0]!, role: 'lb' as const };
+    expect(lines(inv, lb)).toContain('s pf.listen; ss -Hltnp');
+    expect(lines(inv, lb)).not.toContain('[ -n "$P_j" ] ||');
+  });
+
+  it('change nothing: no write outside their own mktemp directory, no service or link command', () => {
+    const s = lines();
     expect(s).not.toMatch(/\b(systemctl|ip (link|addr|route) (add|del|set|replace)|sysctl -w|hostnamectl|apt|dpkg -i)\b/);
-    expect([...s.matchAll(/> ("?\$t\/[a-z.]+"?)/g)].length).toBeGreaterThan(0);
-    expect(s.replace(/> "\$t\/[a-z.]+"/g, '').replace(/>\/dev\/null|2>&1|> \/dev\/null/g, '')).not.toMatch(/[^2&]>[^&]/);
+    expect([...s.matchAll(/> ("?\$P_tmp\/[a-z.]+"?)/g)].length).toBeGreaterThan(0);
+    expect(s.replace(/> "\$P_tmp\/[a-z.]+"/g, '').replace(/>\/dev\/null|2>&1|> \/dev\/null/g, '')).not.toMatch(/[^2&]>[^&]/);
   });
 });
 
 describe('parsePreflight (recorded lab output)', () => {
-  const { facts, complete } = parsePreflight(FIXTURE, M);
+  const { facts, complete } = parse(FIXTURE);
 
   it('reads identity, board, kernel and clock', () => {
     expect(complete).toBe(true);
@@ -72,21 +97,29 @@ describe('parsePreflight (recorded lab output)', () => {
   });
 
   it('a cut output is incomplete', () => {
-    expect(parsePreflight(FIXTURE.slice(0, FIXTURE.indexOf(`${M} dad`)), M).complete).toBe(false);
+    expect(parse(FIXTURE.slice(0, FIXTURE.indexOf(`${M} pf.dad`))).complete).toBe(false);
   });
 
   it('cgroup v2, the neighbour fallback for the VIP, swap lines', () => {
     const out = [
-      'cgroup', 'type cgroup2fs\ncontrollers cpuset cpu io pids', 'swap', '/var/swap                               file\t\t102396\t\t0\t\t-2',
-      'vipneigh', '[{"dst":"192.168.1.50","dev":"eth0","lladdr":"AA:BB:CC:00:11:22","state":["REACHABLE"]}]', 'end', '',
+      'pf.cgroup', 'fstype cgroup2\ncontrollers cpuset cpu io pids', 'pf.swap', 'Filename\tType\tSize\tUsed\tPriority\n/var/swap                               file\t\t102396\t\t0\t\t-2',
+      'pf.vipneigh', '[{"dst":"192.168.1.50","dev":"eth0","lladdr":"AA:BB:CC:00:11:22","state":["REACHABLE"]}]', 'pf.end', '',
     ];
     const text = out.reduce((acc, v, i) => (i % 2 === 0 ? `${acc}\n${M} ${v}\n` : `${acc}${v}`), '');
-    const f = parsePreflight(text, M).facts;
+    const f = parse(text).facts;
     expect(f.cgroup).toEqual({ version: 2, memory: false });
     expect(f.swaps).toEqual(['/var/swap']);
     expect(f.vip).toEqual({ method: 'neighbour', macs: ['aa:bb:cc:00:11:22'] });
-    const failed = parsePreflight(`\n${M} vipneigh\n[{"dst":"192.168.1.50","dev":"eth0","state":["FAILED"]}]\n${M} end\n`, M).facts;
+    const failed = parse(`\n${M} pf.vipneigh\n[{"dst":"192.168.1.50","dev":"eth0","state":["FAILED"]}]\n${M} pf.end\n`).facts;
     expect(failed.vip).toEqual({ method: 'neighbour', macs: [] });
+  });
+
+  it('time-sync daemons come from the base process list, containerd from its fact, the last cgroup mount wins', () => {
+    const text = `\n${M} base.procs\nNetworkManager\nsystemd-timesyn\n${M} pf.cgroup\nfstype cgroup2\nfstype tmpfs\nv1memory 0\n${M} pf.end\n`;
+    const f = parse(text, 'containerd github.com/containerd/containerd 1.6.20~ds1 1.6.20~ds1-1+b1').facts;
+    expect(f.timeSync).toEqual(['systemd-timesyn']);
+    expect(f.containerd).toBe('containerd github.com/containerd/containerd 1.6.20~ds1 1.6.20~ds1-1+b1');
+    expect(f.cgroup).toEqual({ version: 1, memory: false });
   });
 
   it('arping replies and ss listeners', () => {

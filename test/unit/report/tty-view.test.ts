@@ -110,6 +110,17 @@ describe('TTY view', () => {
     expect(view[0]!.indexOf('changed')).toBe(view[3]!.indexOf('changed'));
   });
 
+  it('a run stopped before its first play (up\'s preflight) closes the connect phase, and settle waits for the view', async () => {
+    const { rep, o, tick, screen } = setup();
+    o.runStart({ playbook: 'up', check: false, plays: ['Name resolution'] });
+    for (const h of ['cp1', 'w2']) o.hostPhase({ play: 'Name resolution', host: h, phase: 'connecting' });
+    for (const h of ['cp1', 'w2']) o.hostPhase({ play: 'Name resolution', host: h, phase: 'waiting' });
+    tick(2000);
+    o.runEnd({ report: { ...report, aborted: 'preflight found errors; no host was changed' } });
+    await rep.settle();
+    expect(screen().lines.filter((l) => l !== '')).toEqual([expect.stringMatching(/^✔ Connect and read every host +2\/2 hosts .* 2\.0s$/)]);
+  });
+
   it('lists at most a screenful of working hosts and counts the rest', async () => {
     const { rep, o, screen } = setup();
     const many = Array.from({ length: 30 }, (_, i) => `node-${String(i).padStart(2, '0')}`);
