@@ -34,6 +34,20 @@ export function wrapSudo(cmd: Command, ids: { prompt?: string; marker?: string }
   return { command: { argv }, prompt, marker };
 }
 
+/**
+ * A root login needs no sudo: `sh -c 'echo MARKER >&2; "$@"' sh [env K=V...] argv...`. The shell prints the same
+ * marker and keeps running as the command's parent (no `exec`), so the marker stays in a live process's argv, as
+ * sudo's does: the run lock still finds an earlier run's leftovers by it. It costs no more processes than sudo, and
+ * none of sudo's work (PAM, sudoers, its log line per command).
+ */
+export function wrapRoot(cmd: Command, ids: { marker?: string } = {}): BecomeWrap {
+  const wrapped = wrapSudo(cmd, ids);
+  const argv = wrapped.command.argv.slice(wrapped.command.argv.indexOf('--') + 1);
+  // Not the last command: a shell may exec its -c string's last command, and the marker would go with it.
+  argv[2] = argv[2]!.replace('; exec "$@"', '; "$@"; exit $?');
+  return { command: { argv }, prompt: wrapped.prompt, marker: wrapped.marker };
+}
+
 export type BecomeAction =
   | { kind: 'send-password' }
   /** sudo let us in: `stderr` is what the command itself wrote so far (after the marker). */

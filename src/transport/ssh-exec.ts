@@ -1,6 +1,6 @@
 // One command over one SSH channel: quoting, sudo become, stdin streaming, timeouts, channel cap.
 import type { Client, ClientChannel } from 'ssh2';
-import { BecomeWatcher, describeSudoFailure, wrapSudo } from './become.js';
+import { BecomeWatcher, describeSudoFailure, wrapRoot, wrapSudo } from './become.js';
 import { briefCommand, renderCommand, displayCommand, type Command } from '../core/command.js';
 import { Secret } from '../core/secret.js';
 import { ConnectError, ExecTimeoutError, SudoError } from './errors.js';
@@ -70,7 +70,8 @@ async function openChannel(ctx: ExecContext, text: string): Promise<{ stream: Cl
 
 export async function execOverSsh(ctx: ExecContext, cmd: Command, opts: ExecOptions = {}): Promise<ExecResult> {
   opts.signal?.throwIfAborted();
-  const become = cmd.sudo ? wrapSudo(cmd) : undefined;
+  // A root login runs `sudo: true` commands itself (same marker, no sudo: see wrapRoot).
+  const become = !cmd.sudo ? undefined : ctx.user === 'root' ? wrapRoot(cmd) : wrapSudo(cmd);
   const text = renderCommand(become ? become.command : { argv: cmd.argv, env: cmd.env });
   const { stream, release, exit: exited } = await openChannel(ctx, text);
   return new Promise<ExecResult>((resolve, reject) => {

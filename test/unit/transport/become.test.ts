@@ -1,7 +1,8 @@
 // sudo become from recorded stderr: when to send the password, when the command starts, which error it is.
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { BecomeWatcher, wrapSudo, type BecomeAction } from '../../../src/transport/become.js';
+import { execa } from 'execa';
+import { BecomeWatcher, wrapRoot, wrapSudo, type BecomeAction } from '../../../src/transport/become.js';
 import { renderCommand } from '../../../src/core/command.js';
 
 const P = '[provision-sudo-abc] password: ';
@@ -116,5 +117,31 @@ describe('wrapSudo', () => {
     const out = execFileSync('sh', ['-c', text], { stdio: ['ignore', 'pipe', 'pipe'] });
     expect(out.toString()).toBe("a'b|$(id)");
     expect(wrap.command.argv).toContain('X=1 2');
+  });
+});
+
+describe('wrapRoot', () => {
+  it('runs the command without sudo, quoted as sudo would get it, with the same marker first on stderr', async () => {
+    const wrap = wrapRoot({ argv: ['printf', '%s|%s', "a'b", '$(id)'], env: { X: '1 2' } }, { marker: M });
+    expect(wrap.command.argv[0]).toBe('sh');
+    expect(wrap.command.argv).not.toContain('sudo');
+    const r = await execa('sh', ['-c', renderCommand(wrap.command)], { reject: false });
+    expect(r.stdout).toBe("a'b|$(id)");
+    expect(r.stderr).toBe(`${M}`);
+    expect((await execa('sh', ['-c', renderCommand(wrapRoot({ argv: ['sh', '-c', 'exit 7'] }).command)], { reject: false })).exitCode).toBe(7);
+  });
+
+  it('keeps the marker in a live process while the command runs (the run lock finds leftovers by it)', async () => {
+    const marker = `provision-become-ok-root${process.pid}`;
+    const [file, ...args] = wrapRoot({ argv: ['sleep', '5'] }, { marker }).command.argv;
+    const child = execa(file!, args, { reject: false }); // no outer shell: only the wrapper's own argv carries the marker
+    try {
+      await new Promise((r) => setTimeout(r, 300));
+      const grep = await execa('sh', ['-c', `grep -las '[${marker[0]}]${marker.slice(1)}' /proc/[0-9]*/cmdline`], { reject: false });
+      expect(grep.stdout.trim().split('\n')).toEqual([`/proc/${child.pid}/cmdline`]);
+    } finally {
+      child.kill();
+      await child;
+    }
   });
 });

@@ -321,6 +321,14 @@ describe('become (sudo)', () => {
     expect(s.stats.commands.join('\n')).not.toContain(canary);
   });
 
+  it('a root login runs sudo: true commands itself: no sudo (whose password it would lack), same stdin and marker handling', async () => {
+    const s = await server({ env: { ...process.env, PATH: `${join(dir, 'bin')}:${process.env.PATH}`, FAKE_SUDO_MODE: 'password', FAKE_SUDO_PASSWORD: canary } });
+    const session = await setup('Host node-root\n  User root\n').make().connectTarget(target(s.port, 'node-root'));
+    expect(await session.exec(cmd)).toEqual({ code: 4, stdout: 'data-after-sudo', stderr: ' stderr-line\n' });
+    expect(s.stats.commands.join('\n')).not.toMatch(/\bsudo\b/);
+    expect(s.stats.commands.join('\n')).toContain('provision-become-ok-');
+  });
+
   it.each([
     ['password', 'wrong-one', 'wrong-password'],
     ['password', undefined, 'password-required'],
