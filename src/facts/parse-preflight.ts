@@ -87,12 +87,6 @@ function parseCgroup(text: string): PreflightFacts['cgroup'] {
   return { version: undefined, memory: undefined };
 }
 
-/** `KernelPageSize: 4 kB` (the value and unit smaps gives) → bytes. */
-function parsePageSize(text: string): number | undefined {
-  const m = /^(\d+) kB$/.exec(text);
-  return m ? Number(m[1]) * 1024 : undefined;
-}
-
 /** Time-sync daemons among the probe's base.procs (comm names, cut at 15 characters). */
 const TIME_SYNC = new Set(['chronyd', 'systemd-timesyn', 'ntpd', 'openntpd']);
 
@@ -109,7 +103,7 @@ export function parsePreflight(sec: ReadonlyMap<string, string>, containerd?: st
   }));
   const routeGet = records(sec.get('base.routeget'))[0];
   const clock = Number(text('pf.clock'));
-  const pageSize = parsePageSize(text('pf.pagesize'));
+  const pageSize = Number(text('pf.pagesize'));
   const dfLast = text('pf.var').split('\n').pop() ?? '';
   const varFree = Number(dfLast.split(/\s+/)[3]);
   const facts: PreflightFacts = {
@@ -127,7 +121,7 @@ export function parsePreflight(sec: ReadonlyMap<string, string>, containerd?: st
     arping: text('pf.arping') !== '',
   };
   if (text('pf.clock') && Number.isFinite(clock)) facts.clock = clock;
-  if (pageSize) facts.pageSize = pageSize;
+  if (Number.isInteger(pageSize) && pageSize > 0) facts.pageSize = pageSize;
   if (/^\S+\s+\d+\s+\d+\s+\d+/.test(dfLast) && Number.isFinite(varFree)) facts.varFreeKiB = varFree;
   if (routeGet && typeof routeGet.dev === 'string') facts.nodesRouteDev = routeGet.dev;
   for (const [key, id] of [['machineId', 'pf.machineid'], ['productUuid', 'pf.uuid'], ['serial', 'pf.serial'], ['model', 'base.model']] as const) {

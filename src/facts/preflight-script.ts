@@ -19,7 +19,7 @@ const VARS = 'P_t P_d P_m P_y P_r P_a P_b P_c P_e P_z P_k P_j P_dev P_tmp';
 
 /**
  * Lines for the probe's shell (`kubernetesDir`: tests point it at a temp dir), after its base sections (they use its `s` and `rd`): shell builtins and /proc, /sys
- * reads first (its addresses come from the base's one `ip`), so a converged node's preflight costs `date` and `df` (and `ss` on an lb host).
+ * reads first (its addresses come from the base's one `ip`), so a converged node's preflight costs `date`, `getconf` and `df` (and `ss` on an lb host).
  * The clock is read first, so the laptop can bound the offset by the times it sent the command and got the answer.
  * A node of a running cluster skips the port listing (its ports are its own) and the ARP probes (they wait for
  * answers). Otherwise duplicate address detection (`arping -D`: probes from 0.0.0.0, any reply is another device) and
@@ -38,8 +38,8 @@ export function preflightLines(inv: Inventory, host: Host, o: { kubernetesDir?: 
     's pf.uuid; rd /sys/class/dmi/id/product_uuid',
     // /proc/device-tree is the kernel's link to /sys/firmware/devicetree/base; the value is NUL-terminated (read stops there).
     's pf.serial; for f in /proc/device-tree/serial-number /sys/firmware/devicetree/base/serial-number; do [ -r "$f" ] && { P_z=; IFS= read -r P_z < "$f"; printf %s "$P_z"; break; }; done',
-    // The kernel's page size for the shell's own first mapping (no getconf process), in KiB.
-    's pf.pagesize; while read -r P_k P_z P_r; do [ "$P_k" = KernelPageSize: ] && { echo "$P_z $P_r"; break; }; done 2>/dev/null < /proc/self/smaps',
+    // getconf, not /proc/self/smaps' KernelPageSize (a builtin read): the lab can stage a 16K-page Pi only this way.
+    's pf.pagesize; getconf PAGESIZE 2>/dev/null',
     // The file system mounted last on /sys/fs/cgroup (cgroup2, or the tmpfs of a v1 hierarchy), its controllers, v1's memory.
     's pf.cgroup; while read -r P_d P_m P_y P_r; do [ "$P_m" = /sys/fs/cgroup ] && echo "fstype $P_y"; done 2>/dev/null < /proc/self/mounts',
     '[ -r /sys/fs/cgroup/cgroup.controllers ] && { printf "controllers "; rd /sys/fs/cgroup/cgroup.controllers; }',

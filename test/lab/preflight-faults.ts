@@ -48,6 +48,12 @@ const wrap = (name: string, when: string, out: string) =>
 /** `df -Pk /var` answering `kib` free (a small file system over /var under the running sshd made every login fail). */
 const dfVar = (kib: number) =>
   `printf '#!/bin/sh\\n[ "$1 $2" = "-Pk /var" ] && { printf "Filesystem 1024-blocks Used Available Capacity Mounted on\\\\ntmpfs ${kib} 0 ${kib} 0%%%% /var\\\\n"; exit 0; }\\nexec /usr/bin/df "$@"\\n' > /usr/local/bin/df && chmod 755 /usr/local/bin/df && df -Pk /var | grep -q ' ${kib} '`;
+/**
+ * The kernel is the machine's: the host's own view of its release (/proc/sys/kernel/osrelease, which the probe reads)
+ * is a file bound over it in the host's mount namespace.
+ */
+const kernelRelease = (release: string) =>
+  `printf '%s\\n' '${release}' > /run/lab-osrelease && mount --bind /run/lab-osrelease /proc/sys/kernel/osrelease && read -r r < /proc/sys/kernel/osrelease && [ "$r" = '${release}' ]`;
 /** The clock is the machine's: a date stand-in on the host's PATH runs `seconds` ahead. */
 const dateAhead = (seconds: number) => `printf '#!/bin/sh\\nexec /bin/date -d "@$(($(/bin/date +%%s) + ${seconds}))" "$@"\\n' > /usr/local/bin/date && chmod 755 /usr/local/bin/date`;
 /** A cgroup v1 (hybrid) host: /sys/fs/cgroup is a tmpfs (the controllers are mounted below it). */
@@ -212,8 +218,8 @@ export function preflightFaults(lab: FaultLab): Fault[] {
       inventory: (y) => y.replace(/(k8s-worker-01:\n(?:    .*\n)*?    arch: )amd64/, '$1arm64'),
     }),
     fault('the worker runs kernel 4.14', { level: 'error', code: 'kernel-version', host: W, text: '4.14.98' }, {
-      stage: () => sh(W, wrap('uname', '-r', '4.14.98-v7+')).then(() => undefined),
-      undo: () => shq(W, 'rm -f /usr/local/bin/uname'),
+      stage: () => sh(W, kernelRelease('4.14.98-v7+')).then(() => undefined),
+      undo: () => shq(W, 'umount /proc/sys/kernel/osrelease; rm -f /run/lab-osrelease'),
     }),
     fault('containerd 1.5 on the control plane', { level: 'error', code: 'runtime-version', host: CP, text: '1.5' }, {
       stage: () => sh(CP, `printf '#!/bin/sh\\necho "containerd containerd.io 1.5.11 3df54a852345ae127d1fa3092b95168e4a88e2f8"\\n' > /usr/local/bin/containerd && chmod 755 /usr/local/bin/containerd`).then(() => undefined),

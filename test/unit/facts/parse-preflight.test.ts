@@ -14,7 +14,7 @@ import { fakeInventory } from '../../support/fake-inventory.js';
 /**
  * Recorded in the lab (homelab, k8s-cp-01) with staged faults: a /16 on eth0, another device on .51 (arping -D
  * answered), cgroup v1. Recorded with the earlier stand-alone preflight script and re-sectioned for the merged probe
- * (base.* and pf.* names; /proc/swaps and df keep their header lines, smaps gives the page size in kB).
+ * (base.* and pf.* names; /proc/swaps and df keep their header lines).
  */
 const FIXTURE = readFileSync(resolve(import.meta.dirname, '../../fixtures/preflight/homelab-cp-01-faults.out'), 'utf8');
 const M = '@@M@@';
