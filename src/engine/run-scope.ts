@@ -50,7 +50,7 @@ export interface GateAnswer {
 
 /**
  * What must hold across all hosts before the first change: its reads ride in each host's one up-front probe, and
- * `check` sees every answer at once (a barrier: no host has changed yet). It throws to stop the run.
+ * `check` sees every answer at once, in inventory order (a barrier: no host has changed yet). It throws to stop the run.
  */
 export interface RunGate {
   probe(host: Host): { items: ProbeItem[]; lines: string[] };

@@ -74,7 +74,9 @@ export async function playPlaybook(run: RunScope, playbook: Playbook): Promise<R
     }
     if (o.gate) {
       try {
-        o.gate.check(answers);
+        // In inventory order, whatever order the hosts answered in.
+        const order = new Map(inventory.hosts.map((h, i) => [h.name, i]));
+        o.gate.check(answers.sort((a, b) => order.get(a.host.name)! - order.get(b.host.name)!));
       } catch (e) {
         // Nothing changed anywhere: the progress view closes its up-front phase, the caller reports the error.
         report.aborted = (e as Error).message.split('\n')[0];

@@ -102,6 +102,7 @@ plays:
       expect(existsSync(join(env.hosts.dir(h), 'motd'))).toBe(false);
       expect(env.hosts.execs(h)).toHaveLength(1); // the gate's reads rode in the probe: no exec of their own
     }
+    expect(seen[0]!.map((a) => a.host.name)).toEqual(['h1', 'h2', 'h3']); // inventory order, whatever order they answered in
     const byHost = new Map(seen[0]!.map((a) => [a.host.name, a]));
     expect(byHost.get('h1')!.sections!.get('gate.name')).toBe('h1-read\n');
     expect(byHost.get('h2')!.sentAt).toBeLessThanOrEqual(byHost.get('h2')!.answeredAt!);
