@@ -3,8 +3,8 @@
 
 /** What an applied task waits on, by its task name in playbooks/up.yaml (host-setup's and the add-ons' names too). */
 export function categoryOf(task) {
-  if (/kubeadm|join|initiali[sz]e/i.test(task)) return 'kubeadm';
-  if (/package|apt|containerd|kube(let|ctl|adm)? (binaries|tools)|install/i.test(task)) return 'apt';
+  if (/package|installed|containerd|\bapt\b/i.test(task)) return 'apt';
+  if (/kubeadm (init|join)/i.test(task)) return 'kubeadm';
   return 'provision';
 }
 

@@ -12,8 +12,8 @@ describe('first-run breakdown', () => {
       ev(0, 'run-start', { playbook: 'up', plays: ['Node setup', 'Initialise the cluster on the first control plane'] }),
       ev(0, 'play-start', { play: 'Node setup', hosts: ['a', 'b'] }),
       ev(1, 'task-result', { host: 'a', task: 'hosts file', action: 'noop', applied: false }),
-      ev(11, 'task-result', { host: 'a', task: 'kube packages', action: 'create', applied: true }),
-      ev(4, 'task-result', { host: 'b', task: 'containerd', action: 'create', applied: true }),
+      ev(11, 'task-result', { host: 'a', task: 'kubeadm, kubelet, kubectl installed and held', action: 'create', applied: true }),
+      ev(4, 'task-result', { host: 'b', task: 'containerd with SystemdCgroup', action: 'create', applied: true }),
       ev(12, 'play-end', { play: 'Node setup', elapsedMs: 12_000 }),
       ev(12, 'play-start', { play: 'Initialise the cluster on the first control plane', hosts: ['a'] }),
       ev(32, 'task-result', { host: 'a', task: 'kubeadm init', action: 'create', applied: true }),
@@ -28,6 +28,7 @@ describe('first-run breakdown', () => {
   });
 
   it('names what a task waits on from its name', () => {
-    expect(['kubeadm join (worker)', 'haproxy package', 'containerd', 'hosts file'].map(categoryOf)).toEqual(['kubeadm', 'apt', 'apt', 'provision']);
+    const names = ['kubeadm join (worker)', 'kubeadm init', 'haproxy package', 'containerd with SystemdCgroup', 'kubeadm, kubelet, kubectl installed and held', '/etc/hosts block and hostname'];
+    expect(names.map(categoryOf)).toEqual(['kubeadm', 'kubeadm', 'apt', 'apt', 'apt', 'provision']);
   });
 });
