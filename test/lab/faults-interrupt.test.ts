@@ -6,8 +6,12 @@ import { sleep, until } from './lab-support.js';
 
 const reason = labReason('faults: interrupted up');
 
-/** What may run in a lab host between runs: its init, daemons, the lab's stand-ins. Anything else is a leftover. */
-const DAEMONS = /lab-init\.sh|\/usr\/sbin\/haproxy|sshd: \/usr\/sbin\/sshd .*\[listener\]|sleep infinity|standins\/[a-z-]+\.mjs/;
+/**
+ * What may run in a lab host between runs: its init (systemd) and systemd's own services (journald, logind, dbus, the
+ * console getty, the network stack's daemon, the login user's manager that logind keeps a few seconds after the last
+ * session), daemons, the lab's stand-ins. Anything else is a leftover.
+ */
+const DAEMONS = /^1\s+0\s+systemd\s|\/sbin\/agetty |\/lib\/systemd\/systemd(-[a-z]+| --user)\b|\(sd-pam\)|dbus-daemon|NetworkManager|\/usr\/sbin\/haproxy|sshd: \/usr\/sbin\/sshd .*\[listener\]|sleep infinity|standins\/[a-z-]+\.mjs/;
 async function leftovers(lab: FaultLab, host: string): Promise<string[]> {
   return (await lab.processes(host)).filter((l) => !DAEMONS.test(l));
 }
@@ -51,7 +55,7 @@ describe.skipIf(reason !== '')('faults: Ctrl-C in the middle of provision up', (
   it('one SIGINT (homelab): the current step finishes, exit 130; no leftovers; the re-run converges with nothing duplicated', async () => {
     const lab = faultLab(`fi${process.pid % 10000}`, 'inventory/homelab.yaml');
     labs.push(lab);
-    await lab.up();
+    await lab.up(['--runtime', 'nspawn']);
     const hosts = ['k8s-cp-01', 'k8s-worker-01'];
     const r = await interruptUp(lab, 'PLAY 2/', 1);
     expect(r.code, r.stdout).toBe(130);
@@ -78,7 +82,7 @@ describe.skipIf(reason !== '')('faults: Ctrl-C in the middle of provision up', (
   it('two SIGINTs during kubeadm init (flat-bgp, quit now): the remote step finishes by itself, the re-run converges, the route exists once', async () => {
     const lab = faultLab(`fj${process.pid % 10000}`, 'inventory/flat-bgp.yaml');
     labs.push(lab);
-    await lab.up();
+    await lab.up(['--runtime', 'nspawn']);
     const host = 'k8s-vm-01';
     // The lab's kubeadm init takes ~3 s; a wrapper first on sudo's PATH holds it 12 s more, so both signals and the
     // overlapping re-run below land while it runs on the host however slow this machine is (a race, otherwise).

@@ -50,7 +50,8 @@ export function faultLab(name: string, inventory: string, accept?: string) {
   return {
     name,
     inventory,
-    up: () => must(['lab', 'up', '-i', inventory, '--name', name]),
+    /** `lab up` of the inventory; extra: more `lab up` options (e.g. `--runtime nspawn`). */
+    up: (extra: string[] = []) => must(['lab', 'up', '-i', inventory, '--name', name, ...extra]),
     down: () => cli(['lab', 'down', '--name', name]),
     inHost,
     /** `provision VERB... -i INVENTORY EXTRA...` from the laptop namespace, to completion. */

@@ -47,7 +47,7 @@ ${certKey ? `controlPlane:\n  certificateKey: "${certKey}"\n  localAPIEndpoint: 
 describe.skipIf(skipLab)('lab: goldentooth', () => {
   beforeAll(async () => {
     await lab.down();
-    const up = await lab.up('inventory/goldentooth.yaml');
+    const up = await lab.up('inventory/goldentooth.yaml', ['--runtime', 'nspawn']);
     expect(up.stderr).toBe('');
     expect(up.code).toBe(0);
     process.stdout.write(`${up.stdout.split('\n').filter((l) => l.startsWith('lab ')).join('\n')}\n`);
@@ -92,6 +92,9 @@ describe.skipIf(skipLab)('lab: goldentooth', () => {
   });
 
   it('inits on bettley and joins a control plane and a worker through the real HAProxy on allyrion', async () => {
+    // A host has haproxy only where it is installed: from the lab's apt mirror, as provision installs it on an lb host.
+    const install = await lab.exec('allyrion', 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends haproxy >/dev/null');
+    expect(install.code, install.stderr).toBe(0);
     const ha = await lab.exec('allyrion', 'cat > /etc/haproxy/haproxy.cfg && systemctl restart haproxy && systemctl is-active haproxy', haproxyCfg);
     expect(ha.stdout.trim()).toBe('active');
     const preps = await Promise.all(['bettley', 'cargyll', 'erenford', 'fenn'].map((h) => lab.exec(h, prepNode)));
