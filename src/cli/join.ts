@@ -41,13 +41,19 @@ export function checkJoinTarget(inv: Inventory, role: 'worker' | 'control-plane'
   return host;
 }
 
-/** The node must not have joined yet: its kubelet.conf is read in its up-front probe. */
-function alreadyJoinedGate(target: Host): RunGate {
+/**
+ * The node must be reachable and not joined yet: its kubelet.conf is read in its up-front probe. Either way the run
+ * stops before any host changes (the other hosts' /etc/hosts is refreshed only for a join that can happen).
+ */
+export function alreadyJoinedGate(target: Host): RunGate {
   return {
     probe: (host) => (host.name === target.name ? { items: [], lines: [`s join.kubelet; [ -f ${quote(KUBELET_CONF)} ] && echo yes`] } : { items: [], lines: [] }),
     check(answers) {
       const mine = answers.find((a) => a.host.name === target.name);
-      if (mine?.sections?.get('join.kubelet')?.trim() === 'yes') {
+      if (!mine?.sections) {
+        throw new UserError(`cannot read ${target.name}: ${mine?.error ?? 'it was not probed'}`, 1, `nothing was changed: fix the connection to ${target.name}, then run this again`);
+      }
+      if (mine.sections.get('join.kubelet')?.trim() === 'yes') {
         throw new UserError(`${target.name} is already joined (${KUBELET_CONF} exists)`, 1, `to re-join it: 'sudo kubeadm reset -f' on ${target.name}, then run this again`);
       }
     },

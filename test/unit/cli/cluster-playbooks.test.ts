@@ -1,7 +1,7 @@
 // The bundled up/join playbooks load against the real inventories, and `join` narrows plays as documented.
 import { describe, expect, it } from 'vitest';
 import { bundledPlaybook } from '../../../src/cli/cluster/playbook-run.js';
-import { checkJoinTarget, narrowToNode } from '../../../src/cli/join.js';
+import { alreadyJoinedGate, checkJoinTarget, narrowToNode } from '../../../src/cli/join.js';
 import { loadInventoryOrThrow } from '../../../src/inventory/load.js';
 import { loadPlaybook } from '../../../src/playbook/load.js';
 import { viteModules } from '../../support/vite-modules.js';
@@ -65,5 +65,20 @@ describe('checkJoinTarget', () => {
     const inventory = await loadInventoryOrThrow('inventory/goldentooth.yaml');
     if (error) expect(() => checkJoinTarget(inventory, role, name)).toThrow(error);
     else expect(checkJoinTarget(inventory, role, name).name).toBe(name);
+  });
+});
+
+describe('join gate', () => {
+  it('reads kubelet.conf on the target only, and stops before any change when it is joined or unreachable', async () => {
+    const inventory = await loadInventoryOrThrow('inventory/goldentooth.yaml');
+    const fenn = checkJoinTarget(inventory, 'worker', 'fenn');
+    const other = inventory.hosts.find((h) => h.name === 'bettley')!;
+    const gate = alreadyJoinedGate(fenn);
+    expect(gate.probe(fenn).lines.join('\n')).toContain('/etc/kubernetes/kubelet.conf');
+    expect(gate.probe(other).lines).toEqual([]);
+    const answer = (body: string) => [{ host: other, sections: new Map([['join.kubelet', 'yes\n']]) }, { host: fenn, sections: new Map([['join.kubelet', body]]) }];
+    expect(() => gate.check(answer(''))).not.toThrow();
+    expect(() => gate.check(answer('yes\n'))).toThrow(/fenn is already joined/);
+    expect(() => gate.check([{ host: fenn, error: 'connect fenn: connection refused', unreachable: true }])).toThrow(/cannot read fenn: connect fenn: connection refused/);
   });
 });
