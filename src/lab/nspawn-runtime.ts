@@ -74,7 +74,7 @@ function envFile(plan: LabPlan, host: LabHostPlan, o: NspawnHostOptions): string
     LAB_NS: host.ns,
     LAB_NODE: process.execPath,
     LAB_PKG: PACKAGE_ROOT,
-    LAB_MODEL_DIR: host.board === 'raspberry-pi' ? `${d.dir}/firmware` : '',
+    LAB_MODEL_DIR: `${d.dir}/firmware`,
   };
   return shellEnv(vars);
 }
@@ -114,8 +114,10 @@ export function startNspawnHost(plan: LabPlan, host: LabHostPlan, o: NspawnHostO
   const d = hostDirs(plan, host.name);
   for (const p of [d.work, d.root]) mkdirSync(p, { recursive: true });
   writeFileSync(`${d.dir}/nspawn`, '');
+  // Every host sees this dir as its /sys/firmware (read-only), as a machine has one; a Pi's shows the board in the
+  // device tree. A lab test may stage device-tree files in it from the machine side.
+  mkdirSync(`${d.dir}/firmware`, { recursive: true });
   if (host.board === 'raspberry-pi') {
-    // A Pi's firmware shows the board in the device tree; the host sees this dir as its /sys/firmware.
     mkdirSync(`${d.dir}/firmware/devicetree/base`, { recursive: true });
     writeFileSync(`${d.dir}/firmware/devicetree/base/model`, 'Raspberry Pi 4 Model B Rev 1.5\0');
   }

@@ -34,6 +34,11 @@ export interface FaultLab {
   shq(host: string, cmd: string): Promise<void>;
   /** `ip ARGS` in the lab's switch (bridge br0), router (the LAN's other device) or laptop namespace. */
   ip(ns: 'switch' | 'router' | 'laptop', args: string[]): Promise<string>;
+  /**
+   * Writes (or with undefined removes) the file NAME of a host's device tree, /sys/firmware/devicetree/base/NAME as the
+   * host reads it (the host sees its firmware read-only, as a machine does; the lab stages it from outside).
+   */
+  deviceTree(host: string, name: string, content: string | undefined): Promise<void>;
 }
 
 export const CP = 'k8s-cp-01';
@@ -62,9 +67,6 @@ const cgroupV1 = 'mount -t tmpfs -o size=64k tmpfs /sys/fs/cgroup';
 const cgroupV2 = 'mount -t cgroup2 cgroup2 /sys/fs/cgroup';
 /** The DMI product_uuid two cloned VMs share. */
 const dmi = (uuid: string) => `mount -t tmpfs -o size=64k tmpfs /sys/class && mkdir -p /sys/class/dmi/id && echo ${uuid} > /sys/class/dmi/id/product_uuid`;
-/** A device tree over /sys/firmware with these files (a Pi's model, serial-number). */
-const deviceTree = (files: Record<string, string>) =>
-  ['mount -t tmpfs -o size=64k tmpfs /sys/firmware', 'mkdir -p /sys/firmware/devicetree/base', ...Object.entries(files).map(([f, v]) => `printf '${v}\\000' > /sys/firmware/devicetree/base/${f}`)].join(' && ');
 const and = (...cmds: string[]) => cmds.join(' && ');
 const eth0Mac = async (lab: FaultLab, host: string) => (JSON.parse(await lab.sh(host, 'ip -j link show eth0'))[0].address as string).toLowerCase();
 
@@ -131,12 +133,10 @@ export function preflightFaults(lab: FaultLab): Fault[] {
       also: [{ level: 'error', code: 'duplicate-serial', host: CP, text: W }],
       // The control plane is a Pi in homelab: the lab gives it a device tree already; the worker gets one with only a serial.
       stage: async () => {
-        await sh(CP, "printf '10000000c0ffee42\\000' > /sys/firmware/devicetree/base/serial-number");
-        await sh(W, deviceTree({ 'serial-number': '10000000c0ffee42' }));
+        for (const h of [CP, W]) await lab.deviceTree(h, 'serial-number', '10000000c0ffee42');
       },
       undo: async () => {
-        await shq(CP, 'rm -f /sys/firmware/devicetree/base/serial-number');
-        await shq(W, 'umount /sys/firmware');
+        for (const h of [CP, W]) await lab.deviceTree(h, 'serial-number', undefined);
       },
       not: [`board-mismatch@${W}`],
     }),
@@ -211,8 +211,8 @@ export function preflightFaults(lab: FaultLab): Fault[] {
       undo: () => shq(CP, 'rm -f /usr/local/bin/getconf'),
     }),
     fault('the worker is a Raspberry Pi the inventory does not call one', { level: 'warning', code: 'board-mismatch', host: W, text: 'Raspberry Pi 5' }, {
-      stage: () => sh(W, deviceTree({ model: 'Raspberry Pi 5 Model B Rev 1.0' })).then(() => undefined),
-      undo: () => shq(W, 'umount /sys/firmware'),
+      stage: () => lab.deviceTree(W, 'model', 'Raspberry Pi 5 Model B Rev 1.0'),
+      undo: () => lab.deviceTree(W, 'model', undefined),
     }),
     fault('the inventory says arm64 for the (amd64) worker', { level: 'warning', code: 'arch-mismatch', host: W, text: 'arm64' }, {
       inventory: (y) => y.replace(/(k8s-worker-01:\n(?:    .*\n)*?    arch: )amd64/, '$1arm64'),

@@ -3,21 +3,19 @@
 // v1, ...). Each gives its finding naming the host; an error stops `up` before any change; and nothing else is wrong,
 // so the same lab without that fault is clean. Uses the real arping, ip, mount and sudo.
 import { execa } from 'execa';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canRunLab, cli, labClient, labRequired, ROOT, skipLab, until } from './lab-support.js';
 import { CP, preflightFaults, W, type Expected, type FaultLab } from './preflight-faults.js';
+import { LAB_BASE } from '../../src/lab/plan.js';
 
 const LAB = `i20p${process.pid % 1000}`;
 const INV = resolve(ROOT, 'inventory/homelab.yaml');
 const lab = labClient(LAB);
 
 if (labRequired && !canRunLab) describe('i20: preflight', () => it('needs root on Linux (PROVISION_LAB_REQUIRED=1)', () => expect.fail('not root on Linux')));
-// The chroot lab hosts run the machine's programs: arping comes from Debian's iputils-arping (.ci/run installs it).
-const hasArping = existsSync('/usr/bin/arping');
-if (labRequired && !hasArping) describe('i20: preflight', () => it('arping is installed (Debian package iputils-arping; PROVISION_LAB_REQUIRED=1)', () => expect.fail('apt-get install iputils-arping')));
 
 interface Finding { level: string; code: string; host: string; message: string; hint?: string }
 
@@ -40,20 +38,34 @@ const faultLab: FaultLab = {
   sh,
   shq: async (host, cmd) => void (await lab.exec(host, cmd)),
   ip: async (ns, args) => String((await execa('ip', ['-n', `pl-${LAB}_${ns}`, ...args])).stdout),
+  // The host's /sys/firmware is its firmware dir in the lab, bound read-only: staged from the machine side.
+  deviceTree: async (host, name, content) => {
+    const dt = join(LAB_BASE, LAB, 'hosts', host, 'firmware', 'devicetree');
+    if (content !== undefined) {
+      mkdirSync(join(dt, 'base'), { recursive: true });
+      writeFileSync(join(dt, 'base', name), `${content}\0`);
+      return;
+    }
+    rmSync(join(dt, 'base', name), { force: true });
+    // A device tree left with no file was only staged (a Pi's keeps its model): the host has none again.
+    if (readdirSync(join(dt, 'base')).length === 0) rmSync(dt, { recursive: true });
+  },
 };
 const FAULTS = preflightFaults(faultLab);
 /** What `up` would change first on every host: /etc/hosts, the swap line of /etc/fstab, /etc/kubernetes. */
 const snapshot = async () => Promise.all([CP, W].map((h) => sh(h, 'md5sum /etc/hosts /etc/fstab; ls /etc/kubernetes 2>&1; swapon --show=NAME --noheadings')));
 
-describe.skipIf(skipLab || !hasArping)('i20: preflight checks the plan against the live hosts (homelab lab)', () => {
+describe.skipIf(skipLab)('i20: preflight checks the plan against the live hosts (homelab lab)', () => {
   let dir = '';
   /** The lab as built: what every case must come back to. */
   let built: string[] = [];
   beforeAll(async () => {
     await lab.down();
-    const up = await lab.up(INV);
+    const up = await lab.up(INV, ['--runtime', 'nspawn']);
     if (up.code !== 0) throw new Error(`lab up failed:\n${up.stdout}\n${up.stderr}`);
     await until('every sshd up', async () => ((await cli(['lab', 'status', '--name', LAB])).code === 0 ? true : undefined), 60_000);
+    // arping (Debian's iputils-arping) from the lab's apt mirror: duplicate detection runs where a node has it.
+    for (const h of [CP, W]) await sh(h, 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends iputils-arping >/dev/null && test -x /usr/bin/arping');
     dir = mkdtempSync(join(tmpdir(), 'provision-i20-'));
   });
   afterAll(async () => {
@@ -174,7 +186,7 @@ describe.skipIf(skipLab)('i20: verify --failover moves the kube-vip VIP (homelab
     dir = mkdtempSync(join(tmpdir(), 'provision-i20f-'));
     inv = join(dir, 'homelab-ha.yaml');
     writeFileSync(inv, HA);
-    const up = await ha.up(inv);
+    const up = await ha.up(inv, ['--runtime', 'nspawn']);
     if (up.code !== 0) throw new Error(`lab up failed:\n${up.stdout}\n${up.stderr}`);
     await until('every sshd up', async () => ((await cli(['lab', 'status', '--name', HA_LAB])).code === 0 ? true : undefined), 60_000);
     const r = await runHa(['up', '-i', inv]);

@@ -41,7 +41,7 @@ describe('preflight codes', () => {
   });
 
   it('the preflight lab stages every code, at every level docs/preflight.md gives it', () => {
-    const faults = preflightFaults({ sh: async () => '', shq: async () => {}, ip: async () => '' });
+    const faults = preflightFaults({ sh: async () => '', shq: async () => {}, ip: async () => '', deviceTree: async () => {} });
     const staged = new Set(faults.flatMap((f) => [f.finding, ...(f.also ?? [])]).map((e) => `${e.code} ${e.level}`));
     // time-sync is staged by the lab itself (its hosts run no time-sync daemon) in a case of its own.
     staged.add('time-sync warning');
