@@ -1,9 +1,13 @@
 // Where a first `provision up`'s time goes, from its --events stream: per play (wall time) and per host (time in
-// applied tasks by what they wait on: apt, kubeadm, or provision itself; the rest of each play is waiting for peers).
+// applied tasks by what they wait on: apt, kubeadm, a reboot, or provision itself; the rest of a play is waiting for peers).
 
-/** What an applied task waits on, by its task name in playbooks/up.yaml (host-setup's and the add-ons' names too). */
+/**
+ * What an applied task waits on, by its task name in playbooks/up.yaml (host-setup's and the add-ons' names too): the
+ * Pi's cgroup flags reboot the host; the package tasks, containerd and the clock's timesyncd wait on apt.
+ */
 export function categoryOf(task) {
-  if (/package|installed|containerd|\bapt\b/i.test(task)) return 'apt';
+  if (/reboot/i.test(task)) return 'reboot';
+  if (/package|installed|containerd|timesyncd|\bapt\b/i.test(task)) return 'apt';
   if (/kubeadm (init|join)/i.test(task)) return 'kubeadm';
   return 'provision';
 }
@@ -18,7 +22,7 @@ export function firstRunBreakdown(text) {
   const plays = [];
   const hosts = new Map();
   const charge = (host, cat, ms) => {
-    const h = hosts.get(host) ?? { apt: 0, kubeadm: 0, provision: 0, waiting: 0 };
+    const h = hosts.get(host) ?? { apt: 0, kubeadm: 0, reboot: 0, provision: 0, waiting: 0 };
     h[cat] += Math.max(0, ms);
     hosts.set(host, h);
   };
@@ -45,14 +49,15 @@ export function firstRunBreakdown(text) {
 export function formatBreakdown({ plays, hosts }) {
   const s = (ms) => `${(ms / 1000).toFixed(1)} s`;
   const lines = plays.map((p) => `  play ${p.play.padEnd(52).slice(0, 52)} ${s(p.ms)}`);
-  const sum = { apt: 0, kubeadm: 0, provision: 0, waiting: 0 };
+  const sum = { apt: 0, kubeadm: 0, reboot: 0, provision: 0, waiting: 0 };
   for (const h of hosts.values()) for (const k of Object.keys(sum)) sum[k] += h[k];
   const n = Math.max(1, hosts.size);
-  lines.push(`  per host (mean of ${hosts.size}): apt ${s(sum.apt / n)}, kubeadm ${s(sum.kubeadm / n)}, provision ${s(sum.provision / n)}, waiting on peers ${s(sum.waiting / n)}`);
-  const busiest = [...hosts].sort(([, a], [, b]) => b.apt + b.kubeadm + b.provision - (a.apt + a.kubeadm + a.provision))[0];
+  lines.push(`  per host (mean of ${hosts.size}): apt ${s(sum.apt / n)}, kubeadm ${s(sum.kubeadm / n)}, reboot ${s(sum.reboot / n)}, provision ${s(sum.provision / n)}, waiting on peers ${s(sum.waiting / n)}`);
+  const busy = (h) => h.apt + h.kubeadm + h.reboot + h.provision;
+  const busiest = [...hosts].sort(([, a], [, b]) => busy(b) - busy(a))[0];
   if (busiest) {
     const [name, h] = busiest;
-    lines.push(`  busiest host ${name}: apt ${s(h.apt)}, kubeadm ${s(h.kubeadm)}, provision ${s(h.provision)}, waiting ${s(h.waiting)}`);
+    lines.push(`  busiest host ${name}: apt ${s(h.apt)}, kubeadm ${s(h.kubeadm)}, reboot ${s(h.reboot)}, provision ${s(h.provision)}, waiting ${s(h.waiting)}`);
   }
   return lines;
 }

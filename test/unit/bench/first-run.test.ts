@@ -21,14 +21,15 @@ describe('first-run breakdown', () => {
     ].join('\n');
     const { plays, hosts } = firstRunBreakdown(text);
     expect(plays).toEqual([{ play: 'Node setup', ms: 12_000 }, { play: 'Initialise the cluster on the first control plane', ms: 21_000 }]);
-    expect(hosts.get('a')).toEqual({ apt: 10_000, kubeadm: 20_000, provision: 1_000, waiting: 2_000 });
-    expect(hosts.get('b')).toEqual({ apt: 4_000, kubeadm: 0, provision: 0, waiting: 8_000 });
+    expect(hosts.get('a')).toEqual({ apt: 10_000, kubeadm: 20_000, reboot: 0, provision: 1_000, waiting: 2_000 });
+    expect(hosts.get('b')).toEqual({ apt: 4_000, kubeadm: 0, reboot: 0, provision: 0, waiting: 8_000 });
     const lines = formatBreakdown({ plays, hosts });
-    expect(lines.at(-1)).toBe('  busiest host a: apt 10.0 s, kubeadm 20.0 s, provision 1.0 s, waiting 2.0 s');
+    expect(lines.at(-1)).toBe('  busiest host a: apt 10.0 s, kubeadm 20.0 s, reboot 0.0 s, provision 1.0 s, waiting 2.0 s');
   });
 
   it('names what a task waits on from its name', () => {
-    const names = ['kubeadm join (worker)', 'kubeadm init', 'haproxy package', 'containerd with SystemdCgroup', 'kubeadm, kubelet, kubectl installed and held', '/etc/hosts block and hostname'];
-    expect(names.map(categoryOf)).toEqual(['kubeadm', 'kubeadm', 'apt', 'apt', 'apt', 'provision']);
+    const names = ['kubeadm join (worker)', 'kubeadm init', 'haproxy package', 'containerd with SystemdCgroup', 'kubeadm, kubelet, kubectl installed and held',
+      'clock kept in sync (chrony respected, else systemd-timesyncd)', 'Raspberry Pi cgroup flags (reboots once when they were missing)', '/etc/hosts block and hostname'];
+    expect(names.map(categoryOf)).toEqual(['kubeadm', 'kubeadm', 'apt', 'apt', 'apt', 'apt', 'reboot', 'provision']);
   });
 });
