@@ -24,9 +24,13 @@ ${RUN_FLAGS_HELP}`,
 
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseVerbArgs(argv, spec);
-  // Preflight reads every selected host in the run's own up-front probe and is checked before any change.
-  const gate = values['skip-preflight'] ? undefined : (inv: Inventory) => preflightGate(inv, (l) => process.stderr.write(`${l}\n`));
-  const { inventory, code } = await runPlaybookCommand({ playbook: bundledPlaybook('up.yaml'), values, connectEarly: true, ...(gate ? { gate } : {}) });
+  // Preflight reads every selected host in the run's own up-front probe and is checked before any change. Its
+  // warnings come after the run's own output: mid-run they would land inside the terminal's progress view.
+  const warnings: string[] = [];
+  const gate = values['skip-preflight'] ? undefined : (inv: Inventory) => preflightGate(inv, (l) => warnings.push(l));
+  const printWarnings = () => warnings.length && process.stderr.write(`\npreflight warnings:\n${warnings.join('\n')}\n`);
+  const { inventory, code } = await runPlaybookCommand({ playbook: bundledPlaybook('up.yaml'), values, connectEarly: true, ...(gate ? { gate } : {}) })
+    .finally(printWarnings);
   const dest = kubeconfigDest(inventory.cluster.name);
   if (!values.json && !values.events && !values.check && code === 0 && existsSync(dest)) process.stdout.write(`\nkubeconfig: ${dest}\n  ${usageHint(dest)}\n  kubectl get nodes\n`);
   return code;
