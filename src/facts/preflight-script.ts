@@ -5,9 +5,6 @@ import type { Host, Inventory } from '../inventory/types.js';
 import { quote } from '../core/command.js';
 import type { ProbeItem } from '../core/types.js';
 
-/** The prefix of preflight's own sections (the rest comes from the probe's base sections and PREFLIGHT_ITEMS). */
-export const PREFLIGHT_PREFIX = 'pf.';
-
 /** Probe items preflight reads besides its lines: containerd's own version (a play reading it too reads it once). */
 export const PREFLIGHT_ITEMS: ProbeItem[] = [{ kind: 'fact', fact: 'containerd' }];
 
@@ -15,11 +12,12 @@ export const PREFLIGHT_ITEMS: ProbeItem[] = [{ kind: 'fact', fact: 'containerd' 
 export const ARP_WAIT_SECONDS = 3;
 
 /** The shell variables the lines set (P_ prefix: none of the probe's own), unset at their end. */
-const VARS = 'P_t P_d P_m P_y P_r P_a P_b P_c P_e P_z P_k P_j P_dev P_tmp';
+const VARS = 'P_d P_m P_y P_r P_a P_b P_c P_e P_z P_k P_j P_dev P_tmp';
 
 /**
- * Lines for the probe's shell (`kubernetesDir`: tests point it at a temp dir), after its base sections (they use its `s` and `rd`): shell builtins and /proc, /sys
- * reads first (its addresses come from the base's one `ip`), so a converged node's preflight costs `date`, `getconf` and `df` (and `ss` on an lb host).
+ * Lines for the probe's shell, after its base sections (they use its `s` and `rd`; sections `pf.`): shell builtins
+ * and /proc, /sys reads first (addresses, routes, hostname, time-sync daemons come from the base sections), so a
+ * converged node's preflight costs `date`, `getconf` and `df` (and `ss` on an lb host). `kubernetesDir`: tests.
  * The clock is read first, so the laptop can bound the offset by the times it sent the command and got the answer.
  * A node of a running cluster skips the port listing (its ports are its own) and the ARP probes (they wait for
  * answers). Otherwise duplicate address detection (`arping -D`: probes from 0.0.0.0, any reply is another device) and
@@ -47,12 +45,13 @@ export function preflightLines(inv: Inventory, host: Host, o: { kubernetesDir?: 
     's pf.swap; rd /proc/swaps',
     's pf.var; df -Pk /var 2>/dev/null',
     // Kubernetes already here (joined, or a half-done init whose static pods run): its ports are its own.
-    `P_j=; for f in ${k}/kubelet.conf ${k}/admin.conf ${k}/manifests/kube-apiserver.yaml; do [ -f "$f" ] && { P_j=yes; break; }; done`,
+    // P_k: a running cluster's node (kubelet.conf or admin.conf); P_j: that, or a half-done init's API server manifest.
+    `P_k=; for f in ${k}/kubelet.conf ${k}/admin.conf; do [ -f "$f" ] && P_k=1; done`,
+    `P_j=; [ -n "$P_k" ] || [ -f ${k}/manifests/kube-apiserver.yaml ] && P_j=yes`,
     's pf.joined; echo "$P_j"',
     ...(host.role === 'lb' ? ['s pf.listen; ss -Hltnp 2>/dev/null'] : ['[ -n "$P_j" ] || { s pf.listen; ss -Hltnp 2>/dev/null; }']),
     's pf.arping; command -v arping',
     // A node of a running cluster skips the ARP probes: a converged re-run stays fast.
-    `P_k=; for f in ${k}/kubelet.conf ${k}/admin.conf; do [ -f "$f" ] && P_k=1; done`,
     'if [ -z "$P_k" ]; then',
     // The interface that holds the node address (or, when none does, the one the nodes' LAN is routed through).
     `  P_dev=$(ip -o -4 addr show to ${addr}/32 2>/dev/null | awk '{print $2; exit}')`,
