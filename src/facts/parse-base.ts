@@ -1,6 +1,7 @@
 // Parses the always-on base sections of a probe (os, arch, boot id, network stack, routes, board).
 import type { BaseFacts } from '../core/types.js';
 import { detectNetworkStack } from './network-stack.js';
+import { ARCH_LINE, PACKAGES_SECTION } from './probe-packages.js';
 
 type Sections = ReadonlyMap<string, string>;
 type Route = BaseFacts['routes'][number];
@@ -64,7 +65,9 @@ export function parseBase(sections: Sections): BaseFacts {
   const routes = parseRoutes(sections.get('base.routes'));
   const p = primary(sections, routes);
   const model = sections.get('base.model') ?? '';
-  const arch = line('base.arch');
+  // dpkg's architecture from the packages batch when the probe read packages (ARCH_LINE), else base's own read.
+  const fromPackages = new RegExp(`^${ARCH_LINE}\\t(\\S+)$`, 'm').exec(sections.get(PACKAGES_SECTION) ?? '')?.[1];
+  const arch = fromPackages ?? line('base.arch');
   const base: BaseFacts = {
     hostname: line('base.hostname'),
     bootId: line('base.bootid'),

@@ -3,10 +3,11 @@
 import { firstAddress } from '../inventory/ipv4.js';
 import type { Host, Inventory } from '../inventory/types.js';
 import { quote } from '../core/command.js';
+import { CONTAINERD_PACKAGES } from './kinds/containerd.js';
 import type { ProbeItem } from '../core/types.js';
 
 /** Probe items preflight reads besides its lines: containerd's own version (a play reading it too reads it once). */
-export const PREFLIGHT_ITEMS: ProbeItem[] = [{ kind: 'fact', fact: 'containerd' }];
+export const PREFLIGHT_ITEMS: ProbeItem[] = [{ kind: 'fact', fact: 'containerd' }, ...CONTAINERD_PACKAGES.map((name) => ({ kind: 'package' as const, name }))];
 
 /** How long each ARP probe may take (arping -w): the two run in parallel, so a host's probe costs about this. */
 export const ARP_WAIT_SECONDS = 3;

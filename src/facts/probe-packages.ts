@@ -3,11 +3,18 @@ import { quote } from '../core/command.js';
 
 export const DPKG_ADMIN_DIR = '/var/lib/dpkg';
 
+/** The probe's section that holds the package lines. */
+export const PACKAGES_SECTION = 'packages';
+
 /** What the controller parses: one "name<TAB>db:Status-Abbrev<TAB>version" line per package dpkg knows. */
 export const DPKG_QUERY_FORMAT = '${Package}\\t${db:Status-Abbrev}\\t${Version}\\n';
 
+/** The packages section's line naming dpkg's own architecture (the host's native one): no `dpkg` process for it. */
+export const ARCH_LINE = '@arch';
+
 /**
- * Prints exactly what `dpkg-query -W -f DPKG_QUERY_FORMAT NAMES` prints (order aside), from the status file:
+ * Prints exactly what `dpkg-query -W -f DPKG_QUERY_FORMAT NAMES` prints (order aside), from the status file, plus
+ * ARCH_LINE with the dpkg package's Architecture (its native architecture, what `dpkg --print-architecture` says):
  * want/status/error flags abbreviated as dpkg does, and a not-installed package that is not wanted shows as
  * "un" without a version. A unit test compares it with dpkg-query on crafted and real status files.
  */
@@ -15,12 +22,14 @@ export const STATUS_AWK = [
   'function ab(word, list, chars,   n, i, L) { n = split(list, L, " "); for (i = 1; i <= n; i++) if (L[i] == word) return substr(chars, i, 1); return "?" }',
   'BEGIN { RS = ""; FS = "\\n" }',
   '{',
-  '  p = ""; s = ""; v = ""',
+  '  p = ""; s = ""; v = ""; r = ""',
   '  for (i = 1; i <= NF; i++) {',
   '    if ($i ~ /^Package:/) { p = $i; sub(/^Package:[ \\t]*/, "", p) }',
   '    else if ($i ~ /^Status:/) { s = $i; sub(/^Status:[ \\t]*/, "", s) }',
   '    else if ($i ~ /^Version:/) { v = $i; sub(/^Version:[ \\t]*/, "", v) }',
+  '    else if ($i ~ /^Architecture:/) { r = $i; sub(/^Architecture:[ \\t]*/, "", r) }',
   '  }',
+  `  if (p == "dpkg" && r != "") print "${ARCH_LINE}\\t" r`,
   '  if (p == "" || index(w, " " p " ") == 0) next',
   '  split(s, a, " ")',
   '  if (a[3] == "not-installed" && a[1] != "install" && a[1] != "hold") { a[1] = "unknown"; v = "" }',
@@ -34,7 +43,7 @@ export const STATUS_AWK = [
  * arch-qualified (pkg:arm64).
  */
 export function packageReadLines(names: string[], adminDir = DPKG_ADMIN_DIR): string[] {
-  const query = `dpkg-query --admindir=${quote(adminDir)} -W -f '${DPKG_QUERY_FORMAT}' ${names.map(quote).join(' ')} 2>/dev/null`;
+  const query = `dpkg-query --admindir=${quote(adminDir)} -W -f '${DPKG_QUERY_FORMAT}' ${names.map(quote).join(' ')} 2>/dev/null; printf '${ARCH_LINE}\\t%s\\n' "$(dpkg --print-architecture 2>/dev/null)"`;
   if (names.some((n) => n.includes(':'))) return [query];
   return [
     `set -- ${quote(adminDir)}/updates/[0-9]*`,

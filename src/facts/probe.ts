@@ -3,9 +3,10 @@ import { quote } from '../core/command.js';
 import { factKey } from '../core/fact-key.js';
 import type { ProbeItem } from '../core/types.js';
 import { FILE_CONTENT_CAP, batchable, fileBatchLines } from './probe-files.js';
-import { packageReadLines } from './probe-packages.js';
+import { PACKAGES_SECTION, packageReadLines } from './probe-packages.js';
 import { UNIT_CONDITIONS, unitsRead, type UnitSlices } from './probe-units.js';
 import { factKind } from './kinds/index.js';
+import { routeDevVar } from './route-dev-var.js';
 
 export interface ProbeScript {
   script: string;
@@ -74,13 +75,17 @@ const READ_FN = `rd() { for f; do [ -r "$f" ] || continue; while IFS= read -r l 
 /** A dotted IPv4 address: the only thing written unquoted into `ip`'s batch input. */
 const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
 
-function baseSection(nodesProbeAddress: string | undefined): string[] {
+/** `archFromPackages`: the packages batch prints dpkg's architecture (ARCH_LINE), so base starts no `dpkg` for it. */
+function baseSection(nodesProbeAddress: string | undefined, gatewayAddresses: string[], archFromPackages: boolean): string[] {
+  const nodes = nodesProbeAddress && IPV4.test(nodesProbeAddress) ? nodesProbeAddress : undefined;
+  const gateways = [...new Set(gatewayAddresses.filter((a) => IPV4.test(a) && routeDevVar(a)))];
+  const gets = [...new Set([...(nodes ? [nodes] : []), ...gateways])];
   const lines = [
     READ_FN,
     's base.hostname; rd /proc/sys/kernel/hostname',
     's base.bootid; rd /proc/sys/kernel/random/boot_id',
     's base.osrelease; if [ -r /etc/os-release ]; then rd /etc/os-release; else rd /usr/lib/os-release; fi',
-    's base.arch; dpkg --print-architecture 2>/dev/null || uname -m',
+    ...(archFromPackages ? [] : ['s base.arch; dpkg --print-architecture 2>/dev/null || uname -m']),
     's base.kernel; rd /proc/sys/kernel/osrelease',
     's base.init; if [ -d /run/systemd/system ]; then echo systemd; else echo other; fi',
     // Running network and time-sync daemons, from /proc with shell builtins only (no systemctl: it can cost 50 ms a
@@ -90,15 +95,22 @@ function baseSection(nodesProbeAddress: string | undefined): string[] {
     's base.ifupdown; rd /etc/network/interfaces; for f in /etc/network/interfaces.d/*; do [ -f "$f" ] && rd "$f"; done',
     // The device-tree model is NUL-terminated: dash's `read` stops there (no `tr` process); printed without a newline.
     's base.model; for f in /proc/device-tree/model /sys/firmware/devicetree/base/model; do [ -r "$f" ] && { c=; IFS= read -r c < "$f"; printf %s "$c"; break; }; done',
-    // Routes, addresses and the route to network.nodes from ONE `ip` (batch mode prints one JSON line per command;
-    // -force goes on past a failed `route get`, which is last so the other lines keep their place).
+    // Routes, addresses and the routes to network.nodes and to each gateway a fact asks about, from ONE `ip` (batch
+    // mode prints one JSON line per command; -force goes on past a failed `route get`). The `route get` lines come
+    // last and are told apart by their "dst", so one that fails moves no other line.
     'ipo=$(ip -j -force -batch - 2>/dev/null <<PROVISION_IP_END',
     'route show',
     'addr show',
-    ...(nodesProbeAddress && IPV4.test(nodesProbeAddress) ? [`route get ${nodesProbeAddress}`] : []),
+    ...gets.map((a) => `route get ${a}`),
     'PROVISION_IP_END',
     ')',
-    'ipr=; ipa=; ipg=; { IFS= read -r ipr; IFS= read -r ipa; IFS= read -r ipg; } <<PROVISION_IP_END',
+    `ipr=; ipa=; ipg=;${gateways.map((g) => ` ${routeDevVar(g)!}=;`).join('')} { IFS= read -r ipr; IFS= read -r ipa; while IFS= read -r l; do case $l in`,
+    ...(nodes ? [`  *'"dst":"${nodes}"'*) ipg=$l;;`] : []),
+    '  esac',
+    ...gateways.flatMap((g) => [
+      `  case $l in *'"dst":"${g}"'*) d=\${l#*\\"dev\\":\\"}; [ "$d" = "$l" ] && d= || d=\${d%%\\"*}; ${routeDevVar(g)!}=$d;; esac`,
+    ]),
+    'done; } <<PROVISION_IP_END',
     '$ipo',
     'PROVISION_IP_END',
     's base.routes; printf "%s\\n" "$ipr"',
@@ -110,7 +122,7 @@ function baseSection(nodesProbeAddress: string | undefined): string[] {
 }
 
 /** Section ids of the batched package and service reads. */
-export const PACKAGES_SECTION = 'packages';
+export { PACKAGES_SECTION };
 export const SERVICES_SECTION = 'services';
 
 /**
@@ -163,6 +175,11 @@ function subshell(id: string, script: string): string {
   return `s ${id}; ( set --; unset ${PROBE_VARS}; eval ${quote(script)} ) </dev/null 2>/dev/null; r=$?; s ${id}.rc; echo $r`;
 }
 
+/** Gateways whose route a fact reads (primary-link): base's one `ip` reads them too. */
+function routeGetAddresses(items: ProbeItem[]): string[] {
+  return items.flatMap((i) => (i.kind === 'fact' && i.fact === 'primary-link' && typeof (i.args as { gateway?: unknown })?.gateway === 'string' ? [(i.args as { gateway: string }).gateway] : []));
+}
+
 export function buildProbe(opts: BuildProbeOptions): ProbeScript {
   const items = new Map<string, ProbeItem>();
   const unique = dedupeItems(opts.items);
@@ -182,7 +199,7 @@ export function buildProbe(opts: BuildProbeOptions): ProbeScript {
     // Every section starts on a fresh line; the parser strips exactly the one newline added here.
     `s() { printf '\\n%s %s\\n' "$M" "$1"; }`,
     ...(opts.prelude ?? []),
-    ...(opts.skipBase ? [] : baseSection(opts.nodesProbeAddress)),
+    ...(opts.skipBase ? [] : baseSection(opts.nodesProbeAddress, routeGetAddresses(unique), unique.some((i) => i.kind === 'package'))),
     ...(opts.lines ?? []),
     ...body,
     's end',

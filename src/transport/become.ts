@@ -42,6 +42,15 @@ export function wrapSudo(cmd: Command, ids: { prompt?: string; marker?: string }
  */
 export function wrapRoot(cmd: Command, ids: { marker?: string } = {}): BecomeWrap {
   const wrapped = wrapSudo(cmd, ids);
+  const [file, flag, script, ...rest] = cmd.argv;
+  if (file === 'sh' && flag === '-c' && script !== undefined && rest.length === 0 && Object.keys(cmd.env ?? {}).length === 0) {
+    // A shell script (the probe, a module's steps) runs in the wrapper's own shell: one process fewer per exec. The
+    // marker has a line of its own (the shell runs it before parsing the rest, so a script's syntax error is still
+    // reported after it); the script sits in a brace group followed by `exit`, so it is never the -c string's last
+    // command (never exec'd away with the marker), and its own `exit` still ends it.
+    const argv = ['sh', '-c', `printf '%s\\n' '${wrapped.marker}' >&2\n{\n${script}\n}; exit $?`];
+    return { command: { argv }, prompt: wrapped.prompt, marker: wrapped.marker };
+  }
   const argv = wrapped.command.argv.slice(wrapped.command.argv.indexOf('--') + 1);
   // Not the last command: a shell may exec its -c string's last command, and the marker would go with it.
   argv[2] = argv[2]!.replace('; exec "$@"', '; "$@"; exit $?');

@@ -3,7 +3,7 @@
 import { mapLimit } from '../../core/batches.js';
 import { isUnreachable } from '../../core/connector.js';
 import { createFacts } from '../../facts/facts.js';
-import { containerdFact } from '../../facts/kinds/containerd.js';
+import { containerdVersionText } from '../../facts/kinds/containerd.js';
 import { parsePreflight } from '../../facts/parse-preflight.js';
 import { parseProbe } from '../../facts/parse-probe.js';
 import { newMarker } from '../../facts/parse-sections.js';
@@ -21,7 +21,7 @@ import type { GateAnswer, RunGate } from '../../engine/run-scope.js';
 
 /** A probe's answer (its sections and facts, the laptop's clock around it) → what the preflight rules read. */
 function hostProbe(host: Host, sections: ReadonlyMap<string, string>, facts: Facts, sentAt: number, answeredAt: number): HostProbe {
-  const { facts: pf, complete } = parsePreflight(sections, facts.fact(containerdFact, undefined).installed);
+  const { facts: pf, complete } = parsePreflight(sections, containerdVersionText(facts));
   if (!complete) return { host, error: 'probe failed: the preflight reads did not complete' };
   return { host, facts: pf, sentAt, answeredAt };
 }

@@ -1,18 +1,19 @@
-// Fact kind `containerd`: the installed containerd's own version, apt's candidates for both packages, the OS codename.
-import type { FactKind } from '../../core/types.js';
+// Fact kind `containerd`: an unpackaged containerd's own version, apt's candidates for both packages, the OS codename.
+import type { Facts, FactKind } from '../../core/types.js';
 
 /**
- * The binary's own report (first line), apt's candidates for both packages in ONE apt-cache call, and the OS (for
- * Docker's repository path), with builtins around two processes. The candidates matter only while neither package is
- * installed (the containerd module reads them for an install): when dpkg has a file list for one, apt is not asked.
+ * When neither package is installed: the binary's own report (first line; a containerd from a tarball has no other
+ * word) and apt's candidates for both packages in ONE apt-cache call (the containerd module reads them for an
+ * install). When dpkg has a file list for one, neither process runs: the package's version (the probe's packages
+ * batch) is the installed version (containerdVersionText). The OS (for Docker's repository path) always, with builtins.
  */
 export const VERSION_SCRIPT = [
-  'if command -v containerd >/dev/null 2>&1; then v=; read -r v <<PROVISION_VERSION_END',
+  'if [ ! -e /var/lib/dpkg/info/containerd.list ] && [ ! -e /var/lib/dpkg/info/containerd.io.list ]; then',
+  '  if command -v containerd >/dev/null 2>&1; then v=; read -r v <<PROVISION_VERSION_END',
   '$(containerd --version 2>/dev/null)',
   'PROVISION_VERSION_END',
-  '  echo "installed=$v"',
-  'fi',
-  'if [ ! -e /var/lib/dpkg/info/containerd.list ] && [ ! -e /var/lib/dpkg/info/containerd.io.list ]; then',
+  '    echo "installed=$v"',
+  '  fi',
   '  p=; while read -r k v; do case $k in containerd:|containerd.io:) p=${k%:};; Candidate:) [ -n "$p" ] && echo "candidate-$p=$v";; esac; done <<PROVISION_APT_END',
   '$(apt-cache policy containerd containerd.io 2>/dev/null)',
   'PROVISION_APT_END',
@@ -44,9 +45,21 @@ export function parseContainerdProbe(stdout: string): ContainerdProbe {
   return out;
 }
 
+/** The packages that install containerd (the distribution's, Docker's). */
+export const CONTAINERD_PACKAGES = ['containerd', 'containerd.io'] as const;
+
+/**
+ * The installed containerd's version text: the installed package's version, else the binary's own report (no
+ * package: the fact asked the binary). Read with the fact and both packages declared.
+ */
+export function containerdVersionText(facts: Facts): string | undefined {
+  const pkg = CONTAINERD_PACKAGES.find((n) => facts.package(n).installed);
+  return pkg ? facts.package(pkg).version : facts.fact(containerdFact, undefined).installed;
+}
+
 export const containerdFact: FactKind<undefined, ContainerdProbe> = {
   name: 'containerd',
-  about: "containerd --version, apt's candidates for containerd and containerd.io (when neither is installed), the OS id and codename",
+  about: "when no containerd package is installed: containerd --version and apt's candidates for containerd and containerd.io; the OS id and codename",
   script: () => VERSION_SCRIPT,
   parse: (out) => parseContainerdProbe(out.stdout),
   shown: () => undefined,

@@ -2,6 +2,7 @@
 // netplan files, networkd's .network file and a provision drop-in beside it (one script; metallb-route persists routes).
 import { quote } from '../../core/command.js';
 import type { FactKind } from '../../core/types.js';
+import { routeDevVar } from '../route-dev-var.js';
 
 export interface PrimaryLinkArgs {
   gateway: string;
@@ -30,8 +31,10 @@ export interface LinkProbe {
  */
 export function linkProbeScript(a: PrimaryLinkArgs): string {
   return [
-    // `ip -o route get` prints one line: "ADDR via GW dev DEV src …"; the word after "dev" is the device.
-    `dev=; r=$(ip -o route get ${quote(a.gateway)} 2>/dev/null); set -- $r; while [ $# -gt 1 ]; do [ "$1" = dev ] && { dev=$2; break; }; shift; done; set --`,
+    // The device of the route to the gateway: base's one `ip` read it when the probe carried base (see routeDevVar);
+    // else `ip -o route get` prints one line, "ADDR via GW dev DEV src …", and the word after "dev" is the device.
+    `if [ "\${${routeDevVar(a.gateway) ?? 'P_dev_none'}+set}" = set ]; then dev=$${routeDevVar(a.gateway) ?? 'P_dev_none'}; else`,
+    `dev=; r=$(ip -o route get ${quote(a.gateway)} 2>/dev/null); set -- $r; while [ $# -gt 1 ]; do [ "$1" = dev ] && { dev=$2; break; }; shift; done; set --; fi`,
     'echo "dev=$dev"',
     'if [ -n "$dev" ] && command -v nmcli >/dev/null 2>&1; then',
     '  con=; read -r con <<PROVISION_NM_END',

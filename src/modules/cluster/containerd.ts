@@ -63,8 +63,8 @@ function planInstall(p: ContainerdParams, ctx: PlanContext, kube: KubeVersion): 
   const probe = ctx.facts.fact(containerdFact, undefined);
   const pkg = PACKAGES.find((n) => ctx.facts.package(n).installed);
   if (pkg) {
-    // The daemon's own word first; the package version when the binary cannot answer.
-    const v = parseContainerdVersion(probe.installed ?? '') ?? parseContainerdVersion(ctx.facts.package(pkg).version ?? '');
+    // The package's version (the fact asks the binary only when no package installed it).
+    const v = parseContainerdVersion(ctx.facts.package(pkg).version ?? '') ?? parseContainerdVersion(probe.installed ?? '');
     if (!v || fitsKubernetes(v, kube)) return v ? { steps: [], what: '', version: v } : undefined;
     if (p.source === 'docker' && pkg === 'containerd') return fromDocker(ctx, probe.os, true);
     throw refusal(ctx, v, kube, `installed package ${pkg}`);

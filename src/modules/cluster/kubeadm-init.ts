@@ -8,7 +8,7 @@ import { renderInitConfig } from '../../cluster/kubeadm-config.js';
 import { ADMIN_CONF, APISERVER_MANIFEST, INIT_CONFIG, INIT_DONE, PROVISION_DIR } from '../../cluster/paths.js';
 import { declareFact } from '../../facts/declare.js';
 import { kubeadmInitState } from '../../facts/kinds/kubeadm-init-state.js';
-import { kubeadmVersion } from '../../facts/kinds/kubeadm-version.js';
+import { KUBEADM_PACKAGE, installedKubeadm, kubeadmVersion } from '../../facts/kinds/kubeadm-version.js';
 import { kubeadmApiVersion, parseKubeVersion } from '../../cluster/version.js';
 
 const schema = z.strictObject({});
@@ -32,12 +32,13 @@ const kubeadmInit: Module<Params> = {
     { kind: 'file', path: APISERVER_MANIFEST },
     { kind: 'file', path: INIT_CONFIG },
     declareFact(kubeadmVersion),
+    { kind: 'package', name: KUBEADM_PACKAGE },
     declareFact(kubeadmInitState),
   ],
   plan(_params, ctx) {
     const first = firstControlPlane(ctx.inventory);
     if (ctx.host.name !== first.name) return noop(ctx, `cluster init runs on ${first.name} (the first control plane), not here`);
-    const { version } = ctx.facts.fact(kubeadmVersion, undefined);
+    const version = installedKubeadm(ctx.facts);
     const want = renderInitConfig({ inventory: ctx.inventory, host: ctx.host, installedKubeadm: version });
     if (ctx.facts.file(ADMIN_CONF).exists) {
       const cfg = ctx.facts.file(INIT_CONFIG);

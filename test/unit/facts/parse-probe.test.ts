@@ -107,3 +107,15 @@ describe('parseProbe on recorded outputs', () => {
     check(createFacts(parsed.tables), parsed.complete);
   });
 });
+
+describe('the architecture', () => {
+  it("is dpkg's from the packages batch when the probe read packages, else base's own line", () => {
+    const probe = buildProbe({ items: [{ kind: 'package', name: 'curl' }], marker: MARKER });
+    expect(probe.script).not.toContain('s base.arch');
+    const out = (pkgs: string) => `\n${MARKER} base.arch\naarch64\n\n${MARKER} packages\n${pkgs}\n${MARKER} end\n`;
+    // Raspberry Pi OS: a 32-bit userland on a 64-bit kernel: dpkg's armhf, not the kernel's aarch64.
+    expect(createFacts(parseProbe(out('curl\tii \t8.0\n@arch\tarmhf\n'), probe).tables).base.arch).toBe('armhf');
+    expect(createFacts(parseProbe(out('curl\tii \t8.0\n'), probe).tables).base.arch).toBe('arm64'); // no line: base's
+    expect(buildProbe({ items: [{ kind: 'file', path: '/x' }], marker: MARKER }).script).toContain('s base.arch; dpkg --print-architecture');
+  });
+});

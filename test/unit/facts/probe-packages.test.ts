@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DPKG_QUERY_FORMAT, STATUS_AWK, packageReadLines } from '../../../src/facts/probe-packages.js';
+import { ARCH_LINE, DPKG_QUERY_FORMAT, STATUS_AWK, packageReadLines } from '../../../src/facts/probe-packages.js';
 
 const hasDpkg = spawnSync('sh', ['-c', 'command -v dpkg-query']).status === 0;
 const WANTS = ['unknown', 'install', 'hold', 'deinstall', 'purge'];
@@ -21,7 +21,7 @@ function admin(stanzas: string[]): string {
   return dir;
 }
 
-const sorted = (s: string) => s.split('\n').filter(Boolean).sort();
+const sorted = (s: string) => s.split('\n').filter((l) => l && !l.startsWith(`${ARCH_LINE}\t`)).sort();
 const viaDpkg = (dir: string, names: string[]) =>
   sorted(spawnSync('dpkg-query', [`--admindir=${dir}`, '-W', '-f', DPKG_QUERY_FORMAT.replace(/\\t/g, '\t').replace(/\\n/g, '\n'), ...names], { encoding: 'utf8' }).stdout);
 const viaAwk = (statusFile: string, names: string[]) => sorted(execFileSync('awk', ['-v', `w= ${names.join(' ')} `, STATUS_AWK, statusFile], { encoding: 'utf8' }));
@@ -42,6 +42,12 @@ describe.skipIf(!hasDpkg)('STATUS_AWK against dpkg-query', () => {
     const names = [...new Set(execFileSync('awk', ['/^Package:/ {print $2}', '/var/lib/dpkg/status'], { encoding: 'utf8' }).split('\n').filter(Boolean))];
     expect(names.length).toBeGreaterThan(10);
     expect(viaAwk('/var/lib/dpkg/status', names)).toEqual(viaDpkg('/var/lib/dpkg', names));
+  });
+
+  it(`prints ${ARCH_LINE} as dpkg --print-architecture says, whichever packages are asked for`, () => {
+    const arch = execFileSync('dpkg', ['--print-architecture'], { encoding: 'utf8' }).trim();
+    const out = execFileSync('awk', ['-v', 'w= curl ', STATUS_AWK, '/var/lib/dpkg/status'], { encoding: 'utf8' });
+    expect(out.split('\n').filter((l) => l.startsWith(`${ARCH_LINE}\t`))).toEqual([`${ARCH_LINE}\t${arch}`]);
   });
 });
 

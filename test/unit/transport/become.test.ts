@@ -144,4 +144,20 @@ describe('wrapRoot', () => {
       await child;
     }
   });
+
+  it('runs a shell script in the wrapper itself: the marker shell is the script\'s own, exit codes and syntax errors as before', async () => {
+    const run = async (script: string) => {
+      const [file, ...args] = wrapRoot({ argv: ['sh', '-c', script] }, { marker: M }).command.argv;
+      return execa(file!, args, { reject: false });
+    };
+    // $$ of the script is the process whose argv carries the marker: no second shell.
+    const own = await run('tr "\\0" " " < /proc/$$/cmdline');
+    expect(own.stdout).toContain(M);
+    expect(own.stderr).toBe(M);
+    expect((await run('echo a; exit 7')).exitCode).toBe(7);
+    const bad = await run('echo a; if then');
+    expect(bad.exitCode).toBe(2);
+    expect(bad.stderr.startsWith(`${M}\n`)).toBe(true); // the marker still comes first: the watcher sees sudo's part end
+    expect((await run('cat <<EOF\n}\nEOF')).stdout).toBe('}');
+  });
 });

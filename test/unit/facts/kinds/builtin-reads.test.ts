@@ -20,11 +20,15 @@ describe('builtin reads', () => {
     expect(got.memory).toBe(v2 === 'yes' ? mem : mem === '1' ? true : mem === '0' ? false : undefined);
   });
 
-  it('containerd: the OS id and codename as sourcing os-release says, the version as the first line of containerd --version', async () => {
+  it('containerd: the OS id and codename as sourcing os-release says; the binary asked only when no package installed it', async () => {
     const got = parseContainerdProbe(await sh(VERSION_SCRIPT));
     expect(got.os).toEqual({ id: await sh('. /etc/os-release; echo "$ID"'), codename: await sh('. /etc/os-release; echo "${VERSION_CODENAME:-}"') });
+    const packaged = await sh('[ -e /var/lib/dpkg/info/containerd.list ] || [ -e /var/lib/dpkg/info/containerd.io.list ] && echo yes');
     const installed = await sh('command -v containerd >/dev/null && containerd --version | head -n 1');
-    expect(got.installed).toBe(installed.trim() || undefined);
+    expect(got.installed).toBe(packaged === 'yes' ? undefined : installed.trim() || undefined);
+    // Without the package's file list (a containerd from a tarball), the binary's own first line.
+    const unpackaged = VERSION_SCRIPT.replace(/\/var\/lib\/dpkg\/info\//g, '/nonexistent/');
+    expect(parseContainerdProbe(await sh(unpackaged)).installed).toBe(installed.trim() || undefined);
   });
 
   it('every fact kind runs in the probe\'s own shell: no `exit`, and none sets the probe\'s M or s', () => {

@@ -121,6 +121,10 @@ describe('kubeadm init config', () => {
 
   it('pins kubernetesVersion to the installed kubeadm of the same minor; an API name goes in the endpoint and SANs', () => {
     expect(configOf('1.32', 'v1.32.7')[1]!.kubernetesVersion).toBe('v1.32.7');
+    // Installed by its package: the package's upstream version (no `kubeadm version` process was started).
+    const fromPackage = planCase(mod, { name: 'x', params: {}, inventory: goldentooth('1.32'), host: 'bettley', facts: { packages: { kubeadm: '1.32.5-1.1' } } });
+    const w0 = fromPackage.changes[0]!.steps.find((s) => s.kind === 'write');
+    expect(parseAllDocuments(w0?.kind === 'write' ? String(w0.content) : '')[1]!.toJS().kubernetesVersion).toBe('v1.32.5');
     const inv = goldentooth();
     inv.network.api.name = 'cluster-endpoint';
     const { changes } = planCase(mod, { name: 'x', params: {}, inventory: inv, host: 'bettley' });
