@@ -28,9 +28,10 @@ export interface LockOptions {
   orphanMarker?: string;
 }
 
-/** A regex for `marker` that does not match its own text ("[p]rovision-…"), so grep never finds itself. */
-function selfless(marker: string): string {
-  return `[${marker[0]}]${marker.slice(1)}`;
+/** The marker in two halves: written apart in the script, they never make the script's own text match. */
+function markerHalves(marker: string): [string, string] {
+  const cut = Math.ceil(marker.length / 2);
+  return [marker.slice(0, cut), marker.slice(cut)];
 }
 
 export function lockPrelude(opts: LockOptions): string[] {
@@ -43,7 +44,11 @@ export function lockPrelude(opts: LockOptions): string[] {
     // but the command goes on. Every become'd command runs under a sudo whose argv carries BECOME_MARKER:
     // any such process that is not an ancestor of this probe belongs to another run. (Exiting drops the flock.)
     `a=" $$ "; q=$$; while [ "$q" -gt 1 ]; do read -r st < /proc/$q/stat || break; st=\${st##*) }; set -- $st; q=$2; a="$a$q "; done`,
-    `o=; for f in $(grep -las ${quote(selfless(opts.orphanMarker ?? BECOME_MARKER))} /proc/[0-9]*/cmdline); do n=\${f#/proc/}; n=\${n%/cmdline}; case "$a" in *" $n "*) ;; *) o="$o $n";; esac; done`,
+    // Shell builtins only (no grep): a become'd command's marker sits in the argv of a sudo or a shell, so only those
+    // processes' command lines are read (dash's `read` skips the NULs between arguments). The marker is split in two
+    // so this script's own text never matches it.
+    `m1=${quote(markerHalves(opts.orphanMarker ?? BECOME_MARKER)[0])}; m2=${quote(markerHalves(opts.orphanMarker ?? BECOME_MARKER)[1])}`,
+    `o=; for f in /proc/[0-9]*/comm; do read -r c 2>/dev/null < "$f" || continue; case $c in sudo|sh|dash|bash) ;; *) continue;; esac; n=\${f#/proc/}; n=\${n%/comm}; case "$a" in *" $n "*) continue;; esac; while IFS= read -r l || [ -n "$l" ]; do case $l in *"$m1$m2"*) o="$o $n"; break;; esac; done 2>/dev/null < /proc/$n/cmdline; done; unset m1 m2`,
     `if [ -n "$o" ]; then s lock.orphan; for n in $o; do printf 'pid %s: %s\\n' "$n" "$(tr '\\0\\n' '  ' < /proc/$n/cmdline 2>/dev/null | cut -c1-600)"; done; exit ${LOCK_BUSY_EXIT}; fi`,
     // Walk up from this shell to the first sshd* ancestor: the per-connection process (sshd / sshd-session).
     opts.watchParent ? 'p=1' : `p=$$; while [ "$p" -gt 1 ]; do read -r c < /proc/$p/comm || break; case "$c" in sshd*) break;; esac; read -r st < /proc/$p/stat || break; st=\${st##*) }; set -- $st; p=$2; done`,

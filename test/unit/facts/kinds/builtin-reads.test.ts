@@ -42,3 +42,22 @@ describe('builtin reads', () => {
     }
   });
 });
+
+describe('clock-sync', () => {
+  it("reads timesyncd's runtime directory: synchronised, running and not yet, or not running", async () => {
+    const { CLOCK_SYNC_SCRIPT, clockSync } = await import('../../../../src/facts/kinds/clock-sync.js');
+    const { mkdtemp, mkdir, writeFile, rm } = await import('node:fs/promises');
+    const dir = await mkdtemp('/tmp/provision-clock-');
+    try {
+      const at = (d: string) => CLOCK_SYNC_SCRIPT.replaceAll('/run/systemd/timesync', d);
+      const parse = async (d: string) => clockSync.parse({ code: 0, stdout: await sh(at(d)) }, undefined);
+      expect(await parse(`${dir}/absent`)).toEqual({});
+      await mkdir(`${dir}/running`);
+      expect(await parse(`${dir}/running`)).toEqual({ synchronized: false });
+      await writeFile(`${dir}/running/synchronized`, '');
+      expect(await parse(`${dir}/running`)).toEqual({ synchronized: true });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
