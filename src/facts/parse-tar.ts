@@ -1,4 +1,4 @@
-// Reads the regular-file members of a GNU tar stream: the probe sends every small probed file in one `tar`.
+// Reads the members of a GNU tar stream: the probe sends every probed file in one `tar`, headers and all.
 const BLOCK = 512;
 const ZERO_BLOCK = Buffer.alloc(BLOCK);
 
@@ -27,12 +27,22 @@ function checksumOk(header: Buffer): boolean {
   return sum === headerNumber(header, 148, 8);
 }
 
+/** One member: its header's type, permission bits and owner names (numeric ids when tar found no name). */
+export interface TarEntry {
+  type: 'file' | 'directory' | 'other';
+  mode: number;
+  owner: string;
+  group: string;
+  /** A regular file's content. */
+  data?: Buffer;
+}
+
 /**
- * name → content for every regular file in the archive (GNU long names included). Stops at the end
- * marker, at a header that fails its checksum, or where the stream is cut: members read so far are kept.
+ * name → entry for every member (GNU long names included). Stops at the end marker, at a header that fails its
+ * checksum, or where the stream is cut: members read so far are kept.
  */
-export function readTarFiles(archive: Buffer): Map<string, Buffer> {
-  const files = new Map<string, Buffer>();
+export function readTarEntries(archive: Buffer): Map<string, TarEntry> {
+  const entries = new Map<string, TarEntry>();
   let offset = 0;
   let longName: string | undefined;
   while (offset + BLOCK <= archive.length) {
@@ -50,7 +60,20 @@ export function readTarFiles(archive: Buffer): Map<string, Buffer> {
     }
     const name = longName ?? text(header, 0, 100);
     longName = undefined;
-    if (type === '0' || type === '\0') files.set(name, Buffer.from(data));
+    const regular = type === '0' || type === '\0';
+    const entry: TarEntry = {
+      type: regular ? 'file' : type === '5' ? 'directory' : 'other',
+      mode: headerNumber(header, 100, 8) & 0o7777,
+      owner: text(header, 265, 32) || String(headerNumber(header, 108, 8)),
+      group: text(header, 297, 32) || String(headerNumber(header, 116, 8)),
+    };
+    if (regular) entry.data = Buffer.from(data);
+    entries.set(name, entry);
   }
-  return files;
+  return entries;
+}
+
+/** name → content for every regular file in the archive (see readTarEntries). */
+export function readTarFiles(archive: Buffer): Map<string, Buffer> {
+  return new Map([...readTarEntries(archive)].flatMap(([name, e]) => (e.data ? [[name, e.data] as const] : [])));
 }

@@ -1,23 +1,23 @@
-// The batched file read: three processes for any number of files, and the facts it yields (races included).
+// The batched file read: two processes for any number of files, and the facts it yields (races included).
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { linkSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, linkSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildProbe } from '../../../src/facts/probe.js';
 import { parseProbe } from '../../../src/facts/parse-probe.js';
-import { FILES_STAT, parseFileBatch } from '../../../src/facts/probe-files.js';
+import { FILE_CONTENT_CAP, parseFileBatch } from '../../../src/facts/probe-files.js';
 
 const sha = (b: string | Buffer) => createHash('sha256').update(b).digest('hex');
 
 function probeFiles(paths: string[], env: NodeJS.ProcessEnv = process.env) {
   const probe = buildProbe({ marker: 'B4TCH', skipBase: true, items: paths.map((path) => ({ kind: 'file' as const, path })) });
-  return parseProbe(execFileSync('sh', ['-c', probe.script], { encoding: 'utf8', env }), probe).tables.files!;
+  return parseProbe(execFileSync('sh', ['-c', probe.script], { encoding: 'utf8', env, maxBuffer: 64 << 20 }), probe).tables.files!;
 }
 
 describe('batched file probe', () => {
-  it('reads any number of files with one stat, one tar and one base64', () => {
+  it('reads any number of files with one tar and one base64', () => {
     const dir = mkdtempSync(join(tmpdir(), 'batch-'));
     const bin = mkdtempSync(join(tmpdir(), 'batch-bin-'));
     const calls = join(bin, 'calls');
@@ -30,7 +30,7 @@ describe('batched file probe', () => {
     const files = probeFiles([...paths, join(dir, 'absent')], { ...process.env, PATH: `${bin}:${process.env.PATH}` });
     paths.forEach((p, i) => expect(files.get(p)).toMatchObject({ exists: true, content: `file ${i}\n`, sha256: sha(`file ${i}\n`) }));
     expect(files.get(join(dir, 'absent'))).toEqual({ exists: false });
-    expect(readFileSync(calls, 'utf8').trim().split('\n').sort()).toEqual(['base64', 'stat', 'tar']);
+    expect(readFileSync(calls, 'utf8').trim().split('\n').sort()).toEqual(['base64', 'tar']);
   });
 
   it('follows symlinks, reads hard-linked paths whole, and keeps quoting-hostile names literal', () => {
@@ -47,20 +47,18 @@ describe('batched file probe', () => {
     expect(files.get(join(dir, 'dangling'))).toEqual({ exists: false });
   });
 
-  it('reports a small file that vanished between stat and tar as absent, and one over the cap by hash only', () => {
-    const bigSha = sha('b');
-    const sections = new Map([
-      [FILES_STAT, '3 644 root root regular file|/gone\n2000000 600 root adm regular file|/big\n4096 755 root root directory|/dir\n'],
-      ['files.big', `${bigSha} /big\n`],
-      ['files.tar', ''],
-    ]);
-    const facts = parseFileBatch(sections, ['/gone', '/big', '/dir', '/never'])!;
-    expect(Object.fromEntries(facts)).toEqual({
-      '/gone': { exists: false },
-      '/big': { exists: true, mode: 0o600, owner: 'root', group: 'adm', sha256: bigSha },
-      '/dir': { exists: true, mode: 0o755, owner: 'root', group: 'root' },
-      '/never': { exists: false },
-    });
+  it('gives a directory its mode and owner, a file over the cap its hash only, and no batch when the probe stopped', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'batch-'));
+    mkdirSync(join(dir, 'sub'), { mode: 0o750 });
+    chmodSync(join(dir, 'sub'), 0o750);
+    const big = Buffer.alloc(FILE_CONTENT_CAP + 1, 'b');
+    writeFileSync(join(dir, 'big'), big, { mode: 0o600 });
+    chmodSync(join(dir, 'big'), 0o600);
+    const files = probeFiles(['sub', 'big', 'never'].map((n) => join(dir, n)));
+    const me = execFileSync('id', ['-un'], { encoding: 'utf8' }).trim();
+    expect(files.get(join(dir, 'sub'))).toEqual({ exists: true, mode: 0o750, owner: me, group: expect.any(String) });
+    expect(files.get(join(dir, 'big'))).toEqual({ exists: true, mode: 0o600, owner: me, group: expect.any(String), sha256: sha(big) });
+    expect(files.get(join(dir, 'never'))).toEqual({ exists: false });
     expect(parseFileBatch(new Map(), ['/x'])).toBeUndefined();
   });
 });

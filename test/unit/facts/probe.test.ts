@@ -127,7 +127,7 @@ describe('file facts from the real probe', () => {
     writeFileSync(join(dir, 'big'), big);
     const items = ['a file', 'empty', 'big', 'absent', '.'].map((n) => ({ kind: 'file' as const, path: join(dir, n) }));
     const probe = buildProbe({ marker: 'F1LE', skipBase: true, items });
-    const { tables } = parseProbe(execFileSync('sh', ['-c', probe.script], { encoding: 'utf8' }), probe);
+    const { tables } = parseProbe(execFileSync('sh', ['-c', probe.script], { encoding: 'utf8', maxBuffer: 64 << 20 }), probe);
     const f = (n: string) => tables.files!.get(join(dir, n));
     const sha = (b: string | Buffer) => createHash('sha256').update(b).digest('hex');
     expect(f('a file')).toMatchObject({ exists: true, content: text, sha256: sha(text), mode: 0o640 });
