@@ -59,20 +59,24 @@ export function debianArch(arch: string): string {
   return ({ x86_64: 'amd64', aarch64: 'arm64', armv7l: 'armhf' } as Record<string, string>)[arch] ?? arch;
 }
 
+/** The host's (Debian) architecture: dpkg's from the packages batch when the probe read packages (ARCH_LINE), else base's own line. */
+export function archOf(sections: Sections): string {
+  const fromPackages = new RegExp(`^${ARCH_LINE}\\t(\\S+)$`, 'm').exec(sections.get(PACKAGES_SECTION) ?? '')?.[1];
+  return debianArch(fromPackages ?? (sections.get('base.arch') ?? '').split('\n')[0]!.trim());
+}
+
 export function parseBase(sections: Sections): BaseFacts {
   const line = (id: string) => (sections.get(id) ?? '').split('\n')[0]!.trim();
   const os = parseOsRelease(sections.get('base.osrelease') ?? '');
   const routes = parseRoutes(sections.get('base.routes'));
   const p = primary(sections, routes);
   const model = sections.get('base.model') ?? '';
-  // dpkg's architecture from the packages batch when the probe read packages (ARCH_LINE), else base's own read.
-  const fromPackages = new RegExp(`^${ARCH_LINE}\\t(\\S+)$`, 'm').exec(sections.get(PACKAGES_SECTION) ?? '')?.[1];
-  const arch = fromPackages ?? line('base.arch');
+
   const base: BaseFacts = {
     hostname: line('base.hostname'),
     bootId: line('base.bootid'),
     os: { id: os.ID ?? 'unknown', versionId: os.VERSION_ID ?? '', prettyName: os.PRETTY_NAME ?? os.NAME ?? '' },
-    arch: debianArch(arch),
+    arch: archOf(sections),
     kernel: line('base.kernel'),
     initSystem: line('base.init') === 'systemd' ? 'systemd' : 'other',
     networkStack: detectNetworkStack(sections),

@@ -1,5 +1,5 @@
 // Turns a probe's preflight sections (and base ones) into typed PreflightFacts (pure; tested from recorded outputs).
-import { debianArch, parseJson } from './parse-base.js';
+import { archOf, parseJson } from './parse-base.js';
 
 export interface InterfaceFact {
   name: string;
@@ -9,8 +9,12 @@ export interface InterfaceFact {
 }
 
 export interface PreflightFacts {
-  /** The host's clock when the script started, seconds since the epoch. */
+  /**
+   * The host's clock when the script read it, seconds since the epoch: the lower end of a reading that may be up to
+   * `clockError` seconds behind the truth (btime counts whole seconds).
+   */
   clock?: number;
+  clockError?: number;
   hostname: string;
   machineId?: string;
   productUuid?: string;
@@ -94,6 +98,17 @@ const TIME_SYNC = new Set(['chronyd', 'systemd-timesyn', 'ntpd', 'openntpd']);
  * A probe's sections (its base ones and preflight's `pf.` ones) → PreflightFacts; `containerd` is the installed
  * binary's version line (the containerd fact), if any. `complete` is false when the output stopped before the end.
  */
+/**
+ * pf.clock: /proc/uptime ("SECONDS IDLE") then "btime N" (/proc/stat: the wall time at boot, whole seconds, cut down):
+ * the clock is their sum, up to one second behind. A bare number (an older probe's `date +%s.%N`) is exact.
+ */
+export function parseClock(text: string): { clock: number; clockError: number } | undefined {
+  if (/^\d+(\.\d+)?$/.test(text)) return { clock: Number(text), clockError: 0 };
+  const up = /^(\d+(?:\.\d+)?)\s/.exec(text)?.[1];
+  const btime = /^btime (\d+)$/m.exec(text)?.[1];
+  return up && btime ? { clock: Number(btime) + Number(up), clockError: 1 } : undefined;
+}
+
 export function parsePreflight(sec: ReadonlyMap<string, string>, containerd?: string): { facts: PreflightFacts; complete: boolean } {
   const text = (id: string) => (sec.get(id) ?? '').trim();
   const opt = (id: string) => text(id) || undefined;
@@ -102,13 +117,13 @@ export function parsePreflight(sec: ReadonlyMap<string, string>, containerd?: st
     ...(typeof r.gateway === 'string' ? { gateway: r.gateway } : {}),
   }));
   const routeGet = records(sec.get('base.routeget'))[0];
-  const clock = Number(text('pf.clock'));
+  const clock = parseClock(text('pf.clock'));
   const pageSize = Number(text('pf.pagesize'));
   const dfLast = text('pf.var').split('\n').pop() ?? '';
   const varFree = Number(dfLast.split(/\s+/)[3]);
   const facts: PreflightFacts = {
     hostname: text('base.hostname'),
-    arch: debianArch(text('base.arch')),
+    arch: archOf(sec),
     kernel: text('base.kernel'),
     interfaces: parseInterfaces(sec.get('base.addr')),
     defaultRoutes: routes,
@@ -120,7 +135,7 @@ export function parsePreflight(sec: ReadonlyMap<string, string>, containerd?: st
     listening: parseListening(sec.get('pf.listen')),
     arping: text('pf.arping') !== '',
   };
-  if (text('pf.clock') && Number.isFinite(clock)) facts.clock = clock;
+  if (clock) Object.assign(facts, clock);
   if (Number.isInteger(pageSize) && pageSize > 0) facts.pageSize = pageSize;
   if (/^\S+\s+\d+\s+\d+\s+\d+/.test(dfLast) && Number.isFinite(varFree)) facts.varFreeKiB = varFree;
   if (routeGet && typeof routeGet.dev === 'string') facts.nodesRouteDev = routeGet.dev;

@@ -18,7 +18,7 @@ const VARS = 'P_d P_m P_y P_r P_a P_b P_c P_e P_z P_k P_j P_dev P_tmp';
 /**
  * Lines for the probe's shell, after its base sections (they use its `s` and `rd`; sections `pf.`): shell builtins
  * and /proc, /sys reads first (addresses, routes, hostname, time-sync daemons come from the base sections), so a
- * converged node's preflight costs `date`, `getconf` and `df` (and `ss` on an lb host). `kubernetesDir`: tests.
+ * converged node's preflight costs one `df` (and `ss` on an lb host). `kubernetesDir`: tests.
  * The clock is read first, so the laptop can bound the offset by the times it sent the command and got the answer.
  * A node of a running cluster skips the port listing (its ports are its own) and the ARP probes (they wait for
  * answers). Otherwise duplicate address detection (`arping -D`: probes from 0.0.0.0, any reply is another device) and
@@ -32,13 +32,14 @@ export function preflightLines(inv: Inventory, host: Host, o: { kubernetesDir?: 
   const vip = inv.network.api.mode === 'kube-vip' ? inv.network.api.address : undefined;
   const w = ARP_WAIT_SECONDS;
   return [
-    's pf.clock; date +%s.%N',
+    // The wall clock without a `date` process: the kernel's boot time (/proc/stat's btime, whole seconds of wall time,
+    // moved with every clock step) plus the time since boot (/proc/uptime): true to within the second btime cuts.
+    's pf.clock; rd /proc/uptime; while read -r P_a P_b; do [ "$P_a" = btime ] && { echo "btime $P_b"; break; }; done 2>/dev/null < /proc/stat',
     's pf.machineid; rd /etc/machine-id',
     's pf.uuid; rd /sys/class/dmi/id/product_uuid',
     // /proc/device-tree is the kernel's link to /sys/firmware/devicetree/base; the value is NUL-terminated (read stops there).
     's pf.serial; for f in /proc/device-tree/serial-number /sys/firmware/devicetree/base/serial-number; do [ -r "$f" ] && { P_z=; IFS= read -r P_z < "$f"; printf %s "$P_z"; break; }; done',
-    // getconf, not /proc/self/smaps' KernelPageSize (a builtin read): the lab can stage a 16K-page Pi only this way.
-    's pf.pagesize; getconf PAGESIZE 2>/dev/null',
+
     // The file system mounted last on /sys/fs/cgroup (cgroup2, or the tmpfs of a v1 hierarchy), its controllers, v1's memory.
     's pf.cgroup; while read -r P_d P_m P_y P_r; do [ "$P_m" = /sys/fs/cgroup ] && echo "fstype $P_y"; done 2>/dev/null < /proc/self/mounts',
     '[ -r /sys/fs/cgroup/cgroup.controllers ] && { printf "controllers "; rd /sys/fs/cgroup/cgroup.controllers; }',
@@ -50,6 +51,10 @@ export function preflightLines(inv: Inventory, host: Host, o: { kubernetesDir?: 
     `P_k=; for f in ${k}/kubelet.conf ${k}/admin.conf; do [ -f "$f" ] && P_k=1; done`,
     `P_j=; [ -n "$P_k" ] || [ -f ${k}/manifests/kube-apiserver.yaml ] && P_j=yes`,
     's pf.joined; echo "$P_j"',
+    // The page size: `getconf` before Kubernetes is here (the lab stages a 16K-page Pi that way); a node of a running
+    // cluster reads its own smaps' KernelPageSize with builtins (no process on a converged re-run).
+    '[ -n "$P_j" ] || { s pf.pagesize; getconf PAGESIZE 2>/dev/null; }',
+    '[ -z "$P_j" ] || { s pf.pagesize; while read -r P_a P_b P_c; do [ "$P_a" = KernelPageSize: ] && { echo $((P_b * 1024)); break; }; done 2>/dev/null < /proc/self/smaps; }',
     ...(host.role === 'lb' ? ['s pf.listen; ss -Hltnp 2>/dev/null'] : ['[ -n "$P_j" ] || { s pf.listen; ss -Hltnp 2>/dev/null; }']),
     's pf.arping; command -v arping',
     // A node of a running cluster skips the ARP probes: a converged re-run stays fast.

@@ -10,8 +10,9 @@ export const SKEW_ERROR_SECONDS = 30;
  * The host read its clock between sentAt and answeredAt (laptop time): the offset is at least how far outside that
  * window the host's reading lies, so a slow link or sudo never counts as skew.
  */
-export function clockOffset(clock: number, sentAt: number, answeredAt: number): number {
-  if (clock < sentAt) return clock - sentAt;
+export function clockOffset(clock: number, sentAt: number, answeredAt: number, error = 0): number {
+  // The true reading lies in [clock, clock + error]: the offset counts only what lies outside the window either way.
+  if (clock + error < sentAt) return clock + error - sentAt;
   if (clock > answeredAt) return clock - answeredAt;
   return 0;
 }
@@ -19,7 +20,7 @@ export function clockOffset(clock: number, sentAt: number, answeredAt: number): 
 export const checkClock: PreflightRule = (ctx) => {
   for (const { host, facts, sentAt, answeredAt } of ctx.probed) {
     if (facts.clock !== undefined && sentAt !== undefined && answeredAt !== undefined) {
-      const off = clockOffset(facts.clock, sentAt, answeredAt);
+      const off = clockOffset(facts.clock, sentAt, answeredAt, facts.clockError ?? 0);
       const abs = Math.abs(off);
       if (abs > SKEW_WARN_SECONDS) {
         const dir = off > 0 ? 'ahead of' : 'behind';

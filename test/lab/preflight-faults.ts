@@ -59,8 +59,12 @@ const dfVar = (kib: number) =>
  */
 const kernelRelease = (release: string) =>
   `printf '%s\\n' '${release}' > /run/lab-osrelease && mount --bind /run/lab-osrelease /proc/sys/kernel/osrelease && read -r r < /proc/sys/kernel/osrelease && [ "$r" = '${release}' ]`;
-/** The clock is the machine's: a date stand-in on the host's PATH runs `seconds` ahead. */
-const dateAhead = (seconds: number) => `printf '#!/bin/sh\\nexec /bin/date -d "@$(($(/bin/date +%%s) + ${seconds}))" "$@"\\n' > /usr/local/bin/date && chmod 755 /usr/local/bin/date`;
+/**
+ * The clock is the machine's: the host's own /proc/stat, with its boot time moved `seconds` later, is bound over
+ * /proc/stat in the host's mount namespace (the probe reads the clock as boot time plus uptime).
+ */
+const clockAhead = (seconds: number) => `awk '$1 == "btime" { $2 += ${seconds} } { print }' /proc/stat > /run/lab-stat && mount --bind /run/lab-stat /proc/stat`;
+const clockUndo = 'umount /proc/stat; rm -f /run/lab-stat';
 /** A cgroup v1 (hybrid) host: /sys/fs/cgroup is a tmpfs (the controllers are mounted below it). */
 const cgroupV1 = 'mount -t tmpfs -o size=64k tmpfs /sys/fs/cgroup';
 /** A cgroup v2 host: the unified hierarchy on /sys/fs/cgroup (on a v1 machine its controllers are bound elsewhere). */
@@ -165,12 +169,12 @@ export function preflightFaults(lab: FaultLab): Fault[] {
     }),
     // Time.
     fault('the worker\'s clock runs 5 minutes ahead', { level: 'error', code: 'clock-skew', host: W, text: 'ahead' }, {
-      stage: () => sh(W, dateAhead(300)).then(() => undefined),
-      undo: () => shq(W, 'rm -f /usr/local/bin/date'),
+      stage: () => sh(W, clockAhead(300)).then(() => undefined),
+      undo: () => shq(W, clockUndo),
     }),
     fault('the worker\'s clock runs 25 s ahead (the probe\'s own time in flight never counts)', { level: 'warning', code: 'clock-skew', host: W, text: 'ahead' }, {
-      stage: () => sh(W, dateAhead(25)).then(() => undefined),
-      undo: () => shq(W, 'rm -f /usr/local/bin/date'),
+      stage: () => sh(W, clockAhead(25)).then(() => undefined),
+      undo: () => shq(W, clockUndo),
     }),
     // cgroups: staged inside one host's mount namespace, whatever hierarchy the machine itself has.
     fault('cgroup v1 on the worker (the control plane on v2), Kubernetes 1.32', { level: 'warning', code: 'cgroup-v1', host: W, text: '1.32' }, {

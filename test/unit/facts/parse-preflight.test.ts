@@ -2,9 +2,11 @@
 // output parses to the facts it shows.
 import { execa } from 'execa';
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseArpingReplies, parseListening, parsePreflight } from '../../../src/facts/parse-preflight.js';
+import { parseArpingReplies, parseListening, parseClock, parsePreflight } from '../../../src/facts/parse-preflight.js';
 import { splitSections } from '../../../src/facts/parse-sections.js';
 import { PREFLIGHT_ITEMS, preflightLines } from '../../../src/facts/preflight-script.js';
 import { buildProbe } from '../../../src/facts/probe.js';
@@ -33,7 +35,7 @@ describe('preflight lines', () => {
   });
 
   it('read the clock first, probe the VIP only in kube-vip mode, and single-quote every inventory value', () => {
-    expect(preflightLines(inv, inv.hosts[0]!)[0]).toBe('s pf.clock; date +%s.%N');
+    expect(preflightLines(inv, inv.hosts[0]!)[0]).toMatch(/^s pf\.clock; rd \/proc\/uptime; /);
     const s = lines();
     expect(s).toContain(`arping -D -c 2 -w 3 -I "$P_dev" ${quote('192.168.1.51')}`);
     expect(s).toContain(`arping -c 2 -w 3 -I "$P_dev" ${quote('192.168.1.50')}`);
@@ -56,7 +58,7 @@ describe('preflight lines', () => {
     expect(lines()).toContain('[ -n "$P_j" ] || { s pf.listen; ss -Hltnp');
     const lb = { ...inv.hosts[0]!, role: 'lb' as const };
     expect(lines(inv, lb)).toContain('s pf.listen; ss -Hltnp');
-    expect(lines(inv, lb)).not.toContain('[ -n "$P_j" ] ||');
+    expect(lines(inv, lb)).not.toContain('[ -n "$P_j" ] || { s pf.listen');
   });
 
   it('change nothing: no write outside their own mktemp directory, no service or link command', () => {
@@ -69,6 +71,13 @@ describe('preflight lines', () => {
 
 describe('parsePreflight (recorded lab output)', () => {
   const { facts, complete } = parse(FIXTURE);
+
+  it('the clock as boot time plus uptime (up to a second behind), or an older probe\'s exact date', () => {
+    expect(parseClock('5.25 9.00\nbtime 1796160000')).toEqual({ clock: 1796160005.25, clockError: 1 });
+    expect(parseClock('1796169398.73')).toEqual({ clock: 1796169398.73, clockError: 0 });
+    expect(parseClock('5.25 9.00')).toBeUndefined();
+    expect(parseClock('')).toBeUndefined();
+  });
 
   it('reads identity, board, kernel and clock', () => {
     expect(complete).toBe(true);
@@ -125,5 +134,33 @@ describe('parsePreflight (recorded lab output)', () => {
   it('arping replies and ss listeners', () => {
     expect(parseArpingReplies('Unicast reply from 192.168.1.50 [AA:BB:CC:DD:EE:FF]  0.6ms\nUnicast reply from 192.168.1.50 [aa:bb:cc:dd:ee:ff]  0.7ms\n')).toEqual(['aa:bb:cc:dd:ee:ff']);
     expect(parseListening('LISTEN 0 4096 [::]:10250 [::]:* users:(("kubelet",pid=9,fd=3))\nLISTEN 0 128 127.0.0.1:2379 0.0.0.0:*\n')).toEqual([{ port: 10250, process: 'kubelet' }, { port: 2379 }]);
+  });
+});
+
+describe('preflight lines run (in a network namespace of their own: no ARP leaves it)', () => {
+  const inv = fakeInventory();
+  const run = async (kubernetesDir: string) => {
+    const probe = buildProbe({ items: [], marker: '@@M@@', lines: preflightLines(inv, inv.hosts[0]!, { kubernetesDir }) });
+    const r = await execa('unshare', ['-rn', 'sh', '-c', probe.script], { reject: false });
+    return { sent: Date.now() / 1000, ...parsePreflight(splitSections(r.stdout, '@@M@@')) };
+  };
+
+  it("read the clock within a second of this machine's, and the page size by getconf or, joined, by smaps", async () => {
+    const before = Date.now() / 1000;
+    const fresh = await run('/nonexistent-kubernetes');
+    expect(fresh.complete).toBe(true);
+    expect(fresh.facts.clock! + fresh.facts.clockError!).toBeGreaterThanOrEqual(before - 0.05);
+    expect(fresh.facts.clock!).toBeLessThanOrEqual(fresh.sent);
+    const page = Number((await execa('getconf', ['PAGESIZE'])).stdout);
+    expect(fresh.facts.pageSize).toBe(page);
+    const dir = await mkdtemp(join(tmpdir(), 'provision-pf-'));
+    try {
+      await writeFile(join(dir, 'kubelet.conf'), '');
+      const joined = await run(dir);
+      expect(joined.facts.joined).toBe(true);
+      expect(joined.facts.pageSize).toBe(page);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -121,6 +121,10 @@ describe('preflight rules', () => {
     expect(clockOffset(100.5, 100, 101)).toBe(0);
     expect(clockOffset(98, 100, 101)).toBe(-2);
     expect(clockOffset(104, 100, 101)).toBe(3);
+    // A reading up to 1 s behind the truth (boot time in whole seconds): only what lies outside counts.
+    expect(clockOffset(99.5, 100, 101, 1)).toBe(0);
+    expect(clockOffset(97, 100, 101, 1)).toBe(-2);
+    expect(clockOffset(104, 100, 101, 1)).toBe(3);
     // A slow answer never counts as skew.
     expect(codes({ [W]: { clock: NOW + 20 } }).filter((c) => c.includes('clock'))).toEqual([`${W} warning clock-skew`]);
     const slow = probesOf(inv, { [W]: { clock: NOW + 20 } }).map((p) => ({ ...p, answeredAt: NOW + 30 }));
