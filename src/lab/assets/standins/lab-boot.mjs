@@ -2,6 +2,7 @@
 import { existsSync, readFileSync, readdirSync, writeFileSync, mkdirSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { applyFile, systemFiles } from './lib/sysctl-lib.mjs';
+import { saveSwaps } from './lib/swap-record.mjs';
 import { persistedCommands } from './lib/net-persist.mjs';
 import { enabledUnits, findUnit, startUnit } from './lib/units.mjs';
 
@@ -17,7 +18,7 @@ function lines(file) {
 function kernel() {
   mkdirSync('/run/lab', { recursive: true, mode: 0o755 });
   const swaps = lines('/etc/fstab').map((l) => l.split(/\s+/)).filter((f) => f[2] === 'swap' && !(f[3] ?? '').split(',').includes('noauto')).map((f) => f[0]);
-  writeFileSync('/run/lab/swaps', swaps.map((s) => `${s}\n`).join(''));
+  saveSwaps(swaps);
   const mods = new Set(lines('/etc/modules'));
   for (const dir of ['/usr/lib/modules-load.d', '/etc/modules-load.d', '/run/modules-load.d']) {
     if (!existsSync(dir)) continue;

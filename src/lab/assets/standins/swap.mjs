@@ -1,10 +1,8 @@
-// Lab stand-in for swapoff/swapon: swap is a per-host record (boot turns on the swap lines of /etc/fstab), never the machine's swap.
-import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+// Lab stand-in for swapoff/swapon: swap is a per-host record (boot turns on the swap lines of /etc/fstab), never the
+// machine's swap; every reader sees it as the host's /proc/swaps (lib/swap-record.mjs).
+import { readFileSync } from 'node:fs';
+import { readSwaps as read, saveSwaps as save } from './lib/swap-record.mjs';
 
-
-const REC = '/run/lab/swaps';
-const read = () => { try { return readFileSync(REC, 'utf8').split('\n').filter(Boolean); } catch { return []; } };
-const save = (l) => { mkdirSync('/run/lab', { recursive: true }); writeFileSync(REC, l.map((s) => `${s}\n`).join('')); };
 function fstabSwaps() {
   try {
     return readFileSync('/etc/fstab', 'utf8').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'))

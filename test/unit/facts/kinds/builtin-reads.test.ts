@@ -61,3 +61,23 @@ describe('clock-sync', () => {
     }
   });
 });
+
+describe('swap', () => {
+  it("lists /proc/swaps' names as swapon --show does, escaped names decoded", async () => {
+    const { SWAP_SCRIPT, swap } = await import('../../../../src/facts/kinds/swap.js');
+    const { mkdtemp, writeFile, rm } = await import('node:fs/promises');
+    const dir = await mkdtemp('/tmp/provision-swaps-');
+    try {
+      const f = `${dir}/swaps`;
+      await writeFile(f, 'Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority\n/swapfile                               file\t\t1048572\t\t0\t\t-2\n/dev/zram0                              partition\t4096\t\t0\t\t100\n/var/my\\040swap                          file\t\t10\t\t0\t\t-3\n');
+      const out = await sh(SWAP_SCRIPT.replace('/proc/swaps', f));
+      expect(swap.parse({ code: 0, stdout: out }, undefined)).toEqual({ active: ['/swapfile', '/dev/zram0', '/var/my swap'] });
+      // This machine: the same names as swapon --show (none, when it has no swap).
+      const real = swap.parse({ code: 0, stdout: await sh(SWAP_SCRIPT) }, undefined).active;
+      const shown = (await sh('swapon --show=NAME --noheadings 2>/dev/null')).split('\n').filter(Boolean);
+      expect(real).toEqual(shown);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
