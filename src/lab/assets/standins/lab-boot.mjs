@@ -3,6 +3,7 @@ import { existsSync, readFileSync, readdirSync, writeFileSync, mkdirSync } from 
 import { spawnSync } from 'node:child_process';
 import { applyFile, systemFiles } from './lib/sysctl-lib.mjs';
 import { saveSwaps } from './lib/swap-record.mjs';
+import { saveModules } from './lib/module-record.mjs';
 import { persistedCommands } from './lib/net-persist.mjs';
 import { enabledUnits, findUnit, startUnit } from './lib/units.mjs';
 
@@ -24,7 +25,7 @@ function kernel() {
     if (!existsSync(dir)) continue;
     for (const f of readdirSync(dir).filter((f) => f.endsWith('.conf')).sort()) for (const m of lines(`${dir}/${f}`)) mods.add(m.replace(/-/g, '_'));
   }
-  writeFileSync('/run/lab/modules', [...mods].map((m) => `${m}\n`).join(''));
+  saveModules([...mods]);
   for (const f of systemFiles()) for (const e of applyFile(f)) log(e);
 }
 

@@ -1,9 +1,7 @@
-// Lab stand-in for modprobe/lsmod/rmmod: kernel modules are a per-host record, never loaded into the machine's kernel.
-import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+// Lab stand-in for modprobe/lsmod/rmmod: kernel modules are a per-host record, never loaded into the machine's kernel,
+// shown as the host's own /sys/module (lib/module-record.mjs).
+import { readModules as read, saveModules as save } from './lib/module-record.mjs';
 
-const REC = '/run/lab/modules';
-const read = () => { try { return readFileSync(REC, 'utf8').split('\n').filter(Boolean); } catch { return []; } };
-const save = (l) => { mkdirSync('/run/lab', { recursive: true }); writeFileSync(REC, l.map((s) => `${s}\n`).join('')); };
 const prog = process.env.LAB_PROG ?? 'modprobe';
 const args = process.argv.slice(2);
 const names = args.filter((a) => !a.startsWith('-')).map((n) => n.replace(/-/g, '_'));
