@@ -4,6 +4,8 @@ import type { Command } from './command.js';
 export interface ExecResult {
   code: number;
   stdout: string;
+  /** stdout as it arrived, byte for byte (the probe's file batch is a raw tar stream). */
+  stdoutBytes?: Buffer;
   stderr: string;
   /** Set when the process died from a signal or the channel closed without an exit status. */
   signal?: string;

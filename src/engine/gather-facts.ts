@@ -34,7 +34,7 @@ export async function gatherFacts(o: GatherFactsOptions): Promise<HostFacts[]> {
       const session = await o.connector.connect(host, o.inventory);
       const probe = buildProbe({ items, marker, nodesProbeAddress: firstAddress(o.inventory.network.nodes) });
       const r = await session.exec(shell(probe.script, { sudo: true }));
-      const parsed = parseProbe(r.stdout, probe);
+      const parsed = parseProbe(r.stdoutBytes ?? r.stdout, probe);
       if (!parsed.complete) return { host: host.name, error: `the probe did not complete (exit ${r.code}): ${r.stderr.trim()}`, unreachable: false };
       const facts = createFacts(parsed.tables);
       const kinds: KindFacts = Object.fromEntries(shown.map(({ kind, args }) => [kind.name, { ...(args === undefined ? {} : { args }), value: displayed(kind, facts.fact(kind, args)) }]));

@@ -48,7 +48,7 @@ export async function probeHost(ctx: HostPlayContext, extra?: { items: ProbeItem
   const sentAt = Date.now() / 1000;
   const r = await session.exec(shell(probe.script, { sudo: true }));
   const answeredAt = Date.now() / 1000;
-  const parsed = parseProbe(r.stdout, probe);
+  const parsed = parseProbe(r.stdoutBytes ?? r.stdout, probe);
   if (parsed.sections.has('lock.busy')) throw new HostFailure(lockHolderMessage(parsed.sections.get('lock.busy')));
   if (parsed.sections.has('lock.orphan')) throw new HostFailure(orphanMessage(parsed.sections.get('lock.orphan')));
   if (!parsed.complete) throw new HostFailure(`the probe did not complete (exit ${r.code}${r.signal ? `, ${r.signal}` : ''})${r.stderr.trim() ? `: ${trimOutput(r.stderr)}` : ''}`);

@@ -6,7 +6,7 @@ import { parseBase } from './parse-base.js';
 import { parseCommand, parseFile, parsePackage, parseService } from './parse-items.js';
 import type { ProbeScript } from './probe.js';
 import { splitSections } from './parse-sections.js';
-import { batchable, parseFileBatch } from './probe-files.js';
+import { batchable, fileBatchBytes, parseFileBatch } from './probe-files.js';
 import { PACKAGES_SECTION, SERVICES_SECTION } from './probe.js';
 import { unitConditionsOutput } from './probe-units.js';
 
@@ -33,15 +33,17 @@ function packageLinesByName(body: string | undefined): Map<string, string> {
   return out;
 }
 
-export function parseProbe(stdout: string, probe: Pick<ProbeScript, 'marker' | 'items' | 'unitSlices'>): ParsedProbe {
-  const sections = splitSections(stdout, probe.marker);
+/** `stdout`: the probe's output as text, or as bytes (ExecResult.stdoutBytes: its file batch is a raw tar stream). */
+export function parseProbe(stdout: string | Buffer, probe: Pick<ProbeScript, 'marker' | 'items' | 'unitSlices'>): ParsedProbe {
+  const text = typeof stdout === 'string' ? stdout : stdout.toString('utf8');
+  const sections = splitSections(text, probe.marker);
   const files = new Map<string, FileFact>();
   const packages = new Map<string, PackageFact>();
   const services = new Map<string, ServiceFact>();
   const commands = new Map<string, CommandFact>();
   const facts = new Map<string, CommandFact>();
   const batchedPaths = [...probe.items.values()].flatMap((i) => (i.kind === 'file' && batchable(i.path) ? [i.path] : []));
-  const batch = parseFileBatch(sections, batchedPaths);
+  const batch = parseFileBatch(fileBatchBytes(sections, probe.marker, typeof stdout === 'string' ? undefined : stdout), batchedPaths);
   const packageLines = packageLinesByName(sections.get(PACKAGES_SECTION));
   const serviceBlocks = (sections.get(SERVICES_SECTION) ?? '').split(/\n\s*\n/);
   let serviceIndex = 0;

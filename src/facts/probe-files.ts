@@ -1,4 +1,5 @@
-// Every probed file in two processes, however many: one `tar` (its headers carry type, mode and owner) and one `base64`.
+// Every probed file in one process, however many: one `tar`, its raw stream in the probe's output (its headers carry
+// type, mode and owner; the controller hashes the contents).
 import { createHash } from 'node:crypto';
 import { quote } from '../core/command.js';
 import type { FileFact } from '../core/types.js';
@@ -20,23 +21,38 @@ export function batchable(path: string): boolean {
 
 /**
  * Shell lines: tar every path (dereferenced, hard links stored whole, directories as their own header only; a
- * missing path is left out) and base64 the archive. Ends with the positional parameters reset.
+ * missing path is left out) straight into the output: the section is the archive, byte for byte (the next section's
+ * header starts with its own newline). Ends with the positional parameters reset.
  */
 export function fileBatchLines(paths: string[]): string[] {
   if (paths.length === 0) return [];
   return [
     `set -- ${paths.map(quote).join(' ')}`,
-    `s ${FILES_TAR}; tar -c -h --hard-dereference -P --no-recursion -b 1 --format=gnu -f - -- "$@" 2>/dev/null | base64 -w0; echo; set --`,
+    `s ${FILES_TAR}; tar -c -h --hard-dereference -P --no-recursion -b 1 --format=gnu -f - -- "$@" 2>/dev/null; set --`,
   ];
 }
 
 /**
- * path → FileFact for the batched paths, or undefined when the probe carried no batch (it stopped early). A path
- * missing from the archive does not exist (or is a dangling symlink).
+ * The archive's bytes in a probe's output: from the raw output when the session kept it, else re-encoded from the
+ * text (exact for text files; a session that decoded invalid UTF-8 has lost those bytes). Undefined: no batch.
  */
-export function parseFileBatch(sections: ReadonlyMap<string, string>, paths: string[]): Map<string, FileFact> | undefined {
+export function fileBatchBytes(sections: ReadonlyMap<string, string>, marker: string, raw?: Buffer): Buffer | undefined {
   if (!sections.has(FILES_TAR)) return undefined;
-  const entries = readTarEntries(Buffer.from((sections.get(FILES_TAR) ?? '').trim(), 'base64'));
+  if (!raw) return Buffer.from(sections.get(FILES_TAR)!, 'utf8');
+  const head = Buffer.from(`\n${marker} ${FILES_TAR}\n`);
+  const start = raw.indexOf(head);
+  if (start < 0) return Buffer.alloc(0);
+  const end = raw.indexOf(Buffer.from(`\n${marker} `), start + head.length);
+  return raw.subarray(start + head.length, end < 0 ? raw.length : end);
+}
+
+/**
+ * path → FileFact for the batched paths from the archive (fileBatchBytes), or undefined when the probe carried no
+ * batch (it stopped early). A path missing from the archive does not exist (or is a dangling symlink).
+ */
+export function parseFileBatch(archive: Buffer | undefined, paths: string[]): Map<string, FileFact> | undefined {
+  if (!archive) return undefined;
+  const entries = readTarEntries(archive);
   const facts = new Map<string, FileFact>();
   for (const path of paths) {
     const e = entries.get(path) ?? entries.get(`${path}/`); // GNU tar names a directory member with a trailing slash

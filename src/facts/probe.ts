@@ -90,7 +90,8 @@ function baseSection(nodesProbeAddress: string | undefined, gatewayAddresses: st
     's base.init; if [ -d /run/systemd/system ]; then echo systemd; else echo other; fi',
     // Running network and time-sync daemons, from /proc with shell builtins only (no systemctl: it can cost 50 ms a
     // call). comm is cut at 15 characters: systemd-networkd shows as systemd-network, systemd-timesyncd as systemd-timesyn.
-    's base.procs; for f in /proc/[0-9]*/comm; do read -r c 2>/dev/null < "$f" && case "$c" in NetworkManager|systemd-network|chronyd|systemd-timesyn|ntpd|openntpd) echo "$c";; esac; done',
+    // P_nm: NetworkManager runs (set, empty or 1, only where base ran): primary-link asks nmcli only then.
+    's base.procs; P_nm=; for f in /proc/[0-9]*/comm; do read -r c 2>/dev/null < "$f" && case "$c" in NetworkManager) P_nm=1; echo "$c";; systemd-network|chronyd|systemd-timesyn|ntpd|openntpd) echo "$c";; esac; done',
     's base.netplan; for f in /etc/netplan/*.yaml /etc/netplan/*.yml; do [ -e "$f" ] && echo "$f"; done',
     's base.ifupdown; rd /etc/network/interfaces; for f in /etc/network/interfaces.d/*; do [ -f "$f" ] && rd "$f"; done',
     // The device-tree model is NUL-terminated: dash's `read` stops there (no `tr` process); printed without a newline.

@@ -36,7 +36,7 @@ export class LocalSession implements Session {
     const result = await execa('sh', ['-c', renderCommand({ argv: cmd.argv, env: cmd.env })], {
       reject: false,
       stripFinalNewline: false,
-      encoding: 'utf8',
+      encoding: 'buffer',
       ...(input !== undefined ? { input } : { stdin: 'ignore' as const }),
       ...(this.#opts.cwd ? { cwd: this.#opts.cwd } : {}),
       ...(this.#opts.env ? { env: this.#opts.env } : {}),
@@ -47,10 +47,12 @@ export class LocalSession implements Session {
       throw new ExecTimeoutError(`${this.host}: command timed out after ${opts.timeoutMs} ms`, { host: this.host, timeoutMs: opts.timeoutMs ?? 0 });
     }
     if (result.isCanceled) throw opts.signal?.reason instanceof Error ? opts.signal.reason : new Error('aborted');
+    const bytes = Buffer.from(result.stdout ?? new Uint8Array());
     return {
       code: result.exitCode ?? -1,
-      stdout: String(result.stdout ?? ''),
-      stderr: String(result.stderr ?? ''),
+      stdout: bytes.toString('utf8'),
+      stdoutBytes: bytes,
+      stderr: Buffer.from(result.stderr ?? new Uint8Array()).toString('utf8'),
       ...(result.signal ? { signal: result.signal } : {}),
     };
   }

@@ -136,9 +136,11 @@ export async function execOverSsh(ctx: ExecContext, cmd: Command, opts: ExecOpti
       if (!exit && ctx.isLost()) {
         return reject(new ConnectError(`${ctx.host}: connection lost while running: ${briefCommand(cmd)}`, { host: ctx.host }));
       }
+      const bytes = Buffer.concat(stdout);
       resolve({
         code: exit?.code ?? -1,
-        stdout: Buffer.concat(stdout).toString('utf8'),
+        stdout: bytes.toString('utf8'),
+        stdoutBytes: bytes,
         stderr: Buffer.concat(stderr).toString('utf8'),
         ...(exit?.signal ? { signal: exit.signal } : exit ? {} : { signal: 'closed' }),
       });

@@ -33,7 +33,7 @@ async function probeHost(connector: Connector, inv: Inventory, host: Host, marke
     const sentAt = Date.now() / 1000;
     const r = await session.exec(shell(probe.script, { sudo: true }), { timeoutMs: 60_000 });
     const answeredAt = Date.now() / 1000;
-    const parsed = parseProbe(r.stdout, probe);
+    const parsed = parseProbe(r.stdoutBytes ?? r.stdout, probe);
     if (!parsed.complete) return { host, error: `the preflight probe did not complete (exit ${r.code}): ${r.stderr.trim().split('\n').pop() ?? ''}` };
     return hostProbe(host, parsed.sections, createFacts(parsed.tables), sentAt, answeredAt);
   } catch (e) {

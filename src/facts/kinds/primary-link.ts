@@ -36,7 +36,8 @@ export function linkProbeScript(a: PrimaryLinkArgs): string {
     `if [ "\${${routeDevVar(a.gateway) ?? 'P_dev_none'}+set}" = set ]; then dev=$${routeDevVar(a.gateway) ?? 'P_dev_none'}; else`,
     `dev=; r=$(ip -o route get ${quote(a.gateway)} 2>/dev/null); set -- $r; while [ $# -gt 1 ]; do [ "$1" = dev ] && { dev=$2; break; }; shift; done; set --; fi`,
     'echo "dev=$dev"',
-    'if [ -n "$dev" ] && command -v nmcli >/dev/null 2>&1; then',
+    // nmcli only where NetworkManager runs (base's process scan set P_nm; without base, wherever nmcli is installed).
+    'if [ -n "$dev" ] && [ "${P_nm-1}" = 1 ] && command -v nmcli >/dev/null 2>&1; then',
     '  con=; read -r con <<PROVISION_NM_END',
     '$(nmcli -g GENERAL.CONNECTION device show "$dev" 2>/dev/null)',
     'PROVISION_NM_END',

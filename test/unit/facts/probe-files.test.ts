@@ -1,4 +1,4 @@
-// The batched file read: two processes for any number of files, and the facts it yields (races included).
+// The batched file read: one process for any number of files, and the facts it yields (races included).
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chmodSync, linkSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -13,11 +13,12 @@ const sha = (b: string | Buffer) => createHash('sha256').update(b).digest('hex')
 
 function probeFiles(paths: string[], env: NodeJS.ProcessEnv = process.env) {
   const probe = buildProbe({ marker: 'B4TCH', skipBase: true, items: paths.map((path) => ({ kind: 'file' as const, path })) });
-  return parseProbe(execFileSync('sh', ['-c', probe.script], { encoding: 'utf8', env, maxBuffer: 64 << 20 }), probe).tables.files!;
+  // The bytes, as the SSH session keeps them: the batch is a raw tar stream.
+  return parseProbe(execFileSync('sh', ['-c', probe.script], { env, maxBuffer: 64 << 20 }), probe).tables.files!;
 }
 
 describe('batched file probe', () => {
-  it('reads any number of files with one tar and one base64', () => {
+  it('reads any number of files with one tar, its raw stream in the output', () => {
     const dir = mkdtempSync(join(tmpdir(), 'batch-'));
     const bin = mkdtempSync(join(tmpdir(), 'batch-bin-'));
     const calls = join(bin, 'calls');
@@ -30,7 +31,7 @@ describe('batched file probe', () => {
     const files = probeFiles([...paths, join(dir, 'absent')], { ...process.env, PATH: `${bin}:${process.env.PATH}` });
     paths.forEach((p, i) => expect(files.get(p)).toMatchObject({ exists: true, content: `file ${i}\n`, sha256: sha(`file ${i}\n`) }));
     expect(files.get(join(dir, 'absent'))).toEqual({ exists: false });
-    expect(readFileSync(calls, 'utf8').trim().split('\n').sort()).toEqual(['base64', 'tar']);
+    expect(readFileSync(calls, 'utf8').trim().split('\n').sort()).toEqual(['tar']);
   });
 
   it('follows symlinks, reads hard-linked paths whole, and keeps quoting-hostile names literal', () => {
@@ -59,6 +60,13 @@ describe('batched file probe', () => {
     expect(files.get(join(dir, 'sub'))).toEqual({ exists: true, mode: 0o750, owner: me, group: expect.any(String) });
     expect(files.get(join(dir, 'big'))).toEqual({ exists: true, mode: 0o600, owner: me, group: expect.any(String), sha256: sha(big) });
     expect(files.get(join(dir, 'never'))).toEqual({ exists: false });
-    expect(parseFileBatch(new Map(), ['/x'])).toBeUndefined();
+    expect(parseFileBatch(undefined, ['/x'])).toBeUndefined();
+    // Binary content (not UTF-8) hashed exactly, and text around it still parsed.
+    const bin = Buffer.from([0, 0xff, 0xfe, 10, 0x80, 0]);
+    writeFileSync(join(dir, 'bin'), bin);
+    writeFileSync(join(dir, 'after'), 'ü\n');
+    const both = probeFiles([join(dir, 'bin'), join(dir, 'after')]);
+    expect(both.get(join(dir, 'bin'))!.sha256).toBe(sha(bin));
+    expect(both.get(join(dir, 'after'))).toMatchObject({ content: 'ü\n', sha256: sha('ü\n') });
   });
 });

@@ -87,7 +87,11 @@ describe('exec', () => {
       { cmd: { argv: ['cat'], stdin: new Secret('s3cret') }, want: { code: 0, stdout: 's3cret', stderr: '' } },
       { cmd: { argv: ['sh', '-c', 'printf %s "$V"'], env: { V: hostile } }, want: { code: 0, stdout: hostile, stderr: '' } },
     ];
-    for (const { cmd, want } of cases) expect(await session.exec(cmd)).toEqual(want);
+    for (const { cmd, want } of cases) {
+      const { stdoutBytes, ...r } = await session.exec(cmd);
+      expect(r).toEqual(want);
+      expect(stdoutBytes?.toString('utf8')).toBe(want.stdout); // the bytes as they came, for the probe's raw tar
+    }
     const big = Buffer.alloc(2 * 1024 * 1024, 'x');
     const r = await session.exec({ argv: ['wc', '-c'], stdin: big });
     expect(r.stdout.trim()).toBe(String(big.length));
@@ -316,7 +320,7 @@ describe('become (sudo)', () => {
     ['nopass', undefined],
   ])('mode %s: stdin reaches the command after sudo; prompt and marker are stripped', async (mode, pw) => {
     const { s, session } = await become(mode, pw);
-    const r = await session.exec(cmd);
+    const { stdoutBytes: _b, ...r } = await session.exec(cmd);
     expect(r).toEqual({ code: 4, stdout: 'data-after-sudo', stderr: ' stderr-line\n' });
     expect(s.stats.commands.join('\n')).not.toContain(canary);
   });
@@ -324,7 +328,8 @@ describe('become (sudo)', () => {
   it('a root login runs sudo: true commands itself: no sudo (whose password it would lack), same stdin and marker handling', async () => {
     const s = await server({ env: { ...process.env, PATH: `${join(dir, 'bin')}:${process.env.PATH}`, FAKE_SUDO_MODE: 'password', FAKE_SUDO_PASSWORD: canary } });
     const session = await setup('Host node-root\n  User root\n').make().connectTarget(target(s.port, 'node-root'));
-    expect(await session.exec(cmd)).toEqual({ code: 4, stdout: 'data-after-sudo', stderr: ' stderr-line\n' });
+    const { stdoutBytes: _b, ...r } = await session.exec(cmd);
+    expect(r).toEqual({ code: 4, stdout: 'data-after-sudo', stderr: ' stderr-line\n' });
     expect(s.stats.commands.join('\n')).not.toMatch(/\bsudo\b/);
     expect(s.stats.commands.join('\n')).toContain('provision-become-ok-');
   });
