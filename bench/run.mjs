@@ -30,8 +30,11 @@ if (process.getuid?.() !== 0) {
   process.exit(1);
 }
 
+// Every command runs in a directory of its own, never the checkout: a completed `up` writes ./kubeconfig/ there.
+const WORK = mkdtempSync(join(tmpdir(), 'provision-bench-work-'));
+
 function sh(argv, opts = {}) {
-  const r = spawnSync(argv[0], argv.slice(1), { encoding: 'utf8', maxBuffer: 64 << 20, ...opts });
+  const r = spawnSync(argv[0], argv.slice(1), { encoding: 'utf8', maxBuffer: 64 << 20, cwd: WORK, ...opts });
   if (r.status !== 0 && !opts.allowFail) {
     throw new Error(`${argv.join(' ')} exited ${r.status}\n${r.stderr}\n${r.stdout}`.slice(0, 4000));
   }
@@ -42,7 +45,7 @@ function sh(argv, opts = {}) {
 function timed(argv, env) {
   const out = join(tmpdir(), `bench-time-${process.pid}`);
   const t0 = process.hrtime.bigint();
-  const r = spawnSync('/usr/bin/time', ['-f', '%U %S %M', '-o', out, ...argv], { encoding: 'utf8', env, maxBuffer: 64 << 20 });
+  const r = spawnSync('/usr/bin/time', ['-f', '%U %S %M', '-o', out, ...argv], { encoding: 'utf8', env, maxBuffer: 64 << 20, cwd: WORK });
   const wall = Number(process.hrtime.bigint() - t0) / 1e9;
   const [user, sys, rssKb] = readFileSync(out, 'utf8').trim().split('\n').pop().split(' ').map(Number);
   rmSync(out, { force: true });
@@ -117,7 +120,7 @@ async function benchOne(label, inventory, acceptLint) {
       const runs = [];
       for (let i = 0; i < 3; i++) {
         const before = readPidCountersSync();
-        const r = spawnSync(argv[0], argv.slice(1), { encoding: 'utf8', env, maxBuffer: 64 << 20 });
+        const r = spawnSync(argv[0], argv.slice(1), { encoding: 'utf8', env, maxBuffer: 64 << 20, cwd: WORK });
         if (r.status !== 0) throw new Error(`${check} failed (${r.status}):\n${r.stderr.slice(-2000)}`);
         runs.push(processesBetween(before, readPidCountersSync()));
       }
@@ -167,6 +170,7 @@ try {
   }
 } finally {
   rmSync(tmp, { recursive: true, force: true });
+  rmSync(WORK, { recursive: true, force: true });
 }
 // Issue 7's targets: at most 1.0x the floor at 13 hosts, 1.5x at 100, and one connection per host.
 const TARGETS = { goldentooth: 1.0, gen100: 1.5 };

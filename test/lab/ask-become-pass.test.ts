@@ -5,6 +5,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { workDir } from './lab-support.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const cli = join(root, 'dist/cli/main.js');
@@ -16,7 +17,7 @@ if (process.env.PROVISION_LAB_REQUIRED === '1' && !canLab) {
   describe('ask-become-pass lab', () => it('needs root on Linux (PROVISION_LAB_REQUIRED=1)', async () => expect.fail('not root on Linux')));
 }
 
-const provision = async (args: string[], env: NodeJS.ProcessEnv = process.env) => String((await execa(process.execPath, [cli, ...args], { cwd: root, env, stripFinalNewline: false })).stdout);
+const provision = async (args: string[], env: NodeJS.ProcessEnv = process.env) => String((await execa(process.execPath, [cli, ...args], { cwd: workDir(), env, stripFinalNewline: false })).stdout);
 const withoutPassword = () => Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'PROVISION_BECOME_PASSWORD'));
 
 /** `provision lab run -- run PLAYBOOK ...` with `stdin` piped in (no TTY: --ask-become-pass reads one line). */
