@@ -10,7 +10,7 @@ import { until } from './lab-support.js';
 import './yield-between-tests.js';
 
 const reason = labReason('i16 goldentooth day two');
-const lab = faultLab('i16g', 'inventory/goldentooth.yaml', 'metallb-unrouted');
+const lab = faultLab(`i16g${process.pid % 1000}`, 'inventory/goldentooth.yaml', 'metallb-unrouted');
 const LB = 'allyrion';
 const CPS = ['bettley', 'cargyll', 'dalt'];
 const WORKERS = ['erenford', 'fenn', 'gardener', 'harlton', 'inchfield', 'jast', 'karstark', 'lipps', 'velaryon'];
@@ -57,7 +57,7 @@ function mostCordonedAtOnce(ev: Event[], nodes: string[]): number {
 
 describe.skipIf(reason !== '')('i16 goldentooth: status, upgrade, a kill in the middle of the workers', () => {
   beforeAll(async () => {
-    await lab.up();
+    await lab.up(['--runtime', 'nspawn']);
     const r = await lab.run(['up']);
     if (r.code !== 0) throw new Error(`up: ${r.stdout}\n${r.stderr}`);
   }, 1_500_000);
