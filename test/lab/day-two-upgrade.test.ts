@@ -21,7 +21,7 @@ async function provision(args: string[]): Promise<Out> {
   const r = await execa(process.execPath, [CLI, ...args], { reject: false, cwd: work, maxBuffer: 64 << 20 });
   return { code: r.exitCode ?? 1, stdout: String(r.stdout), stderr: String(r.stderr), all: `${String(r.stdout)}\n${String(r.stderr)}` };
 }
-const LAB = 'i16h';
+const LAB = `i16h${process.pid % 1000}`;
 const INV = join(ROOT, 'inventory/homelab.yaml');
 const CP = 'k8s-cp-01';
 const WORKER = 'k8s-worker-01';
@@ -63,7 +63,7 @@ if (labRequired && !canRunLab) describe('i16 lab', () => it('cannot run: needs r
 
 describe.skipIf(skipLab)('i16 homelab: status, certs and upgrade on one cluster', () => {
   beforeAll(async () => {
-    const up = await provision(['lab', 'up', '-i', INV, '--name', LAB]);
+    const up = await provision(['lab', 'up', '-i', INV, '--name', LAB, '--runtime', 'nspawn']);
     if (up.code !== 0) throw new Error(`lab up: ${up.all}`);
     // kubeadm init issues certificates valid for 20 days: status must warn, certs renew must fix it.
     await setFault(CP, 'LAB_KUBEADM_CERT_DAYS=20');
