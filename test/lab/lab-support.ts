@@ -3,6 +3,7 @@ import { execa } from 'execa';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
+import { afterAll } from 'vitest';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const CLI = resolve(ROOT, 'dist/cli/main.js');
@@ -17,13 +18,14 @@ let work: string | undefined;
  * there, which would land in the checkout and be overwritten by other labs of the same inventory).
  */
 export function workDir(): string {
-  if (work === undefined) {
-    const dir = mkdtempSync(join(tmpdir(), 'provision-lab-test-'));
-    process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
-    work = dir;
-  }
+  work ??= mkdtempSync(join(tmpdir(), 'provision-lab-test-'));
   return work;
 }
+// Registered when a test file imports this module (each file has its own copy): its work dir goes with it.
+afterAll(() => {
+  if (work) rmSync(work, { recursive: true, force: true });
+  work = undefined;
+});
 
 /** A relative inventory or playbook path (`inventory/x.yaml`) names a file of the checkout: made absolute for workDir(). */
 export function checkoutPath(arg: string): string {
