@@ -14,7 +14,7 @@ import './yield-between-tests.js';
 const work = mkdtempSync(join(tmpdir(), 'i17-remove-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-const LAB = 'i17g';
+const LAB = `i17g${process.pid % 1000}`;
 const { provision, labRun, inHost } = dayTwoLab(LAB, work);
 /** A copy: `remove --write-inventory` edits it. goldentooth's known lint error is accepted, as in the other lab tests. */
 const INV = join(work, 'goldentooth.yaml');
@@ -30,7 +30,7 @@ if (labRequired && !canRunLab) describe('i17 remove lab', () => it('cannot run: 
 describe.skipIf(skipLab)('i17 goldentooth: provision remove', () => {
   beforeAll(async () => {
     copyFileSync(join(ROOT, 'inventory/goldentooth.yaml'), INV);
-    const up = await provision(['lab', 'up', '-i', INV, '--name', LAB]);
+    const up = await provision(['lab', 'up', '-i', INV, '--name', LAB, '--runtime', 'nspawn']);
     if (up.code !== 0) throw new Error(`lab up: ${up.all}`);
     const r = await labRun(['up', '-i', INV, ...LINT]);
     if (r.code !== 0) throw new Error(`up: ${r.all}`);
