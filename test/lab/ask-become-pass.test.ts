@@ -43,7 +43,7 @@ describe.skipIf(!canLab)('--ask-become-pass against a lab whose sudo needs a pas
     work = mkdtempSync(join(tmpdir(), 'provision-abp-'));
     writeFileSync(playbook(), 'name: as root\nplays:\n  - name: root-only file\n    hosts: all\n    tasks:\n      - file: { path: /root/ask-become-pass-proof, content: "written as root\\n", mode: "0600" }\n');
     await provision(['lab', 'down', '--name', LAB]);
-    await provision(['lab', 'up', '-i', inventory, '--name', LAB, '--sudo-password', '--runtime', 'nspawn'], { ...process.env, PROVISION_BECOME_PASSWORD: canary });
+    await provision(['lab', 'up', '-i', inventory, '--name', LAB, '--sudo-password'], { ...process.env, PROVISION_BECOME_PASSWORD: canary });
   });
   afterAll(async () => {
     await provision(['lab', 'down', '--name', LAB]);

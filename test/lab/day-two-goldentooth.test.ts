@@ -57,7 +57,7 @@ function mostCordonedAtOnce(ev: Event[], nodes: string[]): number {
 
 describe.skipIf(reason !== '')('i16 goldentooth: status, upgrade, a kill in the middle of the workers', () => {
   beforeAll(async () => {
-    await lab.up(['--runtime', 'nspawn']);
+    await lab.up();
     const r = await lab.run(['up']);
     if (r.code !== 0) throw new Error(`up: ${r.stdout}\n${r.stderr}`);
   }, 1_500_000);

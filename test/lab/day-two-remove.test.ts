@@ -30,7 +30,7 @@ if (labRequired && !canRunLab) describe('i17 remove lab', () => it('cannot run: 
 describe.skipIf(skipLab)('i17 goldentooth: provision remove', () => {
   beforeAll(async () => {
     copyFileSync(join(ROOT, 'inventory/goldentooth.yaml'), INV);
-    const up = await provision(['lab', 'up', '-i', INV, '--name', LAB, '--runtime', 'nspawn']);
+    const up = await provision(['lab', 'up', '-i', INV, '--name', LAB]);
     if (up.code !== 0) throw new Error(`lab up: ${up.all}`);
     const r = await labRun(['up', '-i', INV, ...LINT]);
     if (r.code !== 0) throw new Error(`up: ${r.all}`);

@@ -63,7 +63,7 @@ if (labRequired && !canRunLab) describe('i16 lab', () => it('cannot run: needs r
 
 describe.skipIf(skipLab)('i16 homelab: status, certs and upgrade on one cluster', () => {
   beforeAll(async () => {
-    const up = await provision(['lab', 'up', '-i', INV, '--name', LAB, '--runtime', 'nspawn']);
+    const up = await provision(['lab', 'up', '-i', INV, '--name', LAB]);
     if (up.code !== 0) throw new Error(`lab up: ${up.all}`);
     // kubeadm init issues certificates valid for 20 days: status must warn, certs renew must fix it.
     await setFault(CP, 'LAB_KUBEADM_CERT_DAYS=20');

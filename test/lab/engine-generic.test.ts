@@ -54,7 +54,7 @@ async function runJson(extra: string[] = []): Promise<{ code: number; json: Json
 const hashes = async () => Object.fromEntries(await Promise.all(HOSTS.map(async (h) => [h, await inHost(h, `sha256sum ${MANAGED.join(' ')} 2>&1; true`)])));
 
 describe.skipIf(reason !== '')('engine in the lab (goldentooth, generic modules)', () => {
-  beforeAll(async () => await must(['lab', 'up', '-i', INV, '--name', LAB, '--runtime', 'nspawn']));
+  beforeAll(async () => await must(['lab', 'up', '-i', INV, '--name', LAB]));
   afterAll(async () => await provision(['lab', 'down', '--name', LAB]));
 
   it('the first run changes every host; the second reports "changed":0', async () => {

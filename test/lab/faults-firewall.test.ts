@@ -39,7 +39,7 @@ describe.skipIf(skipLab)('faults: firewall changes behind the dead man\'s switch
   let good = '';
   beforeAll(async () => {
     await lab.down();
-    const up = await lab.up(INV, ['--runtime', 'nspawn']);
+    const up = await lab.up(INV);
     if (up.code !== 0) throw new Error(`lab up failed:\n${up.stdout}\n${up.stderr}`);
     dir = mkdtempSync(join(tmpdir(), 'provision-fw-'));
     good = playbook('fw-good', '');

@@ -55,7 +55,7 @@ for (const a of addrs) for (let i = 0; i < 2; i++) {
 describe.skipIf(skipLab)('faults: sshd with MaxStartups 2:100:2 and MaxSessions 1 (goldentooth, 13 hosts)', () => {
   beforeAll(async () => {
     await lab.down();
-    const up = await lab.up(INV, [...OPTIONS.flatMap((o) => ['--sshd-option', o]), '--runtime', 'nspawn']);
+    const up = await lab.up(INV, OPTIONS.flatMap((o) => ['--sshd-option', o]));
     if (up.code !== 0) throw new Error(`lab up failed:\n${up.stdout}\n${up.stderr}`);
     const state = JSON.parse(readFileSync(`/var/lib/provision-lab/${LAB}/state.json`, 'utf8')) as { plan: { hosts: Array<{ name: string; address: string }> } };
     hosts = state.plan.hosts;

@@ -49,7 +49,7 @@ export function faultLab(name: string, inventory: string, accept?: string) {
   return {
     name,
     inventory,
-    /** `lab up` of the inventory; extra: more `lab up` options (e.g. `--runtime nspawn`). */
+    /** `lab up` of the inventory; extra: more `lab up` options (e.g. `--stack netplan`). */
     up: (extra: string[] = []) => must(['lab', 'up', '-i', inventory, '--name', name, ...extra]),
     down: () => cli(['lab', 'down', '--name', name]),
     inHost,

@@ -58,7 +58,7 @@ for (const c of CASES) {
     };
 
   describe.skipIf(reason !== '')(`host setup in the lab: ${c.inventory}`, () => {
-    beforeAll(async () => await provision(['lab', 'up', '-i', c.inventory, '--name', c.lab, '--runtime', 'nspawn']));
+    beforeAll(async () => await provision(['lab', 'up', '-i', c.inventory, '--name', c.lab]));
     afterAll(async () => await provision(['lab', 'down', '--name', c.lab]));
 
     it('converges every host, then checks the state inside each host', async () => {

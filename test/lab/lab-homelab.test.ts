@@ -38,7 +38,7 @@ const hasVip = async () => (await lab.exec('k8s-cp-01', 'ip -4 -o addr show dev 
 describe.skipIf(skipLab)('lab: homelab (kube-vip, reboot)', () => {
   beforeAll(async () => {
     await lab.down();
-    const up = await lab.up('inventory/homelab.yaml', ['--runtime', 'nspawn']);
+    const up = await lab.up('inventory/homelab.yaml');
     expect(up.code, up.stdout + up.stderr).toBe(0);
   });
   afterAll(async () => {

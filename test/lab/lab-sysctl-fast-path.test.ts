@@ -43,7 +43,7 @@ async function expectSame(keys: string[], answeredInShell: boolean) {
 describe.skipIf(skipLab)('lab: the sysctl fast path answers like the Node stand-in (nspawn host)', () => {
   beforeAll(async () => {
     await lab.down();
-    const up = await lab.up('inventory/homelab.yaml', ['--runtime', 'nspawn']);
+    const up = await lab.up('inventory/homelab.yaml');
     expect(up.code, up.stdout + up.stderr).toBe(0);
   });
   afterAll(async () => {
