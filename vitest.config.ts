@@ -14,9 +14,6 @@ export default defineConfig({
           setupFiles: ['test/lab/yield-between-tests.ts'],
           // Lab tests build network namespaces; they run one file at a time and may take minutes.
           fileParallelism: false,
-          // The CLI's lab runtime is nspawn (real systemd); files not yet moved over still build chroot labs, and
-          // those moved pass --runtime nspawn themselves (docs/lab.md, "Runtimes").
-          env: { PROVISION_LAB_RUNTIME: 'chroot' },
           testTimeout: 300_000,
           hookTimeout: 300_000,
         },

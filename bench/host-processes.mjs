@@ -3,9 +3,9 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 
 /**
- * An nspawn lab host has its own pid namespace: `ns_last_pid`, read from inside it, is the last pid the kernel handed
+ * A lab host has its own pid namespace: `ns_last_pid`, read from inside it, is the last pid the kernel handed
  * out there. The read itself is one process (nsenter's child, which execs cat), so it reads its own pid. Returns a
- * reader: hosts → (host → pid); a chroot host is left out (it shares the machine's pid namespace: no per-host count).
+ * reader: hosts → (host → pid); a host that is not running is left out.
  */
 export async function readPidCounters(root, state) {
   const { leaderPid } = await import(join(root, 'dist/lab/nspawn-runtime.js'));
@@ -14,7 +14,6 @@ export async function readPidCounters(root, state) {
 
 function readAll(leaderPid, state, hosts) {
   const out = new Map();
-  if (state.runtime !== 'nspawn') return out;
   for (const h of hosts) {
     const leader = leaderPid(state.plan, h);
     if (!leader) continue;

@@ -1,6 +1,6 @@
 #!/bin/bash
 # Idle memory of each nspawn lab host: PSS (KiB -> MiB) summed over the processes of its PID namespace.
-# usage: sudo bench/lab-memory.sh LAB   (a lab made with `provision lab up --runtime nspawn --name LAB`)
+# usage: sudo bench/lab-memory.sh LAB   (a lab made with `provision lab up --name LAB`)
 set -u
 lab=${1:?usage: lab-memory.sh LAB}
 for d in /var/lib/provision-lab/"$lab"/hosts/*/; do

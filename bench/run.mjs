@@ -17,8 +17,6 @@ const { values } = parseArgs({
     sizes: { type: 'string', default: 'goldentooth,50,100' },
     pairs: { type: 'string', default: '5' },
     keep: { type: 'boolean', default: false },
-    // nspawn: real systemd, systemctl and sysctl in every host, and a pid namespace per host (processes are counted).
-    runtime: { type: 'string', default: 'nspawn' },
     // Lab names are PREFIX-SIZE: a unique prefix keeps a bench apart from other labs on the machine.
     prefix: { type: 'string', default: 'bench' },
   },
@@ -30,8 +28,11 @@ if (process.getuid?.() !== 0) {
   process.exit(1);
 }
 
+// Every command runs in a directory of its own, never the checkout: a completed `up` writes ./kubeconfig/ there.
+const WORK = mkdtempSync(join(tmpdir(), 'provision-bench-work-'));
+
 function sh(argv, opts = {}) {
-  const r = spawnSync(argv[0], argv.slice(1), { encoding: 'utf8', maxBuffer: 64 << 20, ...opts });
+  const r = spawnSync(argv[0], argv.slice(1), { encoding: 'utf8', maxBuffer: 64 << 20, cwd: WORK, ...opts });
   if (r.status !== 0 && !opts.allowFail) {
     throw new Error(`${argv.join(' ')} exited ${r.status}\n${r.stderr}\n${r.stdout}`.slice(0, 4000));
   }
@@ -42,7 +43,7 @@ function sh(argv, opts = {}) {
 function timed(argv, env) {
   const out = join(tmpdir(), `bench-time-${process.pid}`);
   const t0 = process.hrtime.bigint();
-  const r = spawnSync('/usr/bin/time', ['-f', '%U %S %M', '-o', out, ...argv], { encoding: 'utf8', env, maxBuffer: 64 << 20 });
+  const r = spawnSync('/usr/bin/time', ['-f', '%U %S %M', '-o', out, ...argv], { encoding: 'utf8', env, maxBuffer: 64 << 20, cwd: WORK });
   const wall = Number(process.hrtime.bigint() - t0) / 1e9;
   const [user, sys, rssKb] = readFileSync(out, 'utf8').trim().split('\n').pop().split(' ').map(Number);
   rmSync(out, { force: true });
@@ -60,14 +61,12 @@ async function benchOne(label, inventory, acceptLint) {
   const name = `${values.prefix}-${label}`.slice(0, 20);
   sh(['node', CLI, 'lab', 'down', '--name', name], { allowFail: true });
   // The base root is built (or found cached) first: `lab up` below is timed with it cached, as issue 12 measures.
-  if (values.runtime === 'nspawn') sh(['node', CLI, 'lab', 'base'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  sh(['node', CLI, 'lab', 'base'], { stdio: ['ignore', 'ignore', 'pipe'] });
   const tUp = Date.now();
-  sh(['node', CLI, 'lab', 'up', '-i', inventory, '--name', name, '--runtime', values.runtime], { stdio: ['ignore', 'ignore', 'pipe'] });
+  sh(['node', CLI, 'lab', 'up', '-i', inventory, '--name', name], { stdio: ['ignore', 'ignore', 'pipe'] });
   const labUpSeconds = (Date.now() - tUp) / 1000;
   // Idle memory per host before anything runs (issue 12: ≤ 80 MiB): PSS summed over each host's pid namespace.
-  const pss = values.runtime === 'nspawn'
-    ? sh(['bash', join(ROOT, 'bench/lab-memory.sh'), name], { allowFail: true }).stdout.split('\n').flatMap((l) => /^\S+ (\d+) MiB PSS/.exec(l)?.[1] ?? []).map(Number)
-    : [];
+  const pss = sh(['bash', join(ROOT, 'bench/lab-memory.sh'), name], { allowFail: true }).stdout.split('\n').flatMap((l) => /^\S+ (\d+) MiB PSS/.exec(l)?.[1] ?? []).map(Number);
   try {
     const { readState } = await import(join(ROOT, 'dist/lab/state.js'));
     const { labRunEnv, labRunArgv } = await import(join(ROOT, 'dist/lab/lab-run.js'));
@@ -117,7 +116,7 @@ async function benchOne(label, inventory, acceptLint) {
       const runs = [];
       for (let i = 0; i < 3; i++) {
         const before = readPidCountersSync();
-        const r = spawnSync(argv[0], argv.slice(1), { encoding: 'utf8', env, maxBuffer: 64 << 20 });
+        const r = spawnSync(argv[0], argv.slice(1), { encoding: 'utf8', env, maxBuffer: 64 << 20, cwd: WORK });
         if (r.status !== 0) throw new Error(`${check} failed (${r.status}):\n${r.stderr.slice(-2000)}`);
         runs.push(processesBetween(before, readPidCountersSync()));
       }
@@ -132,7 +131,7 @@ async function benchOne(label, inventory, acceptLint) {
     const maxSessions = Math.max(...perHost.map((p) => p.sessions));
     console.log(`\n## ${label}: ${hosts.length} hosts, ${PAIRS} pairs`);
     console.log(`lab up                         ${labUpSeconds.toFixed(1)} s (base root cached; cold hosts)`);
-    console.log(`idle memory per host (PSS)     ${pss.length ? `max ${Math.max(...pss)} MiB, median ${median(pss)} MiB over ${pss.length} hosts (target <= 80 MiB)` : 'n/a (nspawn only)'}`);
+    console.log(`idle memory per host (PSS)     ${pss.length ? `max ${Math.max(...pss)} MiB, median ${median(pss)} MiB over ${pss.length} hosts (target <= 80 MiB)` : 'n/a'}`);
     console.log(`first provision up             ${fmt(first.wall)} s   controller CPU ${fmt(first.cpu)} s, peak RSS ${first.rssMb.toFixed(0)} MiB`);
     for (const l of firstLines) console.log(l);
     console.log(`A converged provision up       ${range(a)}`);
@@ -140,7 +139,7 @@ async function benchOne(label, inventory, acceptLint) {
     console.log(`ratio A/B                      median of pairs ${median(ratios).toFixed(2)}x, of medians ${(median(a) / median(b)).toFixed(2)}x`);
     console.log(`converged re-run controller    CPU median ${fmt(median(cpu))} s, peak RSS median ${median(rss).toFixed(0)} MiB`);
     console.log(`per host in one re-run         SSH connections max ${maxConns}, sessions (execs) max ${maxSessions} (from each host's sshd log)`);
-    const procs = procsA ? `max ${procsA.max}, median ${procsA.median} (floor ssh true: max ${procsB?.max}, median ${procsB?.median}; pid counter: sshd's processes and every thread included)` : 'n/a (chroot hosts share the machine\'s pid namespace: --runtime nspawn)';
+    const procs = procsA ? `max ${procsA.max}, median ${procsA.median} (floor ssh true: max ${procsB?.max}, median ${procsB?.median}; pid counter: sshd's processes and every thread included)` : 'n/a';
     console.log(`pid ids per host (converged)   ${procs}`);
     // What the run itself starts, from the login shell on: the floor's `ssh true` costs sshd's own processes plus one
     // (the login shell, which becomes `true`), so the run's are its pid ids less the floor's, plus that one.
@@ -153,7 +152,7 @@ async function benchOne(label, inventory, acceptLint) {
   }
 }
 
-console.log(`# provision bench — ${new Date().toISOString()} — ${cpus().length} cores (${cpus()[0]?.model}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}, --runtime ${values.runtime}`);
+console.log(`# provision bench — ${new Date().toISOString()} — ${cpus().length} cores (${cpus()[0]?.model}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}`);
 // Process creation costs 0.5 ms on one machine of this kind and 5.5 ms on another: every figure is read next to it.
 const EXEC = execCost();
 console.log(`exec cost: ${EXEC.n} × /bin/true ${fmt(EXEC.seconds)} s`);
@@ -171,6 +170,7 @@ try {
   }
 } finally {
   rmSync(tmp, { recursive: true, force: true });
+  rmSync(WORK, { recursive: true, force: true });
 }
 // Issue 21's targets: at most 1.0x the floor at 13 hosts, 0.8x at 100, one connection and at most 10 processes per host.
 const TARGETS = { goldentooth: 1.0, gen100: 0.8 };

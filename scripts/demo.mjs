@@ -40,7 +40,7 @@ if (!process.env.PROVISION_DEMO_BUILT) {
 const cli = [process.execPath, 'dist/cli/main.js'];
 const labRun = (args) => [...cli, 'lab', 'run', '--name', name, '--', ...args];
 try {
-  await shown`${cli} lab up -i ${inventory} --name ${name} --runtime nspawn --install-deps`;
+  await shown`${cli} lab up -i ${inventory} --name ${name} --install-deps`;
   echo('\n== provision up (first run: from bare hosts)');
   await shown`${labRun(['up', '-i', inventory])}`;
   echo('\n== provision up (second run: converged, must change nothing)');

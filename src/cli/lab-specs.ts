@@ -11,31 +11,26 @@ export const specs = {
       inventory: { type: 'string', short: 'i' },
       ...NAME_FLAG,
       'sudo-password': { type: 'boolean' },
-      'ssh-down': { type: 'string' },
       containerd: { type: 'string' },
       'install-deps': { type: 'boolean' },
       parallel: { type: 'string' },
       'sshd-option': { type: 'string', multiple: true },
-      runtime: { type: 'string' },
       stack: { type: 'string', multiple: true },
     },
-    help: `usage: provision lab up -i INVENTORY [--name N] [--sudo-password] [--ssh-down SECONDS] [--containerd VERSION]
+    help: `usage: provision lab up -i INVENTORY [--name N] [--sudo-password] [--containerd VERSION]
                         [--install-deps] [--parallel N] [--sshd-option 'Keyword value']...
-                        [--runtime chroot|nspawn] [--stack STACK | --stack HOST=STACK]...
+                        [--stack STACK | --stack HOST=STACK]...
 
-Builds every host of the inventory as a real SSH host in network namespaces (needs root on Linux).
+Boots every host of the inventory as a Debian system with real systemd (systemd-nspawn), each in its own
+network namespace with the inventory's address (needs root on Linux).
   -i, --inventory FILE   the inventory
   --name N               the lab's name (default: the cluster's name)
   --sudo-password        the login user needs a sudo password, read from PROVISION_BECOME_PASSWORD or asked for
-  --ssh-down SECONDS     on every (re)boot, sshd starts this many seconds late (0-60, default 2)
   --containerd VERSION   the containerd version the lab's apt mirror offers (default 1.7.24)
   --install-deps         apt-get update, then install the Debian packages the lab needs
   --parallel N           hosts built at once (default 4)
   --sshd-option 'Keyword value'  an extra line for every host's sshd_config, e.g. 'MaxSessions 1' (repeatable)
-  --runtime nspawn       (the default) every host boots a Debian root with real systemd (systemd-nspawn);
-                         chroot runs the machine's root with stand-ins for systemd (kept while the lab
-                         tests move over); PROVISION_LAB_RUNTIME sets the default
-  --stack STACK          the network stack that configures a host's address at boot (nspawn; implies it):
+  --stack STACK          the network stack that configures a host's address at boot:
                          ifupdown (default), networkmanager, netplan or systemd-networkd;
                          --stack HOST=STACK for one host (repeatable)
   -h, --help             this text`,

@@ -4,7 +4,7 @@ import { parseVerbArgs } from './args.js';
 import { didYouMean } from '../yaml/did-you-mean.js';
 import { EXIT } from '../core/exit-codes.js';
 import { HelpRequest, UsageError, UserError } from '../core/errors.js';
-import { numberIn, positiveInt } from './numeric-flags.js';
+import { positiveInt } from './numeric-flags.js';
 import { Secret } from '../core/secret.js';
 import { promptSecret } from '../transport/prompt-secret.js';
 
@@ -46,7 +46,6 @@ async function up(argv: string[]): Promise<number> {
     sudoPassword = env ? new Secret(env) : await promptSecret('sudo password for the lab hosts: ');
     if (!sudoPassword || sudoPassword.reveal() === '') throw new UsageError('--sudo-password: no password given', 'set PROVISION_BECOME_PASSWORD or type it when asked');
   }
-  const sshDown = numberIn('--ssh-down', values['ssh-down'], 0, 60, 'seconds');
   const parallel = positiveInt('--parallel', values.parallel);
   const { parseSshdOption } = await import('../lab/host-root.js');
   let sshdOptions: string[];
@@ -55,9 +54,6 @@ async function up(argv: string[]): Promise<number> {
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
-  const runtime = values.runtime ?? (values.stack?.length ? 'nspawn' : process.env.PROVISION_LAB_RUNTIME || 'nspawn');
-  if (runtime !== 'chroot' && runtime !== 'nspawn') throw new UsageError(`--runtime ${runtime} (or PROVISION_LAB_RUNTIME): expected chroot or nspawn`);
-  if (runtime === 'chroot' && values.stack?.length) throw new UsageError('--stack needs --runtime nspawn (the chroot runtime has no real network stack)');
   const { parseStackArgs } = await import('../lab/stacks.js');
   let stacks;
   try {
@@ -71,11 +67,9 @@ async function up(argv: string[]): Promise<number> {
       inventory,
       name: values.name,
       sudoPassword,
-      sshDownSeconds: sshDown,
       containerdVersion: values.containerd,
       parallel,
       sshdOptions,
-      runtime,
       stacks,
       log: say,
     });
@@ -128,10 +122,10 @@ async function hostArg(argv: string[], spec: typeof specs.exec | typeof specs.re
 async function exec(argv: string[]): Promise<number> {
   const { state, host, rest } = await hostArg(argv, specs.exec);
   if (rest.length === 0) throw new UsageError('lab exec HOST -- CMD...');
-  const { initPid, hostExecArgv } = await import('../lab/host-runtime.js');
-  const pid = initPid(state.plan, host);
+  const { leaderPid, nspawnExecArgv } = await import('../lab/nspawn-runtime.js');
+  const pid = leaderPid(state.plan, host);
   if (!pid) throw new UserError(`host ${host} is not running`, 1, 'provision lab status');
-  return passthrough(hostExecArgv(state.plan, host, pid, rest));
+  return passthrough(nspawnExecArgv(pid, rest));
 }
 
 async function ssh(argv: string[]): Promise<number> {
@@ -141,10 +135,10 @@ async function ssh(argv: string[]): Promise<number> {
 
 async function reboot(argv: string[]): Promise<number> {
   const { state, host, noWait } = await hostArg(argv, specs.reboot);
-  const { rebootHost, bootId } = await import('../lab/host-runtime.js');
-  const before = bootId(state.plan, host);
-  await rebootHost(state.plan, host, !noWait);
-  say(noWait ? `${host}: reboot requested` : `${host}: rebooted (boot id ${before} -> ${bootId(state.plan, host)})`);
+  const { rebootNspawnHost, nspawnBootId } = await import('../lab/nspawn-runtime.js');
+  const before = nspawnBootId(state.plan, host);
+  await rebootNspawnHost(state.plan, host, !noWait);
+  say(noWait ? `${host}: reboot requested` : `${host}: rebooted (boot id ${before} -> ${nspawnBootId(state.plan, host)})`);
   return 0;
 }
 

@@ -1,5 +1,4 @@
-// Where a lab host's files live and the constants both runtimes (chroot and nspawn) start hosts with: one place, so
-// neither runtime imports the other for them.
+// Where a lab host's files live, and the constants its host is started and entered with.
 import { resolve } from 'node:path';
 import type { LabPlan } from './plan.js';
 import { CODE_ROOT, PACKAGE_ROOT } from '../package-root.js';
@@ -17,14 +16,11 @@ export interface HostDirs {
   root: string;
   env: string;
   console: string;
-  pid: string;
-  booted: string;
-  bootId: string;
 }
 
 export function hostDirs(plan: LabPlan, host: string): HostDirs {
   const dir = `${plan.dir}/hosts/${host}`;
-  return { dir, upper: `${dir}/upper`, work: `${dir}/work`, root: `${dir}/root`, env: `${dir}/env`, console: `${dir}/console.log`, pid: `${dir}/init.pid`, booted: `${dir}/booted`, bootId: `${dir}/boot_id` };
+  return { dir, upper: `${dir}/upper`, work: `${dir}/work`, root: `${dir}/root`, env: `${dir}/env`, console: `${dir}/console.log` };
 }
 
 /** KEY='value' lines a shell script sources (each value single-quoted). */

@@ -2,7 +2,7 @@
 import { existsSync, readdirSync, readFileSync, rmdirSync, rmSync } from 'node:fs';
 import { deleteNamespace, listNamespaces, namespacePids } from './network.js';
 import { isLabNamespace, LAB_BASE, type LabPlan } from './plan.js';
-import { haltHost } from './host-runtime.js';
+import { haltNspawnHost } from './nspawn-runtime.js';
 import { readState } from './state.js';
 
 export interface LabDownOptions {
@@ -58,7 +58,7 @@ export async function labDown(opts: LabDownOptions): Promise<LabDownResult> {
   const state = readState(dir);
   const hostNames = existsSync(`${dir}/hosts`) ? readdirSync(`${dir}/hosts`) : [];
   const planLike = { dir } as LabPlan;
-  await Promise.all(hostNames.map((h) => haltHost(planLike, h)));
+  await Promise.all(hostNames.map((h) => haltNspawnHost(planLike, h)));
   const namespaces = (await listNamespaces()).filter((ns) => isLabNamespace(opts.name, ns));
   let processes = 0;
   for (let round = 0; round < 5; round++) {

@@ -1,9 +1,7 @@
 // `provision lab status`: one row per host (address, up/down, sshd, boot id), read from the machine side.
 import { existsSync, readFileSync } from 'node:fs';
 import type { LabState } from './state.js';
-import { bootId, initPid, isBooted } from './host-runtime.js';
-import { hostDirs } from './host-paths.js';
-import { isNspawnHost } from './nspawn-runtime.js';
+import { leaderPid, nspawnBootId } from './nspawn-runtime.js';
 
 export interface HostStatus {
   host: string;
@@ -14,16 +12,7 @@ export interface HostStatus {
   bootId: string;
 }
 
-function sshdRunning(root: string): boolean {
-  try {
-    const st = JSON.parse(readFileSync(`${root}/run/lab/services/ssh.service.json`, 'utf8')) as { state: string; pid?: number };
-    return st.state === 'active' && !!st.pid;
-  } catch {
-    return false;
-  }
-}
-
-/** An nspawn host's sshd (real systemd unit): its pid file names a live process. */
+/** The host's sshd (a real systemd unit): its pid file names a process. */
 function sshdPidAlive(root: string): boolean {
   try {
     const pid = Number(readFileSync(`${root}/run/sshd.pid`, 'utf8').trim());
@@ -35,16 +24,15 @@ function sshdPidAlive(root: string): boolean {
 
 export function hostStatuses(state: LabState): HostStatus[] {
   return state.plan.hosts.map((h) => {
-    const pid = initPid(state.plan, h.name);
-    const nspawn = isNspawnHost(state.plan, h.name);
-    const root = pid ? `/proc/${pid}/root${nspawn ? '' : hostDirs(state.plan, h.name).root}` : '';
+    const pid = leaderPid(state.plan, h.name);
+    const root = pid ? `/proc/${pid}/root` : '';
     return {
       host: h.name,
       address: h.address,
       role: h.role,
-      up: isBooted(state.plan, h.name),
-      sshd: Boolean(pid && existsSync(root) && (nspawn ? sshdPidAlive(root) : sshdRunning(root))),
-      bootId: bootId(state.plan, h.name) ?? '-',
+      up: pid !== undefined,
+      sshd: Boolean(pid && existsSync(root) && sshdPidAlive(root)),
+      bootId: nspawnBootId(state.plan, h.name) ?? '-',
     };
   });
 }

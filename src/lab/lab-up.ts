@@ -6,17 +6,14 @@ import type { Inventory } from '../inventory/types.js';
 import { buildRepo } from './apt-repo.js';
 import { createFabric, createHostLink } from './network.js';
 import { planLab, type LabPlan } from './plan.js';
-import { prepareHostRoot } from './host-root.js';
-import { startHost } from './host-runtime.js';
 import { ASSETS, HOST_PATH, hostDirs } from './host-paths.js';
 import { labAddonsDir, writeStandinAddons } from './standin-addons/write.js';
 import { createClientKey, sshPaths, writeSshFiles } from './ssh-material.js';
 import { inNetns, mapLimit, run } from './sh.js';
 import { readState, writeState, type LabState } from './state.js';
 import { labDown } from './lab-down.js';
-import { planDpkgScrub } from './dpkg-scrub.js';
 import type { Secret } from '../core/secret.js';
-import { ensureBaseRoot, type BaseRoot } from './base-root.js';
+import { ensureBaseRoot } from './base-root.js';
 import { prepareNspawnRoot } from './nspawn-root.js';
 import { startNspawnHost } from './nspawn-runtime.js';
 import type { Stack } from './stacks.js';
@@ -25,20 +22,14 @@ export interface LabUpOptions {
   inventory: Inventory;
   name?: string;
   sudoPassword?: Secret;
-  /** Seconds sshd stays down during a lab reboot. */
-  sshDownSeconds?: number;
   containerdVersion?: string;
   parallel?: number;
   /** Extra sshd_config lines for every host (checked by parseSshdOption). */
   sshdOptions?: string[];
-  /** chroot (the machine's root, stand-in systemd) or nspawn (a booted Debian root with real systemd). */
-  runtime?: LabRuntime;
-  /** nspawn: the network stack of every host, and of single hosts (--stack). */
+  /** The network stack of every host, and of single hosts (--stack). */
   stacks?: { all: Stack; byHost: Record<string, Stack> };
   log?: (line: string) => void;
 }
-
-export type LabRuntime = 'chroot' | 'nspawn';
 
 async function cryptPassword(pw: Secret): Promise<string> {
   const r = await run(['openssl', 'passwd', '-6', '-stdin'], { input: `${pw.reveal()}\n` });
@@ -80,22 +71,19 @@ export async function labUp(opts: LabUpOptions): Promise<LabState> {
   const started = Date.now();
   mkdirSync(plan.dir, { recursive: true, mode: 0o700 });
   writeStandinAddons(labAddonsDir(plan.dir));
-  const sshDownSeconds = opts.sshDownSeconds ?? 2;
-  const runtime = opts.runtime ?? 'chroot';
   try {
     // Built once per recipe and cached on the machine (minutes the first time), before anything of the lab exists.
-    const base: BaseRoot | undefined = runtime === 'nspawn' ? await ensureBaseRoot({ log }) : undefined;
+    const base = await ensureBaseRoot({ log });
     await createFabric(plan);
     const paths = sshPaths(plan);
     const [clientPub, repo, sudoHash] = await Promise.all([
       createClientKey(paths),
-      buildRepo({ dir: `${plan.dir}/repo`, versions: { kubernetes: opts.inventory.cluster.kubernetes, containerd: opts.containerdVersion ?? '1.7.24' }, nsWrap: (argv) => inNetns(plan.routerNs, argv), realDebs: base?.debs }),
+      buildRepo({ dir: `${plan.dir}/repo`, versions: { kubernetes: opts.inventory.cluster.kubernetes, containerd: opts.containerdVersion ?? '1.7.24' }, nsWrap: (argv) => inNetns(plan.routerNs, argv), realDebs: base.debs }),
       opts.sudoPassword ? cryptPassword(opts.sudoPassword) : Promise.resolve(undefined),
     ]);
     const aptBaseUrl = `http://${plan.gateway}`;
     const repoPid = startRepoServer(plan);
     log(`fabric, keys and apt mirror ready (${((Date.now() - started) / 1000).toFixed(1)}s)`);
-    const scrub = runtime === 'chroot' ? planDpkgScrub() : undefined;
     const hostKeys = new Map<string, string>();
     const boots: Promise<void>[] = [];
     await mapLimit(plan.hosts, opts.parallel ?? 4, async (host) => {
@@ -104,18 +92,12 @@ export async function labUp(opts: LabUpOptions): Promise<LabState> {
       await createHostLink(plan, host);
       const common = { plan, host, upper: d.upper, clientPublicKey: clientPub, sudoHash, aptKeyring: repo.keyring, aptBaseUrl, sshdOptions: opts.sshdOptions };
       const stack = opts.stacks?.byHost[host.name] ?? opts.stacks?.all ?? 'ifupdown';
-      if (base) await prepareNspawnRoot({ ...common, base: base.root, stack });
-      else await prepareHostRoot({ ...common, scrub });
+      await prepareNspawnRoot({ ...common, base: base.root, stack });
       hostKeys.set(host.name, readFileSync(`${d.upper}/etc/ssh/ssh_host_ed25519_key.pub`, 'utf8'));
-      if (base) {
-        // Boots overlap: the next host is prepared while this one's systemd comes up (waited for below).
-        const booted = startNspawnHost(plan, host, { lower: base.root }).then(() => log(`  ${host.name.padEnd(16)} ${host.address.padEnd(15)} up (${stack})`));
-        booted.catch(() => {}); // awaited below; this only keeps an early failure from being "unhandled" meanwhile
-        boots.push(booted);
-      } else {
-        await startHost(plan, host, sshDownSeconds);
-        log(`  ${host.name.padEnd(16)} ${host.address.padEnd(15)} up`);
-      }
+      // Boots overlap: the next host is prepared while this one's systemd comes up (waited for below).
+      const booted = startNspawnHost(plan, host, { lower: base.root }).then(() => log(`  ${host.name.padEnd(16)} ${host.address.padEnd(15)} up (${stack})`));
+      booted.catch(() => {}); // awaited below; this only keeps an early failure from being "unhandled" meanwhile
+      boots.push(booted);
     });
     await Promise.all(boots);
     writeSshFiles(plan, paths, hostKeys);
@@ -125,13 +107,11 @@ export async function labUp(opts: LabUpOptions): Promise<LabState> {
       inventoryFile: opts.inventory.file,
       createdAt: new Date().toISOString(),
       sudoPassword: Boolean(opts.sudoPassword),
-      sshDownSeconds,
       aptBaseUrl,
       // pkgs.k8s.io-like: one repository per minor (kubernetes/v1.32/, and the next minor's for upgrades).
       packagesUrl: `${aptBaseUrl}/kubernetes/v${opts.inventory.cluster.kubernetes.split('.').slice(0, 2).join('.')}`,
       packagesKey: `${aptBaseUrl}/kubernetes/Release.key`,
       repoPid,
-      runtime,
     };
     writeState(state);
     log(`lab '${plan.name}' up: ${plan.hosts.length} hosts in ${((Date.now() - started) / 1000).toFixed(1)}s`);

@@ -8,9 +8,6 @@ import { freeUid, IN_HOST_STANDINS, mkdirLike, put, shimScript, sshdConfig, STAN
 import { installLinks, stackFiles, type Stack } from './stacks.js';
 import { run } from './sh.js';
 
-/** Stand-ins on an nspawn host: only what is global to the machine's kernel (systemctl, reboot are real there). */
-export const NSPAWN_STANDINS = ['sysctl', 'swapoff', 'swapon', 'modprobe', 'lsmod', 'rmmod', 'insmod'];
-
 export const LAB_KERNEL_UNIT = [
   '[Unit]',
   'Description=provision lab: swap, kernel modules and sysctl.d of this host (stand-ins; the kernel is the machine\'s)',
@@ -23,7 +20,7 @@ export const LAB_KERNEL_UNIT = [
   '[Service]',
   'Type=oneshot',
   'RemainAfterExit=yes',
-  `ExecStart=/usr/bin/node ${IN_HOST_STANDINS}/lab-boot.mjs kernel`,
+  `ExecStart=/usr/bin/node ${IN_HOST_STANDINS}/kernel-boot.mjs`,
   '',
   '[Install]',
   'WantedBy=sysinit.target',
@@ -109,8 +106,8 @@ export async function prepareNspawnRoot(o: NspawnRootOptions): Promise<void> {
   if (host.board === 'raspberry-pi') {
     P('/boot/firmware/cmdline.txt', 'console=serial0,115200 console=tty1 root=PARTUUID=4e639091-02 rootfstype=ext4 fsck.repair=yes rootwait\n');
   }
-  for (const prog of NSPAWN_STANDINS) {
-    const s = STANDINS[prog]!;
+  // Stand-ins only for what is global to the machine's kernel (systemctl, reboot and the rest are Debian's).
+  for (const [prog, s] of Object.entries(STANDINS)) {
     P(`/usr/local/sbin/${prog}`, shimScript(prog, s.script), 0o755);
     for (const p of s.paths) P(p, shimScript(prog, s.script), 0o755);
   }

@@ -7,11 +7,6 @@ import { run } from './sh.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Marks a host dir as nspawn-run (lab down, exec and reboot read it; chroot hosts have no marker). */
-export function isNspawnHost(plan: Pick<LabPlan, 'dir'>, host: string): boolean {
-  return existsSync(`${hostDirs(plan as LabPlan, host).dir}/nspawn`);
-}
-
 function readPid(file: string): number | undefined {
   try {
     const pid = Number(readFileSync(file, 'utf8').trim());
@@ -113,7 +108,6 @@ export async function waitNspawnBooted(plan: LabPlan, host: string, timeoutMs = 
 export function startNspawnHost(plan: LabPlan, host: LabHostPlan, o: NspawnHostOptions): Promise<string> {
   const d = hostDirs(plan, host.name);
   for (const p of [d.work, d.root]) mkdirSync(p, { recursive: true });
-  writeFileSync(`${d.dir}/nspawn`, '');
   // Every host sees this dir as its /sys/firmware (read-only), as a machine has one; a Pi's shows the board in the
   // device tree. A lab test may stage device-tree files in it from the machine side.
   mkdirSync(`${d.dir}/firmware`, { recursive: true });

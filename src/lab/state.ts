@@ -8,14 +8,11 @@ export interface LabState {
   inventoryFile: string;
   createdAt: string;
   sudoPassword: boolean;
-  sshDownSeconds: number;
   aptBaseUrl: string;
   packagesUrl: string;
   packagesKey: string;
   /** Machine pid of the HTTP server in the router namespace. */
   repoPid?: number;
-  /** How the hosts run (absent in labs made before nspawn existed: chroot). */
-  runtime?: 'chroot' | 'nspawn';
 }
 
 export function statePath(dir: string): string {

@@ -5,6 +5,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { workDir } from './lab-support.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const cli = join(root, 'dist/cli/main.js');
@@ -16,7 +17,7 @@ if (process.env.PROVISION_LAB_REQUIRED === '1' && !canLab) {
   describe('ask-become-pass lab', () => it('needs root on Linux (PROVISION_LAB_REQUIRED=1)', async () => expect.fail('not root on Linux')));
 }
 
-const provision = async (args: string[], env: NodeJS.ProcessEnv = process.env) => String((await execa(process.execPath, [cli, ...args], { cwd: root, env, stripFinalNewline: false })).stdout);
+const provision = async (args: string[], env: NodeJS.ProcessEnv = process.env) => String((await execa(process.execPath, [cli, ...args], { cwd: workDir(), env, stripFinalNewline: false })).stdout);
 const withoutPassword = () => Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'PROVISION_BECOME_PASSWORD'));
 
 /** `provision lab run -- run PLAYBOOK ...` with `stdin` piped in (no TTY: --ask-become-pass reads one line). */
@@ -42,7 +43,7 @@ describe.skipIf(!canLab)('--ask-become-pass against a lab whose sudo needs a pas
     work = mkdtempSync(join(tmpdir(), 'provision-abp-'));
     writeFileSync(playbook(), 'name: as root\nplays:\n  - name: root-only file\n    hosts: all\n    tasks:\n      - file: { path: /root/ask-become-pass-proof, content: "written as root\\n", mode: "0600" }\n');
     await provision(['lab', 'down', '--name', LAB]);
-    await provision(['lab', 'up', '-i', inventory, '--name', LAB, '--sudo-password', '--runtime', 'nspawn'], { ...process.env, PROVISION_BECOME_PASSWORD: canary });
+    await provision(['lab', 'up', '-i', inventory, '--name', LAB, '--sudo-password'], { ...process.env, PROVISION_BECOME_PASSWORD: canary });
   });
   afterAll(async () => {
     await provision(['lab', 'down', '--name', LAB]);

@@ -32,7 +32,7 @@ if (labRequired && !canRunLab) describe('i17 backup lab', () => it('cannot run: 
 describe.skipIf(skipLab)('i17 homelab: backup and restore', () => {
   let backup = '';
   beforeAll(async () => {
-    const up = await provision(['lab', 'up', '-i', INV, '--name', LAB, '--runtime', 'nspawn']);
+    const up = await provision(['lab', 'up', '-i', INV, '--name', LAB]);
     if (up.code !== 0) throw new Error(`lab up: ${up.all}`);
     const r = await labRun(['up', '-i', INV]);
     if (r.code !== 0) throw new Error(`up: ${r.all}`);

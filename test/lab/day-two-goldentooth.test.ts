@@ -10,7 +10,7 @@ import { until } from './lab-support.js';
 import './yield-between-tests.js';
 
 const reason = labReason('i16 goldentooth day two');
-const lab = faultLab('i16g', 'inventory/goldentooth.yaml', 'metallb-unrouted');
+const lab = faultLab(`i16g${process.pid % 1000}`, 'inventory/goldentooth.yaml', 'metallb-unrouted');
 const LB = 'allyrion';
 const CPS = ['bettley', 'cargyll', 'dalt'];
 const WORKERS = ['erenford', 'fenn', 'gardener', 'harlton', 'inchfield', 'jast', 'karstark', 'lipps', 'velaryon'];

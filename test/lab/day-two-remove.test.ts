@@ -14,7 +14,7 @@ import './yield-between-tests.js';
 const work = mkdtempSync(join(tmpdir(), 'i17-remove-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-const LAB = 'i17g';
+const LAB = `i17g${process.pid % 1000}`;
 const { provision, labRun, inHost } = dayTwoLab(LAB, work);
 /** A copy: `remove --write-inventory` edits it. goldentooth's known lint error is accepted, as in the other lab tests. */
 const INV = join(work, 'goldentooth.yaml');

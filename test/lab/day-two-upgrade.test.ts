@@ -21,7 +21,7 @@ async function provision(args: string[]): Promise<Out> {
   const r = await execa(process.execPath, [CLI, ...args], { reject: false, cwd: work, maxBuffer: 64 << 20 });
   return { code: r.exitCode ?? 1, stdout: String(r.stdout), stderr: String(r.stderr), all: `${String(r.stdout)}\n${String(r.stderr)}` };
 }
-const LAB = 'i16h';
+const LAB = `i16h${process.pid % 1000}`;
 const INV = join(ROOT, 'inventory/homelab.yaml');
 const CP = 'k8s-cp-01';
 const WORKER = 'k8s-worker-01';

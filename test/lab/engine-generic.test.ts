@@ -5,6 +5,7 @@ import { execa } from 'execa';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkoutPath, workDir } from './lab-support.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const cli = join(root, 'dist/cli/main.js');
@@ -23,7 +24,7 @@ const HOSTS = ['allyrion', 'bettley', 'cargyll', 'dalt', 'erenford', 'fenn', 'ga
 const MANAGED = ['/etc/motd', '/etc/provision-test/block.conf', '/etc/provision-test/line.conf', '/etc/sysctl.d/90-provision-net.ipv4.ip_forward.conf', '/var/lib/provision-test-ran', '/etc/provision-test/role'];
 
 async function provision(args: string[]) {
-  const r = await execa(process.execPath, [cli, ...args], { cwd: root, reject: false, maxBuffer: 64 << 20, stripFinalNewline: false });
+  const r = await execa(process.execPath, [cli, ...args.map(checkoutPath)], { cwd: workDir(), reject: false, maxBuffer: 64 << 20, stripFinalNewline: false });
   const stdout = String(r.stdout), stderr = String(r.stderr);
   return { code: r.exitCode ?? 1, stdout, stderr, all: `${stdout}\n${stderr}` };
 }
@@ -53,7 +54,7 @@ async function runJson(extra: string[] = []): Promise<{ code: number; json: Json
 const hashes = async () => Object.fromEntries(await Promise.all(HOSTS.map(async (h) => [h, await inHost(h, `sha256sum ${MANAGED.join(' ')} 2>&1; true`)])));
 
 describe.skipIf(reason !== '')('engine in the lab (goldentooth, generic modules)', () => {
-  beforeAll(async () => await must(['lab', 'up', '-i', INV, '--name', LAB, '--runtime', 'nspawn']));
+  beforeAll(async () => await must(['lab', 'up', '-i', INV, '--name', LAB]));
   afterAll(async () => await provision(['lab', 'down', '--name', LAB]));
 
   it('the first run changes every host; the second reports "changed":0', async () => {
@@ -104,7 +105,7 @@ describe.skipIf(reason !== '')('engine in the lab (goldentooth, generic modules)
   });
 
   it('a second concurrent run fails fast on the locked host, naming the holder', async () => {
-    const first = spawn(process.execPath, [cli, ...runArgs([], 'test/fixtures/playbooks/slow.yaml')], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    const first = spawn(process.execPath, [cli, ...runArgs([], 'test/fixtures/playbooks/slow.yaml').map(checkoutPath)], { cwd: workDir(), stdio: ['ignore', 'pipe', 'pipe'] });
     const done = new Promise<number>((res) => first.on('close', (c) => res(c ?? 1)));
     // Wait until the slow run holds the lock on bettley (its holder file names it).
     for (let i = 0; i < 100; i++) {

@@ -1,5 +1,6 @@
 // Issue 8 item 8: a firewall change that would lock SSH out, and a network drop during the confirm window:
 // the host rolls its firewall back by itself, stays reachable by a NEW connection, and the run reports it.
+import { execa } from 'execa';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -27,7 +28,7 @@ async function run(file: string) {
   const started = Date.now();
   const r = await cli(['lab', 'run', '--name', LAB, '--', 'run', file, '-i', INV, '--json']);
   const json = JSON.parse(r.stdout) as { changed: number; failed: number; hosts: Record<string, { error?: string; changed: number }> };
-  return { ...r, json, ms: Date.now() - started };
+  return { ...r, json, ms: Date.now() - started, ended: Date.now() };
 }
 const inHost = async (cmd: string) => (await lab.exec(HOST, cmd)).stdout;
 /** The host's live table and persisted file, the rollback job and what the host says happened. */
@@ -56,10 +57,19 @@ describe.skipIf(skipLab)('faults: firewall changes behind the dead man\'s switch
     const r = await run(playbook('fw-lockout', ', sshPort: 2222'));
     expect(r.code).toBe(1);
     expect(r.json.hosts[HOST]!.error).toMatch(/a new SSH connection failed after the change .*rolled back by the host/);
-    // The lock-out was real: the kernel drops new connections to 22 right now.
-    expect(await inHost('nft list table inet provision')).toContain('tcp dport 2222 accept');
-    const blocked = await lab.ssh(HOST, 'true');
-    expect(blocked.code).not.toBe(0);
+    // The lock-out was real: the kernel drops new connections to 22 right now. Checked first and with a short connect
+    // timeout (a dropped SYN shows within it): the host rolls back ROLLBACK_S after arming, and on a loaded machine a
+    // slower check let a retransmitted SYN in after the rollback.
+    const checked = Date.now();
+    const blocked = await execa('ip', ['netns', 'exec', `pl-${LAB}_laptop`, 'ssh', '-F', `/var/lib/provision-lab/${LAB}/ssh/ssh_config`, '-o', 'BatchMode=yes', '-o', 'ConnectTimeout=2', HOST, 'true'], { reject: false });
+    const ended = Date.now();
+    // ...and it ran while the lock-out was live: the lock-out table still in place, or rolled back only after the check
+    // ended (the host's marker has whole seconds). One read of both, so no rollback slips in between.
+    const [rolled, table] = (await inHost(`cat ${GUARD}/rolled-back 2>/dev/null; echo ---; nft list table inet provision`)).split('---\n') as [string, string];
+    const when = `the check started ${checked - r.ended} ms after the run ended and took ${ended - checked} ms; host rolled back at: ${rolled.trim() || 'not yet'}`;
+    expect(blocked.exitCode, when).not.toBe(0);
+    if (rolled.trim()) expect(Date.parse(rolled.trim()) + 1000, `rolled back before the lock-out was checked: ${when}`).toBeGreaterThan(ended);
+    else expect(table, when).toContain('tcp dport 2222 accept');
     // Within the window the host restores the previous table by itself; nobody connects to help it.
     await until('the host to roll back', async () => ((await inHost(`cat ${GUARD}/rolled-back 2>/dev/null`)) ? true : undefined), (ROLLBACK_S + 10) * 1000);
     const after = await state();

@@ -37,7 +37,7 @@ async function newHostKey(h: string): Promise<void> {
 describe.skipIf(skipLab)('faults: changed host keys, direct and through a ProxyJump hop (homelab)', () => {
   beforeAll(async () => {
     await lab.down();
-    const up = await lab.up(resolve(ROOT, 'inventory/homelab.yaml'), ['--runtime', 'nspawn']);
+    const up = await lab.up(resolve(ROOT, 'inventory/homelab.yaml'));
     if (up.code !== 0) throw new Error(`lab up failed:\n${up.stdout}\n${up.stderr}`);
     dir = mkdtempSync(join(tmpdir(), 'provision-jump-'));
     inventory = join(dir, 'homelab-jump.yaml');

@@ -62,7 +62,7 @@ const run = (args: string[]) => cli(['lab', 'run', '--name', LAB, '--', ...args]
 describe.skipIf(skipLab)('faults: hostile inventories and playbooks (homelab)', () => {
   beforeAll(async () => {
     await lab.down();
-    const up = await lab.up(INV, ['--runtime', 'nspawn']);
+    const up = await lab.up(INV);
     if (up.code !== 0) throw new Error(`lab up failed:\n${up.stdout}\n${up.stderr}`);
     dir = mkdtempSync(join(tmpdir(), 'provision-hostile-'));
     for (const [, file, text] of [...inventories, ...playbooks]) writeFileSync(join(dir, file), text);

@@ -55,7 +55,7 @@ describe.skipIf(reason !== '')('faults: Ctrl-C in the middle of provision up', (
   it('one SIGINT (homelab): the current step finishes, exit 130; no leftovers; the re-run converges with nothing duplicated', async () => {
     const lab = faultLab(`fi${process.pid % 10000}`, 'inventory/homelab.yaml');
     labs.push(lab);
-    await lab.up(['--runtime', 'nspawn']);
+    await lab.up();
     const hosts = ['k8s-cp-01', 'k8s-worker-01'];
     const r = await interruptUp(lab, 'PLAY 2/', 1);
     expect(r.code, r.stdout).toBe(130);
@@ -82,7 +82,7 @@ describe.skipIf(reason !== '')('faults: Ctrl-C in the middle of provision up', (
   it('two SIGINTs during kubeadm init (flat-bgp, quit now): the remote step finishes by itself, the re-run converges, the route exists once', async () => {
     const lab = faultLab(`fj${process.pid % 10000}`, 'inventory/flat-bgp.yaml');
     labs.push(lab);
-    await lab.up(['--runtime', 'nspawn']);
+    await lab.up();
     const host = 'k8s-vm-01';
     // The lab's kubeadm init takes ~3 s; a wrapper first on sudo's PATH holds it 12 s more, so both signals and the
     // overlapping re-run below land while it runs on the host however slow this machine is (a race, otherwise).

@@ -39,7 +39,7 @@ const inits = () => {
 describe.skipIf(skipLab)('faults: kubeadm init killed half-way (flat-bgp)', () => {
   beforeAll(async () => {
     await lab.down();
-    const r = await lab.up(INV, ['--runtime', 'nspawn']);
+    const r = await lab.up(INV);
     if (r.code !== 0) throw new Error(`lab up failed:\n${r.stdout}\n${r.stderr}`);
   });
   afterAll(async () => {

@@ -24,7 +24,7 @@ const boots = async (host: string) => Number(await lab.inHost(host, 'journalctl 
 const bootId = async (host: string) => (await lab.inHost(host, 'cat /proc/sys/kernel/random/boot_id')).trim();
 
 describe.skipIf(reason !== '')('faults: a host rebooted mid-run (homelab lab)', () => {
-  beforeAll(() => lab.up(['--runtime', 'nspawn']));
+  beforeAll(() => lab.up());
   afterAll(() => lab.down());
 
   it('a reboot during a long step: that host fails at once with a clear error; the other converges; a re-run converges', async () => {

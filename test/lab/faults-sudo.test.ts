@@ -67,7 +67,7 @@ describe.skipIf(skipLab)('faults: sudo passwords (flat-bgp, login user needs a p
   beforeAll(async () => {
     await lab.down();
     const env = { ...(process.env as Record<string, string>), PROVISION_BECOME_PASSWORD: CANARY };
-    const up = await cli(['lab', 'up', '-i', INV, '--name', LAB, '--sudo-password', '--runtime', 'nspawn'], { env });
+    const up = await cli(['lab', 'up', '-i', INV, '--name', LAB, '--sudo-password'], { env });
     if (up.code !== 0) throw new Error(`lab up failed:\n${up.stdout}\n${up.stderr}`);
   });
   afterAll(async () => {

@@ -3,9 +3,9 @@ import { execa } from 'execa';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { canRunLab, CLI, cli, labRequired, ROOT, type Out } from './lab-support.js';
+import { canRunLab, checkoutPath, CLI, cli, labRequired, type Out } from './lab-support.js';
 
 /** Skip when not root; when PROVISION_LAB_REQUIRED=1 and the lab cannot run, register one failing test instead. */
 export function labReason(what: string): string {
@@ -41,8 +41,7 @@ export function faultLab(name: string, inventory: string, accept?: string) {
   // Runs start in a directory of their own: `up` writes ./kubeconfig/<cluster>.conf, which other labs of the
   // same inventory (other test files, other engineers) would otherwise overwrite between our runs.
   const cwd = mkdtempSync(join(tmpdir(), `provision-${name}-`));
-  const abs = (a: string) => (a.endsWith('.yaml') ? resolve(ROOT, a) : a);
-  const runArgs = (verb: string[], extra: string[]) => ['lab', 'run', '--name', name, '--', ...verb.map(abs), '-i', abs(inventory), ...lint, ...extra];
+  const runArgs = (verb: string[], extra: string[]) => ['lab', 'run', '--name', name, '--', ...verb.map(checkoutPath), '-i', checkoutPath(inventory), ...lint, ...extra];
   const runCli = async (args: string[]): Promise<Out> => {
     const r = await execa(process.execPath, [CLI, ...args], { reject: false, cwd });
     return { code: r.exitCode ?? 1, stdout: String(r.stdout), stderr: String(r.stderr) };
@@ -50,7 +49,7 @@ export function faultLab(name: string, inventory: string, accept?: string) {
   return {
     name,
     inventory,
-    /** `lab up` of the inventory; extra: more `lab up` options (e.g. `--runtime nspawn`). */
+    /** `lab up` of the inventory; extra: more `lab up` options (e.g. `--stack netplan`). */
     up: (extra: string[] = []) => must(['lab', 'up', '-i', inventory, '--name', name, ...extra]),
     down: () => cli(['lab', 'down', '--name', name]),
     inHost,

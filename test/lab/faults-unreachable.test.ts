@@ -14,7 +14,7 @@ const motd = (h: string) => lab.inHost(h, 'cat /etc/motd 2>/dev/null || true');
 
 describe.skipIf(reason !== '')('faults: unreachable hosts (goldentooth lab, 13 hosts)', () => {
   beforeAll(async () => {
-    await lab.up(['--runtime', 'nspawn']);
+    await lab.up();
     await lab.inHost(LINK_DOWN, 'ip link set eth0 down');
     // TCP to port 22 vanishes without an answer: the SYN is dropped, nothing is refused.
     await lab.inHost(BLACKHOLE, 'nft add table inet fault && nft add chain inet fault in "{ type filter hook input priority -10; }" && nft add rule inet fault in tcp dport 22 drop');

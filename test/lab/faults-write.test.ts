@@ -62,7 +62,7 @@ describe.skipIf(reason !== '')('faults: file writes (homelab lab)', () => {
   let NEW_SHA: string;
   beforeAll(async () => {
     [OLD_SHA, NEW_SHA] = [await sha256(OLD), await sha256(NEW)];
-    await lab.up(['--runtime', 'nspawn']);
+    await lab.up();
   });
   afterAll(async () => {
     await lab.throttle(HOST, undefined).catch(() => undefined);

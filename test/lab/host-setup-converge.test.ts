@@ -3,6 +3,7 @@ import { execa } from 'execa';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkoutPath, workDir } from './lab-support.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const cli = join(root, 'dist/cli/main.js');
@@ -14,7 +15,7 @@ const reason = !canLab ? 'needs root on Linux' : !built ? 'needs `npm run build`
 if (required && reason) describe('host-setup lab', () => it(`cannot run: ${reason} (PROVISION_LAB_REQUIRED=1)`, async () => expect.fail(reason)));
 
 /** Runs the CLI (async: a blocked vitest worker fails the run); throws on a non-zero exit. */
-const provision = async (args: string[]) => String((await execa(process.execPath, [cli, ...args], { cwd: root, maxBuffer: 64 << 20, stripFinalNewline: false })).stdout);
+const provision = async (args: string[]) => String((await execa(process.execPath, [cli, ...args.map(checkoutPath)], { cwd: workDir(), maxBuffer: 64 << 20, stripFinalNewline: false })).stdout);
 const inHost = async (lab: string, host: string, script: string) => await provision(['lab', 'exec', host, '--name', lab, '--', 'sh', '-c', script]);
 /** How many times the host has booted: the distinct boot ids its own (persistent) journal has recorded, one line each. */
 const boots = async (lab: string, host: string) => Number(await inHost(lab, host, 'journalctl --list-boots --no-pager -q | wc -l'));
@@ -57,7 +58,7 @@ for (const c of CASES) {
     };
 
   describe.skipIf(reason !== '')(`host setup in the lab: ${c.inventory}`, () => {
-    beforeAll(async () => await provision(['lab', 'up', '-i', c.inventory, '--name', c.lab, '--runtime', 'nspawn']));
+    beforeAll(async () => await provision(['lab', 'up', '-i', c.inventory, '--name', c.lab]));
     afterAll(async () => await provision(['lab', 'down', '--name', c.lab]));
 
     it('converges every host, then checks the state inside each host', async () => {

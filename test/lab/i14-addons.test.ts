@@ -37,7 +37,7 @@ const failing = (v: VerifyJson) => Object.entries(v.hosts).flatMap(([h, r]) => r
 /** Brings lab NAME up for INVENTORY before the describe's tests and down after them. */
 function withLab(lab: string, inv: string): void {
   beforeAll(async () => {
-    const r = await provision(['lab', 'up', '-i', inv, '--name', lab, '--runtime', 'nspawn']);
+    const r = await provision(['lab', 'up', '-i', inv, '--name', lab]);
     if (r.code !== 0) throw new Error(`lab up: ${r.all}`);
   }, 900_000);
   afterAll(async () => {

@@ -32,7 +32,7 @@ describe.skipIf(skipLab)('i19: facts and verify lint the network plan before con
   let bad = '';
   beforeAll(async () => {
     await lab.down();
-    const up = await lab.up(INV, ['--runtime', 'nspawn']);
+    const up = await lab.up(INV);
     if (up.code !== 0) throw new Error(`lab up failed:\n${up.stdout}\n${up.stderr}`);
     // sshd starts a moment after the host boots (--ssh-down): wait until every host's sshd answers.
     await until('every sshd up', async () => ((await cli(['lab', 'status', '--name', LAB])).code === 0 ? true : undefined), 60_000);

@@ -1,5 +1,5 @@
 // Lab proof of issue 6: up on homelab (kube-vip), goldentooth (haproxy) and flat-bgp (Calico BGP), verify, re-run =
-// 0 changes, on real Debian hosts booted by systemd (nspawn runtime); join and negatives on the default runtime.
+// 0 changes, on real Debian hosts booted by systemd; join and negatives.
 import { execa } from 'execa';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -49,7 +49,7 @@ const CASES = [
 for (const c of CASES) {
   describe.skipIf(reason !== '')(`provision up in the lab: ${c.cluster}`, () => {
     // Real systemd, apt, sysctl net.* and network stack (ifupdown) in every host: what provision meets on a node.
-    beforeAll(async () => await must(['lab', 'up', '-i', c.inventory, '--name', c.lab, '--runtime', 'nspawn']));
+    beforeAll(async () => await must(['lab', 'up', '-i', c.inventory, '--name', c.lab]));
     afterAll(async () => await provision(['lab', 'down', '--name', c.lab]));
 
     it('up from bare hosts exits 0, every node is joined in the API stand-in, kubeconfig is 0600', async () => {

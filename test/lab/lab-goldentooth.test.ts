@@ -47,7 +47,7 @@ ${certKey ? `controlPlane:\n  certificateKey: "${certKey}"\n  localAPIEndpoint: 
 describe.skipIf(skipLab)('lab: goldentooth', () => {
   beforeAll(async () => {
     await lab.down();
-    const up = await lab.up('inventory/goldentooth.yaml', ['--runtime', 'nspawn']);
+    const up = await lab.up('inventory/goldentooth.yaml');
     expect(up.stderr).toBe('');
     expect(up.code).toBe(0);
     process.stdout.write(`${up.stdout.split('\n').filter((l) => l.startsWith('lab ')).join('\n')}\n`);

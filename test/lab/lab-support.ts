@@ -1,7 +1,9 @@
 // Helpers for lab tests: drive the built CLI, run commands in lab hosts, decide skip vs fail when not root.
 import { execa } from 'execa';
-import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { isAbsolute, join, resolve } from 'node:path';
+import { afterAll } from 'vitest';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const CLI = resolve(ROOT, 'dist/cli/main.js');
@@ -9,6 +11,28 @@ export const canRunLab = process.platform === 'linux' && process.getuid?.() === 
 export const labRequired = process.env.PROVISION_LAB_REQUIRED === '1';
 /** describe.skipIf(skipLab): skipped when not root, unless PROVISION_LAB_REQUIRED=1 (then the tests run and fail). */
 export const skipLab = !canRunLab && !labRequired;
+
+let work: string | undefined;
+/**
+ * The directory the CLI runs in: one per test process, never the checkout (a completed `up` writes ./kubeconfig/
+ * there, which would land in the checkout and be overwritten by other labs of the same inventory).
+ */
+export function workDir(): string {
+  work ??= mkdtempSync(join(tmpdir(), 'provision-lab-test-'));
+  return work;
+}
+// Registered when a test file imports this module (each file has its own copy): its work dir goes with it.
+afterAll(() => {
+  if (work) rmSync(work, { recursive: true, force: true });
+  work = undefined;
+});
+
+/** A relative inventory or playbook path (`inventory/x.yaml`) names a file of the checkout: made absolute for workDir(). */
+export function checkoutPath(arg: string): string {
+  if (arg.startsWith('-') || isAbsolute(arg) || !/\.ya?ml$/.test(arg)) return arg;
+  const abs = resolve(ROOT, arg);
+  return existsSync(abs) ? abs : arg;
+}
 
 export interface Out {
   code: number;
@@ -19,7 +43,7 @@ export interface Out {
 export async function cli(args: string[], opts: { input?: string; env?: Record<string, string> } = {}): Promise<Out> {
   if (!canRunLab) throw new Error('lab tests need root on Linux (PROVISION_LAB_REQUIRED=1 is set)');
   if (!existsSync(CLI)) throw new Error(`build first: ${CLI} is missing (npm run build)`);
-  const r = await execa(process.execPath, [CLI, ...args], { reject: false, input: opts.input, env: opts.env, cwd: ROOT });
+  const r = await execa(process.execPath, [CLI, ...args.map(checkoutPath)], { reject: false, input: opts.input, env: opts.env, cwd: workDir() });
   return { code: r.exitCode ?? 1, stdout: String(r.stdout), stderr: String(r.stderr) };
 }
 

@@ -10,7 +10,7 @@ const HOSTS = ['allyrion', 'bettley', 'cargyll', 'dalt', 'erenford', 'fenn', 'ga
 describe.skipIf(skipLab)('lab: goldentooth on real systemd', () => {
   beforeAll(async () => {
     await lab.down();
-    const up = await lab.up('inventory/goldentooth.yaml', ['--runtime', 'nspawn', '--stack', 'velaryon=netplan']);
+    const up = await lab.up('inventory/goldentooth.yaml', ['--stack', 'velaryon=netplan']);
     expect(up.stderr).toBe('');
     expect(up.code).toBe(0);
   });

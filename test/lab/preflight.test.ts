@@ -61,7 +61,7 @@ describe.skipIf(skipLab)('i20: preflight checks the plan against the live hosts 
   let built: string[] = [];
   beforeAll(async () => {
     await lab.down();
-    const up = await lab.up(INV, ['--runtime', 'nspawn']);
+    const up = await lab.up(INV);
     if (up.code !== 0) throw new Error(`lab up failed:\n${up.stdout}\n${up.stderr}`);
     await until('every sshd up', async () => ((await cli(['lab', 'status', '--name', LAB])).code === 0 ? true : undefined), 60_000);
     // arping (Debian's iputils-arping) from the lab's apt mirror: duplicate detection runs where a node has it.
@@ -186,7 +186,7 @@ describe.skipIf(skipLab)('i20: verify --failover moves the kube-vip VIP (homelab
     dir = mkdtempSync(join(tmpdir(), 'provision-i20f-'));
     inv = join(dir, 'homelab-ha.yaml');
     writeFileSync(inv, HA);
-    const up = await ha.up(inv, ['--runtime', 'nspawn']);
+    const up = await ha.up(inv);
     if (up.code !== 0) throw new Error(`lab up failed:\n${up.stdout}\n${up.stderr}`);
     await until('every sshd up', async () => ((await cli(['lab', 'status', '--name', HA_LAB])).code === 0 ? true : undefined), 60_000);
     const r = await runHa(['up', '-i', inv]);

@@ -60,7 +60,7 @@ const prefix = (name: string) => name.slice(0, 20);
 describe.skipIf(skipLab)('lab: what a run looks like (goldentooth)', () => {
   beforeAll(async () => {
     await lab.down();
-    const up = await lab.up(INV, ['--runtime', 'nspawn']);
+    const up = await lab.up(INV);
     expect(up.code, up.stderr).toBe(0);
   }, 600_000);
   afterAll(async () => {

@@ -56,7 +56,7 @@ describe.skipIf(skipLab)('ssh like OpenSSH, against real sshd hosts', () => {
     inventory = join(dir, 'inventory.yaml');
     writeFileSync(inventory, INVENTORY);
     await lab.down();
-    const up = await lab.up(inventory, ['--runtime', 'nspawn']);
+    const up = await lab.up(inventory);
     if (up.code !== 0) throw new Error(`lab up failed:\n${up.stdout}\n${up.stderr}`);
   });
   afterAll(async () => {

@@ -56,7 +56,7 @@ describe.skipIf(!canLab)('transport in the lab (sudo with a password)', () => {
   beforeAll(async () => {
     if (!existsSync(cli)) throw new Error('build first: npm run build');
     await execa(process.execPath, [cli, 'lab', 'down', '--name', LAB], { stdio: 'ignore' });
-    const out = String((await execa(process.execPath, [cli, 'lab', 'up', '-i', inventory, '--name', LAB, '--sudo-password', '--runtime', 'nspawn'], {
+    const out = String((await execa(process.execPath, [cli, 'lab', 'up', '-i', inventory, '--name', LAB, '--sudo-password'], {
       env: { ...process.env, PROVISION_BECOME_PASSWORD: canary },
     })).stdout);
     const m = /ssh config: (\S+)\/ssh\/ssh_config/.exec(out);

@@ -1,5 +1,5 @@
-# What a power cycle clears in a lab host's network namespace (the namespace outlives the host's init): sourced by
-# lab-init.sh (chroot runtime) and nspawn-host.sh (nspawn runtime), run inside the host's netns.
+# What a power cycle clears in a lab host's network namespace (the namespace outlives the host's systemd): sourced by
+# nspawn-host.sh, run inside the host's netns.
 net_reset() {
   for l in /sys/class/net/*; do
     n=${l##*/}

@@ -7,7 +7,6 @@ import { generatedMac, isLabNamespace, pickControllerAddress, planLab, validateL
 import { assertDependencies, installCommand, missingPackages, platformProblem, REQUIRED_PACKAGES } from '../../../src/lab/preflight.js';
 import { controlFile, debSpecs, kubePackageVersion, packagesStanza, releaseFile } from '../../../src/lab/apt-repo.js';
 import { knownHostsLine, renderSshConfig } from '../../../src/lab/ssh-material.js';
-import { withoutPackages } from '../../../src/lab/dpkg-scrub.js';
 import { freeUid, parseSshdOption, sshdConfig, withUser } from '../../../src/lab/host-root.js';
 import type { Inventory } from '../../../src/inventory/types.js';
 
@@ -148,12 +147,6 @@ describe('host files', () => {
     expect(out.passwd).toContain('pi:x:1001:1001:provision lab:/home/pi:/bin/bash');
     expect(out.shadow).toContain('pi:*:');
     expect(out.shadow).not.toContain('pi:!:');
-  });
-  it('drops the machine\'s own Kubernetes packages from the dpkg status', () => {
-    const status = 'Package: bash\nArchitecture: amd64\n\nPackage: kubectl\nArchitecture: amd64\nVersion: 1:528.0.0-0\n\nPackage: nftables\nArchitecture: amd64\n';
-    const r = withoutPackages(status, ['kubectl']);
-    expect(r.dropped).toEqual(['kubectl:amd64']);
-    expect(r.status).toBe('Package: bash\nArchitecture: amd64\n\nPackage: nftables\nArchitecture: amd64\n');
   });
 });
 

@@ -21,7 +21,6 @@ function bound() {
 export function saveModules(list) {
   mkdirSync('/run/lab', { recursive: true, mode: 0o755 });
   writeFileSync(RECORD, list.map((m) => `${m}\n`).join(''));
-  if (!existsSync('/sys/module')) return; // no sysfs here (an older lab runtime): the record alone
   if (!existsSync(MACHINE)) writeFileSync(MACHINE, (bound() ? [] : readdirSync('/sys/module')).map((m) => `${m}\n`).join(''));
   const machine = readFileSync(MACHINE, 'utf8').split('\n').filter(Boolean);
   const want = new Set([...machine, ...list]);

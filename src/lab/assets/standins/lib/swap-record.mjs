@@ -1,6 +1,6 @@
 // A lab host's swap: a per-host record (the machine's swap is never touched), shown to every reader as the host's own
 // /proc/swaps: the record in /proc/swaps' format, bound over /proc/swaps in the host's mount namespace.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 
 const RECORD = '/run/lab/swaps';
@@ -27,7 +27,6 @@ export function saveSwaps(list) {
   mkdirSync('/run/lab', { recursive: true, mode: 0o755 });
   writeFileSync(RECORD, list.map((s) => `${s}\n`).join(''));
   writeFileSync(PROC_VIEW, procView(list));
-  if (!existsSync('/proc/swaps')) return; // no procfs here: the record alone
   if (!bound()) {
     const r = spawnSync('mount', ['--bind', PROC_VIEW, '/proc/swaps'], { encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`lab: cannot show this host's swap record as /proc/swaps: ${r.stderr.trim() || r.error?.message}`);
