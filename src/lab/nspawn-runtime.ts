@@ -70,6 +70,7 @@ function envFile(plan: LabPlan, host: LabHostPlan, o: NspawnHostOptions): string
     LAB_NODE: process.execPath,
     LAB_PKG: PACKAGE_ROOT,
     LAB_MODEL_DIR: `${d.dir}/firmware`,
+    LAB_SYSMODULE_DIR: `${d.dir}/sys-module`,
   };
   return shellEnv(vars);
 }
@@ -111,6 +112,8 @@ export function startNspawnHost(plan: LabPlan, host: LabHostPlan, o: NspawnHostO
   // Every host sees this dir as its /sys/firmware (read-only), as a machine has one; a Pi's shows the board in the
   // device tree. A lab test may stage device-tree files in it from the machine side.
   mkdirSync(`${d.dir}/firmware`, { recursive: true });
+  // And this one as its /sys/module: a directory per module its record says is loaded (the stand-ins keep it).
+  mkdirSync(`${d.dir}/sys-module`, { recursive: true });
   if (host.board === 'raspberry-pi') {
     mkdirSync(`${d.dir}/firmware/devicetree/base`, { recursive: true });
     writeFileSync(`${d.dir}/firmware/devicetree/base/model`, 'Raspberry Pi 4 Model B Rev 1.5\0');

@@ -36,6 +36,8 @@ NSPAWN=
 trap 'STOP=1; [ -n "$NSPAWN" ] && kill -TERM "$NSPAWN" 2>/dev/null' TERM INT
 MODEL=()
 if [ -n "${LAB_MODEL_DIR:-}" ]; then MODEL=(--bind-ro="$LAB_MODEL_DIR:/sys/firmware"); fi
+# nspawn shows no /sys/module: the host's module record is its own, writable one (lib/module-record.mjs keeps it).
+if [ -n "${LAB_SYSMODULE_DIR:-}" ]; then MODEL+=(--bind="$LAB_SYSMODULE_DIR:/sys/module"); fi
 while :; do
   ip netns exec "$LAB_NS" bash -c "$(declare -f net_reset); net_reset"
   say "boot"
