@@ -20,5 +20,6 @@ export const kubeadmVersion: FactKind<undefined, { version?: string }> = {
 export function installedKubeadm(facts: Facts): string | undefined {
   const pkg = facts.package(KUBEADM_PACKAGE);
   const upstream = pkg.installed ? /^(?:\d+:)?(\d+\.\d+\.\d+[^-]*)/.exec(pkg.version ?? '')?.[1] : undefined;
-  return upstream ? `v${upstream}` : facts.fact(kubeadmVersion, undefined).version;
+  // Debian spells a pre-release with '~' (1.33.0~rc.1) where kubeadm prints '-' (v1.33.0-rc.1).
+  return upstream ? `v${upstream.replace(/~/g, '-')}` : facts.fact(kubeadmVersion, undefined).version;
 }
