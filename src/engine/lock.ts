@@ -36,6 +36,7 @@ function markerHalves(marker: string): [string, string] {
 
 export function lockPrelude(opts: LockOptions): string[] {
   const file = opts.file ?? LOCK_FILE;
+  const [m1, m2] = markerHalves(opts.orphanMarker ?? BECOME_MARKER);
   return [
     `L=${quote(file)}; [ -d "\${L%/*}" ] || L=/tmp/provision.lock`,
     `exec 9>>"$L"`,
@@ -47,7 +48,7 @@ export function lockPrelude(opts: LockOptions): string[] {
     // Shell builtins only (no grep): a become'd command's marker sits in the argv of a sudo or a shell, so only those
     // processes' command lines are read (dash's `read` skips the NULs between arguments). The marker is split in two
     // so this script's own text never matches it.
-    `m1=${quote(markerHalves(opts.orphanMarker ?? BECOME_MARKER)[0])}; m2=${quote(markerHalves(opts.orphanMarker ?? BECOME_MARKER)[1])}`,
+    `m1=${quote(m1)}; m2=${quote(m2)}`,
     `o=; for f in /proc/[0-9]*/comm; do read -r c 2>/dev/null < "$f" || continue; case $c in sudo|sh|dash|bash) ;; *) continue;; esac; n=\${f#/proc/}; n=\${n%/comm}; case "$a" in *" $n "*) continue;; esac; while IFS= read -r l || [ -n "$l" ]; do case $l in *"$m1$m2"*) o="$o $n"; break;; esac; done 2>/dev/null < /proc/$n/cmdline; done; unset m1 m2`,
     `if [ -n "$o" ]; then s lock.orphan; for n in $o; do printf 'pid %s: %s\\n' "$n" "$(tr '\\0\\n' '  ' < /proc/$n/cmdline 2>/dev/null | cut -c1-600)"; done; exit ${LOCK_BUSY_EXIT}; fi`,
     // Walk up from this shell to the first sshd* ancestor: the per-connection process (sshd / sshd-session).

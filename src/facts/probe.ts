@@ -78,7 +78,7 @@ const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
 /** `archFromPackages`: the packages batch prints dpkg's architecture (ARCH_LINE), so base starts no `dpkg` for it. */
 function baseSection(nodesProbeAddress: string | undefined, gatewayAddresses: string[], archFromPackages: boolean): string[] {
   const nodes = nodesProbeAddress && IPV4.test(nodesProbeAddress) ? nodesProbeAddress : undefined;
-  const gateways = [...new Set(gatewayAddresses.filter((a) => IPV4.test(a) && routeDevVar(a)))];
+  const gateways = [...new Set(gatewayAddresses.filter((a) => routeDevVar(a) !== undefined))];
   const gets = [...new Set([...(nodes ? [nodes] : []), ...gateways])];
   const lines = [
     READ_FN,
