@@ -40,18 +40,32 @@ export interface Out {
   stderr: string;
 }
 
-export async function cli(args: string[], opts: { input?: string; env?: Record<string, string> } = {}): Promise<Out> {
+/** The CLI's result; `timeout` (ms) kills a command that hangs, reported as code 124 with the reason in stderr. */
+export async function cli(args: string[], opts: { input?: string; env?: Record<string, string>; timeout?: number } = {}): Promise<Out> {
   if (!canRunLab) throw new Error('lab tests need root on Linux (PROVISION_LAB_REQUIRED=1 is set)');
   if (!existsSync(CLI)) throw new Error(`build first: ${CLI} is missing (npm run build)`);
-  const r = await execa(process.execPath, [CLI, ...args.map(checkoutPath)], { reject: false, input: opts.input, env: opts.env, cwd: workDir() });
+  const r = await execa(process.execPath, [CLI, ...args.map(checkoutPath)], { reject: false, input: opts.input, env: opts.env, cwd: workDir(), timeout: opts.timeout });
+  return outOf(r, args.join(' '));
+}
+
+function outOf(r: { exitCode?: number; timedOut?: boolean; stdout?: unknown; stderr?: unknown }, what: string): Out {
+  if (r.timedOut) return { code: 124, stdout: String(r.stdout ?? ''), stderr: `${String(r.stderr ?? '')}\n[lab-support] timed out: ${what}` };
   return { code: r.exitCode ?? 1, stdout: String(r.stdout), stderr: String(r.stderr) };
 }
 
+/**
+ * Bounds for the lab client's commands: a host that reboots under load can take a connection and never answer it
+ * (sshd killed mid-handshake, a namespace being torn down), and an unbounded await then hangs the test until
+ * vitest's own timeout, with no word of what hung. Generous: only a hang reaches them.
+ */
+const EXEC_TIMEOUT = 120_000;
+const SSH_TIMEOUT = 30_000;
+
 export function labClient(name: string) {
   return {
-    exec: (host: string, cmd: string, input?: string) => cli(['lab', 'exec', '--name', name, host, '--', 'sh', '-c', cmd], { input }),
+    exec: (host: string, cmd: string, input?: string) => cli(['lab', 'exec', '--name', name, host, '--', 'sh', '-c', cmd], { input, timeout: EXEC_TIMEOUT }),
     ssh: (target: string, cmd: string) =>
-      execa('ip', ['netns', 'exec', `pl-${name}_laptop`, 'ssh', '-F', `/var/lib/provision-lab/${name}/ssh/ssh_config`, '-o', 'BatchMode=yes', '-o', 'ConnectTimeout=5', target, cmd], { reject: false }).then((r) => ({ code: r.exitCode ?? 1, stdout: String(r.stdout), stderr: String(r.stderr) })),
+      execa('ip', ['netns', 'exec', `pl-${name}_laptop`, 'ssh', '-F', `/var/lib/provision-lab/${name}/ssh/ssh_config`, '-o', 'BatchMode=yes', '-o', 'ConnectTimeout=5', '-o', 'ServerAliveInterval=5', '-o', 'ServerAliveCountMax=2', target, cmd], { reject: false, timeout: SSH_TIMEOUT }).then((r) => outOf(r, `ssh ${target} ${cmd}`)),
     up: (inventory: string, extra: string[] = []) => cli(['lab', 'up', '-i', inventory, '--name', name, ...extra]),
     down: () => cli(['lab', 'down', '--name', name]),
   };
