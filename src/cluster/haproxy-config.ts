@@ -13,6 +13,9 @@ export interface HaproxyConfigOptions {
 
 export const HAPROXY_STATS_PORT = 8404;
 
+/** How provision's haproxy.cfg begins: preflight tells an lb host in service by it. */
+export const HAPROXY_HEADER_PREFIX = '# Managed by provision for cluster ';
+
 /** A complete haproxy.cfg: deterministic (same inventory, same bytes), so re-runs compare equal. */
 export function renderHaproxyConfig(opts: HaproxyConfigOptions): string {
   const inv = opts.inventory;
@@ -22,7 +25,7 @@ export function renderHaproxyConfig(opts: HaproxyConfigOptions): string {
   const servers = controlPlanes(inv).map((h) => `    server ${h.name} ${h.address}:${backendPort} check check-ssl verify none fall 3 rise 2`);
   const metricsPort = inv.network.api.metricsPort;
   return [
-    `# Managed by provision for cluster ${inv.cluster.name}: the Kubernetes API load balancer.`,
+    `${HAPROXY_HEADER_PREFIX}${inv.cluster.name}: the Kubernetes API load balancer.`,
     '# Local edits are overwritten on the next run; change the inventory instead.',
     'global',
     '    log /dev/log local0',

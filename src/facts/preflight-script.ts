@@ -6,26 +6,45 @@ import { quote } from '../core/command.js';
 import { CONTAINERD_PACKAGES } from './kinds/containerd.js';
 import type { ProbeItem } from '../core/types.js';
 
-/** Probe items preflight reads besides its lines: containerd's own version (a play reading it too reads it once). */
-export const PREFLIGHT_ITEMS: ProbeItem[] = [{ kind: 'fact', fact: 'containerd' }, ...CONTAINERD_PACKAGES.map((name) => ({ kind: 'package' as const, name }))];
+/**
+ * Probe items preflight reads besides its lines: a node's containerd version (a play reading it too reads it once).
+ * An lb host runs no container runtime (the system rules skip it), so it reads none: on a host without containerd the
+ * fact asks apt-cache for candidates, three processes for nothing.
+ */
+export function preflightItems(host: Host): ProbeItem[] {
+  if (host.role === 'lb') return [];
+  return [{ kind: 'fact', fact: 'containerd' }, ...CONTAINERD_PACKAGES.map((name) => ({ kind: 'package' as const, name }))];
+}
 
 /** How long each ARP probe may take (arping -w): the two run in parallel, so a host's probe costs about this. */
 export const ARP_WAIT_SECONDS = 3;
 
 /** The shell variables the lines set (P_ prefix: none of the probe's own), unset at their end. */
-const VARS = 'P_d P_m P_y P_r P_a P_b P_c P_e P_z P_k P_j P_dev P_tmp';
+const VARS = 'P_d P_m P_y P_r P_a P_b P_c P_e P_z P_k P_j P_s P_dev P_tmp';
+
+export interface PreflightLineOptions {
+  /** Tests: where Kubernetes keeps its files (default /etc/kubernetes). */
+  kubernetesDir?: string;
+  /**
+   * An lb host in service: its haproxy.cfg's first line starts with this (provision's own header). Such a host
+   * holds its API port itself, as a joined node holds its own: no port listing and no ARP probes on a re-run.
+   */
+  lbConfig?: { path: string; headerPrefix: string };
+}
 
 /**
  * Lines for the probe's shell, after its base sections (they use its `s` and `rd`; sections `pf.`): shell builtins
  * and /proc, /sys reads first (addresses, routes, hostname, time-sync daemons come from the base sections), so a
- * converged node's preflight costs one `df` (and `ss` on an lb host). `kubernetesDir`: tests.
+ * converged node's preflight costs one `df`, and an lb host in service none (the system rules, /var's space among
+ * them, are for Kubernetes nodes: an lb host reads neither /var's space nor its page size).
  * The clock is read first, so the laptop can bound the offset by the times it sent the command and got the answer.
  * A node of a running cluster skips the port listing (its ports are its own) and the ARP probes (they wait for
  * answers). Otherwise duplicate address detection (`arping -D`: probes from 0.0.0.0, any reply is another device) and
  * the VIP probe (`arping`: who answers for it) run in parallel into a temporary directory removed before the end;
  * without arping, the VIP is looked up in the neighbour table after one ping (or a TCP connect) made the kernel ARP.
  */
-export function preflightLines(inv: Inventory, host: Host, o: { kubernetesDir?: string } = {}): string[] {
+export function preflightLines(inv: Inventory, host: Host, o: PreflightLineOptions = {}): string[] {
+  const lb = host.role === 'lb';
   const k = quote(o.kubernetesDir ?? '/etc/kubernetes');
   const addr = quote(host.address);
   const probeAddr = quote(firstAddress(inv.network.nodes) ?? host.address);
@@ -45,7 +64,7 @@ export function preflightLines(inv: Inventory, host: Host, o: { kubernetesDir?: 
     '[ -r /sys/fs/cgroup/cgroup.controllers ] && { printf "controllers "; rd /sys/fs/cgroup/cgroup.controllers; }',
     'while read -r P_a P_b P_c P_e; do [ "$P_a" = memory ] && echo "v1memory $P_e"; done 2>/dev/null < /proc/cgroups',
     's pf.swap; rd /proc/swaps',
-    's pf.var; df -Pk /var 2>/dev/null',
+    ...(lb ? [] : ['s pf.var; df -Pk /var 2>/dev/null']),
     // Kubernetes already here (joined, or a half-done init whose static pods run): its ports are its own.
     // P_k: a running cluster's node (kubelet.conf or admin.conf); P_j: that, or a half-done init's API server manifest.
     `P_k=; for f in ${k}/kubelet.conf ${k}/admin.conf; do [ -f "$f" ] && P_k=1; done`,
@@ -53,12 +72,22 @@ export function preflightLines(inv: Inventory, host: Host, o: { kubernetesDir?: 
     's pf.joined; echo "$P_j"',
     // The page size: `getconf` before Kubernetes is here (the lab stages a 16K-page Pi that way); a node of a running
     // cluster reads its own smaps' KernelPageSize with builtins (no process on a converged re-run).
-    '[ -n "$P_j" ] || { s pf.pagesize; getconf PAGESIZE 2>/dev/null; }',
-    '[ -z "$P_j" ] || { s pf.pagesize; while read -r P_a P_b P_c; do [ "$P_a" = KernelPageSize: ] && { echo $((P_b * 1024)); break; }; done 2>/dev/null < /proc/self/smaps; }',
-    ...(host.role === 'lb' ? ['s pf.listen; ss -Hltnp 2>/dev/null'] : ['[ -n "$P_j" ] || { s pf.listen; ss -Hltnp 2>/dev/null; }']),
+    ...(lb
+      ? []
+      : [
+          '[ -n "$P_j" ] || { s pf.pagesize; getconf PAGESIZE 2>/dev/null; }',
+          '[ -z "$P_j" ] || { s pf.pagesize; while read -r P_a P_b P_c; do [ "$P_a" = KernelPageSize: ] && { echo $((P_b * 1024)); break; }; done 2>/dev/null < /proc/self/smaps; }',
+        ]),
+    // P_s: in service (a running cluster's node, or an lb host whose haproxy.cfg is provision's): its ports are its own.
+    ...(lb
+      ? [o.lbConfig
+          ? `P_s=; P_a=; read -r P_a 2>/dev/null < ${quote(o.lbConfig.path)}; case $P_a in ${quote(o.lbConfig.headerPrefix)}*) P_s=1;; esac`
+          : 'P_s=']
+      : ['P_s=$P_j']),
+    '[ -n "$P_s" ] || { s pf.listen; ss -Hltnp 2>/dev/null; }',
     's pf.arping; command -v arping',
-    // A node of a running cluster skips the ARP probes: a converged re-run stays fast.
-    'if [ -z "$P_k" ]; then',
+    // A host in service skips the ARP probes (they wait for answers): a converged re-run stays fast.
+    `if [ -z "$P_${lb ? 's' : 'k'}" ]; then`,
     // The interface that holds the node address (or, when none does, the one the nodes' LAN is routed through).
     `  P_dev=$(ip -o -4 addr show to ${addr}/32 2>/dev/null | awk '{print $2; exit}')`,
     `  [ -n "$P_dev" ] || P_dev=$(ip -o route get ${probeAddr} 2>/dev/null | sed -n 's/.* dev \\([^ ]*\\).*/\\1/p')`,

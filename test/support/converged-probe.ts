@@ -4,7 +4,7 @@ import { bundledPlaybook } from '../../src/cli/cluster/playbook-run.js';
 import { lockPrelude } from '../../src/engine/lock.js';
 import { buildProbe, type ProbeScript } from '../../src/facts/probe.js';
 import { firstAddress } from '../../src/inventory/ipv4.js';
-import { PREFLIGHT_ITEMS, preflightLines } from '../../src/facts/preflight-script.js';
+import { preflightItems, preflightLines } from '../../src/facts/preflight-script.js';
 import { loadInventoryOrThrow } from '../../src/inventory/load.js';
 import { loadPlaybook } from '../../src/playbook/load.js';
 import { selectHosts } from '../../src/playbook/selector.js';
@@ -34,7 +34,7 @@ export async function convergedItems(o: ConvergedProbeOptions): Promise<{ items:
   const items = plays.flatMap((p) => [...p.tasks, ...p.handlers]).flatMap((t) => t.module.probe(t.params, { host, inventory }));
   const nodesProbeAddress = firstAddress(inventory.network.nodes);
   if (o.preflightKubernetesDir === undefined) return { items, nodesProbeAddress };
-  return { items: [...items, ...PREFLIGHT_ITEMS], nodesProbeAddress, lines: preflightLines(inventory, host, { kubernetesDir: o.preflightKubernetesDir }) };
+  return { items: [...items, ...preflightItems(host)], nodesProbeAddress, lines: preflightLines(inventory, host, { kubernetesDir: o.preflightKubernetesDir }) };
 }
 
 export async function convergedProbe(o: ConvergedProbeOptions): Promise<ProbeScript> {

@@ -7,7 +7,9 @@ import { containerdVersionText } from '../../facts/kinds/containerd.js';
 import { parsePreflight } from '../../facts/parse-preflight.js';
 import { parseProbe } from '../../facts/parse-probe.js';
 import { newMarker } from '../../facts/parse-sections.js';
-import { PREFLIGHT_ITEMS, preflightLines } from '../../facts/preflight-script.js';
+import { preflightItems, preflightLines, type PreflightLineOptions } from '../../facts/preflight-script.js';
+import { HAPROXY_HEADER_PREFIX } from '../../cluster/haproxy-config.js';
+import { HAPROXY_CFG } from '../../cluster/paths.js';
 import { buildProbe } from '../../facts/probe.js';
 import { firstAddress } from '../../inventory/ipv4.js';
 import type { Host, Inventory } from '../../inventory/types.js';
@@ -19,6 +21,9 @@ import type { Facts } from '../../core/types.js';
 import { FindingsError } from '../../core/errors.js';
 import type { GateAnswer, RunGate } from '../../engine/run-scope.js';
 
+/** What preflight's lines need from the cluster model: how an lb host in service is told. */
+const LINE_OPTIONS: PreflightLineOptions = { lbConfig: { path: HAPROXY_CFG, headerPrefix: HAPROXY_HEADER_PREFIX } };
+
 /** A probe's answer (its sections and facts, the laptop's clock around it) → what the preflight rules read. */
 function hostProbe(host: Host, sections: ReadonlyMap<string, string>, facts: Facts, sentAt: number, answeredAt: number): HostProbe {
   const { facts: pf, complete } = parsePreflight(sections, containerdVersionText(facts));
@@ -29,7 +34,7 @@ function hostProbe(host: Host, sections: ReadonlyMap<string, string>, facts: Fac
 async function probeHost(connector: Connector, inv: Inventory, host: Host, marker: string): Promise<HostProbe> {
   try {
     const session = await connector.connect(host, inv);
-    const probe = buildProbe({ items: PREFLIGHT_ITEMS, marker, nodesProbeAddress: firstAddress(inv.network.nodes), lines: preflightLines(inv, host) });
+    const probe = buildProbe({ items: preflightItems(host), marker, nodesProbeAddress: firstAddress(inv.network.nodes), lines: preflightLines(inv, host, LINE_OPTIONS) });
     const sentAt = Date.now() / 1000;
     const r = await session.exec(shell(probe.script, { sudo: true }), { timeoutMs: 60_000 });
     const answeredAt = Date.now() / 1000;
@@ -67,7 +72,7 @@ export class PreflightError extends FindingsError {
  */
 export function preflightGate(inventory: Inventory, warn: (line: string) => void): RunGate {
   return {
-    probe: (host) => ({ items: PREFLIGHT_ITEMS, lines: preflightLines(inventory, host) }),
+    probe: (host) => ({ items: preflightItems(host), lines: preflightLines(inventory, host, LINE_OPTIONS) }),
     check(answers: GateAnswer[]) {
       const probes = answers.map((a): HostProbe =>
         a.sections && a.facts && a.sentAt !== undefined && a.answeredAt !== undefined

@@ -2,13 +2,13 @@
 // output parses to the facts it shows.
 import { execa } from 'execa';
 import { readFileSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseArpingReplies, parseListening, parseClock, parsePreflight } from '../../../src/facts/parse-preflight.js';
 import { splitSections } from '../../../src/facts/parse-sections.js';
-import { PREFLIGHT_ITEMS, preflightLines } from '../../../src/facts/preflight-script.js';
+import { preflightItems, preflightLines } from '../../../src/facts/preflight-script.js';
 import { buildProbe } from '../../../src/facts/probe.js';
 import { quote } from '../../../src/core/command.js';
 import { fakeInventory } from '../../support/fake-inventory.js';
@@ -28,7 +28,7 @@ describe('preflight lines', () => {
 
   it.each(['kube-vip', 'haproxy'] as const)('are valid POSIX sh inside a whole probe in %s mode (dash -n)', async (mode) => {
     const i = { ...inv, network: { ...inv.network, api: { ...inv.network.api, mode } } };
-    const probe = buildProbe({ items: PREFLIGHT_ITEMS, marker: M, lines: preflightLines(i, i.hosts[0]!) });
+    const probe = buildProbe({ items: preflightItems(i.hosts[0]!), marker: M, lines: preflightLines(i, i.hosts[0]!) });
     const r = await execa('sh', ['-n'], { input: probe.script, reject: false });
     expect(r.stderr).toBe('');
     expect(r.exitCode).toBe(0);
@@ -55,10 +55,39 @@ describe('preflight lines', () => {
   });
 
   it('list ports only on an lb host or a node that has not joined', () => {
-    expect(lines()).toContain('[ -n "$P_j" ] || { s pf.listen; ss -Hltnp');
-    const lb = { ...inv.hosts[0]!, role: 'lb' as const };
-    expect(lines(inv, lb)).toContain('s pf.listen; ss -Hltnp');
-    expect(lines(inv, lb)).not.toContain('[ -n "$P_j" ] || { s pf.listen');
+    expect(lines()).toContain('[ -n "$P_s" ] || { s pf.listen; ss -Hltnp');
+    expect(lines()).toContain('P_s=$P_j');
+  });
+
+  // The lines run by dash with recording stand-ins first on PATH: which programs an lb host starts, by its haproxy.cfg.
+  it.each([
+    ['in service (provision\'s haproxy.cfg)', '# Managed by provision for cluster lab: the Kubernetes API load balancer.\n', []],
+    ['not in service (a haproxy.cfg of its own)', 'global\n    log /dev/log local0\n', ['ss', 'ip', 'awk']],
+    ['not in service (no haproxy.cfg)', undefined, ['ss', 'ip', 'awk']],
+  ] as const)('an lb host %s: no df, getconf or containerd; ports and ARP only before it serves', async (_what, cfg, want) => {
+    const dir = await mkdtemp(join(tmpdir(), 'pf-lb-'));
+    try {
+      const bin = join(dir, 'bin');
+      await execa('mkdir', ['-p', bin]);
+      for (const p of ['ss', 'df', 'getconf', 'ip', 'arping', 'awk', 'apt-cache', 'mktemp']) {
+        await writeFile(join(bin, p), `#!/bin/sh\necho ${p} >> ${quote(join(dir, 'ran'))}\n`, { mode: 0o755 });
+      }
+      const path = join(dir, 'haproxy.cfg');
+      if (cfg !== undefined) await writeFile(path, cfg);
+      const lb = { ...inv.hosts[0]!, role: 'lb' as const };
+      const i = { ...inv, network: { ...inv.network, api: { mode: 'haproxy' as const, address: '192.168.1.52', port: 6443 } } };
+      expect(preflightItems(lb)).toEqual([]);
+      const script = [`s() { printf '\\n%s %s\\n' ${quote(M)} "$1"; }`, `rd() { cat "$@" 2>/dev/null; }`,
+        ...preflightLines(i, lb, { kubernetesDir: join(dir, 'k8s'), lbConfig: { path, headerPrefix: '# Managed by provision for cluster ' } })].join('\n');
+      const r = await execa('dash', ['-c', script], { env: { PATH: `${bin}:/usr/bin:/bin` }, reject: false });
+      expect(r.exitCode, r.stderr).toBe(0);
+      const ran = await readFile(join(dir, 'ran'), 'utf8').catch(() => '');
+      expect([...new Set(ran.split('\n').filter(Boolean))].sort()).toEqual([...want].sort());
+      expect(splitSections(r.stdout, M).has('pf.var')).toBe(false);
+      expect(splitSections(r.stdout, M).has('pf.pagesize')).toBe(false);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('change nothing: no write outside their own mktemp directory, no service or link command', () => {
