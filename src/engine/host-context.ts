@@ -1,4 +1,4 @@
-// What one host's part of a play works with: the run's shared scope plus this host's play, report and lock state.
+// What one host's part of a play works with: the run's shared scope plus this host's play and report.
 import type { Host } from '../inventory/types.js';
 import type { Play, Task } from '../playbook/types.js';
 import type { Change } from '../core/types.js';
@@ -11,8 +11,6 @@ export interface HostPlayContext {
   play: Play;
   host: Host;
   report: HostReport;
-  /** This run's lock is already held on the host (taken by an earlier probe on this connection). */
-  locked: boolean;
 }
 
 /** A task's planned changes (planned from one probe's facts). */

@@ -12,6 +12,7 @@ import type { HostPlayContext, Planned } from './host-context.js';
 import { HostFailure, HostStopped } from './host-errors.js';
 import { checkConflicts, checkProvides } from './plan-checks.js';
 import { probeHost } from './probe-host.js';
+import { ensureHeld } from './hold-lock.js';
 
 function planTasks(tasks: Task[], facts: Facts, ctx: HostPlayContext): Planned[] {
   return tasks.flatMap((task) => {
@@ -34,10 +35,8 @@ function safeDiff(change: Change): Change['diff'] {
 
 /** After a reboot: the new connection replaces the old one, and the run lock is taken again on it (it died with the old). */
 async function replaceSession(ctx: HostPlayContext, session: Session): Promise<void> {
-  const { pool } = ctx.run;
-  pool.replace(ctx.host.name, session);
-  const again = await probeHost({ ...ctx, play: { ...ctx.play, tasks: [], handlers: [] }, locked: false });
-  if (again.locked) pool.locked.add(ctx.host.name);
+  ctx.run.pool.replace(ctx.host.name, session);
+  await ensureHeld(ctx, { afterReboot: true });
 }
 
 async function applyChange(change: Change, task: Task, ctx: HostPlayContext, record: ChangeRecord): Promise<void> {
@@ -94,6 +93,8 @@ async function runPlanned(planned: Planned[], ctx: HostPlayContext, notified: Se
         }
         ctx.run.observer?.hostPhase?.({ play: ctx.play.name, host: ctx.host.name, phase, task: task.name });
         try {
+          // The run lock is taken before the first change on the host (a converged host never takes it).
+          await ensureHeld(ctx);
           await applyChange(change, task, ctx, record);
         } catch (e) {
           record.error = (e as Error).message;
@@ -128,7 +129,7 @@ export async function planAndApply(ctx: HostPlayContext, facts: Facts): Promise<
     if (!tasks.length) break;
     // The host booted from what it persisted (swap from fstab, modules, routes...): the facts read before the
     // reboot are stale, so the rest of the play is planned again from a fresh probe (the new connection holds the lock).
-    current = (await probeHost({ ...ctx, play: { ...ctx.play, tasks, handlers: ctx.play.handlers }, locked: true })).facts;
+    current = (await probeHost({ ...ctx, play: { ...ctx.play, tasks, handlers: ctx.play.handlers } })).facts;
   }
   const handlers = ctx.play.handlers.filter((h) => notified.has(h.name));
   if (handlers.length) await runPlanned(planTasks(handlers, current, ctx), ctx, new Set(), 'handlers');

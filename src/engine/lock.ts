@@ -1,4 +1,4 @@
-// The per-host run lock: a kernel flock held for the whole run by a holder process tied to our SSH connection.
+// The per-host run lock: a kernel flock, taken before a run first changes a host and held by a process tied to its SSH connection.
 import { quote } from '../core/command.js';
 import { BECOME_MARKER } from '../transport/become.js';
 
@@ -9,12 +9,18 @@ export const LOCK_BUSY_EXIT = 75;
 export const LOCK_WAIT_SECONDS = 2;
 
 /**
- * Shell lines (run first in the host's first probe, as root): open the lock file on fd 9, `flock -w`
- * it, then start a detached holder (`tail --pid`) that keeps fd 9 — hence the lock — until the sshd
- * process of THIS connection exits. A finished, killed or disconnected run therefore never leaves a
- * stale lock (the kernel drops it with the holder), and no extra exec is needed to release it.
- * A second run prints the holder line (`owner`, e.g. "alice@laptop pid 4242", and start time) in a
- * `lock.busy` section and exits 75.
+ * The lock is taken by the first exec that changes a host, not by the probe: a converged run changes nothing, so
+ * it starts no `flock` and leaves no holder (two processes fewer on every host, issue 21), and two converged runs
+ * never wait for each other. Reads stay safe:
+ * - the probe fails fast when another run holds the lock (its holder process is alive and holds a lock on fd 9,
+ *   read from /proc with builtins), naming the holder;
+ * - the probe reads the host's lock generation (`$L.gen`); the hold (holdLockLines) takes the flock, refuses when
+ *   the generation moved since this run's last probe of the host (another run changed it in between: the plan is
+ *   stale), writes this run's own generation, then starts the detached holder (`tail --pid`) that keeps fd 9 (the
+ *   flock) until the sshd process of THIS connection exits. A finished, killed or disconnected run never leaves a
+ *   stale lock (the kernel drops it with the holder).
+ * A second run prints the holder line (`owner`, e.g. "alice@laptop pid 4242", and start time) in a `lock.busy`
+ * section and exits 75; a stale plan prints `lock.moved`.
  */
 export interface LockOptions {
   /** Shown to a second run: "alice@laptop pid 4242". */
@@ -28,22 +34,35 @@ export interface LockOptions {
   orphanMarker?: string;
 }
 
+/** The section a probe's lock lines print the host's lock generation in (empty: none yet). */
+export const LOCK_GENERATION_SECTION = 'lock.gen';
+
 /** The marker in two halves: written apart in the script, they never make the script's own text match. */
 function markerHalves(marker: string): [string, string] {
   const cut = Math.ceil(marker.length / 2);
   return [marker.slice(0, cut), marker.slice(cut)];
 }
 
-export function lockPrelude(opts: LockOptions): string[] {
-  const file = opts.file ?? LOCK_FILE;
+const lockPath = (file: string | undefined) => `L=${quote(file ?? LOCK_FILE)}; [ -d "\${L%/*}" ] || L=/tmp/provision.lock`;
+
+/**
+ * Lines run first in a probe on a connection that does not hold the lock (as root; builtins only, no process):
+ * fail when another run holds it or left a command running, else print the lock generation.
+ */
+export function probeLockLines(opts: Pick<LockOptions, 'file' | 'orphanMarker'>): string[] {
   const [m1, m2] = markerHalves(opts.orphanMarker ?? BECOME_MARKER);
   return [
-    `L=${quote(file)}; [ -d "\${L%/*}" ] || L=/tmp/provision.lock`,
-    `exec 9>>"$L"`,
-    `if ! flock -w ${LOCK_WAIT_SECONDS} 9; then s lock.busy; cat "$L.holder" 2>/dev/null; exit ${LOCK_BUSY_EXIT}; fi`,
+    lockPath(opts.file),
+    // Held = the holder named in the holder file is alive, holds a lock on its fd 9 (the kernel lists it in fdinfo),
+    // and the connection it watches (its --pid) is alive: a finished run's holder winds down within 0.2 s.
+    `P_h=; read -r P_h 2>/dev/null < "$L.holder"; P_p=\${P_h##*(holder pid }; P_p=\${P_p%)}; P_w=`,
+    `case $P_p in ''|*[!0-9]*) ;; *) while read -r P_l P_r; do [ "$P_l" = lock: ] && P_w=1; done 2>/dev/null < /proc/$P_p/fdinfo/9;; esac`,
+    // dash's read drops the NULs between arguments: "tail--pid=N-s0.2-f/dev/null".
+    `if [ -n "$P_w" ]; then P_c=; IFS= read -r P_c 2>/dev/null < /proc/$P_p/cmdline; P_c=\${P_c#*--pid=}; P_c=\${P_c%%-s*}; case $P_c in ''|*[!0-9]*) ;; *) [ -d /proc/$P_c ] || P_w=;; esac; fi`,
+    `if [ -n "$P_w" ]; then s lock.busy; printf '%s\\n' "$P_h"; exit ${LOCK_BUSY_EXIT}; fi`,
     // A command of an earlier run still running? After a hard quit its connection (hence its lock) is gone
     // but the command goes on. Every become'd command runs under a sudo whose argv carries BECOME_MARKER:
-    // any such process that is not an ancestor of this probe belongs to another run. (Exiting drops the flock.)
+    // any such process that is not an ancestor of this probe belongs to another run.
     `a=" $$ "; q=$$; while [ "$q" -gt 1 ]; do read -r st < /proc/$q/stat || break; st=\${st##*) }; set -- $st; q=$2; a="$a$q "; done`,
     // Shell builtins only (no grep): a become'd command's marker sits in the argv of a sudo or a shell, so only those
     // processes' command lines are read (dash's `read` skips the NULs between arguments). The marker is split in two
@@ -51,6 +70,34 @@ export function lockPrelude(opts: LockOptions): string[] {
     `m1=${quote(m1)}; m2=${quote(m2)}`,
     `o=; for f in /proc/[0-9]*/comm; do read -r c 2>/dev/null < "$f" || continue; case $c in sudo|sh|dash|bash) ;; *) continue;; esac; n=\${f#/proc/}; n=\${n%/comm}; case "$a" in *" $n "*) continue;; esac; while IFS= read -r l || [ -n "$l" ]; do case $l in *"$m1$m2"*) o="$o $n"; break;; esac; done 2>/dev/null < /proc/$n/cmdline; done; unset m1 m2`,
     `if [ -n "$o" ]; then s lock.orphan; for n in $o; do printf 'pid %s: %s\\n' "$n" "$(tr '\\0\\n' '  ' < /proc/$n/cmdline 2>/dev/null | cut -c1-600)"; done; exit ${LOCK_BUSY_EXIT}; fi`,
+    `s ${LOCK_GENERATION_SECTION}; P_g=; read -r P_g 2>/dev/null < "$L.gen"; printf '%s\\n' "$P_g"; unset P_h P_p P_l P_r P_w P_c P_g`,
+    `s lock.ok`,
+  ];
+}
+
+export interface HoldOptions extends LockOptions {
+  /** The generation this run's last probe of the host read ('' when none). */
+  seen: string;
+  /** This run's own generation (random per run): written by the hold, accepted when found (a hold after a reboot). */
+  mine: string;
+}
+
+/** A lock generation: letters, digits, '-' and '.' only (it is written to and compared in a shell). */
+export const isGeneration = (g: string) => /^[A-Za-z0-9.-]*$/.test(g);
+
+/**
+ * The lines of the hold, a small exec of its own before the first change on a host (as root): take the flock
+ * (waiting at most LOCK_WAIT_SECONDS), check the generation, write this run's, start the holder.
+ */
+export function holdLockLines(opts: HoldOptions): string[] {
+  if (!isGeneration(opts.seen) || !isGeneration(opts.mine) || !opts.mine) throw new Error('lock generation: letters, digits, "-" and "." only');
+  return [
+    lockPath(opts.file),
+    `exec 9>>"$L"`,
+    `if ! flock -w ${LOCK_WAIT_SECONDS} 9; then s lock.busy; cat "$L.holder" 2>/dev/null; exit ${LOCK_BUSY_EXIT}; fi`,
+    `g=; read -r g 2>/dev/null < "$L.gen"`,
+    `case $g in ${quote(opts.seen)}|${quote(opts.mine)}) ;; *) s lock.moved; printf '%s\\n' "$g"; exit ${LOCK_BUSY_EXIT};; esac`,
+    `printf '%s\\n' ${quote(opts.mine)} > "$L.gen"`,
     // Walk up from this shell to the first sshd* ancestor: the per-connection process (sshd / sshd-session).
     opts.watchParent ? 'p=1' : `p=$$; while [ "$p" -gt 1 ]; do read -r c < /proc/$p/comm || break; case "$c" in sshd*) break;; esac; read -r st < /proc/$p/stat || break; st=\${st##*) }; set -- $st; p=$2; done`,
     `[ "$p" -gt 1 ] || p=$PPID`,
@@ -59,6 +106,11 @@ export function lockPrelude(opts: LockOptions): string[] {
     `printf '%s since %s (holder pid %s)\\n' ${quote(opts.owner)} ${quote(opts.since ?? new Date().toISOString().replace(/\.\d+Z$/, 'Z'))} "$!" > "$L.holder"`,
     `s lock.ok`,
   ];
+}
+
+/** What a hold found when the generation moved: another run changed the host after this run read it. */
+export function movedMessage(): string {
+  return 'another provision run changed this host after this run read it (its plan is stale): re-run';
 }
 
 /** The earlier run's commands still running on the host (after a hard quit), for the error message. */

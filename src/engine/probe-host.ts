@@ -1,4 +1,4 @@
-// The one probe of a host for a play: every task's probe items in one exec, the run lock taken first on a new connection.
+// The one probe of a host for a play: every task's probe items in one exec, the run lock's checks first (engine/lock.ts).
 import { createFacts } from '../facts/facts.js';
 import { parseProbe } from '../facts/parse-probe.js';
 import { buildProbe } from '../facts/probe.js';
@@ -8,7 +8,7 @@ import { shell } from '../core/command.js';
 import type { Facts, ProbeItem } from '../core/types.js';
 import { HostFailure } from './host-errors.js';
 import type { HostPlayContext } from './host-context.js';
-import { lockHolderMessage, lockPrelude, orphanMessage } from './lock.js';
+import { LOCK_GENERATION_SECTION, lockHolderMessage, orphanMessage, probeLockLines } from './lock.js';
 import { trimOutput } from './step-context.js';
 
 function probeItems(tasks: Task[], ctx: HostPlayContext): ProbeItem[] {
@@ -23,7 +23,6 @@ function probeItems(tasks: Task[], ctx: HostPlayContext): ProbeItem[] {
 
 export interface HostProbeResult {
   facts: Facts;
-  locked: boolean;
   sections: ReadonlyMap<string, string>;
   /** The laptop's clock (seconds) when the probe left and when its answer came back. */
   sentAt: number;
@@ -31,8 +30,8 @@ export interface HostProbeResult {
 }
 
 /**
- * Runs the play's single probe (taking the run lock first if this connection does not hold it yet); `extra` adds
- * a gate's items and lines (up's preflight) to the same exec.
+ * Runs the play's single probe (checking the run lock first if this run does not hold it on the host: busy, a
+ * leftover command, the generation); `extra` adds a gate's items and lines (up's preflight) to the same exec.
  */
 export async function probeHost(ctx: HostPlayContext, extra?: { items: ProbeItem[]; lines: string[] }): Promise<HostProbeResult> {
   const { run } = ctx;
@@ -41,7 +40,7 @@ export async function probeHost(ctx: HostPlayContext, extra?: { items: ProbeItem
     items: [...probeItems([...ctx.play.tasks, ...ctx.play.handlers], ctx), ...(extra?.items ?? [])],
     marker: run.marker,
     nodesProbeAddress: firstAddress(run.inventory.network.nodes),
-    prelude: ctx.locked ? [] : lockPrelude({ owner: run.lock.owner, file: run.lock.file, ...(run.lock.marker ? { orphanMarker: run.lock.marker } : {}) }),
+    prelude: run.pool.holding.has(ctx.host.name) ? [] : probeLockLines({ file: run.lock.file, ...(run.lock.marker ? { orphanMarker: run.lock.marker } : {}) }),
     ...(extra?.lines.length ? { lines: extra.lines } : {}),
   });
   const session = await run.pool.get(ctx.host.name);
@@ -52,5 +51,7 @@ export async function probeHost(ctx: HostPlayContext, extra?: { items: ProbeItem
   if (parsed.sections.has('lock.busy')) throw new HostFailure(lockHolderMessage(parsed.sections.get('lock.busy')));
   if (parsed.sections.has('lock.orphan')) throw new HostFailure(orphanMessage(parsed.sections.get('lock.orphan')));
   if (!parsed.complete) throw new HostFailure(`the probe did not complete (exit ${r.code}${r.signal ? `, ${r.signal}` : ''})${r.stderr.trim() ? `: ${trimOutput(r.stderr)}` : ''}`);
-  return { facts: createFacts(parsed.tables), locked: true, sections: parsed.sections, sentAt, answeredAt };
+  const generation = parsed.sections.get(LOCK_GENERATION_SECTION);
+  if (generation !== undefined) run.pool.generations.set(ctx.host.name, generation.trim());
+  return { facts: createFacts(parsed.tables), sections: parsed.sections, sentAt, answeredAt };
 }

@@ -26,7 +26,7 @@ export interface RunOptions {
   /** Shown to a concurrent run that finds the lock taken; default "user@machine pid N". */
   lockOwner?: string;
   lockFile?: string;
-  /** Tests: the marker of become'd commands the lock looks for (see lockPrelude's orphanMarker). */
+  /** Tests: the marker of become'd commands the lock looks for (see probeLockLines' orphanMarker). */
   lockMarker?: string;
   /** Reboot poll interval (tests). */
   pollMs?: number;
@@ -72,7 +72,8 @@ export interface RunScope {
   readonly check: boolean;
   /** The probe's section marker, one per run. */
   readonly marker: string;
-  readonly lock: { owner: string; file?: string; marker?: string };
+  /** The run lock's owner line, start time and this run's generation (random: see engine/lock.ts). */
+  readonly lock: { owner: string; since: string; generation: string; file?: string; marker?: string };
   readonly peers: Map<string, Facts>;
   readonly observer?: RunObserver;
   readonly pollMs?: number;

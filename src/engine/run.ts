@@ -1,5 +1,6 @@
 // One playbook run as an object: it owns the connections (early ones too), the run lock's owner, the providers,
 // and stopping (--max-fail, Ctrl-C). Verbs build one from their flags; runner.ts walks its plays.
+import { randomBytes } from 'node:crypto';
 import { hostname, userInfo } from 'node:os';
 import { newMarker } from '../facts/parse-sections.js';
 import type { Host, Inventory } from '../inventory/types.js';
@@ -38,6 +39,8 @@ export class Run implements RunScope {
     this.concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
     this.lock = {
       owner: options.lockOwner ?? `${userInfo().username}@${hostname()} pid ${process.pid}`,
+      since: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+      generation: randomBytes(8).toString('hex'),
       ...(options.lockFile ? { file: options.lockFile } : {}),
       ...(options.lockMarker ? { marker: options.lockMarker } : {}),
     };

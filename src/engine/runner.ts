@@ -35,7 +35,7 @@ export async function playPlaybook(run: RunScope, playbook: Playbook): Promise<R
     await pool.drop(host);
   };
 
-  const context = (play: Play, host: Host): HostPlayContext => ({ run, play, host, report: hostReport(host.name), locked: pool.locked.has(host.name) });
+  const context = (play: Play, host: Host): HostPlayContext => ({ run, play, host, report: hostReport(host.name) });
 
   const playHosts = (play: Play): Host[] => {
     const hosts = resolveTerms(play.selector, inventory).filter((h) => (!limit || limit.has(h.name)) && !failed.has(h.name));
@@ -62,7 +62,6 @@ export async function playPlaybook(run: RunScope, playbook: Playbook): Promise<R
         try {
           o.observer?.hostPhase?.({ play: mine[0]!.name, host: host.name, phase: 'connecting' });
           const probed = await probeHost(context(merged, host), o.gate?.probe(host));
-          pool.locked.add(host.name);
           upfront.set(host.name, probed.facts);
           answers.push({ host, sections: probed.sections, facts: probed.facts, sentAt: probed.sentAt, answeredAt: probed.answeredAt });
           o.observer?.hostPhase?.({ play: mine[0]!.name, host: host.name, phase: 'waiting' });
@@ -104,7 +103,6 @@ export async function playPlaybook(run: RunScope, playbook: Playbook): Promise<R
             }
             o.observer?.hostPhase?.({ play: play.name, host: host.name, phase: 'connecting' });
             const { facts } = await probeHost(context(play, host));
-            pool.locked.add(host.name);
             run.peers.set(host.name, facts);
             return { host, facts };
           } catch (e) {

@@ -5,8 +5,10 @@ import type { Connector } from '../core/connector.js';
 
 export class SessionPool {
   readonly #sessions = new Map<string, Promise<Session>>();
-  /** Hosts whose run lock this run holds (tied to the current connection). */
-  readonly locked = new Set<string>();
+  /** Hosts whose run lock this run holds (taken before its first change there, tied to the current connection). */
+  readonly holding = new Set<string>();
+  /** Each host's lock generation as this run's last probe of it read it (engine/lock.ts). */
+  readonly generations = new Map<string, string>();
 
   constructor(
     readonly connector: Connector,
@@ -39,13 +41,13 @@ export class SessionPool {
   /** After a reboot: the old connection is gone (and with it the lock). */
   replace(name: string, session: Session): void {
     this.#sessions.set(name, Promise.resolve(session));
-    this.locked.delete(name);
+    this.holding.delete(name);
   }
 
   async drop(name: string): Promise<void> {
     const p = this.#sessions.get(name);
     this.#sessions.delete(name);
-    this.locked.delete(name);
+    this.holding.delete(name);
     if (p) await p.then((s) => s.close()).catch(() => undefined);
   }
 

@@ -1,7 +1,7 @@
-// The exact probe a converged `provision up` sends to one host: every play's items merged, the run lock first, and
+// The exact probe a converged `provision up` sends to one host: every play's items merged, the run lock's checks first, and
 // (when asked) its preflight gate's reads.
 import { bundledPlaybook } from '../../src/cli/cluster/playbook-run.js';
-import { lockPrelude } from '../../src/engine/lock.js';
+import { probeLockLines } from '../../src/engine/lock.js';
 import { buildProbe, type ProbeScript } from '../../src/facts/probe.js';
 import { firstAddress } from '../../src/inventory/ipv4.js';
 import { preflightItems, preflightLines } from '../../src/facts/preflight-script.js';
@@ -16,7 +16,6 @@ export interface ConvergedProbeOptions {
   host: string;
   /** Lock file (tests point it at a temp dir); default the product's. */
   lockFile?: string;
-  watchParent?: boolean;
   dpkgAdminDir?: string;
   /** The become marker the orphan check looks for (tests: one no other process carries). */
   orphanMarker?: string;
@@ -44,7 +43,7 @@ export async function convergedProbe(o: ConvergedProbeOptions): Promise<ProbeScr
     ...(lines ? { lines } : {}),
     marker: 'PROVISION-PROBE-MARKER',
     ...(nodesProbeAddress ? { nodesProbeAddress } : {}),
-    prelude: lockPrelude({ owner: 'test', ...(o.lockFile ? { file: o.lockFile } : {}), ...(o.watchParent ? { watchParent: true } : {}), ...(o.orphanMarker ? { orphanMarker: o.orphanMarker } : {}) }),
+    prelude: probeLockLines({ ...(o.lockFile ? { file: o.lockFile } : {}), ...(o.orphanMarker ? { orphanMarker: o.orphanMarker } : {}) }),
     ...(o.dpkgAdminDir ? { dpkgAdminDir: o.dpkgAdminDir } : {}),
   });
 }

@@ -26,7 +26,8 @@ const LINE_OPTIONS: PreflightLineOptions = { lbConfig: { path: HAPROXY_CFG, head
 
 /** A probe's answer (its sections and facts, the laptop's clock around it) → what the preflight rules read. */
 function hostProbe(host: Host, sections: ReadonlyMap<string, string>, facts: Facts, sentAt: number, answeredAt: number): HostProbe {
-  const { facts: pf, complete } = parsePreflight(sections, containerdVersionText(facts));
+  // An lb host reads no containerd (preflightItems): the system rules skip it.
+  const { facts: pf, complete } = parsePreflight(sections, host.role === 'lb' ? undefined : containerdVersionText(facts));
   if (!complete) return { host, error: 'probe failed: the preflight reads did not complete' };
   return { host, facts: pf, sentAt, answeredAt };
 }

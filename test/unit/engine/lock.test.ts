@@ -1,60 +1,107 @@
-// The run lock, run by this machine's sh: a second run fails fast naming the holder; the lock dies with its owner.
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+// The run lock, run by this machine's sh: the probe's checks (builtins) and the hold before a first change; a second
+// run fails fast naming the holder; the lock dies with its owner; a plan made before another run's change is refused.
+import { spawn } from 'node:child_process';
+import { execa } from 'execa';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { LOCK_BUSY_EXIT, lockPrelude } from '../../../src/engine/lock.js';
+import { LOCK_BUSY_EXIT, holdLockLines, probeLockLines } from '../../../src/engine/lock.js';
 
 const file = join(mkdtempSync(join(tmpdir(), 'provision-lock-')), 'provision.lock');
+const S = `s() { printf '\\n@@M %s\\n' "$1"; }`;
 // A marker of its own: probes of labs running on this machine are machine processes too.
-const script = (owner: string) => [`s() { printf '\\n@@M %s\\n' "$1"; }`, ...lockPrelude({ owner, file, watchParent: true, orphanMarker: `provision-become-ok-t${process.pid}x` })].join('\n');
+const orphanMarker = `provision-become-ok-t${process.pid}x`;
+const probe = (f = file) => [S, ...probeLockLines({ file: f, orphanMarker })].join('\n');
+const hold = (owner: string, seen: string, mine: string, f = file) => [S, ...holdLockLines({ owner, file: f, seen, mine, watchParent: true })].join('\n');
+/** sh -c SCRIPT ARGS..., awaited (never blocking the test worker): exit status and output. */
+const sh = async (script: string, ...args: string[]) => {
+  const r = await execa('sh', ['-c', script, ...args], { reject: false });
+  return { status: r.exitCode, stdout: String(r.stdout), stderr: String(r.stderr) };
+};
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const section = (out: string, name: string) => new RegExp(`@@M ${name.replace('.', '\\.')}\\n([^\\n]*)`).exec(out)?.[1];
 
-describe('lockPrelude', () => {
-  it('holds the lock while the owner lives, names the holder, and releases when the owner dies', async () => {
-    // The "connection": a shell that runs the prelude, then lives for a while.
-    const owner = spawn('sh', ['-c', `sh -c "$1"; exec sleep 30`, 'sh', script('alice@laptop pid 1')], { stdio: ['ignore', 'pipe', 'inherit'] });
+describe('the run lock', () => {
+  it('a probe starts no process: it reads the generation and takes nothing', async () => {
+    const t = await execa('strace', ['-f', '-e', 'trace=execve,clone,clone3,fork,vfork', '-qq', 'sh', '-c', probe(`${file}.np`)], { reject: false });
+    if (t.failed && t.exitCode === undefined) return; // no strace here: the lab's process count still measures it
+    const r = { status: t.exitCode, stdout: String(t.stdout), stderr: String(t.stderr) };
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('lock.ok');
+    expect(r.stderr.split('\n').filter((l) => /execve|clone|fork/.test(l) && !/execve\("\/(usr\/)?bin\/sh"/.test(l))).toEqual([]);
+  });
+
+  it('holds from the first change while the owner lives, names the holder to probes and holds, and releases when the owner dies', async () => {
+    expect(section((await sh(probe())).stdout, 'lock.gen')).toBe('');
+    // The "connection": a shell that runs the hold, then lives for a while.
+    const owner = spawn('sh', ['-c', `sh -c "$1"; exec sleep 30`, 'sh', hold('alice@laptop pid 1', '', 'gen-a')], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     owner.stdout.on('data', (d) => (out += d));
     for (let i = 0; i < 50 && !out.includes('lock.ok'); i++) await sleep(50);
     expect(out).toContain('lock.ok');
+    expect(readFileSync(`${file}.gen`, 'utf8')).toBe('gen-a\n');
 
+    // A second run's probe fails fast, with no process of its own, naming the holder.
     const t0 = Date.now();
-    const second = spawnSync('sh', ['-c', script('bob@other pid 2')], { encoding: 'utf8' });
+    const second = await sh(probe());
     expect(second.status).toBe(LOCK_BUSY_EXIT);
-    expect(second.stdout).toMatch(/lock\.busy\nalice@laptop pid 1 since \d{4}-\d\d-\d\dT/);
-    expect(Date.now() - t0).toBeLessThan(5000);
+    expect(second.stdout).toMatch(/lock\.busy\nalice@laptop pid 1 since \d{4}-\d\d-\d\dT.* \(holder pid \d+\)/);
+    // So does its hold (a probe made before the first run took the lock): after the flock's wait, not longer.
+    const secondHold = await sh(hold('bob@other pid 2', 'gen-a', 'gen-b'));
+    expect(secondHold.status).toBe(LOCK_BUSY_EXIT);
+    expect(secondHold.stdout).toMatch(/lock\.busy\nalice@laptop pid 1 since /);
+    expect(Date.now() - t0).toBeLessThan(8000);
 
     owner.kill('SIGKILL');
-    await sleep(600);
-    const third = spawnSync('sh', ['-c', `sh -c "$1"`, 'sh', script('carol@x pid 3')], { encoding: 'utf8' });
+    for (let i = 0; i < 50 && (await sh(probe())).status !== 0; i++) await sleep(100);
+    const third = await sh(probe());
     expect(third.status).toBe(0);
-    expect(third.stdout).toContain('lock.ok');
+    expect(section(third.stdout, 'lock.gen')).toBe('gen-a');
+  });
+
+  it('refuses a hold whose plan is older than another run\'s change; accepts none or its own generation', async () => {
+    const f = `${file}.gen-test`;
+    const run = async (owner: string, seen: string, mine: string) => {
+      // Each hold in a shell that then ends: its holder goes with it.
+      const r = await sh(`sh -c "$1"`, 'sh', hold(owner, seen, mine, f));
+      for (let i = 0; i < 50 && (await sh(probe(f))).status !== 0; i++) await sleep(100);
+      return r;
+    };
+    expect((await run('a', '', 'gen-a')).stdout).toContain('lock.ok');
+    // b read the host before a changed it: stale.
+    const stale = await run('b', '', 'gen-b');
+    expect(stale.status).toBe(LOCK_BUSY_EXIT);
+    expect(stale.stdout).toMatch(/lock\.moved\ngen-a/);
+    expect(readFileSync(`${f}.gen`, 'utf8')).toBe('gen-a\n');
+    // b read it after: fine. a again (its own generation, e.g. after a reboot that kept /run/lock): fine.
+    expect((await run('b', 'gen-a', 'gen-b')).stdout).toContain('lock.ok');
+    expect((await run('b', '', 'gen-b')).stdout).toContain('lock.ok');
+    expect(() => holdLockLines({ owner: 'x', seen: "'; reboot; '", mine: 'g' })).toThrow(/letters, digits/);
   });
 });
 
 describe('a command of an earlier run still running (hard quit)', () => {
   const marker = `provision-become-ok-test${process.pid}-`;
-  const withMarker = (owner: string) => [`s() { printf '\\n@@M %s\\n' "$1"; }`, ...lockPrelude({ owner, file: `${file}.orphan`, watchParent: true, orphanMarker: marker })].join('\n');
+  const withMarker = (_who?: string) => [S, ...probeLockLines({ file: `${file}.orphan`, orphanMarker: marker })].join('\n');
 
   it('refuses the lock and names the leftover command; its own ancestors never count', async () => {
     // This run's own probe runs under a marked sudo: an ancestor, so the lock is taken.
-    const self = spawnSync('sh', ['-c', `sh -c "$1" ${marker}self`, 'sh', withMarker('me')], { encoding: 'utf8' });
+    const self = await sh(`sh -c "$1" ${marker}self`, 'sh', withMarker('me'));
     expect(self.stdout).toContain('lock.ok');
     // An earlier run's command, still running after its connection died.
     // Like the sudo of a become'd command: it stays alive, marker in argv, while its child runs.
     const leftover = spawn('sh', ['-c', 'sleep 30; true', `${marker}earlier`], { stdio: 'ignore' });
     await sleep(100);
     try {
-      const r = spawnSync('sh', ['-c', withMarker('me')], { encoding: 'utf8' });
+      const r = await sh(withMarker('me'));
       expect(r.status).toBe(LOCK_BUSY_EXIT);
       expect(r.stdout).toMatch(new RegExp(`lock\\.orphan\\npid ${leftover.pid}: `));
     } finally {
       leftover.kill('SIGKILL');
     }
     await sleep(100);
-    expect(spawnSync('sh', ['-c', withMarker('me')], { encoding: 'utf8' }).stdout).toContain('lock.ok');
+    expect((await sh(withMarker('me'))).stdout).toContain('lock.ok');
   });
 });
 

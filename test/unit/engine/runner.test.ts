@@ -69,6 +69,29 @@ plays:
     for (const h of ['h1', 'h2', 'h3']) expect(env.hosts.execs(h)).toHaveLength(1);
   });
 
+  it('takes the lock only to change a host, and refuses a plan that another run\'s change made stale', async () => {
+    // Another run changes h1 between this run's probe and its first change there: it bumps h1's lock generation.
+    const env = setup({
+      intercept: (host, text) => {
+        if (host === 'h1' && text.includes('flock -w')) writeFileSync(join(env.hosts.dir('h1'), 'provision.lock.gen'), 'other-run\n');
+        return undefined;
+      },
+    });
+    const r = await run(FILES, env);
+    expect(r.hosts.h1).toMatchObject({ failed: 1, changed: 0 });
+    expect(r.hosts.h1!.error).toMatch(/another provision run changed this host after this run read it/);
+    expect(existsSync(join(env.hosts.dir('h1'), 'motd'))).toBe(false);
+    for (const h of ['h2', 'h3']) {
+      expect(r.hosts[h]).toMatchObject({ failed: 0, changed: 2 });
+      expect(readFileSync(join(env.hosts.dir(h), 'provision.lock.gen'), 'utf8')).toMatch(/^[0-9a-f]{16}\n$/);
+    }
+    // A re-run reads the new generation: it takes the lock and converges h1; a converged run never takes it.
+    expect(await run(FILES, env)).toMatchObject({ failed: 0 });
+    env.hosts.log.length = 0;
+    expect(await run(FILES, env)).toMatchObject({ changed: 0, failed: 0 });
+    expect(env.hosts.log.filter((l) => l.text.includes('flock'))).toEqual([]);
+  });
+
   it('--check plans without writing', async () => {
     const env = setup();
     const r = await run(FILES, env, { check: true });
@@ -147,8 +170,10 @@ plays:
       - tcmd: { script: 'date +%s%N > applied; test "$(basename "$PWD")" != h2' }
 `;
     const r = await run(pb, env, { maxFail: 1 });
-    const order = env.hosts.log.map((l) => `${l.host}:${l.text.includes('@@provision-') ? 'probe' : 'apply'}`);
-    expect(order).toEqual(['h1:probe', 'h1:apply', 'h2:probe', 'h2:apply']);
+    const kind = (t: string) => (t.includes('flock -w') ? 'lock' : t.includes('@@provision-') ? 'probe' : 'apply');
+    const order = env.hosts.log.map((l) => `${l.host}:${kind(l.text)}`);
+    // The run lock is taken right before a host's first change, not by its probe.
+    expect(order).toEqual(['h1:probe', 'h1:lock', 'h1:apply', 'h2:probe', 'h2:lock', 'h2:apply']);
     expect(r.aborted).toMatch(/max-fail 1/);
     expect(r.hosts.h3).toMatchObject({ skipped: true, failed: 0 });
   });

@@ -1,0 +1,29 @@
+// Takes the run lock on a host before this run first changes it: one small exec (flock, generation check, holder).
+import { quote, shell } from '../core/command.js';
+import { splitSections } from '../facts/parse-sections.js';
+import type { HostPlayContext } from './host-context.js';
+import { HostFailure } from './host-errors.js';
+import { holdLockLines, lockHolderMessage, movedMessage } from './lock.js';
+import { trimOutput } from './step-context.js';
+
+/**
+ * Holds the lock on ctx.host from here to the end of the connection (no-op when this run already holds it). The
+ * generation must still be what this run's last probe of the host read; `afterReboot`: the host booted since (its
+ * /run is new), so only none or this run's own is accepted.
+ */
+export async function ensureHeld(ctx: HostPlayContext, o: { afterReboot?: boolean } = {}): Promise<void> {
+  const { run } = ctx;
+  const name = ctx.host.name;
+  if (run.pool.holding.has(name)) return;
+  const seen = o.afterReboot ? '' : (run.pool.generations.get(name) ?? '');
+  const marker = run.marker;
+  const lines = holdLockLines({ owner: run.lock.owner, since: run.lock.since, seen, mine: run.lock.generation, ...(run.lock.file ? { file: run.lock.file } : {}) });
+  const script = [`M=${quote(marker)}`, `s() { printf '\\n%s %s\\n' "$M" "$1"; }`, ...lines].join('\n');
+  const session = await run.pool.get(name);
+  const r = await session.exec(shell(script, { sudo: true }));
+  const sections = splitSections(r.stdout, marker);
+  if (sections.has('lock.busy')) throw new HostFailure(lockHolderMessage(sections.get('lock.busy')));
+  if (sections.has('lock.moved')) throw new HostFailure(movedMessage());
+  if (!sections.has('lock.ok')) throw new HostFailure(`could not take the run lock (exit ${r.code})${r.stderr.trim() ? `: ${trimOutput(r.stderr)}` : ''}`);
+  run.pool.holding.add(name);
+}
