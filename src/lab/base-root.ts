@@ -15,11 +15,13 @@ export interface Recipe {
   /** Debian packages fetched (with what they need beyond the root) into the lab's apt mirror, not installed. */
   mirrorOnly: string[];
   disable: string[];
+  /** Units masked in the base (never started on any host). */
+  mask: string[];
 }
 
 /** Parses the recipe: `key word...` lines, `#` comments; keys may repeat (their words add up). */
 export function parseRecipe(text: string, file = 'recipe'): Recipe {
-  const r: Recipe = { suite: '', variant: '', include: [], mirrorOnly: [], disable: [] };
+  const r: Recipe = { suite: '', variant: '', include: [], mirrorOnly: [], disable: [], mask: [] };
   text.split('\n').forEach((raw, i) => {
     const line = raw.replace(/#.*/, '').trim();
     if (!line) return;
@@ -32,7 +34,8 @@ export function parseRecipe(text: string, file = 'recipe'): Recipe {
     } else if (key === 'include') r.include.push(...words);
     else if (key === 'mirror-only') r.mirrorOnly.push(...words);
     else if (key === 'disable') r.disable.push(...words);
-    else throw new Error(`${file}:${i + 1}: unknown key '${key}' (suite, variant, include, mirror-only, disable)`);
+    else if (key === 'mask') r.mask.push(...words);
+    else throw new Error(`${file}:${i + 1}: unknown key '${key}' (suite, variant, include, mirror-only, disable, mask)`);
   });
   if (!r.suite) throw new Error(`${file}: no suite line`);
   return r;
@@ -112,6 +115,7 @@ export async function buildBaseRoot(dir: string): Promise<void> {
   rmSync(`${tmp}/debs`, { recursive: true, force: true });
   const chroot = (argv: string[]) => run(['chroot', root, ...argv], { env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', LANG: 'C.UTF-8', DEBIAN_FRONTEND: 'noninteractive' } });
   if (recipe.disable.length) await run(['systemctl', `--root=${root}`, 'disable', ...recipe.disable], { nothrow: true });
+  if (recipe.mask.length) await run(['systemctl', `--root=${root}`, 'mask', ...recipe.mask]);
   if (recipe.mirrorOnly.length) {
     // Resolve and fetch against the root's own dpkg database, so the mirror has exactly what a host lacks.
     writeFileSync(`${root}/etc/resolv.conf`, readFileSync('/etc/resolv.conf'));

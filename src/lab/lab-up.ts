@@ -1,4 +1,5 @@
 // `provision lab up`: builds the whole lab (fabric, apt mirror, hosts in parallel) and records it in state.json.
+import { inotifyHint, inotifyLimit, oversizedLab } from './inotify-budget.js';
 import { existsSync, mkdirSync, openSync, closeSync, readFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { UserError } from '../core/errors.js';
@@ -64,6 +65,9 @@ export async function labUp(opts: LabUpOptions): Promise<LabState> {
   if (existing) {
     throw new UserError(`lab '${plan.name}' is already up (${existing.plan.hosts.length} hosts, since ${existing.createdAt})`, 1, `provision lab down --name ${plan.name} first, or use it: provision lab status`);
   }
+  const limit = inotifyLimit();
+  const oversized = oversizedLab(plan.hosts.length, limit);
+  if (oversized) throw new UserError(`lab '${plan.name}': ${oversized}`, 1, 'use a smaller inventory, or raise fs.inotify.max_user_instances yourself (the lab never changes the machine\'s sysctls)');
   if (existsSync(plan.dir)) {
     log(`removing a half-built lab '${plan.name}'`);
     await labDown({ name: plan.name, quiet: true });
@@ -117,6 +121,7 @@ export async function labUp(opts: LabUpOptions): Promise<LabState> {
     log(`lab '${plan.name}' up: ${plan.hosts.length} hosts in ${((Date.now() - started) / 1000).toFixed(1)}s`);
     return state;
   } catch (err) {
+    if (/Too many open files/.test((err as Error).message)) (err as Error).message += `\n${inotifyHint(limit)}`;
     log(`lab up failed; cleaning up: ${(err as Error).message}`);
     await labDown({ name: plan.name, quiet: true });
     throw err;

@@ -7,6 +7,7 @@ describe('base root recipe', () => {
   it('the project\'s recipe: bookworm minbase with systemd, the four stacks, no curl or gpg', () => {
     const r = parseRecipe(readFileSync(RECIPE_FILE, 'utf8'));
     expect(r).toMatchObject({ suite: 'bookworm', variant: 'minbase', mirrorOnly: ['haproxy', 'systemd-timesyncd', 'iputils-arping'] });
+    expect(r.mask).toEqual(['console-getty.service']); // no console login: one inotify instance fewer per host
     expect(r.include).not.toContain('systemd-timesyncd'); // provision installs it from the mirror, as on a node without it
     for (const p of ['systemd', 'systemd-sysv', 'openssh-server', 'ifupdown', 'network-manager', 'netplan.io', 'nftables', 'sudo']) expect(r.include).toContain(p);
     for (const p of ['curl', 'gpg', 'wget']) expect(r.include).not.toContain(p);
