@@ -16,8 +16,8 @@ export const LOCK_WAIT_SECONDS = 2;
  *   read from /proc with builtins), naming the holder;
  * - the probe reads the host's lock generation (`$L.gen`); the hold (holdLockLines) takes the flock, refuses when
  *   the generation moved since this run's last probe of the host (another run changed it in between: the plan is
- *   stale), writes this run's own generation, then starts the detached holder (`tail --pid`) that keeps fd 9 (the
- *   flock) until the sshd process of THIS connection exits. A finished, killed or disconnected run never leaves a
+ *   stale), starts the detached holder (`tail --pid`) that keeps fd 9 (the flock) until the sshd process of THIS
+ *   connection exits, names it, and last writes this run's own generation. A finished, killed or disconnected run never leaves a
  *   stale lock (the kernel drops it with the holder).
  * A second run prints the holder line (`owner`, e.g. "alice@laptop pid 4242", and start time) in a `lock.busy`
  * section and exits 75; a stale plan prints `lock.moved`.
@@ -53,6 +53,10 @@ export function probeLockLines(opts: Pick<LockOptions, 'file' | 'orphanMarker'>)
   const [m1, m2] = markerHalves(opts.orphanMarker ?? BECOME_MARKER);
   return [
     lockPath(opts.file),
+    // The generation first, then whether the lock is held: a hold starts its holder and names it before it writes its
+    // generation, so a probe that read the new generation also sees the holder (and fails fast), and one that read the
+    // old generation has its plan refused by its own hold should that run change the host meanwhile.
+    `P_g=; read -r P_g 2>/dev/null < "$L.gen"`,
     // Held = the holder named in the holder file is alive, holds a lock on its fd 9 (the kernel lists it in fdinfo),
     // and the connection it watches (its --pid) is alive: a finished run's holder winds down within 0.2 s.
     `P_h=; read -r P_h 2>/dev/null < "$L.holder"; P_p=\${P_h##*(holder pid }; P_p=\${P_p%)}; P_w=`,
@@ -70,7 +74,7 @@ export function probeLockLines(opts: Pick<LockOptions, 'file' | 'orphanMarker'>)
     `m1=${quote(m1)}; m2=${quote(m2)}`,
     `o=; for f in /proc/[0-9]*/comm; do read -r c 2>/dev/null < "$f" || continue; case $c in sudo|sh|dash|bash) ;; *) continue;; esac; n=\${f#/proc/}; n=\${n%/comm}; case "$a" in *" $n "*) continue;; esac; while IFS= read -r l || [ -n "$l" ]; do case $l in *"$m1$m2"*) o="$o $n"; break;; esac; done 2>/dev/null < /proc/$n/cmdline; done; unset m1 m2`,
     `if [ -n "$o" ]; then s lock.orphan; for n in $o; do printf 'pid %s: %s\\n' "$n" "$(tr '\\0\\n' '  ' < /proc/$n/cmdline 2>/dev/null | cut -c1-600)"; done; exit ${LOCK_BUSY_EXIT}; fi`,
-    `s ${LOCK_GENERATION_SECTION}; P_g=; read -r P_g 2>/dev/null < "$L.gen"; printf '%s\\n' "$P_g"; unset P_h P_p P_l P_r P_w P_c P_g`,
+    `s ${LOCK_GENERATION_SECTION}; printf '%s\\n' "$P_g"; unset P_h P_p P_l P_r P_w P_c P_g`,
     `s lock.ok`,
   ];
 }
@@ -97,13 +101,14 @@ export function holdLockLines(opts: HoldOptions): string[] {
     `if ! flock -w ${LOCK_WAIT_SECONDS} 9; then s lock.busy; cat "$L.holder" 2>/dev/null; exit ${LOCK_BUSY_EXIT}; fi`,
     `g=; read -r g 2>/dev/null < "$L.gen"`,
     `case $g in ${quote(opts.seen)}|${quote(opts.mine)}) ;; *) s lock.moved; printf '%s\\n' "$g"; exit ${LOCK_BUSY_EXIT};; esac`,
-    `printf '%s\\n' ${quote(opts.mine)} > "$L.gen"`,
     // Walk up from this shell to the first sshd* ancestor: the per-connection process (sshd / sshd-session).
     opts.watchParent ? 'p=1' : `p=$$; while [ "$p" -gt 1 ]; do read -r c < /proc/$p/comm || break; case "$c" in sshd*) break;; esac; read -r st < /proc/$p/stat || break; st=\${st##*) }; set -- $st; p=$2; done`,
     `[ "$p" -gt 1 ] || p=$PPID`,
     `setsid tail --pid="$p" -s 0.2 -f /dev/null </dev/null >/dev/null 2>&1 &`,
     // The run's start time, from the controller: no `date` process on the host.
     `printf '%s since %s (holder pid %s)\\n' ${quote(opts.owner)} ${quote(opts.since ?? new Date().toISOString().replace(/\.\d+Z$/, 'Z'))} "$!" > "$L.holder"`,
+    // Last: a probe that reads this generation finds the holder above already named and alive.
+    `printf '%s\\n' ${quote(opts.mine)} > "$L.gen"`,
     `s lock.ok`,
   ];
 }

@@ -156,4 +156,19 @@ describe('units in one systemctl call', () => {
     expect(facts.service('nftables')).toEqual({ exists: true, active: false, enabled: true });
     expect(facts.fact(unitConditions, args)).toEqual({ skipped: ['systemd-timesyncd'] });
   });
+
+  it('a unit asked by a service and by unit-conditions is shown once; both read its block', async () => {
+    const { buildProbe: build } = await import('../../../src/facts/probe.js');
+    const { unitConditions } = await import('../../../src/facts/kinds/unit-conditions.js');
+    const args = { units: ['chrony', 'systemd-timesyncd', 'containerd'] };
+    const items = [{ kind: 'service' as const, name: 'systemd-timesyncd' }, { kind: 'fact' as const, fact: 'unit-conditions', args }, { kind: 'service' as const, name: 'containerd' }];
+    const probe = build({ items, marker: 'U2', skipBase: true });
+    expect(probe.script).toContain('ConditionTimestampMonotonic systemd-timesyncd containerd chrony 2>');
+    const block = (id: string, load: string, active: string, cond: string, ts: string) => `LoadState=${load}\nActiveState=${active}\nUnitFileState=enabled\nId=${id}.service\nConditionResult=${cond}\nConditionTimestampMonotonic=${ts}`;
+    const out = ['', 'U2 services', [block('systemd-timesyncd', 'loaded', 'inactive', 'no', '7'), block('containerd', 'loaded', 'active', 'no', '9'), block('chrony', 'not-found', 'inactive', 'no', '0')].join('\n\n'), 'U2 end', ''].join('\n');
+    const facts = createFacts(parseProbe(out, probe).tables);
+    expect(facts.service('systemd-timesyncd')).toEqual({ exists: true, active: false, enabled: true });
+    expect(facts.service('containerd')).toEqual({ exists: true, active: true, enabled: true });
+    expect(facts.fact(unitConditions, args)).toEqual({ skipped: ['systemd-timesyncd', 'containerd'] });
+  });
 });
