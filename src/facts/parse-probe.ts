@@ -8,7 +8,7 @@ import type { ProbeScript } from './probe.js';
 import { splitSections } from './parse-sections.js';
 import { batchable, fileBatchBytes, parseFileBatch } from './probe-files.js';
 import { PACKAGES_SECTION, SERVICES_SECTION } from './probe.js';
-import { unitConditionsOutput } from './probe-units.js';
+import { unitBlocks, unitConditionsOutput } from './probe-units.js';
 
 export interface ParsedProbe {
   tables: FactTables;
@@ -34,7 +34,7 @@ function packageLinesByName(body: string | undefined): Map<string, string> {
 }
 
 /** `stdout`: the probe's output as text, or as bytes (ExecResult.stdoutBytes: its file batch is a raw tar stream). */
-export function parseProbe(stdout: string | Buffer, probe: Pick<ProbeScript, 'marker' | 'items' | 'unitSlices'>): ParsedProbe {
+export function parseProbe(stdout: string | Buffer, probe: Pick<ProbeScript, 'marker' | 'items' | 'units' | 'unitSlices'>): ParsedProbe {
   const text = typeof stdout === 'string' ? stdout : stdout.toString('utf8');
   const sections = splitSections(text, probe.marker);
   const files = new Map<string, FileFact>();
@@ -45,7 +45,7 @@ export function parseProbe(stdout: string | Buffer, probe: Pick<ProbeScript, 'ma
   const batchedPaths = [...probe.items.values()].flatMap((i) => (i.kind === 'file' && batchable(i.path) ? [i.path] : []));
   const batch = parseFileBatch(fileBatchBytes(sections, probe.marker, typeof stdout === 'string' ? undefined : stdout), batchedPaths);
   const packageLines = packageLinesByName(sections.get(PACKAGES_SECTION));
-  const serviceBlocks = (sections.get(SERVICES_SECTION) ?? '').split(/\n\s*\n/);
+  const serviceBlocks = unitBlocks(sections.get(SERVICES_SECTION), probe.units ?? []);
   let serviceIndex = 0;
   for (const [id, item] of probe.items) {
     const body = sections.get(id);

@@ -13,6 +13,8 @@ export interface ProbeScript {
   marker: string;
   /** Section id → the probe item it answers (files, packages, services, commands). */
   items: Map<string, ProbeItem>;
+  /** Every unit the services section answers, in its order (see probe-units.ts). */
+  units?: string[];
   /** unit-conditions facts answered from the services' `systemctl show` (see probe-units.ts). */
   unitSlices?: UnitSlices;
 }
@@ -34,6 +36,8 @@ export interface BuildProbeOptions {
   skipBase?: boolean;
   /** dpkg's database directory (tests); default /var/lib/dpkg. */
   dpkgAdminDir?: string;
+  /** Tests: systemd's unit search path (default probe-units.ts UNIT_PATH). */
+  unitPath?: string[];
 }
 
 /** One id per distinct item: the same fact kind with the same args (two tasks, one meaning) is one id. */
@@ -134,7 +138,7 @@ function batchedReads(items: ProbeItem[], dpkgAdminDir: string | undefined, unit
   const pkgs = items.flatMap((i) => (i.kind === 'package' ? [i.name] : []));
   const lines: string[] = [];
   if (pkgs.length) lines.push(`s ${PACKAGES_SECTION}`, ...packageReadLines(pkgs, dpkgAdminDir));
-  if (units) lines.push(`s ${SERVICES_SECTION}; ${units.command}`);
+  if (units) lines.push(`s ${SERVICES_SECTION}`, ...units.lines);
   return lines;
 }
 
@@ -186,7 +190,7 @@ export function buildProbe(opts: BuildProbeOptions): ProbeScript {
   const unique = dedupeItems(opts.items);
   for (const it of unique) if (it.kind === 'fact') factKind(it.fact); // an unknown kind fails before any host is touched
   const batchedFiles = unique.flatMap((i) => (i.kind === 'file' && batchable(i.path) ? [i.path] : []));
-  const units = unitsRead(unique);
+  const units = unitsRead(unique, opts.unitPath);
   const body: string[] = [...batchedReads(unique, opts.dpkgAdminDir, units), ...fileBatchLines(batchedFiles)];
   unique.forEach((item, i) => {
     const id = `${item.kind}.${i}`;
@@ -205,5 +209,5 @@ export function buildProbe(opts: BuildProbeOptions): ProbeScript {
     ...body,
     's end',
   ].join('\n');
-  return { script, marker: opts.marker, items, ...(units?.slices.size ? { unitSlices: units.slices } : {}) };
+  return { script, marker: opts.marker, items, ...(units ? { units: units.units } : {}), ...(units?.slices.size ? { unitSlices: units.slices } : {}) };
 }

@@ -2,6 +2,11 @@
 // Pi touches, takes a stack per host (--stack HOST=STACK) and installs a real Debian package from the lab's mirror.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canRunLab, labClient, skipLab } from './lab-support.js';
+import { buildProbe } from '../../src/facts/probe.js';
+import { parseProbe } from '../../src/facts/parse-probe.js';
+import { createFacts } from '../../src/facts/facts.js';
+import { parseService } from '../../src/facts/parse-items.js';
+import { skippedUnits, unitConditions } from '../../src/facts/kinds/unit-conditions.js';
 
 const NAME = 'i12-systemd';
 const lab = labClient(NAME);
@@ -53,6 +58,33 @@ describe.skipIf(skipLab)('lab: goldentooth on real systemd', () => {
     // (stderr: debconf notes that apt-utils is absent, as on a minimal node)
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^active\nHAProxy version 2\.6\./);
+  });
+
+  it('the probe asks systemd only about units that have a file, and reads the same facts as systemctl gives for each', async () => {
+    // On allyrion (haproxy installed above): a template, a mask, an alias link, a drop-in only unit, units with no file.
+    const setup = [
+      'printf "[Service]\\nExecStart=/bin/true\\n" > /etc/systemd/system/lab-tmpl@.service',
+      'systemctl mask lab-masked.service',
+      'ln -sf /lib/systemd/system/haproxy.service /etc/systemd/system/lab-alias.service',
+      'mkdir -p /etc/systemd/system/lab-dropin.service.d && printf "[Service]\\nType=oneshot\\nExecStart=/bin/true\\n" > /etc/systemd/system/lab-dropin.service.d/x.conf',
+      'systemctl daemon-reload',
+    ].join(' && ');
+    expect((await lab.exec('allyrion', setup)).code).toBe(0);
+    const names = ['haproxy', 'ssh', 'lab-tmpl@one', 'lab-masked', 'lab-alias', 'lab-dropin', 'chrony', 'ntpsec', 'nosuch', 'systemd-timesyncd'];
+    const args = { units: ['chrony', 'systemd-timesyncd', 'haproxy', 'lab-dropin'] };
+    const probe = buildProbe({ marker: 'LABU', skipBase: true, items: [...names.map((name) => ({ kind: 'service' as const, name })), { kind: 'fact', fact: 'unit-conditions', args }] });
+    const r = await lab.exec('allyrion', 'sh', probe.script);
+    expect(r.code, r.stderr).toBe(0);
+    const parsed = parseProbe(r.stdout, probe);
+    const facts = createFacts(parsed.tables);
+    expect(parsed.sections.get('services')!.split('\n')[0]).toBe('@absent chrony ntpsec nosuch systemd-timesyncd');
+    // The real thing: systemctl's own answer for each unit on its own.
+    for (const n of names) {
+      const own = await lab.exec('allyrion', `systemctl show -p LoadState,ActiveState,UnitFileState ${n}`);
+      expect(facts.service(n), n).toEqual(parseService(own.stdout));
+    }
+    const own = await lab.exec('allyrion', `systemctl show -p Id,ConditionResult,ConditionTimestampMonotonic ${args.units.join(' ')}`);
+    expect(facts.fact(unitConditions, args)).toEqual({ skipped: skippedUnits(own.stdout) });
   });
 
   it('stand-ins only for what is global to the kernel: systemctl and reboot are systemd\'s, swapon and modprobe are the lab\'s', async () => {

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { release, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -71,11 +71,16 @@ describe('batched package and service reads', () => {
   const awk = execFileSync('sh', ['-c', 'command -v awk'], { encoding: 'utf8' }).trim();
   writeFileSync(join(bin, 'awk'), `#!/bin/sh\necho awk >> ${calls}\nexec ${awk} "$@"\n`, { mode: 0o755 });
   writeFileSync(join(bin, 'dpkg-query'), `#!/bin/sh\necho dpkg-query >> ${calls}\nprintf 'kubelet\\thi \\t1.32.3-1.1\\ncontainerd\\tii \\t1.7.24-1\\n'\nexit 1\n`, { mode: 0o755 });
+  // systemctl show -p PROPS UNIT...: one block per unit, as systemd answers for these (units it has no file for: not-found).
   writeFileSync(
     join(bin, 'systemctl'),
-    `#!/bin/sh\necho systemctl >> ${calls}\nprintf 'LoadState=loaded\\nActiveState=active\\nUnitFileState=enabled\\n\\nLoadState=not-found\\nActiveState=inactive\\nUnitFileState=\\n\\nLoadState=loaded\\nActiveState=inactive\\nUnitFileState=disabled\\n'\n`,
+    `#!/bin/sh\necho systemctl >> ${calls}\nshift 3\necho "$*" > ${calls}.units\nsep=\nfor u; do printf "$sep"; sep='\\n'; case $u in containerd) printf 'LoadState=loaded\\nActiveState=active\\nUnitFileState=enabled\\n';; haproxy) printf 'LoadState=loaded\\nActiveState=inactive\\nUnitFileState=disabled\\n';; *) printf 'LoadState=not-found\\nActiveState=inactive\\nUnitFileState=\\n';; esac; done\n`,
     { mode: 0o755 },
   );
+  // systemd's unit search path of this "host": containerd's unit file, haproxy's in a second directory, no nosuch.
+  const unitDirs = [mkdtempSync(join(tmpdir(), 'probe-units-')), mkdtempSync(join(tmpdir(), 'probe-units-'))];
+  writeFileSync(join(unitDirs[0]!, 'containerd.service'), '[Service]\n');
+  writeFileSync(join(unitDirs[1]!, 'haproxy.service'), '[Service]\n');
   const admin = mkdtempSync(join(tmpdir(), 'probe-dpkg-'));
   mkdirSync(join(admin, 'updates'));
   writeFileSync(join(admin, 'status'), [
@@ -99,7 +104,7 @@ describe('batched package and service reads', () => {
     rmSync(calls, { force: true });
     rmSync(join(admin, 'updates', '0001'), { force: true });
     if (journal) writeFileSync(join(admin, 'updates', '0001'), '');
-    const probe = buildProbe({ marker: 'M4RK', skipBase: true, items, dpkgAdminDir: admin });
+    const probe = buildProbe({ marker: 'M4RK', skipBase: true, items, dpkgAdminDir: admin, unitPath: unitDirs });
     const out = execFileSync('sh', ['-c', probe.script], { encoding: 'utf8', env: { ...process.env, PATH: `${bin}:${process.env.PATH}` } });
     const { tables, complete } = parseProbe(out, probe);
     expect(complete).toBe(true);
@@ -114,6 +119,25 @@ describe('batched package and service reads', () => {
       haproxy: { exists: true, active: false, enabled: false },
     });
     expect(readFileSync(calls, 'utf8').trim().split('\n')).toEqual(expectedCalls);
+    // systemd is not asked about a unit no file defines.
+    expect(readFileSync(`${calls}.units`, 'utf8').trim()).toBe('containerd haproxy');
+  });
+
+  it('asks systemctl nothing when no unit has a file; a template instance, an alias link, a mask and a drop-in count as files', () => {
+    rmSync(calls, { force: true });
+    const dir = mkdtempSync(join(tmpdir(), 'probe-units-'));
+    writeFileSync(join(dir, 'getty@.service'), '[Service]\n');
+    symlinkSync('/dev/null', join(dir, 'masked.service'));
+    symlinkSync('getty@.service', join(dir, 'alias.service'));
+    mkdirSync(join(dir, 'dropin.service.d'));
+    const none = buildProbe({ marker: 'M5', skipBase: true, items: [{ kind: 'service', name: 'nosuch' }, { kind: 'service', name: 'other' }], unitPath: [dir] });
+    const out = execFileSync('sh', ['-c', none.script], { encoding: 'utf8', env: { ...process.env, PATH: `${bin}:${process.env.PATH}` } });
+    expect(Object.fromEntries(parseProbe(out, none).tables.services!)).toEqual({ nosuch: { exists: false, active: false, enabled: false }, other: { exists: false, active: false, enabled: false } });
+    expect(existsSync(calls)).toBe(false);
+    const names = ['getty@tty1', 'masked', 'alias', 'dropin', 'nosuch'];
+    const some = buildProbe({ marker: 'M6', skipBase: true, items: names.map((name) => ({ kind: 'service' as const, name })), unitPath: [dir] });
+    execFileSync('sh', ['-c', some.script], { encoding: 'utf8', env: { ...process.env, PATH: `${bin}:${process.env.PATH}` } });
+    expect(readFileSync(`${calls}.units`, 'utf8').trim()).toBe('getty@tty1 masked alias dropin');
   });
 });
 
@@ -147,10 +171,11 @@ describe('units in one systemctl call', () => {
     const args = { units: ['chrony', 'systemd-timesyncd'] };
     const probe = build({ items: [{ kind: 'service', name: 'containerd' }, { kind: 'fact', fact: 'unit-conditions', args }, { kind: 'service', name: 'nftables' }], marker: 'U1', skipBase: true });
     expect(probe.script.match(/systemctl /g)).toHaveLength(1);
-    expect(probe.script).toContain("systemctl show -p LoadState,ActiveState,UnitFileState,Id,ConditionResult,ConditionTimestampMonotonic containerd nftables chrony systemd-timesyncd");
-    // What systemctl prints for those four units, in argument order.
+    expect(probe.script).toContain('for P_n in containerd nftables chrony systemd-timesyncd;');
+    expect(probe.script).toContain('systemctl show -p LoadState,ActiveState,UnitFileState,Id,ConditionResult,ConditionTimestampMonotonic $P_u');
+    // No unit without a file (the first line), then what systemctl prints for the four units, in argument order.
     const block = (id: string, load: string, active: string, cond: string, ts: string) => `LoadState=${load}\nActiveState=${active}\nUnitFileState=enabled\nId=${id}.service\nConditionResult=${cond}\nConditionTimestampMonotonic=${ts}`;
-    const out = ['', 'U1 services', [block('containerd', 'loaded', 'active', 'yes', '5'), block('nftables', 'loaded', 'inactive', 'yes', '6'), block('chrony', 'not-found', 'inactive', 'no', '0'), block('systemd-timesyncd', 'loaded', 'inactive', 'no', '7')].join('\n\n'), 'U1 end', ''].join('\n');
+    const out = ['', 'U1 services', '@absent', [block('containerd', 'loaded', 'active', 'yes', '5'), block('nftables', 'loaded', 'inactive', 'yes', '6'), block('chrony', 'not-found', 'inactive', 'no', '0'), block('systemd-timesyncd', 'loaded', 'inactive', 'no', '7')].join('\n\n'), 'U1 end', ''].join('\n');
     const facts = createFacts(parseProbe(out, probe).tables);
     expect(facts.service('containerd')).toEqual({ exists: true, active: true, enabled: true });
     expect(facts.service('nftables')).toEqual({ exists: true, active: false, enabled: true });
@@ -163,9 +188,10 @@ describe('units in one systemctl call', () => {
     const args = { units: ['chrony', 'systemd-timesyncd', 'containerd'] };
     const items = [{ kind: 'service' as const, name: 'systemd-timesyncd' }, { kind: 'fact' as const, fact: 'unit-conditions', args }, { kind: 'service' as const, name: 'containerd' }];
     const probe = build({ items, marker: 'U2', skipBase: true });
-    expect(probe.script).toContain('ConditionTimestampMonotonic systemd-timesyncd containerd chrony 2>');
+    expect(probe.script).toContain('for P_n in systemd-timesyncd containerd chrony;');
     const block = (id: string, load: string, active: string, cond: string, ts: string) => `LoadState=${load}\nActiveState=${active}\nUnitFileState=enabled\nId=${id}.service\nConditionResult=${cond}\nConditionTimestampMonotonic=${ts}`;
-    const out = ['', 'U2 services', [block('systemd-timesyncd', 'loaded', 'inactive', 'no', '7'), block('containerd', 'loaded', 'active', 'no', '9'), block('chrony', 'not-found', 'inactive', 'no', '0')].join('\n\n'), 'U2 end', ''].join('\n');
+    // chrony has no unit file: listed absent, not shown.
+    const out = ['', 'U2 services', '@absent chrony', [block('systemd-timesyncd', 'loaded', 'inactive', 'no', '7'), block('containerd', 'loaded', 'active', 'no', '9')].join('\n\n'), 'U2 end', ''].join('\n');
     const facts = createFacts(parseProbe(out, probe).tables);
     expect(facts.service('systemd-timesyncd')).toEqual({ exists: true, active: false, enabled: true });
     expect(facts.service('containerd')).toEqual({ exists: true, active: true, enabled: true });
