@@ -38,7 +38,9 @@ const resetOld = () => lab.inHost(HOST, `mkdir -p ${DIR} && rm -f ${DIR}/.big.co
 
 /** Start the big write over a throttled link; resolve once the temp file is part-way (content is streaming). */
 async function startWrite() {
-  await lab.throttle(HOST, 160); // ~10 s for the new content
+  // ~40 s for the new content: the fault must land while it streams, and on a loaded machine (both cores busy, a lab
+  // suite running) the polls and `lab exec` calls before it took more than the 10 s that 160 allowed.
+  await lab.throttle(HOST, 40);
   const running = lab.start(['run', BIG]);
   const size = await until('the temp file to be part-way', async () => {
     const out = (await lab.inHost(HOST, `stat -c %s ${DIR}/.big.conf.provision-* 2>/dev/null || true`)).trim();

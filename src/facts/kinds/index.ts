@@ -2,6 +2,7 @@
 import type { FactKind } from '../../core/types.js';
 import { clockSync } from './clock-sync.js';
 import { containerdFact } from './containerd.js';
+import { dpkgJournal } from './dpkg-journal.js';
 import { kernelModules } from './kernel-modules.js';
 import { kubeadmInitState } from './kubeadm-init-state.js';
 import { kubeadmVersion } from './kubeadm-version.js';
@@ -19,7 +20,7 @@ export type AnyFactKind = FactKind<any, unknown>;
 
 export const FACT_KINDS: readonly AnyFactKind[] = [
   kernelModules, sysctl, swap, nftTable, ufwStatus, netLinks, primaryLink, clockSync, unitConditions, piKernel, containerdFact,
-  kubeadmVersion, kubeadmInitState,
+  kubeadmVersion, kubeadmInitState, dpkgJournal,
 ];
 
 const BY_NAME = new Map(FACT_KINDS.map((k) => [k.name, k]));

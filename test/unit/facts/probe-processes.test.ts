@@ -21,7 +21,7 @@ import { requireProgram } from '../modules/real/programs.js';
 const PROBE_PROGRAMS_MAX = 8;
 
 /** Fact kinds that must start no process at all: builtins and /proc, /sys reads only. */
-const NO_PROCESS_KINDS = ['pi-kernel', 'net-links', 'kubeadm-init-state', 'ufw-status'];
+const NO_PROCESS_KINDS = ['pi-kernel', 'net-links', 'kubeadm-init-state', 'ufw-status', 'dpkg-journal'];
 
 const hasStrace = await requireProgram('strace', 'strace');
 

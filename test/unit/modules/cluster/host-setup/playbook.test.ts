@@ -13,9 +13,10 @@ import kubePackages from '../../../../../src/modules/cluster/kube-packages.js';
 import metallbRoute from '../../../../../src/modules/cluster/metallb-route.js';
 import firewall from '../../../../../src/modules/cluster/firewall.js';
 import timeSync from '../../../../../src/modules/cluster/time-sync.js';
+import dpkgResume from '../../../../../src/modules/generic/dpkg-resume.js';
 
 // The same modules as the registry's, imported statically.
-const ours = [hostsFile, timeSync, rpiCgroups, k8sPrereqs, containerd, kubePackages, metallbRoute, firewall];
+const ours = [dpkgResume, hostsFile, timeSync, rpiCgroups, k8sPrereqs, containerd, kubePackages, metallbRoute, firewall];
 const modules = memoryModuleSource(ours);
 
 const root = fileURLToPath(new URL('../../../../../', import.meta.url));
@@ -31,7 +32,7 @@ describe('playbooks/host-setup.yaml', () => {
     expect(r.findings.filter((f) => f.level === 'error')).toEqual([]);
     const plays = r.playbook!.plays.map((p) => ({ hosts: p.hosts, modules: p.tasks.map((t) => t.module.name) }));
     expect(plays).toEqual([
-      { hosts: 'all', modules: ['hosts-file', 'time-sync'] },
+      { hosts: 'all', modules: ['dpkg-resume', 'hosts-file', 'time-sync'] },
       { hosts: 'control-plane, worker', modules: ['rpi-cgroups', 'k8s-prereqs', 'containerd', 'kube-packages', 'metallb-route'] },
       { hosts: 'all', modules: ['firewall'] },
     ]);

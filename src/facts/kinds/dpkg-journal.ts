@@ -1,0 +1,16 @@
+// Fact kind `dpkg-journal`: whether dpkg was interrupted (a reboot or power cut mid-install left its journal behind).
+import { quote } from '../../core/command.js';
+import type { FactKind } from '../../core/types.js';
+
+/**
+ * dpkg journals each status change in updates/ until it is merged back into status: entries left there mean a run
+ * was cut short, and apt then refuses every install ("dpkg was interrupted, you must manually run 'dpkg --configure
+ * -a'"). A glob in the probe's shell, no process. `adminDir`: tests.
+ */
+export const dpkgJournal: FactKind<{ adminDir?: string } | undefined, { interrupted: boolean }> = {
+  name: 'dpkg-journal',
+  about: 'whether dpkg was interrupted: entries left in /var/lib/dpkg/updates (a shell glob)',
+  script: (a) => `set -- ${quote(a?.adminDir ?? '/var/lib/dpkg')}/updates/[0-9]*; [ -e "$1" ] && echo interrupted; set --`,
+  parse: (out) => ({ interrupted: /^interrupted$/m.test(out.stdout) }),
+  shown: () => undefined,
+};
