@@ -74,4 +74,15 @@ describe.skipIf(reason !== '')('faults: a host rebooted mid-run (homelab lab)', 
     expect(third.json, JSON.stringify(Object.values(third.json.hosts).flatMap((h) => h.changes))).toMatchObject({ changed: 0, failed: 0 });
     expect(await lab.inHost(VICTIM, "nft list tables | grep -c '^table inet provision$'")).toBe('1');
   });
+
+  it('dpkg cut short by a reboot (its journal left in updates/): real apt refuses; up resumes dpkg first, then converges', async () => {
+    // What dpkg leaves when it dies mid-operation: a journal entry not yet merged into its status file.
+    await lab.inHost(VICTIM, "awk -v RS= -v ORS='\\n\\n' '/^Package: sudo\\n/' /var/lib/dpkg/status > /var/lib/dpkg/updates/0001");
+    expect(await lab.inHost(VICTIM, 'apt-get check 2>&1 | tail -n 1; true')).toMatch(/dpkg was interrupted, you must manually run 'dpkg --configure -a'/);
+    const r = await lab.runJson(['up']);
+    expect(r.json.failed, JSON.stringify(r.json.hosts)).toBe(0);
+    expect(r.json.hosts[VICTIM]!.changes.map((c) => c.task)).toEqual(['an interrupted dpkg resumed']);
+    expect(await lab.inHost(VICTIM, 'ls -A /var/lib/dpkg/updates | wc -l; apt-get check >/dev/null 2>&1 && echo apt-ok')).toBe('0\napt-ok');
+    expect((await lab.runJson(['up'])).json).toMatchObject({ changed: 0, failed: 0 });
+  });
 });
