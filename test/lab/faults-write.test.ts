@@ -1,6 +1,6 @@
 // Issue 8 items 1-2: a file write cut mid-stream, a full disk and a rejecting validator never leave a partial
 // or changed live file, and no temp file survives the next run — checked inside the hosts.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { faultLab, labReason, sha256, tempPlaybook } from './faults-support.js';
 import { until } from './lab-support.js';
 
@@ -38,9 +38,7 @@ const resetOld = () => lab.inHost(HOST, `mkdir -p ${DIR} && rm -f ${DIR}/.big.co
 
 /** Start the big write over a throttled link; resolve once the temp file is part-way (content is streaming). */
 async function startWrite() {
-  // ~40 s for the new content: the fault must land while it streams, and on a loaded machine (both cores busy, a lab
-  // suite running) the polls and `lab exec` calls before it took more than the 10 s that 160 allowed.
-  await lab.throttle(HOST, 40);
+  await lab.throttle(HOST, 160); // ~10 s for the new content
   const running = lab.start(['run', BIG]);
   const size = await until('the temp file to be part-way', async () => {
     const out = (await lab.inHost(HOST, `stat -c %s ${DIR}/.big.conf.provision-* 2>/dev/null || true`)).trim();
@@ -66,8 +64,11 @@ describe.skipIf(reason !== '')('faults: file writes (homelab lab)', () => {
     [OLD_SHA, NEW_SHA] = [await sha256(OLD), await sha256(NEW)];
     await lab.up();
   });
-  afterAll(async () => {
+  // A case that fails mid-stream must not leave the link throttled for the next one (its connects would time out).
+  afterEach(async () => {
     await lab.throttle(HOST, undefined).catch(() => undefined);
+  });
+  afterAll(async () => {
     await lab.down();
   });
 
