@@ -95,8 +95,10 @@ describe.skipIf(reason !== '')('faults: file writes (homelab lab)', () => {
     await resetOld();
     const running = await startWrite();
     const seen = await writers();
-    // The writer and its parent shell at once (the shell's trap would otherwise remove the temp file).
-    await lab.inHost(HOST, `kill -9 ${seen} $(for p in ${seen}; do cut -d' ' -f4 /proc/$p/stat 2>/dev/null; done | sort -u)`);
+    // The writer and its parent shell at once (the shell's trap would otherwise remove the temp file): one kill(2) of
+    // their whole process group. Separate kills, one pid after another, leave windows that a loaded machine opens: the
+    // shell ran its trap after its cat died, or was gone (reaped) before its own kill came ("No such process").
+    await lab.inHost(HOST, `g=$(for p in ${seen}; do cut -d' ' -f5 /proc/$p/stat; done | sort -u); [ $(echo "$g" | wc -l) = 1 ] && [ "$g" -gt 1 ] && kill -9 -$g`);
     const r = await running.done;
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/writing \/etc\/provision-fault\/big\.conf failed \(exit -1, SIGKILL\); the live file is unchanged/);
