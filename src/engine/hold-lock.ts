@@ -1,5 +1,6 @@
 // Takes the run lock on a host before this run first changes it: one small exec (flock, generation check, holder).
-import { quote, shell } from '../core/command.js';
+import { shell } from '../core/command.js';
+import { buildProbe } from '../facts/probe.js';
 import { splitSections } from '../facts/parse-sections.js';
 import type { HostPlayContext } from './host-context.js';
 import { HostFailure } from './host-errors.js';
@@ -16,12 +17,12 @@ export async function ensureHeld(ctx: HostPlayContext, o: { afterReboot?: boolea
   const name = ctx.host.name;
   if (run.pool.holding.has(name)) return;
   const seen = o.afterReboot ? '' : (run.pool.generations.get(name) ?? '');
-  const marker = run.marker;
   const lines = holdLockLines({ owner: run.lock.owner, since: run.lock.since, seen, mine: run.lock.generation, ...(run.lock.file ? { file: run.lock.file } : {}) });
-  const script = [`M=${quote(marker)}`, `s() { printf '\\n%s %s\\n' "$M" "$1"; }`, ...lines].join('\n');
+  // A probe of nothing but these lines: the probe's own section helper and marker, no base facts.
+  const hold = buildProbe({ items: [], marker: run.marker, skipBase: true, prelude: lines });
   const session = await run.pool.get(name);
-  const r = await session.exec(shell(script, { sudo: true }));
-  const sections = splitSections(r.stdout, marker);
+  const r = await session.exec(shell(hold.script, { sudo: true }));
+  const sections = splitSections(r.stdout, run.marker);
   if (sections.has('lock.busy')) throw new HostFailure(lockHolderMessage(sections.get('lock.busy')));
   if (sections.has('lock.moved')) throw new HostFailure(movedMessage());
   if (!sections.has('lock.ok')) throw new HostFailure(`could not take the run lock (exit ${r.code})${r.stderr.trim() ? `: ${trimOutput(r.stderr)}` : ''}`);

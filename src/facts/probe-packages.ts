@@ -3,6 +3,12 @@ import { quote } from '../core/command.js';
 
 export const DPKG_ADMIN_DIR = '/var/lib/dpkg';
 
+/**
+ * `set -- GLOB` that leaves dpkg's journal entries in "$1" (an interrupted dpkg leaves them in updates/ until
+ * `dpkg --configure -a` merges them): `[ -e "$1" ]` is then true.
+ */
+export const journalEntries = (adminDir: string) => `set -- ${quote(adminDir)}/updates/[0-9]*`;
+
 /** The probe's section that holds the package lines. */
 export const PACKAGES_SECTION = 'packages';
 
@@ -46,7 +52,7 @@ export function packageReadLines(names: string[], adminDir = DPKG_ADMIN_DIR): st
   const query = `dpkg-query --admindir=${quote(adminDir)} -W -f '${DPKG_QUERY_FORMAT}' ${names.map(quote).join(' ')} 2>/dev/null; printf '${ARCH_LINE}\\t%s\\n' "$(dpkg --print-architecture 2>/dev/null)"`;
   if (names.some((n) => n.includes(':'))) return [query];
   return [
-    `set -- ${quote(adminDir)}/updates/[0-9]*`,
+    journalEntries(adminDir),
     `if [ -e "$1" ] || [ ! -r ${quote(`${adminDir}/status`)} ]; then ${query}; else awk -v w=${quote(` ${names.join(' ')} `)} ${quote(STATUS_AWK)} ${quote(`${adminDir}/status`)}; fi; set --`,
   ];
 }

@@ -1,5 +1,4 @@
 // `provision lab up`: builds the whole lab (fabric, apt mirror, hosts in parallel) and records it in state.json.
-import { inotifyHint, inotifyLimit, oversizedLab } from './inotify-budget.js';
 import { existsSync, mkdirSync, openSync, closeSync, readFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { UserError } from '../core/errors.js';
@@ -13,6 +12,7 @@ import { createClientKey, sshPaths, writeSshFiles } from './ssh-material.js';
 import { inNetns, mapLimit, run } from './sh.js';
 import { readState, writeState, type LabState } from './state.js';
 import { labDown } from './lab-down.js';
+import { inotifyHint, inotifyLimit, oversizedLab } from './inotify-budget.js';
 import type { Secret } from '../core/secret.js';
 import { ensureBaseRoot } from './base-root.js';
 import { prepareNspawnRoot } from './nspawn-root.js';

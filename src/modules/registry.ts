@@ -18,8 +18,8 @@ export interface RegistryEntry {
 export const MODULES: Readonly<Record<string, RegistryEntry>> = {
   // generic: one thing on one host, nothing about Kubernetes (docs/modules.md)
   block: { group: 'generic', load: () => import('./generic/block.js') },
-  'dpkg-resume': { group: 'generic', load: () => import('./generic/dpkg-resume.js') },
   command: { group: 'generic', load: () => import('./generic/command.js') },
+  'dpkg-resume': { group: 'generic', load: () => import('./generic/dpkg-resume.js') },
   file: { group: 'generic', load: () => import('./generic/file.js') },
   'kernel-module': { group: 'generic', load: () => import('./generic/kernel-module.js') },
   line: { group: 'generic', load: () => import('./generic/line.js') },

@@ -1,6 +1,6 @@
 // Fact kind `dpkg-journal`: whether dpkg was interrupted (a reboot or power cut mid-install left its journal behind).
-import { quote } from '../../core/command.js';
 import type { FactKind } from '../../core/types.js';
+import { DPKG_ADMIN_DIR, journalEntries } from '../probe-packages.js';
 
 /**
  * dpkg journals each status change in updates/ until it is merged back into status: entries left there mean a run
@@ -10,7 +10,7 @@ import type { FactKind } from '../../core/types.js';
 export const dpkgJournal: FactKind<{ adminDir?: string } | undefined, { interrupted: boolean }> = {
   name: 'dpkg-journal',
   about: 'whether dpkg was interrupted: entries left in /var/lib/dpkg/updates (a shell glob)',
-  script: (a) => `set -- ${quote(a?.adminDir ?? '/var/lib/dpkg')}/updates/[0-9]*; [ -e "$1" ] && echo interrupted; set --`,
+  script: (a) => `${journalEntries(a?.adminDir ?? DPKG_ADMIN_DIR)}; [ -e "$1" ] && echo interrupted; set --`,
   parse: (out) => ({ interrupted: /^interrupted$/m.test(out.stdout) }),
   shown: () => undefined,
 };
