@@ -14,6 +14,20 @@ export interface BuiltinContext {
    * pass): sets `hostDependent`, and runs no `Match exec` command.
    */
   probe?: { hostDependent: boolean };
+  /** Record what this resolution read (ssh-g-cache.ts keys ssh -G's answers on it). */
+  trace?: ConfigTrace;
+}
+
+/**
+ * Everything a resolution read, for knowing when ssh -G would answer differently: each config file's text (null when
+ * absent: creating it changes the answer), each directory an Include glob listed, the ${VARS} the files name, and
+ * `volatile` when the answer can change with none of those (Match exec, Match localnetwork, canonicalization's DNS).
+ */
+export interface ConfigTrace {
+  files: Map<string, string | null>;
+  dirs: Map<string, string[] | null>;
+  vars: Set<string>;
+  volatile?: string;
 }
 
 /** Which config file: the --ssh-config flag, else PROVISION_SSH_CONFIG (like `ssh -F`); undefined = ssh's own defaults. */
@@ -52,13 +66,16 @@ export async function resolveBuiltin(l: SshLookup, ctx: BuiltinContext): Promise
   if (l.proxyJump) set('proxyjump', l.proxyJump);
   if (l.hostKeys) set('stricthostkeychecking', { strict: 'true', 'accept-new': 'accept-new', off: 'false' }[l.hostKeys]);
   if (l.hostName) set('hostname', l.hostName);
-  const files = l.configFile ? [l.configFile] : [join(ctx.home, '.ssh', 'config'), '/etc/ssh/ssh_config'].filter((f) => existsSync(f));
+  const defaults = [join(ctx.home, '.ssh', 'config'), '/etc/ssh/ssh_config'];
+  for (const f of defaults) if (!l.configFile && !existsSync(f)) ctx.trace?.files.set(f, null);
+  const files = l.configFile ? [l.configFile] : defaults.filter((f) => existsSync(f));
   const name = l.name.toLowerCase();
   const pass: Pass = { host: name, original: name, final: false, wantFinal: false };
   for (const f of files) await readFile(f, pass, opts, set, ctx, 0);
   const canon = opts.canonicalizehostname?.[0]?.toLowerCase();
   if (pass.wantFinal || (canon !== undefined && canon !== 'no' && canon !== 'false')) {
     if (ctx.probe) ctx.probe.hostDependent = true;
+    if (ctx.trace && canon !== undefined && canon !== 'no' && canon !== 'false') ctx.trace.volatile ??= 'CanonicalizeHostname';
     const finalPass: Pass = { ...pass, host: hostNameOf(opts, name), final: true };
     for (const f of files) await readFile(f, finalPass, opts, set, ctx, 0);
   }
@@ -107,7 +124,12 @@ type Setter = (key: string, value: string) => void;
 
 async function readFile(file: string, pass: Pass, opts: SshOptions, set: Setter, ctx: BuiltinContext, depth: number, active = true): Promise<void> {
   if (depth > 16) throw new Error(`${file}: Include nested too deeply`);
-  const lines = readFileSync(file, 'utf8').split('\n');
+  const text = readFileSync(file, 'utf8');
+  if (ctx.trace) {
+    ctx.trace.files.set(file, text);
+    for (const m of text.matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g)) ctx.trace.vars.add(m[1]!);
+  }
+  const lines = text.split('\n');
   let on = active;
   for (const [i, raw] of lines.entries()) {
     const where = `${file}:${i + 1}`;
@@ -121,7 +143,7 @@ async function readFile(file: string, pass: Pass, opts: SshOptions, set: Setter,
     if (key === 'host') on = active && hostMatches(args, pass.host);
     else if (key === 'match') on = active && (await matchLine(args, pass, opts, ctx, where));
     else if (key === 'include') {
-      for (const pattern of args) for (const f of globFiles(expandTilde(pattern, ctx.home), ctx.home)) await readFile(f, pass, opts, set, ctx, depth + 1, on);
+      for (const pattern of args) for (const f of globFiles(expandTilde(pattern, ctx.home), ctx.home, ctx.trace)) await readFile(f, pass, opts, set, ctx, depth + 1, on);
     } else if (on && args.length > 0) {
       set(key, REST_OF_LINE.has(key) ? rest : SEVERAL.has(key) ? args.join(' ') : args[0]!);
     }
@@ -163,6 +185,7 @@ async function matchLine(args: string[], pass: Pass, opts: SshOptions, ctx: Buil
     if (negate) crit = crit.slice(1);
     let ok: boolean;
     if (ctx.probe && (crit === 'host' || crit === 'exec')) ctx.probe.hostDependent = true;
+    if (ctx.trace && (crit === 'exec' || crit === 'localnetwork')) ctx.trace.volatile ??= `Match ${crit}`;
     if (crit === 'all') ok = true;
     else if (crit === 'canonical') ok = pass.final;
     else if (crit === 'final') {
@@ -191,7 +214,7 @@ async function matchLine(args: string[], pass: Pass, opts: SshOptions, ctx: Buil
 }
 
 /** Include paths: relative ones live in ~/.ssh; `*` and `?` in any component. */
-function globFiles(pattern: string, home: string): string[] {
+function globFiles(pattern: string, home: string, trace?: ConfigTrace): string[] {
   const p = isAbsolute(pattern) ? pattern : join(home, '.ssh', pattern);
   const parts = p.split('/').filter((s) => s !== '');
   let found = ['/'];
@@ -202,11 +225,17 @@ function globFiles(pattern: string, home: string): string[] {
         next.push(join(base, part));
         continue;
       }
-      if (!existsSync(base)) continue;
-      for (const f of readdirSync(base).sort()) if (!f.startsWith('.') && matchWildcard(part, f)) next.push(join(base, f));
+      if (!existsSync(base)) {
+        trace?.dirs.set(base, null);
+        continue;
+      }
+      const names = readdirSync(base).sort();
+      trace?.dirs.set(base, names);
+      for (const f of names) if (!f.startsWith('.') && matchWildcard(part, f)) next.push(join(base, f));
     }
     found = next;
   }
+  for (const f of found) if (!existsSync(f)) trace?.files.set(f, null);
   return found.filter((f) => existsSync(f));
 }
 

@@ -1,10 +1,12 @@
-// One per run: resolves each host's settings with `ssh -G` (the fallback parser without ssh), a few at a time, cached.
+// One per run: resolves each host's settings with `ssh -G` (the fallback parser without ssh), a few at a time, cached
+// for the run and, while nothing ssh -G reads changes, across runs (ssh-g-cache.ts).
 import { homedir, userInfo } from 'node:os';
 import { ConnectError } from './errors.js';
 import type { HostKeyPolicy } from './known-hosts-store.js';
 import { Limiter } from './limiter.js';
 import { resolveBuiltin } from './ssh-config.js';
 import { findSshBinary, runSshG, type SshLookup, type SshOptions } from './ssh-g.js';
+import { readSshGCache, sshGCacheDir, sshGCacheKey, writeSshGCache } from './ssh-g-cache.js';
 import { settingsFromOptions, type ResolvedSsh } from './ssh-settings.js';
 
 export interface ResolverOptions {
@@ -17,6 +19,8 @@ export interface ResolverOptions {
   sshBinary?: string | null;
   /** ssh -G processes at once (each is one process on the laptop). Default 4. */
   concurrency?: number;
+  /** Where ssh -G's answers are kept between runs; null keeps none. Default: ~/.cache/provision/ssh-g. */
+  cacheDir?: string | null;
 }
 
 /** What the inventory says about one destination (values it sets explicitly win, as on ssh's command line). */
@@ -38,6 +42,7 @@ export class SshResolver {
   readonly #ssh: string | undefined;
   readonly #home: string;
   readonly #localUser: string;
+  readonly #cacheDir: string | undefined;
 
   constructor(readonly options: ResolverOptions = {}) {
     this.#env = options.env ?? process.env;
@@ -46,6 +51,7 @@ export class SshResolver {
     const me = passwd();
     this.#home = options.home ?? me.home;
     this.#localUser = me.user;
+    this.#cacheDir = options.cacheDir === null ? undefined : (options.cacheDir ?? sshGCacheDir(this.#env, this.#home));
   }
 
   get resolver(): ResolvedSsh['resolver'] {
@@ -111,10 +117,21 @@ export class SshResolver {
     let p = this.#cache.get(key);
     if (!p) {
       const ctx = { env: this.#env, home: this.#home, localUser: this.#localUser };
-      p = this.#limit.run(() => (this.#ssh ? runSshG(this.#ssh, l, this.#env) : resolveBuiltin(l, ctx)));
+      p = this.#limit.run(() => (this.#ssh ? this.#sshG(this.#ssh, l) : resolveBuiltin(l, ctx)));
       this.#cache.set(key, p);
     }
     return p;
+  }
+
+  /** ssh -G's answer: kept from an earlier run when nothing it reads has changed, else asked (and kept). */
+  async #sshG(ssh: string, l: SshLookup): Promise<SshOptions> {
+    const dir = this.#cacheDir;
+    const key = dir ? await sshGCacheKey(ssh, l, { env: this.#env, home: this.#home, localUser: this.#localUser }) : undefined;
+    const kept = dir && key ? readSshGCache(dir, key) : undefined;
+    if (kept) return kept;
+    const opts = await runSshG(ssh, l, this.#env);
+    if (dir && key) writeSshGCache(dir, key, opts);
+    return opts;
   }
 }
 

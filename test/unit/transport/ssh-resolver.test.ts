@@ -28,7 +28,7 @@ describe.skipIf(!ssh && !required)('SshResolver with ssh -G', () => {
     const conf = join(dir, 'plain.conf');
     writeFileSync(conf, 'Host k8s-*\n  User pi\nHost named\n  HostName 10.0.0.9\n');
     const fake = countingSsh('plain');
-    const r = new SshResolver({ configFile: conf, sshBinary: fake.bin, env: { PATH: process.env.PATH } });
+    const r = new SshResolver({ configFile: conf, sshBinary: fake.bin, env: { PATH: process.env.PATH }, cacheDir: null });
     const targets = [
       { name: 'k8s-a', address: '10.4.0.11' },
       { name: 'k8s-b', address: '10.4.0.12' },
@@ -51,7 +51,7 @@ describe.skipIf(!ssh && !required)('SshResolver with ssh -G', () => {
     const conf = join(dir, 'match.conf');
     writeFileSync(conf, 'Match host 10.4.0.*\n  Port 2222\n');
     const fake = countingSsh('match');
-    const s = await new SshResolver({ configFile: conf, sshBinary: fake.bin, env: { PATH: process.env.PATH } }).resolve({ name: 'k8s-a', address: '10.4.0.11' });
+    const s = await new SshResolver({ configFile: conf, sshBinary: fake.bin, env: { PATH: process.env.PATH }, cacheDir: null }).resolve({ name: 'k8s-a', address: '10.4.0.11' });
     expect([s.hostname, s.port]).toEqual(['10.4.0.11', 2222]);
     expect(fake.calls()).toHaveLength(2);
     expect(fake.calls()[1]).toContain('HostName=10.4.0.11');
