@@ -16,11 +16,13 @@ export interface HostDirs {
   root: string;
   env: string;
   console: string;
+  /** A bind mount of the host's user namespace (host-userns.ts), which nspawn enters. */
+  userns: string;
 }
 
 export function hostDirs(plan: LabPlan, host: string): HostDirs {
   const dir = `${plan.dir}/hosts/${host}`;
-  return { dir, upper: `${dir}/upper`, work: `${dir}/work`, root: `${dir}/root`, env: `${dir}/env`, console: `${dir}/console.log` };
+  return { dir, upper: `${dir}/upper`, work: `${dir}/work`, root: `${dir}/root`, env: `${dir}/env`, console: `${dir}/console.log`, userns: `${dir}/userns` };
 }
 
 /** KEY='value' lines a shell script sources (each value single-quoted). */

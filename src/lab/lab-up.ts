@@ -12,7 +12,6 @@ import { createClientKey, sshPaths, writeSshFiles } from './ssh-material.js';
 import { inNetns, mapLimit, run } from './sh.js';
 import { readState, writeState, type LabState } from './state.js';
 import { labDown } from './lab-down.js';
-import { inotifyHint, inotifyLimit, oversizedLab } from './inotify-budget.js';
 import type { Secret } from '../core/secret.js';
 import { ensureBaseRoot } from './base-root.js';
 import { prepareNspawnRoot } from './nspawn-root.js';
@@ -65,9 +64,6 @@ export async function labUp(opts: LabUpOptions): Promise<LabState> {
   if (existing) {
     throw new UserError(`lab '${plan.name}' is already up (${existing.plan.hosts.length} hosts, since ${existing.createdAt})`, 1, `provision lab down --name ${plan.name} first, or use it: provision lab status`);
   }
-  const limit = inotifyLimit();
-  const oversized = oversizedLab(plan.hosts.length, limit);
-  if (oversized) throw new UserError(`lab '${plan.name}': ${oversized}`, 1, 'use a smaller inventory, or raise fs.inotify.max_user_instances yourself (the lab never changes the machine\'s sysctls)');
   if (existsSync(plan.dir)) {
     log(`removing a half-built lab '${plan.name}'`);
     await labDown({ name: plan.name, quiet: true });
@@ -121,7 +117,6 @@ export async function labUp(opts: LabUpOptions): Promise<LabState> {
     log(`lab '${plan.name}' up: ${plan.hosts.length} hosts in ${((Date.now() - started) / 1000).toFixed(1)}s`);
     return state;
   } catch (err) {
-    if (/Too many open files/.test((err as Error).message)) (err as Error).message += `\n${inotifyHint(limit)}`;
     log(`lab up failed; cleaning up: ${(err as Error).message}`);
     await labDown({ name: plan.name, quiet: true });
     throw err;

@@ -1,6 +1,8 @@
 // Builds the lab's sealed network: a switch namespace with the bridge, a router namespace holding the gateway, the laptop, and each host's eth0.
 import type { LabPlan, LabHostPlan } from './plan.js';
 import { run } from './sh.js';
+import { createHostNamespaces } from './host-userns.js';
+import { hostDirs } from './host-paths.js';
 
 async function ip(ns: string | undefined, args: string[]): Promise<void> {
   await run(ns ? ['ip', '-n', ns, ...args] : ['ip', ...args]);
@@ -28,9 +30,9 @@ export async function createFabric(plan: LabPlan): Promise<void> {
   await run(['ip', 'netns', 'exec', plan.routerNs, 'sh', '-c', 'echo 0 > /proc/sys/net/ipv4/ip_forward']);
 }
 
-/** The host's namespace and its eth0 (MAC set; the address is put on by the host's init at every boot). */
+/** The host's namespaces (user and network) and its eth0 (MAC set; the address is put on by the host's init at every boot). */
 export async function createHostLink(plan: LabPlan, host: LabHostPlan): Promise<void> {
-  await run(['ip', 'netns', 'add', host.ns]);
+  await createHostNamespaces(host.ns, host.ownerUid, hostDirs(plan, host.name).userns);
   await batch(plan.switchNs, [`link add ${host.port} type veth peer name eth0 netns ${host.ns}`, `link set ${host.port} master br0`, `link set ${host.port} up`]);
   await batch(host.ns, [`link set eth0 address ${host.mac}`, 'link set lo up']);
 }

@@ -10,6 +10,8 @@ export interface LabHostPlan {
   role: Role;
   /** Network namespace of the host. */
   ns: string;
+  /** The uid owning the host's user namespace (hostOwnerUid). */
+  ownerUid: number;
   /** The bridge port (in the switch namespace) wired to the host's eth0. */
   port: string;
   address: string;
@@ -53,6 +55,15 @@ export function generatedMac(lab: string, host: string): string {
   return bytes.map((b) => b.toString(16).padStart(2, '0')).join(':');
 }
 
+/**
+ * The uid that owns a host's user namespace (host-userns.ts): one per host, so each host's inotify instances count
+ * against a pool of its own. Stable per lab and host, in 1e9..2e9, far from any real user; two hosts that share one
+ * (a chance of 1 in 1e9) share a pool of 128, which still holds 18 hosts.
+ */
+export function hostOwnerUid(ns: string): number {
+  return 1_000_000_000 + (createHash('sha256').update(ns).digest().readUInt32BE(0) % 1_000_000_000);
+}
+
 /** The laptop's address: the highest address on the node LAN that nothing in the plan uses. */
 export function pickControllerAddress(inv: Inventory): string {
   const lan = cidrSpan(inv.network.nodes);
@@ -75,6 +86,7 @@ export function planLab(inv: Inventory, opts: LabPlanOptions = {}): LabPlan {
     name: h.name,
     role: h.role,
     ns: `pl-${name}.${h.name}`,
+    ownerUid: hostOwnerUid(`pl-${name}.${h.name}`),
     port: `p${i}`,
     address: h.address,
     cidr: `${h.address}/${prefix}`,

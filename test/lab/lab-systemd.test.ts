@@ -1,7 +1,11 @@
 // Lab test: every goldentooth host boots real systemd (nspawn runtime), inherits no service of the machine, keeps the
 // Pi touches, takes a stack per host (--stack HOST=STACK) and installs a real Debian package from the lab's mirror.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execa } from 'execa';
 import { canRunLab, labClient, skipLab } from './lab-support.js';
+import { readState } from '../../src/lab/state.js';
+import { LAB_BASE } from '../../src/lab/plan.js';
+import { leaderPid } from '../../src/lab/nspawn-runtime.js';
 import { buildProbe } from '../../src/facts/probe.js';
 import { parseProbe } from '../../src/facts/parse-probe.js';
 import { createFacts } from '../../src/facts/facts.js';
@@ -10,6 +14,8 @@ import { skippedUnits, unitConditions } from '../../src/facts/kinds/unit-conditi
 
 const NAME = 'i12-systemd';
 const lab = labClient(NAME);
+/** perl FILE: the uid owning the user namespace FILE (the NS_GET_OWNER_UID ioctl). */
+const OWNER_UID = 'open(my $f, "<", $ARGV[0]) or die "$ARGV[0]: $!"; my $b = pack("L", 0); ioctl($f, 0xb704, $b) or die "NS_GET_OWNER_UID: $!"; print unpack("L", $b);';
 const HOSTS = ['allyrion', 'bettley', 'cargyll', 'dalt', 'erenford', 'fenn', 'gardener', 'harlton', 'inchfield', 'jast', 'karstark', 'lipps', 'velaryon'];
 
 describe.skipIf(skipLab)('lab: goldentooth on real systemd', () => {
@@ -30,6 +36,21 @@ describe.skipIf(skipLab)('lab: goldentooth on real systemd', () => {
       // The boot's warnings are in the message only: a failed unit or a degraded state fails the test.
       expect(state.trim(), `${h}:\n${journal}`).toBe('systemd\nrunning');
     }
+  });
+
+  it('each host runs in a user namespace owned by a uid of its own (its inotify instances are not root\'s), mapping every uid to itself', async () => {
+    const { plan } = readState(`${LAB_BASE}/${NAME}`)!;
+    for (const h of plan.hosts) {
+      const leader = leaderPid(plan, h.name);
+      expect(leader, h.name).toBeGreaterThan(0);
+      const owner = await execa('perl', ['-e', OWNER_UID, `/proc/${leader}/ns/user`]);
+      expect(Number(owner.stdout), h.name).toBe(h.ownerUid);
+    }
+    expect(new Set(plan.hosts.map((h) => h.ownerUid)).size).toBe(HOSTS.length);
+    // Inside, root is uid 0 and every uid maps to itself; the host's systemd holds its inotify instances there.
+    const r = await lab.exec('bettley', 'cat /proc/self/uid_map; id -u; ls -l /proc/1/fd | grep -c inotify');
+    expect(r.stdout.split('\n').slice(0, 2).map((l) => l.trim().split(/\s+/).join(' '))).toEqual(['0 0 4294967295', '0']);
+    expect(Number(r.stdout.split('\n')[2])).toBeGreaterThan(0);
   });
 
   it('hosts run only their own services: sshd, journald, logind, dbus, the stack; no haproxy or containerd', async () => {

@@ -1,6 +1,7 @@
 #!/bin/bash
-# Supervisor of one nspawn lab host, in a private mount namespace: mounts its overlay root, boots it with
-# systemd-nspawn in the host's network namespace, boots it again after a reboot (nspawn exits 133), stops on TERM.
+# Supervisor of one nspawn lab host, in a private mount namespace: gives it a cgroup, boots it with systemd-nspawn
+# on its overlay root, in the host's user and network namespaces, boots it again after a reboot (nspawn exits 133),
+# stops on TERM.
 set -u
 # shellcheck disable=SC1090
 . "$1"
@@ -41,7 +42,12 @@ if [ -n "${LAB_SYSMODULE_DIR:-}" ]; then MODEL+=(--bind="$LAB_SYSMODULE_DIR:/sys
 while :; do
   ip netns exec "$LAB_NS" bash -c "$(declare -f net_reset); net_reset"
   say "boot"
-  SYSTEMD_NSPAWN_API_VFS_WRITABLE=network systemd-nspawn -q -D "$R" --boot --register=no --keep-unit \
+  # In the host's own user namespace (host-userns.ts: its inotify instances count against its own uid's pool), and
+  # a mount namespace of that user namespace. The overlay stays mounted out here, by root (a mount made in the
+  # user namespace would lose overlayfs' directory renames: dpkg fails with EXDEV); in there it gets a bind mount of
+  # its own, which nspawn may move (the kernel locks the mounts a less privileged namespace inherits).
+  SYSTEMD_NSPAWN_API_VFS_WRITABLE=network nsenter --user="$LAB_USERNS" -- unshare --mount --propagation private -- \
+    bash -c 'mount --bind "$1" "$1" && shift && exec "$@"' bind-root "$R" systemd-nspawn -q -D "$R" --boot --register=no --keep-unit \
     --network-namespace-path="/run/netns/$LAB_NS" -M "$LAB_HOST" --resolv-conf=off --timezone=off --link-journal=no \
     --console=read-only --capability=CAP_NET_ADMIN --drop-capability=CAP_SYS_MODULE,CAP_SYS_TIME,CAP_SYS_RAWIO,CAP_WAKE_ALARM \
     --bind-ro="$LAB_NODE:/usr/bin/node" --bind-ro="$LAB_PKG:/usr/lib/provision-lab/pkg" "${MODEL[@]}" &

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fakeInventory } from '../../support/fake-inventory.js';
-import { generatedMac, isLabNamespace, pickControllerAddress, planLab, validateLabName } from '../../../src/lab/plan.js';
+import { generatedMac, hostOwnerUid, isLabNamespace, pickControllerAddress, planLab, validateLabName } from '../../../src/lab/plan.js';
 import { assertDependencies, installCommand, missingPackages, platformProblem, REQUIRED_PACKAGES } from '../../../src/lab/preflight.js';
 import { controlFile, debSpecs, kubePackageVersion, packagesStanza, releaseFile } from '../../../src/lab/apt-repo.js';
 import { knownHostsLine, renderSshConfig } from '../../../src/lab/ssh-material.js';
@@ -54,6 +54,21 @@ describe.each([
   ['x'.repeat(33), false],
 ])('validateLabName(%s)', (name, ok) => {
   it(ok ? 'accepts' : 'rejects', () => expect(validateLabName(name) === undefined).toBe(ok));
+});
+
+describe('hostOwnerUid', () => {
+  it('gives each host of a lab a uid of its own, stable, far above real users and below the kernel\'s invalid uid', () => {
+    const plan = planLab(inv);
+    const uids = plan.hosts.map((h) => h.ownerUid);
+    expect(new Set(uids).size).toBe(uids.length);
+    for (const h of plan.hosts) expect(h.ownerUid).toBe(hostOwnerUid(h.ns));
+    for (const u of uids) {
+      expect(u).toBeGreaterThanOrEqual(1_000_000_000);
+      expect(u).toBeLessThan(2_000_000_000);
+    }
+    // Another lab's host of the same name gets another uid (labs up at once share no pool).
+    expect(planLab(inv, { name: 'other' }).hosts[0]!.ownerUid).not.toBe(uids[0]);
+  });
 });
 
 describe('generatedMac', () => {
