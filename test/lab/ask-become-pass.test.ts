@@ -1,11 +1,11 @@
 // Lab proof of `--ask-become-pass` (issue 4): sudo with a password read by the CLI itself, and never shown anywhere.
 import { spawn } from 'node:child_process';
 import { execa } from 'execa';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { workDir } from './lab-support.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const cli = join(root, 'dist/cli/main.js');
@@ -40,7 +40,7 @@ const playbook = () => join(work, 'as-root.yaml');
 describe.skipIf(!canLab)('--ask-become-pass against a lab whose sudo needs a password', () => {
   beforeAll(async () => {
     if (!existsSync(cli)) throw new Error('build first: npm run build');
-    work = mkdtempSync(join(tmpdir(), 'provision-abp-'));
+    work = tempDir('provision-abp-');
     writeFileSync(playbook(), 'name: as root\nplays:\n  - name: root-only file\n    hosts: all\n    tasks:\n      - file: { path: /root/ask-become-pass-proof, content: "written as root\\n", mode: "0600" }\n');
     await provision(['lab', 'down', '--name', LAB]);
     await provision(['lab', 'up', '-i', inventory, '--name', LAB, '--sudo-password'], { ...process.env, PROVISION_BECOME_PASSWORD: canary });

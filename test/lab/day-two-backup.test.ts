@@ -3,15 +3,15 @@
 // an object created afterwards is gone after `restore --yes`, the old data dir is kept, verify passes; --keep prunes.
 // Then on the same cluster: `reset --yes` leaves nothing inside the hosts, and `up` builds a new working cluster.
 import { execa } from 'execa';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, canRunLab, labRequired, skipLab } from './lab-support.js';
 import { dayTwoLab } from './day-two-support.js';
 import './yield-between-tests.js';
+import { tempDir } from '../support/temp-dir.js';
 
-const work = mkdtempSync(join(tmpdir(), 'i17-backup-'));
+const work = tempDir('i17-backup-');
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 const LAB = 'i17h';

@@ -3,15 +3,15 @@
 // drops it, nothing else changes, and `join worker` of the same name works again; a control plane leaves etcd (2 members),
 // HAProxy (2 backends) and verify passes on the rewritten inventory; removing one of the two left is refused with nothing
 // changed; a dead worker (link down) is removed from the cluster with its host side reported as skipped.
-import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, canRunLab, labRequired, skipLab } from './lab-support.js';
 import { dayTwoLab } from './day-two-support.js';
 import './yield-between-tests.js';
+import { tempDir } from '../support/temp-dir.js';
 
-const work = mkdtempSync(join(tmpdir(), 'i17-remove-'));
+const work = tempDir('i17-remove-');
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 const LAB = `i17g${process.pid % 1000}`;

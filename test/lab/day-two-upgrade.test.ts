@@ -4,15 +4,15 @@
 // shows its plan, stops when a worker's step fails, continues on a re-run without repeating the control plane, and a
 // third run changes nothing. The stand-ins record cordon/drain/upgrade/uncordon; kubeadm's rules are theirs.
 import { execa } from 'execa';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IN_HOST_STANDINS } from '../../src/lab/host-root.js';
 import { CLI, ROOT, canRunLab, labRequired, skipLab } from './lab-support.js';
 import './yield-between-tests.js';
+import { tempDir } from '../support/temp-dir.js';
 
-const work = mkdtempSync(join(tmpdir(), 'i16-lab-'));
+const work = tempDir('i16-lab-');
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 interface Out { code: number; stdout: string; stderr: string; all: string }

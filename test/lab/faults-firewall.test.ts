@@ -1,11 +1,11 @@
 // Issue 8 item 8: a firewall change that would lock SSH out, and a network drop during the confirm window:
 // the host rolls its firewall back by itself, stays reachable by a NEW connection, and the run reports it.
 import { execa } from 'execa';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canRunLab, cli, labClient, labRequired, ROOT, sleep, skipLab, until } from './lab-support.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const LAB = `ffw${process.pid % 1000}`;
 const INV = resolve(ROOT, 'inventory/flat-bgp.yaml');
@@ -41,7 +41,7 @@ describe.skipIf(skipLab)('faults: firewall changes behind the dead man\'s switch
     await lab.down();
     const up = await lab.up(INV);
     if (up.code !== 0) throw new Error(`lab up failed:\n${up.stdout}\n${up.stderr}`);
-    dir = mkdtempSync(join(tmpdir(), 'provision-fw-'));
+    dir = tempDir('provision-fw-');
     good = playbook('fw-good', '');
     const r = await run(good);
     if (r.code !== 0) throw new Error(`the good firewall did not converge:\n${r.stdout}\n${r.stderr}`);

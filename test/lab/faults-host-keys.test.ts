@@ -1,11 +1,11 @@
 // Issue 8 item 7: changed host keys through the real CLI — of a ProxyJump hop (a bastion) and of the host behind it —
 // are refused under strict and accept-new, naming who changed and the known_hosts line; nothing authenticates to the impostor.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canRunLab, cli, labClient, labRequired, ROOT, skipLab } from './lab-support.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const LAB = `fhk${process.pid % 1000}`;
 const HOP = 'k8s-cp-01';
@@ -39,7 +39,7 @@ describe.skipIf(skipLab)('faults: changed host keys, direct and through a ProxyJ
     await lab.down();
     const up = await lab.up(resolve(ROOT, 'inventory/homelab.yaml'));
     if (up.code !== 0) throw new Error(`lab up failed:\n${up.stdout}\n${up.stderr}`);
-    dir = mkdtempSync(join(tmpdir(), 'provision-jump-'));
+    dir = tempDir('provision-jump-');
     inventory = join(dir, 'homelab-jump.yaml');
     const inv = readFileSync(resolve(ROOT, 'inventory/homelab.yaml'), 'utf8');
     const jumped = inv.replace(`  ${TARGET}:\n    address: ${TARGET_ADDR}\n`, `  ${TARGET}:\n    address: ${TARGET_ADDR}\n    ssh: { proxyJump: ${HOP} }\n`);

@@ -1,9 +1,9 @@
 // Issue 8 item 9: hostile inventories and playbooks are rejected before any SSH connection (the hosts' sshd logs prove it).
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canRunLab, cli, labClient, labRequired, ROOT, skipLab } from './lab-support.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const LAB = `fhi${process.pid % 1000}`;
 const INV = resolve(ROOT, 'inventory/homelab.yaml');
@@ -64,7 +64,7 @@ describe.skipIf(skipLab)('faults: hostile inventories and playbooks (homelab)', 
     await lab.down();
     const up = await lab.up(INV);
     if (up.code !== 0) throw new Error(`lab up failed:\n${up.stdout}\n${up.stderr}`);
-    dir = mkdtempSync(join(tmpdir(), 'provision-hostile-'));
+    dir = tempDir('provision-hostile-');
     for (const [, file, text] of [...inventories, ...playbooks]) writeFileSync(join(dir, file), text);
   });
   afterAll(async () => {

@@ -1,11 +1,11 @@
 // Helpers for the fault-injection lab tests (issue 8): drive a lab asynchronously and break things inside it.
 import { execa } from 'execa';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { canRunLab, checkoutPath, CLI, cli, labRequired, type Out } from './lab-support.js';
+import { tempDir } from '../support/temp-dir.js';
 
 /** Skip when not root; when PROVISION_LAB_REQUIRED=1 and the lab cannot run, register one failing test instead. */
 export function labReason(what: string): string {
@@ -40,7 +40,7 @@ export function faultLab(name: string, inventory: string, accept?: string) {
   const inHost = (host: string, script: string) => must(['lab', 'exec', '--name', name, host, '--', 'sh', '-c', script]);
   // Runs start in a directory of their own: `up` writes ./kubeconfig/<cluster>.conf, which other labs of the
   // same inventory (other test files, other engineers) would otherwise overwrite between our runs.
-  const cwd = mkdtempSync(join(tmpdir(), `provision-${name}-`));
+  const cwd = tempDir(`provision-${name}-`);
   const runArgs = (verb: string[], extra: string[]) => ['lab', 'run', '--name', name, '--', ...verb.map(checkoutPath), '-i', checkoutPath(inventory), ...lint, ...extra];
   const runCli = async (args: string[]): Promise<Out> => {
     const r = await execa(process.execPath, [CLI, ...args], { reject: false, cwd });
@@ -124,7 +124,7 @@ function readChildren(pid: number): number[] {
 
 /** Write a playbook into a fresh temp dir (the lab's laptop namespace sees the same files). */
 export function tempPlaybook(yaml: string): string {
-  const path = join(mkdtempSync(join(tmpdir(), 'provision-faults-')), 'playbook.yaml');
+  const path = join(tempDir('provision-faults-'), 'playbook.yaml');
   writeFileSync(path, yaml);
   return path;
 }

@@ -2,15 +2,15 @@
 // pods pass; a run without the add-ons step leaves every node NotReady and verify names them; a tampered artifact
 // stops up before any host changes; a version bump is an upgrade shown by --check; flat-bgp's single node is untainted.
 import { execa } from 'execa';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI, ROOT, canRunLab, labRequired, skipLab } from './lab-support.js';
 import { LAB_BASE } from '../../src/lab/plan.js';
 import { LAB_FLANNEL_CNI_NAME, LAB_FLANNEL_NETWORK } from '../../src/lab/standin-addons/flannel.js';
+import { tempDir } from '../support/temp-dir.js';
 
-const work = mkdtempSync(join(tmpdir(), 'i14-lab-'));
+const work = tempDir('i14-lab-');
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 // The stand-in releases `lab up` wrote for the homelab lab below.
 const standins = (lab: string) => join(LAB_BASE, lab, 'addons');

@@ -1,10 +1,10 @@
 // Issue 19 item 5: facts and verify lint the network plan before connecting (the hosts' sshd logs prove it),
 // and go ahead with --accept-lint as run/up/join do.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canRunLab, cli, labClient, labRequired, ROOT, skipLab, until } from './lab-support.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const LAB = `i19l${process.pid % 1000}`;
 const INV = resolve(ROOT, 'inventory/homelab.yaml');
@@ -36,7 +36,7 @@ describe.skipIf(skipLab)('i19: facts and verify lint the network plan before con
     if (up.code !== 0) throw new Error(`lab up failed:\n${up.stdout}\n${up.stderr}`);
     // sshd starts a moment after the host boots (--ssh-down): wait until every host's sshd answers.
     await until('every sshd up', async () => ((await cli(['lab', 'status', '--name', LAB])).code === 0 ? true : undefined), 60_000);
-    dir = mkdtempSync(join(tmpdir(), 'provision-i19-'));
+    dir = tempDir('provision-i19-');
     bad = join(dir, 'dhcp-conflict.yaml');
     writeFileSync(bad, BAD);
   });

@@ -1,11 +1,11 @@
 // Lab proof of issue 6: up on homelab (kube-vip), goldentooth (haproxy) and flat-bgp (Calico BGP), verify, re-run =
 // 0 changes, on real Debian hosts booted by systemd; join and negatives.
 import { execa } from 'execa';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { statsCsvCommand } from '../../src/cluster/haproxy-stats.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const cli = join(root, 'dist/cli/main.js');
@@ -16,7 +16,7 @@ const reason = !canLab ? 'needs root on Linux' : built.length ? `needs ${built.j
 
 if (required && reason) describe('kubernetes lab', () => it(`cannot run: ${reason} (PROVISION_LAB_REQUIRED=1)`, () => expect.fail(reason)));
 
-const work = mkdtempSync(join(tmpdir(), 'provision-k8s-lab-'));
+const work = tempDir('provision-k8s-lab-');
 afterAll(async () => rmSync(work, { recursive: true, force: true }));
 
 /** Runs the CLI; returns exit code and output instead of throwing, so failures can be asserted on. */

@@ -1,9 +1,9 @@
 // Helpers for lab tests: drive the built CLI, run commands in lab hosts, decide skip vs fail when not root.
 import { execa } from 'execa';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { afterAll } from 'vitest';
+import { tempDir } from '../support/temp-dir.js';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const CLI = resolve(ROOT, 'dist/cli/main.js');
@@ -18,7 +18,7 @@ let work: string | undefined;
  * there, which would land in the checkout and be overwritten by other labs of the same inventory).
  */
 export function workDir(): string {
-  work ??= mkdtempSync(join(tmpdir(), 'provision-lab-test-'));
+  work ??= tempDir('provision-lab-test-');
   return work;
 }
 // Registered when a test file imports this module (each file has its own copy): its work dir goes with it.

@@ -1,17 +1,17 @@
 // Lab test: on a real-systemd host the sysctl stand-in's bash fast path (`sysctl -n KEY...`, what the probe asks on
 // every run) prints what the Node stand-in prints, with the same status, and starts no process when it answers.
 import { execa } from 'execa';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { leaderPid, nspawnExecArgv } from '../../src/lab/nspawn-runtime.js';
 import { canRunLab, labClient, leftovers, skipLab } from './lab-support.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const NAME = `t-sfp${process.pid % 1000}`;
 const HOST = 'k8s-cp-01';
 const lab = labClient(NAME);
-const trace = join(mkdtempSync(join(tmpdir(), 'provision-sfp-')), 'execve.trace');
+const trace = join(tempDir('provision-sfp-'), 'execve.trace');
 afterAll(() => rmSync(join(trace, '..'), { recursive: true, force: true }));
 
 /**

@@ -3,13 +3,13 @@
 // v1, ...). Each gives its finding naming the host; an error stops `up` before any change; and nothing else is wrong,
 // so the same lab without that fault is clean. Uses the real arping, ip, mount and sudo.
 import { execa } from 'execa';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canRunLab, cli, labClient, labRequired, ROOT, skipLab, until } from './lab-support.js';
 import { CP, preflightFaults, W, type Expected, type FaultLab } from './preflight-faults.js';
 import { LAB_BASE } from '../../src/lab/plan.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const LAB = `i20p${process.pid % 1000}`;
 const INV = resolve(ROOT, 'inventory/homelab.yaml');
@@ -66,7 +66,7 @@ describe.skipIf(skipLab)('i20: preflight checks the plan against the live hosts 
     await until('every sshd up', async () => ((await cli(['lab', 'status', '--name', LAB])).code === 0 ? true : undefined), 60_000);
     // arping (Debian's iputils-arping) from the lab's apt mirror: duplicate detection runs where a node has it.
     for (const h of [CP, W]) await sh(h, 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends iputils-arping >/dev/null && test -x /usr/bin/arping');
-    dir = mkdtempSync(join(tmpdir(), 'provision-i20-'));
+    dir = tempDir('provision-i20-');
   });
   afterAll(async () => {
     await lab.down();
@@ -183,7 +183,7 @@ describe.skipIf(skipLab)('i20: verify --failover moves the kube-vip VIP (homelab
   };
   beforeAll(async () => {
     await ha.down();
-    dir = mkdtempSync(join(tmpdir(), 'provision-i20f-'));
+    dir = tempDir('provision-i20f-');
     inv = join(dir, 'homelab-ha.yaml');
     writeFileSync(inv, HA);
     const up = await ha.up(inv);

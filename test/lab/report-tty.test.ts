@@ -3,12 +3,12 @@
 // the running play, the collapse to one line per play, 80 columns, NO_COLOR — plus --check's grouped plan and
 // counts (exit 2), --events against --json, and --timestamps on plain lines.
 import { execa } from 'execa';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { replay } from '../support/screen.js';
 import { canRunLab, CLI, labClient, labRequired, leftovers, ROOT, skipLab } from './lab-support.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const NAME = 'i22-rt';
 const lab = labClient(NAME);
@@ -21,7 +21,7 @@ const PLAYS = [
   'kube-vip back to admin.conf after init', 'Join the other control planes, one at a time', 'Join the workers', 'Pod network, load balancer and kubeconfig',
 ];
 // Runs happen in a scratch directory (up writes ./kubeconfig/); captures are kept there for the README.
-const work = mkdtempSync(join(tmpdir(), 'provision-i22-'));
+const work = tempDir('provision-i22-');
 const hasScript = existsSync('/usr/bin/script');
 
 /** `provision lab run -- ARGS` without a terminal. */

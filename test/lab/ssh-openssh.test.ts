@@ -1,11 +1,11 @@
 // Issue 13: provision reaches real sshd hosts the way `ssh` does — known_hosts decides the host key algorithm, a dead agent
 // is passed over, ProxyCommand and `Match exec` work, IdentitiesOnly uses the agent's copy of the configured key.
 import { execa, type ResultPromise } from 'execa';
-import { chmodSync, copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, copyFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canRunLab, cli, labClient, labRequired, leftovers, skipLab } from './lab-support.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const LAB = `i13${process.pid % 1000}`;
 const lab = labClient(LAB);
@@ -52,7 +52,7 @@ const sshdLog = async (host: string) => (await lab.exec(host, 'cat /var/log/sshd
 
 describe.skipIf(skipLab)('ssh like OpenSSH, against real sshd hosts', () => {
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'provision-i13-'));
+    dir = tempDir('provision-i13-');
     inventory = join(dir, 'inventory.yaml');
     writeFileSync(inventory, INVENTORY);
     await lab.down();

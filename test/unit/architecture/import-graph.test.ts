@@ -1,9 +1,9 @@
 // The layering of src/ (docs/architecture.md), read from the real import graph: arrows point down only, no cycles.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { findCycles, importsAcross, readImportGraph } from './import-graph.js';
+import { tempDir } from '../../support/temp-dir.js';
 
 const SRC = resolve(import.meta.dirname, '../../../src');
 const graph = readImportGraph(SRC);
@@ -40,7 +40,7 @@ describe('the import graph of src/', () => {
 });
 
 describe('the checks can fail', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'import-graph-'));
+  const dir = tempDir('import-graph-');
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const write = (file: string, text: string) => {
     mkdirSync(dirname(join(dir, file)), { recursive: true });

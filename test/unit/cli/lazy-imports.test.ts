@@ -1,15 +1,15 @@
 // The built CLI loads only what a run uses: ssh2's client, no packages for terminals, diffs or local sessions,
 // and zod and yaml from the bundle rather than ~170 files of node_modules.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { tempDir } from '../../support/temp-dir.js';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 const CLI = join(ROOT, 'dist/cli/main.js');
-const dir = mkdtempSync(join(tmpdir(), 'lazy-imports-'));
+const dir = tempDir('lazy-imports-');
 // Names every npm package imported (ESM) from outside node_modules, and at exit every CommonJS file required
 // and every Node built-in loaded.
 writeFileSync(join(dir, 'hook.mjs'), [

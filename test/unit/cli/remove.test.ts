@@ -1,10 +1,10 @@
 // remove, backup and restore refuse what they can before any connection: the last control plane, an lb host, a name not in
 // the inventory, a restore without --yes or of a damaged backup.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { cli } from './capture.js';
+import { tempDir } from '../../support/temp-dir.js';
 
 const connects = vi.hoisted(() => ({ count: 0 }));
 vi.mock('../../../src/transport/index.js', async (importOriginal) => ({
@@ -18,7 +18,7 @@ vi.mock('../../../src/transport/index.js', async (importOriginal) => ({
 const ROOT = join(import.meta.dirname, '../../..');
 const HOMELAB = join(ROOT, 'inventory/homelab.yaml');
 const GOLDENTOOTH = join(ROOT, 'inventory/goldentooth.yaml');
-const dir = mkdtempSync(join(tmpdir(), 'i17-cli-'));
+const dir = tempDir('i17-cli-');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 beforeEach(() => {
   connects.count = 0;

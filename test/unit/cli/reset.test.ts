@@ -1,16 +1,16 @@
 // reset's order and refusals: workers together, control planes one at a time with the first last, lb hosts after;
 // no --yes is a usage error before any connection; the teardown script parses with sh -n and keeps the user's lines.
 import { execa } from 'execa';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { resetOrder } from '../../../src/cli/reset.js';
 import { renderTeardownScript } from '../../../src/cluster/host-setup-teardown.js';
 import { goldentooth } from '../cluster/fixtures.js';
 import { cli } from './capture.js';
+import { tempDir } from '../../support/temp-dir.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'i17-reset-'));
+const dir = tempDir('i17-reset-');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('provision reset', () => {

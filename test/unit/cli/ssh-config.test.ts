@@ -1,16 +1,16 @@
 // `provision ssh-config NAME --json` equals OpenSSH's own `ssh -G` on every fixture config, for the keywords that matter.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
 import { findSshBinary } from '../../../src/transport/ssh-g.js';
 import { canRelative, loadFixtures, materialise, openSshSays, pick } from '../transport/ssh-fixtures.js';
+import { tempDir } from '../../support/temp-dir.js';
 
 const CLI = resolve(import.meta.dirname, '../../../dist/cli/main.js');
 const hasSsh = findSshBinary({ PATH: process.env.PATH ?? '' }) !== undefined;
 const required = process.env.PROVISION_LAB_REQUIRED === '1';
-const dir = mkdtempSync(join(tmpdir(), 'provision-ssh-config-'));
+const dir = tempDir('provision-ssh-config-');
 // A HOME of its own: nothing of this machine's ~/.ssh reaches provision (ssh itself reads the passwd home; -F keeps its config out).
 const home = join(dir, 'home');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,14 +1,14 @@
 // Issue 19 item 3: no message can carry a terminal escape, a carriage return or a forged line out of a value.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { escapeControl } from '../../../src/core/escape.js';
 import { formatFinding } from '../../../src/core/finding.js';
 import { cli } from '../cli/capture.js';
+import { tempDir } from '../../support/temp-dir.js';
 
 const REPO = join(import.meta.dirname, '../../..');
-const dir = mkdtempSync(join(tmpdir(), 'escape-'));
+const dir = tempDir('escape-');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** What a terminal would act on: C0/C1 controls (except the newline ending a line) and bidi controls. */

@@ -1,13 +1,13 @@
 // Test hosts on this machine: each "host" is a temp dir; sessions run the engine's real scripts with sh.
 import { spawn } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Connector } from '../../../src/core/connector.js';
 import type { Host } from '../../../src/inventory/types.js';
 import { renderCommand, type Command } from '../../../src/core/command.js';
 import { Secret } from '../../../src/core/secret.js';
 import type { ExecResult, Session } from '../../../src/core/session.js';
+import { tempDir } from '../../support/temp-dir.js';
 
 /** The run lock path the tests pass to the runner; each fake host swaps in its own file. */
 export const LOCK_TOKEN = '/provision-test-lock-token/provision.lock';
@@ -28,7 +28,7 @@ export interface LocalHostsOptions {
 }
 
 export class LocalHosts implements Connector {
-  readonly root = mkdtempSync(join(tmpdir(), 'provision-hosts-'));
+  readonly root = tempDir('provision-hosts-');
   readonly log: ExecLog[] = [];
   readonly connects: Array<{ host: string; fresh: boolean; connectTimeoutMs?: number }> = [];
   readonly #shell: string;

@@ -2,13 +2,13 @@
 // run fails fast naming the holder; the lock dies with its owner; a plan made before another run's change is refused.
 import { spawn } from 'node:child_process';
 import { execa } from 'execa';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LOCK_BUSY_EXIT, holdLockLines, probeLockLines } from '../../../src/engine/lock.js';
+import { tempDir } from '../../support/temp-dir.js';
 
-const file = join(mkdtempSync(join(tmpdir(), 'provision-lock-')), 'provision.lock');
+const file = join(tempDir('provision-lock-'), 'provision.lock');
 const S = `s() { printf '\\n@@M %s\\n' "$1"; }`;
 // A marker of its own: probes of labs running on this machine are machine processes too.
 const orphanMarker = `provision-become-ok-t${process.pid}x`;

@@ -1,15 +1,15 @@
 // The atomic write script, run by this machine's sh in a temp dir: content, mode, validate, truncation, leftovers.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { deleteScript, WRITE_EXIT, writeScript } from '../../../src/engine/write-step.js';
+import { tempDir } from '../../support/temp-dir.js';
 
 const run = (script: string, stdin: string) => spawnSync('sh', ['-c', script], { input: stdin, encoding: 'utf8' });
 
 describe('writeScript', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'provision-write-'));
+  const dir = tempDir('provision-write-');
 
   const cases = [
     { label: 'creates with mode', file: 'a.conf', before: undefined, content: 'x=1\n', mode: 0o600, wantMode: 0o600, code: 0 },

@@ -1,12 +1,12 @@
 // The tar reader against archives made by this machine's GNU tar, exactly as the probe makes them.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readTarFiles } from '../../../src/facts/parse-tar.js';
+import { tempDir } from '../../support/temp-dir.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'tar-'));
+const dir = tempDir('tar-');
 const longName = join(dir, `${'d'.repeat(150)}.conf`);
 writeFileSync(join(dir, 'a'), 'alpha\n');
 writeFileSync(join(dir, 'empty'), '');

@@ -1,13 +1,13 @@
 // The batched file read: one process for any number of files, and the facts it yields (races included).
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, linkSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, linkSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildProbe } from '../../../src/facts/probe.js';
 import { parseProbe } from '../../../src/facts/parse-probe.js';
 import { FILE_CONTENT_CAP, parseFileBatch } from '../../../src/facts/probe-files.js';
+import { tempDir } from '../../support/temp-dir.js';
 
 const sha = (b: string | Buffer) => createHash('sha256').update(b).digest('hex');
 
@@ -19,8 +19,8 @@ function probeFiles(paths: string[], env: NodeJS.ProcessEnv = process.env) {
 
 describe('batched file probe', () => {
   it('reads any number of files with one tar, its raw stream in the output', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'batch-'));
-    const bin = mkdtempSync(join(tmpdir(), 'batch-bin-'));
+    const dir = tempDir('batch-');
+    const bin = tempDir('batch-bin-');
     const calls = join(bin, 'calls');
     for (const tool of ['stat', 'tar', 'base64', 'sha256sum']) {
       const real = execFileSync('sh', ['-c', `command -v ${tool}`], { encoding: 'utf8' }).trim();
@@ -35,7 +35,7 @@ describe('batched file probe', () => {
   });
 
   it('follows symlinks, reads hard-linked paths whole, and keeps quoting-hostile names literal', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'batch-'));
+    const dir = tempDir('batch-');
     writeFileSync(join(dir, 'target'), 'T\n', { mode: 0o600 });
     symlinkSync(join(dir, 'target'), join(dir, 'link'));
     linkSync(join(dir, 'target'), join(dir, 'hard'));
@@ -49,7 +49,7 @@ describe('batched file probe', () => {
   });
 
   it('gives a directory its mode and owner, a file over the cap its hash only, and no batch when the probe stopped', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'batch-'));
+    const dir = tempDir('batch-');
     mkdirSync(join(dir, 'sub'), { mode: 0o750 });
     chmodSync(join(dir, 'sub'), 0o750);
     const big = Buffer.alloc(FILE_CONTENT_CAP + 1, 'b');

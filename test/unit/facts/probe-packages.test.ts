@@ -1,10 +1,10 @@
 // The awk reading of dpkg's status file prints what dpkg-query prints: crafted databases and this machine's own.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ARCH_LINE, DPKG_QUERY_FORMAT, STATUS_AWK, packageReadLines } from '../../../src/facts/probe-packages.js';
+import { tempDir } from '../../support/temp-dir.js';
 
 const hasDpkg = spawnSync('sh', ['-c', 'command -v dpkg-query']).status === 0;
 const WANTS = ['unknown', 'install', 'hold', 'deinstall', 'purge'];
@@ -15,7 +15,7 @@ function stanza(name: string, status: string, extra = ''): string {
 }
 
 function admin(stanzas: string[]): string {
-  const dir = mkdtempSync(join(tmpdir(), 'dpkg-admin-'));
+  const dir = tempDir('dpkg-admin-');
   mkdirSync(join(dir, 'updates'));
   writeFileSync(join(dir, 'status'), stanzas.join('\n'));
   return dir;

@@ -1,6 +1,6 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { release, tmpdir } from 'node:os';
+import { release } from 'node:os';
 import { join } from 'node:path';
 // The probe script: items deduped, hostile paths quoted, and the real script parses on this machine's sh.
 import { execFileSync } from 'node:child_process';
@@ -9,6 +9,7 @@ import { buildProbe, dedupeItems } from '../../../src/facts/probe.js';
 import { parseProbe } from '../../../src/facts/parse-probe.js';
 import { createFacts } from '../../../src/facts/facts.js';
 import { newMarker } from '../../../src/facts/parse-sections.js';
+import { tempDir } from '../../support/temp-dir.js';
 
 describe('buildProbe', () => {
   it('dedupes items across tasks and rejects one command key with two scripts', () => {
@@ -66,7 +67,7 @@ describe('buildProbe', () => {
 
 describe('batched package and service reads', () => {
   // Wrappers that record each call, then run the real tool (awk) or answer like it (dpkg-query, systemctl).
-  const bin = mkdtempSync(join(tmpdir(), 'probe-bin-'));
+  const bin = tempDir('probe-bin-');
   const calls = join(bin, 'calls');
   const awk = execFileSync('sh', ['-c', 'command -v awk'], { encoding: 'utf8' }).trim();
   writeFileSync(join(bin, 'awk'), `#!/bin/sh\necho awk >> ${calls}\nexec ${awk} "$@"\n`, { mode: 0o755 });
@@ -78,10 +79,10 @@ describe('batched package and service reads', () => {
     { mode: 0o755 },
   );
   // systemd's unit search path of this "host": containerd's unit file, haproxy's in a second directory, no nosuch.
-  const unitDirs = [mkdtempSync(join(tmpdir(), 'probe-units-')), mkdtempSync(join(tmpdir(), 'probe-units-'))];
+  const unitDirs = [tempDir('probe-units-'), tempDir('probe-units-')];
   writeFileSync(join(unitDirs[0]!, 'containerd.service'), '[Service]\n');
   writeFileSync(join(unitDirs[1]!, 'haproxy.service'), '[Service]\n');
-  const admin = mkdtempSync(join(tmpdir(), 'probe-dpkg-'));
+  const admin = tempDir('probe-dpkg-');
   mkdirSync(join(admin, 'updates'));
   writeFileSync(join(admin, 'status'), [
     'Package: kubelet\nStatus: hold ok installed\nVersion: 1.32.3-1.1\n',
@@ -125,7 +126,7 @@ describe('batched package and service reads', () => {
 
   it('asks systemctl nothing when no unit has a file; a template instance, an alias link, a mask and a drop-in count as files', () => {
     rmSync(calls, { force: true });
-    const dir = mkdtempSync(join(tmpdir(), 'probe-units-'));
+    const dir = tempDir('probe-units-');
     writeFileSync(join(dir, 'getty@.service'), '[Service]\n');
     symlinkSync('/dev/null', join(dir, 'masked.service'));
     symlinkSync('getty@.service', join(dir, 'alias.service'));
@@ -143,7 +144,7 @@ describe('batched package and service reads', () => {
 
 describe('file facts from the real probe', () => {
   it('reads content, its sha256, mode; empty files, directories, absent files, and files over the cap (hash only)', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'probe-files-'));
+    const dir = tempDir('probe-files-');
     const text = `line one\n'quoted' $(not run) \`nor this\`\nü\n`;
     writeFileSync(join(dir, 'a file'), text, { mode: 0o640 });
     writeFileSync(join(dir, 'empty'), '');

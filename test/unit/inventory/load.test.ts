@@ -1,6 +1,5 @@
 // The loader: normalisation into the Inventory contract, env overrides, the throwing entry point, hostile files, the real inventories.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { UserError } from '../../../src/core/errors.js';
@@ -8,9 +7,10 @@ import { applyEnvOverrides, inventoryFromYaml, loadInventory, loadInventoryOrThr
 import { lintInventoryFile } from '../../../src/inventory/lint-file.js';
 import { parseYamlText } from '../../../src/yaml/index.js';
 import { fakeInventory } from '../../support/fake-inventory.js';
+import { tempDir } from '../../support/temp-dir.js';
 
 const REPO = join(import.meta.dirname, '../../..');
-const tmp = mkdtempSync(join(tmpdir(), 'provision-inv-'));
+const tmp = tempDir('provision-inv-');
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 const BASE = `cluster: { name: t, kubernetes: "1.32" }

@@ -1,13 +1,13 @@
 // The stand-in packages' shims: the probe's version queries answered in sh, and LAB_NO_FAST_PATH=1 sends them to Node.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { debSpecs } from '../../../src/lab/apt-repo.js';
+import { tempDir } from '../../support/temp-dir.js';
 
 const specs = debSpecs({ kubernetes: '1.32', containerd: '1.7.24' });
-const dir = mkdtempSync(join(tmpdir(), 'apt-shims-'));
+const dir = tempDir('apt-shims-');
 
 /** Runs the shim a package installs at `path`, with /usr/bin/node replaced by `false` (any Node start fails). */
 function runShim(path: string, args: string[], env: Record<string, string> = {}) {

@@ -1,11 +1,11 @@
 // Unit tests for the shims' fast paths (fast/sysctl.bash), run against a fake host tree: what they answer, and when they defer to Node.
 import { spawnSync } from 'node:child_process';
-import { linkSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { linkSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FAST_PATHS, IN_HOST_STANDINS, shimScript, STANDINS } from '../../../src/lab/host-root.js';
+import { tempDir } from '../../support/temp-dir.js';
 
 const ASSETS = fileURLToPath(new URL('../../../src/lab/assets/standins/', import.meta.url));
 const sysctlLib = (await import(/* @vite-ignore */ new URL('lib/sysctl-lib.mjs', `file://${ASSETS}`).href)) as { recordFileKey(k: string): boolean };
@@ -14,7 +14,7 @@ const sysctlLib = (await import(/* @vite-ignore */ new URL('lib/sysctl-lib.mjs',
 type Tree = Record<string, string | { '->': string } | { '=>': string }>;
 
 function makeTree(tree: Tree): string {
-  const root = mkdtempSync(join(tmpdir(), 'fast-path-'));
+  const root = tempDir('fast-path-');
   for (const [rel, v] of Object.entries(tree)) {
     const p = join(root, rel);
     mkdirSync(dirname(p), { recursive: true });

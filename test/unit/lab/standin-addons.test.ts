@@ -2,8 +2,7 @@
 // real table does), names only the components provision knows, every file parses as objects with kind and name,
 // and the flannel defaults differ from every seed's plan (so provision's own net-conf is seen to win).
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
@@ -12,8 +11,9 @@ import { artifactTable } from '../../../src/modules/cluster/addons/artifacts.js'
 import { ARTIFACTS } from '../../../src/modules/cluster/addons/versions.js';
 import { LAB_FLANNEL_NETWORK } from '../../../src/lab/standin-addons/flannel.js';
 import { writeStandinAddons } from '../../../src/lab/standin-addons/write.js';
+import { tempDir } from '../../support/temp-dir.js';
 
-const DIR = mkdtempSync(join(tmpdir(), 'standin-addons-'));
+const DIR = tempDir('standin-addons-');
 afterAll(() => rmSync(DIR, { recursive: true, force: true }));
 
 describe('lab stand-in add-ons', () => {
@@ -33,7 +33,7 @@ describe('lab stand-in add-ons', () => {
   });
 
   it('writing twice gives the same bytes (a stable table across labs)', () => {
-    const again = mkdtempSync(join(tmpdir(), 'standin-addons-'));
+    const again = tempDir('standin-addons-');
     try {
       expect(writeStandinAddons(again)).toEqual(written);
     } finally {

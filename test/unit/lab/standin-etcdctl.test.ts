@@ -1,10 +1,10 @@
 // The lab's etcdctl against what remove and backup rely on: TLS flags required, member list in etcdctl's simple format
 // (parsed by provision's own parser), member remove refusing unknown IDs and the last member, snapshots 0600.
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseMemberList } from '../../../src/cluster/etcd-members.js';
+import { tempDir } from '../../support/temp-dir.js';
 
 interface Member { name: string; address: string; joinedAt?: number }
 interface State { cluster: string; members: Member[]; removedMembers?: Array<{ name: string }>; leases?: object }
@@ -14,7 +14,7 @@ const lib = (await import(/* @vite-ignore */ new URL('../../../src/lab/assets/st
   SNAPSHOT_MAGIC: string;
 };
 
-const dir = mkdtempSync(join(tmpdir(), 'i17-etcdctl-'));
+const dir = tempDir('i17-etcdctl-');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 for (const f of ['ca.crt', 'server.crt', 'server.key']) writeFileSync(join(dir, f), 'x');
 const tls = [`--cacert=${dir}/ca.crt`, `--cert=${dir}/server.crt`, `--key=${dir}/server.key`, '--endpoints=https://127.0.0.1:2379'];

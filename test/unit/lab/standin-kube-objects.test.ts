@@ -1,8 +1,7 @@
 // The lab API server's object logic against what provision really applies: the stand-in artifacts, then the
 // rendered configuration stages of each seed. Kinds without a CRD are refused as kubectl reports it, nodes are
 // Ready only with a CNI config reported by their kubelet, flannel's ConfigMap keeps upstream's keys under SSA.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
@@ -11,9 +10,10 @@ import { artifactTable } from '../../../src/modules/cluster/addons/artifacts.js'
 import { addonBundle, withoutObjects } from '../../../src/modules/cluster/addons/bundle.js';
 import { LAB_FLANNEL_CNI_NAME } from '../../../src/lab/standin-addons/flannel.js';
 import { writeStandinAddons } from '../../../src/lab/standin-addons/write.js';
+import { tempDir } from '../../support/temp-dir.js';
 
 // The stand-in releases as `lab up` writes them.
-const DIR = mkdtempSync(join(tmpdir(), 'standin-objects-'));
+const DIR = tempDir('standin-objects-');
 writeStandinAddons(DIR);
 afterAll(() => rmSync(DIR, { recursive: true, force: true }));
 type Obj = { kind: string; apiVersion: string; metadata: { name: string; namespace?: string; annotations?: Record<string, string> }; spec?: any; data?: Record<string, string> };

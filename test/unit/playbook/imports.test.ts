@@ -1,7 +1,6 @@
 // Issue 19 items 1, 2 and 8: imports are loaded once per file, capped, confined to the playbook's tree,
 // never echo a foreign file, and every import error points at the `import:` line of the importing file.
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import * as yamlIndex from '../../../src/yaml/index.js';
@@ -9,8 +8,9 @@ import { loadPlaybook, MAX_PLAYS } from '../../../src/playbook/load.js';
 import { memoryModuleSource } from '../../../src/playbook/modules.js';
 import { fakeInventory } from '../../support/fake-inventory.js';
 import { fakeModules } from './fake-modules.js';
+import { tempDir } from '../../support/temp-dir.js';
 
-const base = mkdtempSync(join(tmpdir(), 'provision-imports-'));
+const base = tempDir('provision-imports-');
 afterAll(() => rmSync(base, { recursive: true, force: true }));
 const modules = memoryModuleSource(fakeModules);
 const inventory = fakeInventory();

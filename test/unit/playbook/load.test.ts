@@ -1,14 +1,14 @@
 // Playbook loading: valid files become plays; every mistake is a finding at file:line:col, before any connection.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadPlaybook } from '../../../src/playbook/load.js';
 import { memoryModuleSource } from '../../../src/playbook/modules.js';
 import { fakeInventory } from '../../support/fake-inventory.js';
 import { fakeModules } from './fake-modules.js';
+import { tempDir } from '../../support/temp-dir.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'provision-playbook-'));
+const dir = tempDir('provision-playbook-');
 const modules = memoryModuleSource(fakeModules);
 const inventory = fakeInventory();
 

@@ -1,8 +1,7 @@
 // provision render for the three seeds: the files each host gets come from the modules' own plans, and the
 // real programs accept them (haproxy -c, nft -c); the cluster folder holds the add-on objects, never upstream copies.
 import { execa } from 'execa';
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
@@ -13,10 +12,11 @@ import { viteModules as modules } from '../../support/vite-modules.js';
 import { useArtifactPlaceholders } from '../../../src/modules/cluster/addons/artifacts.js';
 import { renderPlan, type RenderResult } from '../../../src/render/render-plan.js';
 import { readFactsFile } from '../../../src/render/assumed-facts.js';
+import { tempDir } from '../../support/temp-dir.js';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 
-const tmp = mkdtempSync(join(tmpdir(), 'i14-render-'));
+const tmp = tempDir('i14-render-');
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 async function render(name: string, facts?: Map<string, never>): Promise<{ inv: Inventory; r: RenderResult }> {

@@ -1,13 +1,13 @@
 // Issue 19 item 10: `npm run demo` as a user whose node root cannot see (nvm): it builds as that user, then re-runs
 // itself through sudo with the user's PATH. sudo, npm and id are stand-ins that record what they were asked.
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
+import { tempDir } from '../../support/temp-dir.js';
 
 const DEMO = resolve(import.meta.dirname, '../../../scripts/demo.mjs');
-const bin = mkdtempSync(join(tmpdir(), 'demo-bin-'));
+const bin = tempDir('demo-bin-');
 const log = join(bin, 'calls.log');
 afterAll(() => rmSync(bin, { recursive: true, force: true }));
 

@@ -1,7 +1,6 @@
 // The agent as OpenSSH uses it, against a real ssh-agent and an in-process sshd: a dead agent is passed over,
 // IdentitiesOnly offers the agent's copy of the configured key (a .pub IdentityFile too), the ssh-add hint only when needed.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 import ssh2 from 'ssh2';
@@ -12,6 +11,7 @@ import { createConnector, type SshConnector } from '../../../src/transport/ssh-c
 import { findSshBinary } from '../../../src/transport/ssh-g.js';
 import { startTestServer, type TestServer } from './ssh-test-server.js';
 import { ed25519Pair, parsedPublic } from '../../support/ssh-keys.js';
+import { tempDir } from '../../support/temp-dir.js';
 
 const hasAgent = findSshBinary({ PATH: process.env.PATH ?? '' }) !== undefined;
 const required = process.env.PROVISION_LAB_REQUIRED === '1';
@@ -36,7 +36,7 @@ describe.skipIf(!hasAgent && !required)('with a real ssh-agent', () => {
   const hostKey = ed25519Pair();
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'provision-agent-'));
+    dir = tempDir('provision-agent-');
     sock = join(dir, 'agent.sock');
     for (const k of ['plain', 'locked', 'other']) {
       await execa('ssh-keygen', ['-q', '-t', 'ed25519', '-N', k === 'locked' ? 'secret-pass' : '', '-C', k, '-f', join(dir, k)]);

@@ -1,11 +1,11 @@
 // Host key algorithms in OpenSSH's order, those known_hosts holds a key for first; the port-less and alias lookups.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { OPENSSH_HOST_KEY_ALGORITHMS, orderHostKeyAlgorithms } from '../../../src/transport/host-key-algorithms.js';
 import { KnownHostsStore } from '../../../src/transport/known-hosts-store.js';
 import { hostKeyNames } from '../../../src/transport/ssh.js';
+import { tempDir } from '../../support/temp-dir.js';
 
 describe('orderHostKeyAlgorithms', () => {
   it('nothing known: OpenSSH 9 default order, ed25519 first', () => {
@@ -43,7 +43,7 @@ describe('known_hosts names (OpenSSH check_host_key)', () => {
     expect(hostKeyNames({ hostname: '10.4.0.11', port: 2222, hostKeyAlias: 'cp01' })).toEqual({ name: 'cp01' });
   });
 
-  const dir = mkdtempSync(join(tmpdir(), 'provision-kh-'));
+  const dir = tempDir('provision-kh-');
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const KEY = Buffer.from('the-ed25519-key').toString('base64');
   const OTHER = Buffer.from('another-key').toString('base64');

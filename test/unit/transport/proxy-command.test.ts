@@ -1,12 +1,12 @@
 // ProxyCommand: SSH over a local command's stdin/stdout, tokens expanded, the host key still checked; a failing command is named.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConnectError, HostKeyError } from '../../../src/transport/errors.js';
 import { createConnector, type SshConnector } from '../../../src/transport/ssh-connector.js';
 import { startTestServer, type TestServer } from './ssh-test-server.js';
 import { ed25519Pair } from '../../support/ssh-keys.js';
+import { tempDir } from '../../support/temp-dir.js';
 
 const userKey = ed25519Pair();
 const hostKey = ed25519Pair();
@@ -15,7 +15,7 @@ let server: TestServer;
 const connectors: SshConnector[] = [];
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'provision-proxycmd-'));
+  dir = tempDir('provision-proxycmd-');
   writeFileSync(join(dir, 'id'), userKey.private, { mode: 0o600 });
   // A tiny netcat: what `ssh -W %h:%p bastion` or `nc %h %p` does, without needing either here.
   writeFileSync(join(dir, 'pipe.cjs'), "const s = require('net').connect(Number(process.argv[3]), process.argv[2]); process.stdin.pipe(s); s.pipe(process.stdout); s.on('close', () => process.exit(0));\n");

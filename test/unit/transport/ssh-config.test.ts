@@ -1,15 +1,15 @@
 // The fallback parser (no ssh binary) against OpenSSH's own ssh -G, on the same fixtures as `provision ssh-config`.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { findSshBinary } from '../../../src/transport/ssh-g.js';
 import { SshResolver } from '../../../src/transport/ssh-resolver.js';
 import { canRelative, loadFixtures, materialise, openSshSays, pick } from './ssh-fixtures.js';
+import { tempDir } from '../../support/temp-dir.js';
 
 const hasSsh = findSshBinary({ PATH: process.env.PATH ?? '' }) !== undefined;
 const required = process.env.PROVISION_LAB_REQUIRED === '1';
-const dir = mkdtempSync(join(tmpdir(), 'provision-builtin-'));
+const dir = tempDir('provision-builtin-');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const fixtures = loadFixtures();

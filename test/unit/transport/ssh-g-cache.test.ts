@@ -1,15 +1,15 @@
 // ssh -G's answers kept between runs: a second run starts no ssh -G, and anything ssh -G reads (an included file, a
 // new file an Include glob finds, a ${VAR} the config names, the ssh program) makes it ask again. Real OpenSSH.
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, mkdirSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { findSshBinary } from '../../../src/transport/ssh-g.js';
 import { SshResolver } from '../../../src/transport/ssh-resolver.js';
+import { tempDir } from '../../support/temp-dir.js';
 
 const ssh = findSshBinary({ PATH: process.env.PATH ?? '' });
 const required = process.env.PROVISION_LAB_REQUIRED === '1';
-const dir = mkdtempSync(join(tmpdir(), 'provision-ssh-g-cache-'));
+const dir = tempDir('provision-ssh-g-cache-');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** A fresh world: its own config dir, cache dir and counting wrapper around the real ssh. */

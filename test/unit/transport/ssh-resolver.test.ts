@@ -1,16 +1,16 @@
 // The per-run resolver: ssh -G once per host (twice only when a Match host/exec could see the address), cached;
 // a config error names the host and ssh's file:line.
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConnectError } from '../../../src/transport/errors.js';
 import { findSshBinary } from '../../../src/transport/ssh-g.js';
 import { SshResolver } from '../../../src/transport/ssh-resolver.js';
+import { tempDir } from '../../support/temp-dir.js';
 
 const ssh = findSshBinary({ PATH: process.env.PATH ?? '' });
 const required = process.env.PROVISION_LAB_REQUIRED === '1';
-const dir = mkdtempSync(join(tmpdir(), 'provision-resolver-'));
+const dir = tempDir('provision-resolver-');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** The real ssh behind a wrapper that logs each call's destination. */

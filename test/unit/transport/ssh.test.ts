@@ -1,6 +1,5 @@
 // The real transport against in-process ssh2 servers: exec, host-key policies, auth, retries, caps, ProxyJump, become.
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -9,6 +8,7 @@ import { AuthError, ConnectError, ExecTimeoutError, HostKeyError, SudoError } fr
 import { createConnector, type SshConnector, type ConnectorOptions } from '../../../src/transport/ssh-connector.js';
 import { FAKE_SUDO, freePort, startTestServer, type TestServer } from './ssh-test-server.js';
 import { ed25519Pair } from '../../support/ssh-keys.js';
+import { tempDir } from '../../support/temp-dir.js';
 
 const gen = () => ed25519Pair();
 const userKey = gen();
@@ -22,7 +22,7 @@ const servers: TestServer[] = [];
 const connectors: SshConnector[] = [];
 
 beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'provision-ssh-'));
+  dir = tempDir('provision-ssh-');
   mkdirSync(join(dir, 'bin'));
   writeFileSync(join(dir, 'bin', 'sudo'), FAKE_SUDO);
   chmodSync(join(dir, 'bin', 'sudo'), 0o755);

@@ -1,13 +1,13 @@
 // The YAML-with-positions loader and zod issue mapping, driven by tables of inputs and expected findings.
 import { afterAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { didYouMean, parseYamlFile, parseYamlText, zodIssuesToFindings, MAX_YAML_BYTES } from '../../../src/yaml/index.js';
 import { decodeUtf8 } from '../../../src/yaml/document.js';
+import { tempDir } from '../../support/temp-dir.js';
 
-const tmp = mkdtempSync(join(tmpdir(), 'provision-yaml-'));
+const tmp = tempDir('provision-yaml-');
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 function aliasBomb(levels: number): string {

@@ -1,11 +1,11 @@
 // The laptop's backup files: 0600 whatever the umask, sha256 beside, pruned by --keep, refused when damaged or readable by others.
-import { chmodSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { pruneBackups, readCheckedBackup, writeBackup } from '../../../../src/cli/cluster/backup-files.js';
+import { tempDir } from '../../../support/temp-dir.js';
 
-const root = mkdtempSync(join(tmpdir(), 'i17-backup-'));
+const root = tempDir('i17-backup-');
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 describe('backup files on the laptop', () => {

@@ -1,9 +1,8 @@
 // verify --workloads: the probe script (bash -n, what it runs), its parsed results per node, and the lb check
 // against a real HTTP listener on loopback (the laptop side).
 import { execa } from 'execa';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
@@ -12,6 +11,7 @@ import { collectResults, formatVerifyTable } from '../../../../src/cli/cluster/v
 import { lbCheck, mergeWorkload, parseWorkload } from '../../../../src/cli/cluster/workload-results.js';
 import { cleanupScript, probeManifest, workloadScript } from '../../../../src/cli/cluster/workload-script.js';
 import { homelab } from '../../cluster/fixtures.js';
+import { tempDir } from '../../../support/temp-dir.js';
 
 const inv = homelab();
 
@@ -33,7 +33,7 @@ describe('workload probe script', () => {
 
 describe('workload probe script against a scripted kubectl', () => {
   it('pod-to-pod goes to the next node (wrapping), a pod that cannot reach fails, DNS and the LB address come out', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'i14-kubectl-'));
+    const dir = tempDir('i14-kubectl-');
     try {
       // cp's pod reaches worker's; worker's pod gets nothing back from cp's; DNS works on both
       writeFileSync(join(dir, 'kubectl'), [

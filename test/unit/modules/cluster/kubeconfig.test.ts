@@ -1,14 +1,14 @@
 // The kubeconfig module from data: fetch admin.conf to the laptop only when missing or different; never a diff.
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import mod from '../../../../src/modules/cluster/kubeconfig.js';
 import { rewriteServer } from '../../../../src/modules/cluster/kubernetes/kubeconfig-rewrite.js';
 import { planCase, runModuleCases } from '../harness.js';
 import { goldentooth, homelab } from '../../cluster/fixtures.js';
+import { tempDir } from '../../../support/temp-dir.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'provision-kubeconfig-'));
+const dir = tempDir('provision-kubeconfig-');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const ADMIN = '/etc/kubernetes/admin.conf';

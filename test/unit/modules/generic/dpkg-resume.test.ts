@@ -1,13 +1,13 @@
 // The dpkg-resume module from data (an interrupted dpkg → dpkg --configure -a), and its fact's glob run by sh.
 import { execa } from 'execa';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import mod from '../../../../src/modules/generic/dpkg-resume.js';
 import { dpkgJournal } from '../../../../src/facts/kinds/dpkg-journal.js';
 import { factOf } from '../../../support/fake-facts.js';
 import { runModuleCases } from '../harness.js';
+import { tempDir } from '../../../support/temp-dir.js';
 
 const journal = (stdout: string) => ({ [factOf(dpkgJournal)]: stdout });
 
@@ -29,7 +29,7 @@ runModuleCases(mod, [
 
 describe('dpkg-journal fact (sh runs the glob)', () => {
   it('interrupted only while dpkg\'s updates/ holds a journal entry', async () => {
-    const admin = mkdtempSync(join(tmpdir(), 'dpkg-admin-'));
+    const admin = tempDir('dpkg-admin-');
     mkdirSync(join(admin, 'updates'));
     const read = async () => dpkgJournal.parse({ code: 0, stdout: (await execa('sh', ['-c', dpkgJournal.script({ adminDir: admin })])).stdout }, { adminDir: admin });
     expect(await read()).toEqual({ interrupted: false });

@@ -1,7 +1,6 @@
 // The addons module and its artifacts: cache and mirror, sha256 refusal, first apply, noop re-run, upgrade shown by a plan.
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -15,6 +14,7 @@ import { withoutObjects } from '../../../../../src/modules/cluster/addons/bundle
 import type { Artifact } from '../../../../../src/modules/cluster/addons/versions.js';
 import { fakeInventory } from '../../../../support/fake-inventory.js';
 import { planCase } from '../../harness.js';
+import { tempDir } from '../../../../support/temp-dir.js';
 
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');
 const FLANNEL = 'kind: Namespace\nmetadata:\n  name: kube-flannel\n';
@@ -28,7 +28,7 @@ const table = (metallbVersion = 'v0.15.3', metallb = METALLB): Artifact[] => [
 ];
 
 beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'i14-addons-'));
+  dir = tempDir('i14-addons-');
   mkdirSync(join(dir, 'mirror'));
   writeFileSync(join(dir, 'mirror', 'kube-flannel.yml'), FLANNEL);
   writeFileSync(join(dir, 'mirror', 'metallb-v0.15.3.yaml'), METALLB);

@@ -1,14 +1,14 @@
 // The dead man's switch commands and the nft file: the properties that keep an operator from being locked out.
 import { execFile, spawnSync } from 'node:child_process';
 import { promisify } from 'node:util';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { armCommand, applyCommand, disarmCommand, stopJobScript } from '../../../../../src/modules/cluster/host-setup/firewall-guard.js';
 import { liveFingerprint, renderNftRuleset, rulesFingerprint } from '../../../../../src/cluster/nft-ruleset.js';
 import { firewallRules } from '../../../../../src/cluster/firewall-rules.js';
 import { fakeInventory, hostOf } from '../../../../support/fake-inventory.js';
+import { tempDir } from '../../../../support/temp-dir.js';
 
 const execFileP = promisify(execFile);
 const script = (c: { argv: string[] }) => c.argv[2]!;
@@ -55,7 +55,7 @@ function liveMembers(pgid: number): number[] {
 describe('stopping the rollback job, run by the system sh (dash on Debian)', () => {
   // A real detached job in its own session, as arm starts it; the stop script must kill its whole group.
   it.each([['a live job', true], ['a job that already ended', false]])('%s: the group is gone and the pid file removed', async (_name, live) => {
-    const dir = mkdtempSync(join(tmpdir(), 'provision-guard-'));
+    const dir = tempDir('provision-guard-');
     const pidFile = join(dir, 'job.pid');
     // Started from a shell that exits at once, so the job is reparented (as on a host), not our zombie to reap.
     spawnSync('sh', ['-c', `setsid sh -c 'echo $$ > ${pidFile}; sleep 30' </dev/null >/dev/null 2>&1 &`]);
