@@ -1,5 +1,6 @@
-// Every module by name, in two groups: generic building blocks and the cluster's own. Static, so the bundle
-// splits each module into a chunk loaded on first use (no directory scans), and a new module is one line here.
+// Every module by name, in two groups: generic building blocks and the cluster's own. The files are loaded together
+// on first use, through all.ts (one chunk of the bundle: `up` uses nearly every module, and each chunk costs the ES
+// module loader a resolution, a read and a compile); a new module is a line here and one there.
 import type { Module, Provider } from '../core/types.js';
 
 /** What a module file exports: the Module as default, and the providers its steps may use. */
@@ -15,33 +16,38 @@ export interface RegistryEntry {
   load(): Promise<ModuleFile>;
 }
 
+type AllModules = typeof import('./all.js');
+const all = () => import('./all.js');
+/** A registry entry whose file is all.ts's export `key` (the type checks that it exists). */
+const entry = (group: ModuleGroup, key: keyof AllModules): RegistryEntry => ({ group, load: () => all().then((m) => m[key]) });
+
 export const MODULES: Readonly<Record<string, RegistryEntry>> = {
   // generic: one thing on one host, nothing about Kubernetes (docs/modules.md)
-  block: { group: 'generic', load: () => import('./generic/block.js') },
-  command: { group: 'generic', load: () => import('./generic/command.js') },
-  'dpkg-resume': { group: 'generic', load: () => import('./generic/dpkg-resume.js') },
-  file: { group: 'generic', load: () => import('./generic/file.js') },
-  'kernel-module': { group: 'generic', load: () => import('./generic/kernel-module.js') },
-  line: { group: 'generic', load: () => import('./generic/line.js') },
-  package: { group: 'generic', load: () => import('./generic/package.js') },
-  route: { group: 'generic', load: () => import('./generic/route.js') },
-  service: { group: 'generic', load: () => import('./generic/service.js') },
-  sysctl: { group: 'generic', load: () => import('./generic/sysctl.js') },
+  block: entry('generic', 'block'),
+  command: entry('generic', 'command'),
+  'dpkg-resume': entry('generic', 'dpkg_resume'),
+  file: entry('generic', 'file'),
+  'kernel-module': entry('generic', 'kernel_module'),
+  line: entry('generic', 'line'),
+  package: entry('generic', 'package_'),
+  route: entry('generic', 'route'),
+  service: entry('generic', 'service'),
+  sysctl: entry('generic', 'sysctl'),
   // cluster: read the inventory's cluster model (src/cluster) (docs/host-setup.md, docs/kubernetes.md)
-  addons: { group: 'cluster', load: () => import('./cluster/addons.js') },
-  containerd: { group: 'cluster', load: () => import('./cluster/containerd.js') },
-  firewall: { group: 'cluster', load: () => import('./cluster/firewall.js') },
-  haproxy: { group: 'cluster', load: () => import('./cluster/haproxy.js') },
-  'hosts-file': { group: 'cluster', load: () => import('./cluster/hosts-file.js') },
-  'k8s-prereqs': { group: 'cluster', load: () => import('./cluster/k8s-prereqs.js') },
-  'kube-packages': { group: 'cluster', load: () => import('./cluster/kube-packages.js') },
-  'kube-vip': { group: 'cluster', load: () => import('./cluster/kube-vip.js') },
-  'kubeadm-init': { group: 'cluster', load: () => import('./cluster/kubeadm-init.js') },
-  'kubeadm-join': { group: 'cluster', load: () => import('./cluster/kubeadm-join.js') },
-  kubeconfig: { group: 'cluster', load: () => import('./cluster/kubeconfig.js') },
-  'metallb-route': { group: 'cluster', load: () => import('./cluster/metallb-route.js') },
-  'rpi-cgroups': { group: 'cluster', load: () => import('./cluster/rpi-cgroups.js') },
-  'time-sync': { group: 'cluster', load: () => import('./cluster/time-sync.js') },
+  addons: entry('cluster', 'addons'),
+  containerd: entry('cluster', 'containerd'),
+  firewall: entry('cluster', 'firewall'),
+  haproxy: entry('cluster', 'haproxy'),
+  'hosts-file': entry('cluster', 'hosts_file'),
+  'k8s-prereqs': entry('cluster', 'k8s_prereqs'),
+  'kube-packages': entry('cluster', 'kube_packages'),
+  'kube-vip': entry('cluster', 'kube_vip'),
+  'kubeadm-init': entry('cluster', 'kubeadm_init'),
+  'kubeadm-join': entry('cluster', 'kubeadm_join'),
+  kubeconfig: entry('cluster', 'kubeconfig'),
+  'metallb-route': entry('cluster', 'metallb_route'),
+  'rpi-cgroups': entry('cluster', 'rpi_cgroups'),
+  'time-sync': entry('cluster', 'time_sync'),
 };
 
 /** The names of one group (or all), sorted. */

@@ -15,5 +15,8 @@ describe('module registry', () => {
     expect(m.default.name).toBe(name);
     expect(typeof m.default.plan).toBe('function');
   });
+  it('all.ts (the one chunk they load from) exports each module once and nothing else', async () => {
+    expect(Object.keys(await import('../../../src/modules/all.js')).length).toBe(moduleNames().length);
+  });
   it('the two groups make the whole', () => expect(moduleNames('generic').length + moduleNames('cluster').length).toBe(moduleNames().length));
 });
