@@ -1,7 +1,7 @@
 // A lab host's user namespace, owned by a uid of the host's own, with the host's network namespace inside it.
 // Why: the kernel charges every inotify instance to the creating user in each ancestor user namespace, and for a
 // namespace made by root that is root's one pool (fs.inotify.max_user_instances, 128 here), which each booted
-// host's systemd, dbus and logind draw 7 from: 18 hosts in all. A namespace owned by uid U charges U's pool instead.
+// host's systemd and logind drew 6 from (dbus is messagebus's): 18 hosts in all. Owned by uid U, U's pool pays.
 import { spawn } from 'node:child_process';
 import { readlinkSync, writeFileSync } from 'node:fs';
 import { HOST_PATH } from './host-paths.js';
