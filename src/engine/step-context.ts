@@ -36,12 +36,19 @@ export function trimOutput(text: string): string {
   return t.length > MAX_OUTPUT ? `${t.slice(0, MAX_OUTPUT)}\n… (${t.length - MAX_OUTPUT} more characters)` : t;
 }
 
+/**
+ * systemctl's refusal while the host's systemd is stopping units (a reboot or power-off under way): a job that
+ * would start a unit is "destructive" next to the queued stop jobs.
+ */
+const SHUTDOWN_REFUSAL = /Transaction for \S+ is destructive \(\S+ has 'stop' job queued/;
+
 /** Run a command; a non-zero exit becomes a StepError that names the command (a secret step shows only its redacted stderr). */
 export async function mustExec(session: Session, cmd: Command, what: string, secret = false): Promise<ExecResult> {
   const r = await session.exec(cmd);
   if (r.code !== 0) {
     const detail = secret ? trimOutput(redactSecretOutput(r.stderr)) : trimOutput(r.stderr || r.stdout);
-    throw new StepError(`${what} failed (exit ${r.code}${r.signal ? `, ${r.signal}` : ''}): ${briefCommand(cmd)}${detail ? `\n${detail}` : ''}`);
+    const hint = SHUTDOWN_REFUSAL.test(r.stderr) ? '\n(systemd is stopping units: is the host shutting down or rebooting?)' : '';
+    throw new StepError(`${what} failed (exit ${r.code}${r.signal ? `, ${r.signal}` : ''}): ${briefCommand(cmd)}${detail ? `\n${detail}` : ''}${hint}`);
   }
   return r;
 }
