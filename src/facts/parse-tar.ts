@@ -33,7 +33,7 @@ export interface TarEntry {
   mode: number;
   owner: string;
   group: string;
-  /** A regular file's content. */
+  /** A regular file's content: a view into the archive (which must stay unchanged while it is read). */
   data?: Buffer;
 }
 
@@ -67,7 +67,7 @@ export function readTarEntries(archive: Buffer): Map<string, TarEntry> {
       owner: text(header, 265, 32) || String(headerNumber(header, 108, 8)),
       group: text(header, 297, 32) || String(headerNumber(header, 116, 8)),
     };
-    if (regular) entry.data = Buffer.from(data);
+    if (regular) entry.data = data; // a view of the archive, not a copy (readers hash it and decode it, nothing more)
     entries.set(name, entry);
   }
   return entries;
