@@ -22,13 +22,14 @@ export function batchable(path: string): boolean {
 /**
  * Shell lines: tar every path (dereferenced, hard links stored whole, directories as their own header only; a
  * missing path is left out) straight into the output: the section is the archive, byte for byte (the next section's
- * header starts with its own newline). Ends with the positional parameters reset.
+ * header starts with its own newline), padded with zeros to tar's 10 KiB record: tar writes a record at a time, and
+ * `-b 1` made that a write (an SSH packet) per 512 bytes. Ends with the positional parameters reset.
  */
 export function fileBatchLines(paths: string[]): string[] {
   if (paths.length === 0) return [];
   return [
     `set -- ${paths.map(quote).join(' ')}`,
-    `s ${FILES_TAR}; tar -c -h --hard-dereference -P --no-recursion -b 1 --format=gnu -f - -- "$@" 2>/dev/null; set --`,
+    `s ${FILES_TAR}; tar -c -h --hard-dereference -P --no-recursion -b 20 --format=gnu -f - -- "$@" 2>/dev/null; set --`,
   ];
 }
 

@@ -66,15 +66,16 @@ export function dedupeItems(items: ProbeItem[]): ProbeItem[] {
 }
 
 /** Every variable the probe itself sets (lock, batches, loops), cleared before a module's script runs. */
-const PROBE_VARS = 'M T L a q o n f p c st l z r h';
+const PROBE_VARS = 'M T L a q o n f p c st l z r h b';
 
 /**
- * Prints text files with shell builtins (no `cat` process); `|| [ -n "$l" ]` keeps a last line without a newline.
+ * Prints text files with shell builtins (no `cat` process), each in one write (one SSH packet, not one a line);
+ * `|| [ -n "$l" ]` keeps a last line without a newline.
  * dash reads one byte per read(2): fine for files and string-valued /proc/sys entries (hostname, boot_id,
  * osrelease answer at any offset), wrong for an integer sysctl, which answers EOF past offset 0 (dash would
  * see "3" of "32768"). Never use it for those.
  */
-const READ_FN = `rd() { for f; do [ -r "$f" ] || continue; while IFS= read -r l || [ -n "$l" ]; do printf '%s\n' "$l"; done < "$f"; done; }`;
+const READ_FN = `rd() { for f; do [ -r "$f" ] || continue; b=; while IFS= read -r l || [ -n "$l" ]; do b="$b$l\n"; done < "$f"; printf '%s' "$b"; done; }`;
 
 /** A dotted IPv4 address: the only thing written unquoted into `ip`'s batch input. */
 const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
