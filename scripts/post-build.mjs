@@ -1,6 +1,7 @@
 // Copies non-TypeScript assets (lab stand-ins) into dist/, then bundles the CLI into dist/bundle/
 // with dist/cli/main.js a two-line launcher for it (docs/bench.md: start-up is most of a converged run's cost).
 import { chmodSync, cpSync, existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 
 for (const dir of ['lab/assets']) {
   if (existsSync(`src/${dir}`)) cpSync(`src/${dir}`, `dist/${dir}`, { recursive: true });
@@ -15,6 +16,23 @@ const LAUNCHER = "import '../bundle/main.js';";
  * some runs load (execa, listr2, diff, zx). The rest of dist/ stays as tsc wrote it (the lab's stand-ins run
  * from there, tests import it).
  */
+/**
+ * zod's 64 translations of its messages (~360 KiB of the bundle, parsed on every run): provision shows only English,
+ * which zod registers from its own locales/en.js, so its `locales` namespace is bundled with English alone.
+ */
+const zodEnglishOnly = {
+  name: 'zod-english-only',
+  setup(build) {
+    build.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+      /[\\/]zod[\\/]v4[\\/](classic|core)[\\/]/.test(args.importer) ? { path: join(dirname(args.importer), '../locales/en.js'), namespace: 'zod-locales' } : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: 'zod-locales' }, (args) => ({
+      contents: `export { default as en } from ${JSON.stringify(args.path)};`,
+      resolveDir: dirname(args.path),
+    }));
+  },
+};
+
 async function bundleCli(esbuild) {
   // tsc rewrote dist/cli/main.js; if it did not (post-build run twice), it is the launcher and the entry is kept.
   // Either way it must be gone while esbuild runs: main.js loads verbs by `./${verb}.js`, a glob over dist/cli/.
@@ -32,6 +50,7 @@ async function bundleCli(esbuild) {
     external: ['ssh2', 'ssh2/*', 'cpu-features', 'execa', 'listr2', 'diff', 'zx', 'esbuild'],
     logLevel: 'error',
     legalComments: 'inline',
+    plugins: [zodEnglishOnly],
     // Bundled CommonJS packages (yaml) still require() Node's built-ins.
     banner: { js: "import { createRequire as __bundleRequire } from 'node:module'; const require = __bundleRequire(import.meta.url);" },
   });
