@@ -57,8 +57,8 @@ export function generatedMac(lab: string, host: string): string {
 
 /**
  * The uid that owns a host's user namespace (host-userns.ts): one per host, so each host's inotify instances count
- * against a pool of its own. Stable per lab and host, in 1e9..2e9, far from any real user; two hosts that share one
- * (a chance of 1 in 1e9) share a pool of 128, which still holds 18 hosts.
+ * against a pool of its own. Stable per lab and host, in 1e9..2e9, far from any real user; two hosts whose hashes
+ * collide (about 1 in 1e9 for a pair) share a pool of 128, which still holds 18 hosts.
  */
 export function hostOwnerUid(ns: string): number {
   return 1_000_000_000 + (createHash('sha256').update(ns).digest().readUInt32BE(0) % 1_000_000_000);
