@@ -88,4 +88,22 @@ describe.skipIf(reason !== '')('faults: a host rebooted mid-run (homelab lab)', 
     expect(await lab.inHost(VICTIM, 'ls -A /var/lib/dpkg/updates | wc -l; apt-get check >/dev/null 2>&1 && echo apt-ok')).toBe('0\napt-ok');
     expect((await lab.runJson(['up'])).json).toMatchObject({ changed: 0, failed: 0 });
   });
+
+  it('a package cut mid-unpack (half-installed, a file missing): real apt leaves it so; up installs it again first, then converges', async () => {
+    // Seen in a loaded rehearsal: a reboot during containerd's unpack left it half-installed without its unit file.
+    const statusOf = `dpkg-query -W -f '\${db:Status-Abbrev}' containerd`;
+    await lab.inHost(VICTIM, [
+      "awk -v RS= -v ORS='\\n\\n' '/^Package: sudo\\n/' /var/lib/dpkg/status > /var/lib/dpkg/updates/0001",
+      'rm /lib/systemd/system/containerd.service',
+      "sed -i '/^Package: containerd$/,/^$/ s/^Status: install ok installed$/Status: install reinstreq half-installed/' /var/lib/dpkg/status",
+    ].join(' && '));
+    // What made it a fault: the resume skips the package and apt's install of it says done, exit 0, leaving it so.
+    expect(await lab.inHost(VICTIM, `dpkg --configure -a >/dev/null 2>&1; DEBIAN_FRONTEND=noninteractive apt-get install -y containerd >/dev/null 2>&1 && ${statusOf}`)).toBe('iHR');
+    await lab.inHost(VICTIM, "awk -v RS= -v ORS='\\n\\n' '/^Package: sudo\\n/' /var/lib/dpkg/status > /var/lib/dpkg/updates/0001");
+    const r = await lab.runJson(['up']);
+    expect(r.json.failed, JSON.stringify(r.json.hosts)).toBe(0);
+    expect(r.json.hosts[VICTIM]!.changes[0]!.task).toBe('an interrupted dpkg resumed');
+    expect(await lab.inHost(VICTIM, `${statusOf}; echo; test -f /lib/systemd/system/containerd.service && systemctl is-active containerd`)).toBe('ii \nactive');
+    expect((await lab.runJson(['up'])).json).toMatchObject({ changed: 0, failed: 0 });
+  });
 });
