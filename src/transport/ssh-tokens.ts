@@ -22,6 +22,7 @@ export interface TokenValues {
 
 /** Expand `%x` tokens like OpenSSH's percent_expand: an unknown token is an error (ssh refuses it too). */
 export function expandPercent(s: string, t: TokenValues): string {
+  if (!s.includes('%')) return s; // most values (every default IdentityFile of every host) have no token
   const local = localHostname();
   const table: Record<string, string> = {
     '%': '%',
@@ -80,10 +81,16 @@ function connectionHash(t: TokenValues, local: string): string {
   return createHash('sha1').update(`${local}${t.h}${t.p}${t.r}${t.j ?? ''}`).digest('hex');
 }
 
+let uid: number | undefined;
+
+/** The local uid (%i), read once: os.userInfo() reads the password database on every call. */
 function safeUid(): number {
-  try {
-    return userInfo().uid;
-  } catch {
-    return process.getuid?.() ?? 0;
+  if (uid === undefined) {
+    try {
+      uid = userInfo().uid;
+    } catch {
+      uid = process.getuid?.() ?? 0;
+    }
   }
+  return uid;
 }

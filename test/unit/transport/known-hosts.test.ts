@@ -2,6 +2,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
+  matchWildcard,
   checkHostKey,
   entryMatches,
   fingerprint,
@@ -109,3 +110,36 @@ function u32(n: number): Buffer {
   b.writeUInt32BE(n);
   return b;
 }
+
+describe('matchWildcard', () => {
+  it('matches as OpenSSH does: * any run, ? one character, whole name, any case', () => {
+    expect(matchWildcard('*.lan', 'node1.LAN')).toBe(true);
+    expect(matchWildcard('node?', 'node1')).toBe(true);
+    expect(matchWildcard('node?', 'node12')).toBe(false);
+    expect(matchWildcard('10.4.0.*', '10.4.0.10')).toBe(true);
+    expect(matchWildcard('10.4.0.*', '10.4.10.1')).toBe(false);
+    expect(matchWildcard('*', '')).toBe(true);
+    expect(matchWildcard('', '')).toBe(true);
+    expect(matchWildcard('', 'a')).toBe(false);
+    expect(matchWildcard('a*b*c', 'aXbYbZc')).toBe(true);
+    expect(matchWildcard('a*b*c', 'aXbYbZ')).toBe(false);
+    expect(matchWildcard('a.c', 'abc')).toBe(false); // a dot is a dot
+    expect(matchWildcard('[a]', '[a]')).toBe(true); // no character classes
+  });
+
+  it('agrees with a regular-expression reading of the same pattern on every small pattern and name', () => {
+    const oracle = (p: string, s: string) =>
+      new RegExp(`^${p.toLowerCase().replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 's').test(s.toLowerCase());
+    const words = (alphabet: string, max: number): string[] => {
+      const out = [''];
+      for (let i = 0, n = 0; n < max; n++) {
+        const end = out.length;
+        for (; i < end; i++) for (const c of alphabet) out.push(out[i] + c);
+      }
+      return out;
+    };
+    const patterns = words('a*?B', 4);
+    const names = words('abA', 4);
+    for (const p of patterns) for (const s of names) expect(matchWildcard(p, s), `${p} ~ ${s}`).toBe(oracle(p, s));
+  });
+});
