@@ -81,13 +81,13 @@ export function parseListening(text: string | undefined): Array<{ port: number; 
   });
 }
 
-/** `fstype NAME` lines (the last mount on /sys/fs/cgroup wins), `controllers ...`, `v1memory 0|1`. */
+/** `cgroup2` and `controllers ...` (a cgroup2 root on /sys/fs/cgroup), or `v1` and `v1memory 0|1` (v1's hierarchies). */
 function parseCgroup(text: string): PreflightFacts['cgroup'] {
-  const type = [...text.matchAll(/^fstype (\S+)/gm)].pop()?.[1];
+  const lines = text.split('\n');
   const controllers = /^controllers (.*)$/m.exec(text)?.[1];
   const v1 = /^v1memory (\d)/m.exec(text)?.[1];
-  if (type === 'cgroup2') return { version: 2, memory: controllers === undefined ? undefined : controllers.trim().split(/\s+/).includes('memory') };
-  if (type) return { version: 1, memory: v1 === undefined ? undefined : v1 === '1' };
+  if (lines.includes('cgroup2')) return { version: 2, memory: controllers === undefined ? undefined : controllers.trim().split(/\s+/).includes('memory') };
+  if (lines.includes('v1')) return { version: 1, memory: v1 === undefined ? undefined : v1 === '1' };
   return { version: undefined, memory: undefined };
 }
 

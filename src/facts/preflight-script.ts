@@ -59,10 +59,11 @@ export function preflightLines(inv: Inventory, host: Host, o: PreflightLineOptio
     // /proc/device-tree is the kernel's link to /sys/firmware/devicetree/base; the value is NUL-terminated (read stops there).
     's pf.serial; for f in /proc/device-tree/serial-number /sys/firmware/devicetree/base/serial-number; do [ -r "$f" ] && { P_z=; IFS= read -r P_z < "$f"; printf %s "$P_z"; break; }; done',
 
-    // The file system mounted last on /sys/fs/cgroup (cgroup2, or the tmpfs of a v1 hierarchy), its controllers, v1's memory.
-    's pf.cgroup; while read -r P_d P_m P_y P_r; do [ "$P_m" = /sys/fs/cgroup ] && echo "fstype $P_y"; done 2>/dev/null < /proc/self/mounts',
-    '[ -r /sys/fs/cgroup/cgroup.controllers ] && { printf "controllers "; rd /sys/fs/cgroup/cgroup.controllers; }',
-    'while read -r P_a P_b P_c P_e; do [ "$P_a" = memory ] && echo "v1memory $P_e"; done 2>/dev/null < /proc/cgroups',
+    // What is mounted on /sys/fs/cgroup: a cgroup2 root (only it has cgroup.controllers) and its controllers, or v1's
+    // hierarchies (directories in a tmpfs) and whether v1's memory controller is on. Not /proc/self/mounts: dash reads
+    // a file a byte per read(2), and a node's mount table grows with its pods (tens of KiB).
+    's pf.cgroup; if [ -f /sys/fs/cgroup/cgroup.controllers ]; then echo cgroup2; printf "controllers "; rd /sys/fs/cgroup/cgroup.controllers',
+    'else for P_d in /sys/fs/cgroup/*; do [ -e "$P_d" ] && { echo v1; while read -r P_a P_b P_c P_e; do [ "$P_a" = memory ] && echo "v1memory $P_e"; done 2>/dev/null < /proc/cgroups; }; break; done; fi',
     's pf.swap; rd /proc/swaps',
     ...(lb ? [] : ['s pf.var; df -Pk /var 2>/dev/null']),
     // Kubernetes already here (joined, or a half-done init whose static pods run): its ports are its own.

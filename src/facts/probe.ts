@@ -110,15 +110,16 @@ function baseSection(nodesProbeAddress: string | undefined, gatewayAddresses: st
     ...gets.map((a) => `route get ${a}`),
     'PROVISION_IP_END',
     ')',
-    `ipr=; ipa=; ipg=;${gateways.map((g) => ` ${routeDevVar(g)!}=;`).join('')} { IFS= read -r ipr; IFS= read -r ipa; while IFS= read -r l; do case $l in`,
-    ...(nodes ? [`  *'"dst":"${nodes}"'*) ipg=$l;;`] : []),
-    '  esac',
+    // Its lines split by the shell's field splitting (one pass; `read` from a here-document would cost a read(2) a
+    // byte in dash); globbing off: the JSON has `[`.
+    "IFS='\n'; set -f; set -- $ipo; set +f; unset IFS",
+    `ipr=\${1-}; ipa=\${2-}; ipg=;${gateways.map((g) => ` ${routeDevVar(g)!}=;`).join('')} [ $# -ge 2 ] && shift 2 || set --`,
+    'for l; do :',
+    ...(nodes ? [`  case $l in *'"dst":"${nodes}"'*) ipg=$l;; esac`] : []),
     ...gateways.flatMap((g) => [
       `  case $l in *'"dst":"${g}"'*) d=\${l#*\\"dev\\":\\"}; [ "$d" = "$l" ] && d= || d=\${d%%\\"*}; ${routeDevVar(g)!}=$d;; esac`,
     ]),
-    'done; } <<PROVISION_IP_END',
-    '$ipo',
-    'PROVISION_IP_END',
+    'done; set --',
     's base.routes; printf "%s\\n" "$ipr"',
     's base.addr; printf "%s\\n" "$ipa"',
     ...(nodesProbeAddress ? ['s base.routeget; printf "%s\\n" "$ipg"'] : []),

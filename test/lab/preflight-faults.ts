@@ -65,8 +65,8 @@ const kernelRelease = (release: string) =>
  */
 const clockAhead = (seconds: number) => `awk '$1 == "btime" { $2 += ${seconds} } { print }' /proc/stat > /run/lab-stat && mount --bind /run/lab-stat /proc/stat`;
 const clockUndo = 'umount /proc/stat; rm -f /run/lab-stat';
-/** A cgroup v1 (hybrid) host: /sys/fs/cgroup is a tmpfs (the controllers are mounted below it). */
-const cgroupV1 = 'mount -t tmpfs -o size=64k tmpfs /sys/fs/cgroup';
+/** A cgroup v1 (hybrid) host: /sys/fs/cgroup is a tmpfs with a directory per hierarchy (the controllers mount there). */
+const cgroupV1 = 'mount -t tmpfs -o size=64k tmpfs /sys/fs/cgroup && mkdir /sys/fs/cgroup/memory /sys/fs/cgroup/systemd';
 /** A cgroup v2 host: the unified hierarchy on /sys/fs/cgroup (on a v1 machine its controllers are bound elsewhere). */
 const cgroupV2 = 'mount -t cgroup2 cgroup2 /sys/fs/cgroup';
 /** The DMI product_uuid two cloned VMs share. */

@@ -16,7 +16,7 @@ import { fakeInventory } from '../../support/fake-inventory.js';
 /**
  * Recorded in the lab (homelab, k8s-cp-01) with staged faults: a /16 on eth0, another device on .51 (arping -D
  * answered), cgroup v1. Recorded with the earlier stand-alone preflight script and re-sectioned for the merged probe
- * (base.* and pf.* names; /proc/swaps and df keep their header lines).
+ * (base.* and pf.* names; /proc/swaps and df keep their header lines; pf.cgroup in its current form, `v1`).
  */
 const FIXTURE = readFileSync(resolve(import.meta.dirname, '../../fixtures/preflight/homelab-cp-01-faults.out'), 'utf8');
 const M = '@@M@@';
@@ -140,7 +140,7 @@ describe('parsePreflight (recorded lab output)', () => {
 
   it('cgroup v2, the neighbour fallback for the VIP, swap lines', () => {
     const out = [
-      'pf.cgroup', 'fstype cgroup2\ncontrollers cpuset cpu io pids', 'pf.swap', 'Filename\tType\tSize\tUsed\tPriority\n/var/swap                               file\t\t102396\t\t0\t\t-2',
+      'pf.cgroup', 'cgroup2\ncontrollers cpuset cpu io pids', 'pf.swap', 'Filename\tType\tSize\tUsed\tPriority\n/var/swap                               file\t\t102396\t\t0\t\t-2',
       'pf.vipneigh', '[{"dst":"192.168.1.50","dev":"eth0","lladdr":"AA:BB:CC:00:11:22","state":["REACHABLE"]}]', 'pf.end', '',
     ];
     const text = out.reduce((acc, v, i) => (i % 2 === 0 ? `${acc}\n${M} ${v}\n` : `${acc}${v}`), '');
@@ -152,8 +152,8 @@ describe('parsePreflight (recorded lab output)', () => {
     expect(failed.vip).toEqual({ method: 'neighbour', macs: [] });
   });
 
-  it('time-sync daemons come from the base process list, containerd from its fact, the last cgroup mount wins', () => {
-    const text = `\n${M} base.procs\nNetworkManager\nsystemd-timesyn\n${M} pf.cgroup\nfstype cgroup2\nfstype tmpfs\nv1memory 0\n${M} pf.end\n`;
+  it('time-sync daemons come from the base process list, containerd from its fact, cgroup v1 with its memory controller off', () => {
+    const text = `\n${M} base.procs\nNetworkManager\nsystemd-timesyn\n${M} pf.cgroup\nv1\nv1memory 0\n${M} pf.end\n`;
     const f = parse(text, 'containerd github.com/containerd/containerd 1.6.20~ds1 1.6.20~ds1-1+b1').facts;
     expect(f.timeSync).toEqual(['systemd-timesyn']);
     expect(f.containerd).toBe('containerd github.com/containerd/containerd 1.6.20~ds1 1.6.20~ds1-1+b1');
@@ -173,6 +173,19 @@ describe('preflight lines run (in a network namespace of their own: no ARP leave
     const r = await execa('unshare', ['-rn', 'sh', '-c', probe.script], { reject: false });
     return { sent: Date.now() / 1000, ...parsePreflight(splitSections(r.stdout, '@@M@@')) };
   };
+
+  it("read this machine's cgroup version and memory controller as its mount table and /proc/cgroups tell them", async () => {
+    const mounted = (await readFile('/proc/self/mounts', 'utf8')).split('\n').map((l) => l.split(' ')).filter((f) => f[1] === '/sys/fs/cgroup');
+    const fstype = mounted.at(-1)?.[2];
+    const facts = (await run('/nonexistent-kubernetes')).facts;
+    if (fstype === undefined) return expect(facts.cgroup).toEqual({ version: undefined, memory: undefined });
+    if (fstype === 'cgroup2') {
+      const controllers = (await readFile('/sys/fs/cgroup/cgroup.controllers', 'utf8')).trim().split(/\s+/);
+      return expect(facts.cgroup).toEqual({ version: 2, memory: controllers.includes('memory') });
+    }
+    const memory = (await readFile('/proc/cgroups', 'utf8')).split('\n').map((l) => l.split('\t')).find((f) => f[0] === 'memory');
+    expect(facts.cgroup).toEqual({ version: 1, memory: memory ? memory[3] === '1' : undefined });
+  });
 
   it("read the clock within a second of this machine's, and the page size by getconf or, joined, by smaps", async () => {
     const before = Date.now() / 1000;

@@ -3,6 +3,8 @@
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { parseProbe } from '../../../src/facts/parse-probe.js';
+import { parseBase } from '../../../src/facts/parse-base.js';
+import { splitSections } from '../../../src/facts/parse-sections.js';
 import { buildProbe } from '../../../src/facts/probe.js';
 import { primaryLink } from '../../../src/facts/kinds/primary-link.js';
 import { parseLinkProbe } from '../../../src/facts/kinds/primary-link.js';
@@ -28,5 +30,20 @@ describe.runIf(haveUnshare)('the gateway\'s route device read once, in base', ()
     expect(await dev({ skipBase: false, nodes: '10.88.0.1' })).toBe('p0');
     expect(await dev({ skipBase: false, nodes: '10.77.0.1' })).toBe('p0');
     expect(await dev({ skipBase: false, nodes: '10.99.0.1' })).toBe('p0'); // no route to the nodes: the gateway's line still found
+  });
+});
+
+describe.runIf(haveUnshare)('base\'s one `ip` batch, split into its lines', () => {
+  it('gives the routes, the addresses and the route to the nodes (the primary interface and address)', async () => {
+    const probe = buildProbe({ items: [], marker: 'MK', nodesProbeAddress: '10.88.0.1' });
+    const r = await execa('unshare', ['-rn', 'sh', '-c', `${SETUP} && sh -c "$1"`, 'sh', probe.script], { reject: false });
+    expect(r.exitCode, r.stderr).toBe(0);
+    const sections = splitSections(r.stdout, 'MK');
+    const base = parseBase(sections);
+    expect(base.routes.map((x) => `${x.dst} ${x.dev}`).sort()).toEqual(['10.77.0.0/24 p0', '10.88.0.0/24 q0']);
+    expect(base.primaryInterface).toBe('q0');
+    expect(base.primaryAddress).toBe('10.88.0.5');
+    const addrs = JSON.parse(sections.get('base.addr')!) as { ifname: string }[];
+    expect(addrs.map((a) => a.ifname).sort()).toEqual(['lo', 'p0', 'p1', 'q0', 'q1']);
   });
 });
