@@ -1,5 +1,5 @@
-// Copies non-TypeScript assets (lab stand-ins) into dist/, then bundles the CLI into dist/bundle/
-// with dist/cli/main.js a two-line launcher for it (docs/bench.md: start-up is most of a converged run's cost).
+// Copies non-TypeScript assets (lab stand-ins) into dist/, then bundles the CLI into dist/bundle/main.cjs
+// with dist/cli/main.js a short launcher for it (docs/bench.md: start-up is most of a converged run's cost).
 import { chmodSync, cpSync, existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
@@ -7,22 +7,35 @@ for (const dir of ['lab/assets']) {
   if (existsSync(`src/${dir}`)) cpSync(`src/${dir}`, `dist/${dir}`, { recursive: true });
 }
 
-const LAUNCHER = "await import('../bundle/main.js');";
+/** The launcher's mark: a dist/cli/main.js holding it is ours (post-build ran before), not tsc's entry. */
+const LAUNCHER_MARK = "launchBundle(";
 
 /**
- * V8's optimizing compiler off, before any of the CLI's code loads: a run is short and its JavaScript runs in bursts
- * (parse a host's answer, plan, report), so TurboFan's compiles (on threads of their own) cost more CPU than its code
- * saved: a converged `up` of 100 hosts took 1.42 s of controller CPU with it and 1.0-1.1 s without (docs/bench.md).
- * Sparkplug's baseline code stays. Set at start, before any function could have been optimized.
+ * dist/cli/main.js: turns V8's optimizing compiler off, then runs the bundle through src/launch-bundle.ts (a V8 code
+ * cache). TurboFan off before any of the CLI's code compiles: a run is short and its JavaScript runs in bursts (parse
+ * a host's answer, plan, report), so TurboFan's compiles (on threads of their own) cost more CPU than its code saved:
+ * a converged `up` of 100 hosts took 1.42 s of controller CPU with it and 1.0-1.1 s without (docs/bench.md).
+ * Sparkplug's baseline code stays.
  */
-const V8_FLAGS = "import { setFlagsFromString } from 'node:v8';\nsetFlagsFromString('--no-turbofan');";
+const LAUNCHER = [
+  '#!/usr/bin/env node',
+  '// The CLI, bundled by scripts/post-build.mjs into dist/bundle/main.cjs (dist/cli/main.unbundled.js is its unbundled entry).',
+  "import { fileURLToPath } from 'node:url';",
+  "import { setFlagsFromString } from 'node:v8';",
+  "import { launchBundle } from '../launch-bundle.js';",
+  '',
+  "setFlagsFromString('--no-turbofan');",
+  "launchBundle(fileURLToPath(new URL('../bundle/main.cjs', import.meta.url)));",
+  '',
+].join('\n');
 
 /**
- * The CLI as one ES module graph in dist/bundle/ (entry + a chunk per lazily imported verb and module; zod and
- * yaml inlined): Node 20 resolves, reads and compiles ~320 small files of dist/ and node_modules on every run
- * otherwise. Left outside: ssh2 (its native crypto binding is found relative to its own files) and what only
- * some runs load (execa, listr2, diff, zx). The rest of dist/ stays as tsc wrote it (the lab's stand-ins run
- * from there, tests import it).
+ * The CLI as ONE CommonJS file, dist/bundle/main.cjs (zod, yaml and execa inlined; verbs and modules initialized
+ * only when used), so that src/launch-bundle.ts can compile it with a V8 code cache: Node 20 keeps no compiled code
+ * for ES modules, and resolving, reading and compiling ~320 small files (or 60 chunks) cost most of a converged run's
+ * start. Left outside: ssh2 (its native crypto binding is found relative to its own files) and what only some runs
+ * require (listr2, diff, zx). The rest of dist/ stays as tsc wrote it (the lab's stand-ins run from there, tests
+ * import it).
  */
 /**
  * zod's 64 translations of its messages (~360 KiB of the bundle, parsed on every run): provision shows only English,
@@ -44,25 +57,26 @@ const zodEnglishOnly = {
 async function bundleCli(esbuild) {
   // tsc rewrote dist/cli/main.js; if it did not (post-build run twice), it is the launcher and the entry is kept.
   // Either way it must be gone while esbuild runs: main.js loads verbs by `./${verb}.js`, a glob over dist/cli/.
-  if (readFileSync('dist/cli/main.js', 'utf8').includes(LAUNCHER)) rmSync('dist/cli/main.js');
+  if (readFileSync('dist/cli/main.js', 'utf8').includes(LAUNCHER_MARK)) rmSync('dist/cli/main.js');
   else renameSync('dist/cli/main.js', 'dist/cli/main.unbundled.js');
   rmSync('dist/bundle', { recursive: true, force: true });
   await esbuild.build({
-    entryPoints: { main: 'dist/cli/main.unbundled.js' },
+    entryPoints: ['dist/cli/main.unbundled.js'],
     bundle: true,
-    splitting: true,
-    format: 'esm',
+    format: 'cjs',
     platform: 'node',
     target: 'node20',
-    outdir: 'dist/bundle',
-    external: ['ssh2', 'ssh2/*', 'cpu-features', 'execa', 'listr2', 'diff', 'zx', 'esbuild'],
+    outfile: 'dist/bundle/main.cjs',
+    external: ['ssh2', 'ssh2/*', 'cpu-features', 'listr2', 'diff', 'zx', 'esbuild'],
     logLevel: 'error',
     legalComments: 'inline',
     plugins: [zodEnglishOnly],
-    // Bundled CommonJS packages (yaml) still require() Node's built-ins.
-    banner: { js: "import { createRequire as __bundleRequire } from 'node:module'; const require = __bundleRequire(import.meta.url);" },
+    // import.meta.url in CommonJS: the bundle's own URL (package-root.ts finds the package from it, createRequire
+    // resolves ssh2 from it), as each chunk's own URL was in the ES module bundle.
+    define: { 'import.meta.url': '__bundleUrl' },
+    banner: { js: "const __bundleUrl = require('node:url').pathToFileURL(__filename).href;" },
   });
-  writeFileSync('dist/cli/main.js', `#!/usr/bin/env node\n// The CLI, bundled by scripts/post-build.mjs (dist/cli/main.unbundled.js is its unbundled entry).\n${V8_FLAGS}\n${LAUNCHER}\n`);
+  writeFileSync('dist/cli/main.js', LAUNCHER);
 }
 
 if (existsSync('dist/cli/main.js')) {

@@ -1,4 +1,4 @@
-// Where the package lives, found from this file: the same answer from src/ (vitest), dist/ and dist/bundle/.
+// Where the package lives, found from this file: the same answer from src/ (vitest), dist/ and dist/bundle/main.cjs.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -2,7 +2,8 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { ASSETS } from './host-paths.js';
+import { pathToFileURL } from 'node:url';
+import { ASSETS, PACKAGE_ROOT } from './host-paths.js';
 import { run } from './sh.js';
 
 export const BASE_CACHE = '/var/cache/provision-lab';
@@ -87,8 +88,10 @@ export async function ensureBaseRoot(opts: { cache?: string; log?: (l: string) =
   if (existsSync(`${p.dir}/done`)) return p;
   const cache = opts.cache ?? BASE_CACHE;
   mkdirSync(cache, { recursive: true, mode: 0o755 });
-  // flock(1) holds the lock for the whole build script; a second builder blocks, then finds `done`.
-  await run(['flock', `${cache}/.lock`, process.execPath, '--input-type=module', '-e', `import('${import.meta.url}').then((m) => m.buildBaseRoot(${JSON.stringify(p.dir)}))`], {
+  // flock(1) holds the lock for the whole build script; a second builder blocks, then finds `done`. The builder is
+  // this module as tsc compiled it (dist/lab/): the CLI's bundle is one file, not a module with this one's exports.
+  const self = pathToFileURL(resolve(PACKAGE_ROOT, 'dist/lab/base-root.js')).href;
+  await run(['flock', `${cache}/.lock`, process.execPath, '--input-type=module', '-e', `import(${JSON.stringify(self)}).then((m) => m.buildBaseRoot(${JSON.stringify(p.dir)}))`], {
     env: { ...process.env, PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin' } as Record<string, string>,
   });
   if (!existsSync(`${p.dir}/done`)) throw new Error(`the lab's base root was not built (${p.dir})`);

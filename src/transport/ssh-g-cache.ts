@@ -3,9 +3,10 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { isAbsolute, join } from 'node:path';
+import { join } from 'node:path';
 import { resolveBuiltin, type BuiltinContext, type ConfigTrace } from './ssh-config.js';
 import { sshGArgs, type SshLookup, type SshOptions } from './ssh-g.js';
+import { provisionCacheDir } from '../core/cache-dir.js';
 
 /** Bump when the key's recipe or the stored shape changes. */
 const VERSION = 1;
@@ -14,8 +15,7 @@ const MAX_ENTRIES = 512;
 
 /** ~/.cache/provision/ssh-g (XDG_CACHE_HOME when set), as the add-on cache. */
 export function sshGCacheDir(env: NodeJS.ProcessEnv, home: string): string {
-  const base = env.XDG_CACHE_HOME && isAbsolute(env.XDG_CACHE_HOME) ? env.XDG_CACHE_HOME : join(env.HOME ?? home, '.cache');
-  return join(base, 'provision', 'ssh-g');
+  return provisionCacheDir('ssh-g', env, home);
 }
 
 /**

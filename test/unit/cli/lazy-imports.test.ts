@@ -1,5 +1,5 @@
 // The built CLI loads only what a run uses: ssh2's client, no packages for terminals, diffs or local sessions,
-// and zod and yaml from the bundle rather than ~170 files of node_modules.
+// and zod and yaml from the one-file bundle rather than ~170 files of node_modules.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -30,7 +30,7 @@ writeFileSync(join(dir, 'register.mjs'), [
 /** What `provision VERB --help` loads (the verb's whole static graph): npm packages, ssh2's files, Node built-ins. */
 function loadedBy(verb: string): { packages: string[]; ssh2Files: string[]; builtins: string[] } {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` first (npm test does)`);
-  const r = spawnSync(process.execPath, ['--import', pathToFileURL(join(dir, 'register.mjs')).href, CLI, verb, '--help'], { encoding: 'utf8' });
+  const r = spawnSync(process.execPath, ['--import', pathToFileURL(join(dir, 'register.mjs')).href, CLI, verb, '--help'], { encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: join(dir, 'cache') } });
   expect(r.status, r.stderr).toBe(0);
   const loadedLine = r.stderr.split('\n').find((l) => l.startsWith('LOADED '));
   const { cjs, builtins } = JSON.parse(loadedLine!.slice(7)) as { cjs: string[]; builtins: string[] };
@@ -53,13 +53,12 @@ describe('what the built CLI loads', () => {
     for (const lazy of ['execa', 'listr2', 'diff', 'zx']) expect(packages).not.toContain(lazy);
   });
 
-  it('dist/cli/main.js turns V8\'s optimizing compiler off, then launches the bundled CLI (dist/bundle), which runs', () => {
+  it('dist/cli/main.js turns V8\'s optimizing compiler off, then runs the one-file bundle, which runs', () => {
     const launcher = readFileSync(CLI, 'utf8');
     const flags = launcher.indexOf("setFlagsFromString('--no-turbofan')");
     expect(flags).toBeGreaterThan(0);
-    // A static import would be hoisted above the flag: the bundle must load after it, by a dynamic import.
-    expect(launcher.indexOf("await import('../bundle/main.js')")).toBeGreaterThan(flags);
-    const r = spawnSync(process.execPath, [CLI, '--version'], { encoding: 'utf8' });
+    expect(launcher.indexOf("launchBundle(fileURLToPath(new URL('../bundle/main.cjs'")).toBeGreaterThan(flags);
+    const r = spawnSync(process.execPath, [CLI, '--version'], { encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: join(dir, 'cache') } });
     expect(r.stdout).toBe('provision 0.1.0\n');
   });
 });

@@ -2,9 +2,9 @@
 // and refuses any whose sha256 differs from the versions table: nothing is applied from an unchecked file.
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { isAbsolute, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { z } from 'zod';
+import { provisionCacheDir } from '../../../core/cache-dir.js';
 import type { Inventory } from '../../../inventory/types.js';
 import { withoutObjects } from './bundle.js';
 import { ARTIFACTS, type Artifact } from './versions.js';
@@ -38,8 +38,7 @@ export function artifactTable(env: NodeJS.ProcessEnv = process.env): readonly Ar
 }
 
 export function cacheDir(env: NodeJS.ProcessEnv = process.env): string {
-  const base = env.XDG_CACHE_HOME && isAbsolute(env.XDG_CACHE_HOME) ? env.XDG_CACHE_HOME : join(env.HOME ?? homedir(), '.cache');
-  return join(base, 'provision', 'addons');
+  return provisionCacheDir('addons', env);
 }
 
 /** Where an artifact comes from: the mirror (directory or URL) by file name, else its upstream URL. */
