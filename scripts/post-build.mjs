@@ -30,10 +30,10 @@ const LAUNCHER = [
 ].join('\n');
 
 /**
- * The CLI as ONE CommonJS file, dist/bundle/main.cjs (zod, yaml and execa inlined; verbs and modules initialized
- * only when used), so that src/launch-bundle.ts can compile it with a V8 code cache: Node 20 keeps no compiled code
- * for ES modules, and resolving, reading and compiling ~320 small files (or 60 chunks) cost most of a converged run's
- * start. Left outside: ssh2 (its native crypto binding is found relative to its own files) and what only some runs
+ * The CLI as ONE CommonJS file, dist/bundle/main.cjs (zod, yaml, ssh2's client and execa inlined; verbs and modules
+ * initialized only when used), so that src/launch-bundle.ts can compile it with a V8 code cache: Node 20 keeps no
+ * compiled code for ES modules, and resolving, reading and compiling ~320 small files (or 60 chunks) cost most of a
+ * converged run's start. Left outside: native code (ssh2's crypto binding, cpu-features) and what only some runs
  * require (listr2, diff, zx). The rest of dist/ stays as tsc wrote it (the lab's stand-ins run from there, tests
  * import it).
  */
@@ -54,6 +54,21 @@ const zodEnglishOnly = {
   },
 };
 
+/**
+ * A native binding a bundled package requires by a relative path (ssh2's ./crypto/build/Release/sshcrypto.node): left
+ * outside the bundle as that package's own subpath, which the bundle's require() finds in node_modules at run time.
+ */
+const nativeBindingsOutside = {
+  name: 'native-bindings-outside',
+  setup(build) {
+    build.onResolve({ filter: /\.node$/ }, (args) => {
+      const m = /^(.*[\\/]node_modules[\\/])((?:@[^\\/]+[\\/])?[^\\/]+)([\\/].*)$/.exec(join(args.resolveDir, args.path));
+      if (!m) return undefined;
+      return { path: `${m[2].replace(/\\/g, '/')}${m[3].replace(/\\/g, '/')}`, external: true };
+    });
+  },
+};
+
 async function bundleCli(esbuild) {
   // tsc rewrote dist/cli/main.js; if it did not (post-build run twice), it is the launcher and the entry is kept.
   // Either way it must be gone while esbuild runs: main.js loads verbs by `./${verb}.js`, a glob over dist/cli/.
@@ -67,10 +82,10 @@ async function bundleCli(esbuild) {
     platform: 'node',
     target: 'node20',
     outfile: 'dist/bundle/main.cjs',
-    external: ['ssh2', 'ssh2/*', 'cpu-features', 'listr2', 'diff', 'zx', 'esbuild'],
+    external: ['cpu-features', 'listr2', 'diff', 'zx', 'esbuild'],
     logLevel: 'error',
     legalComments: 'inline',
-    plugins: [zodEnglishOnly],
+    plugins: [zodEnglishOnly, nativeBindingsOutside],
     // import.meta.url in CommonJS: the bundle's own URL (package-root.ts finds the package from it, createRequire
     // resolves ssh2 from it), as each chunk's own URL was in the ES module bundle.
     define: { 'import.meta.url': '__bundleUrl' },

@@ -41,16 +41,20 @@ function loadedBy(verb: string): { packages: string[]; ssh2Files: string[]; buil
 }
 
 describe('what the built CLI loads', () => {
-  it.each(['up', 'run', 'join'])("provision %s loads ssh2's client only, zod and yaml from the bundle, and no execa, listr2 or diff", (verb) => {
+  it.each(['up', 'run', 'join'])("provision %s loads ssh2's client and zod and yaml from the bundle, ssh2's crypto binding, and no execa, listr2 or diff", (verb) => {
     const { packages, ssh2Files, builtins } = loadedBy(verb);
-    expect(packages).toContain('ssh2');
-    // src/transport/ssh2-lib.ts requires the client itself: not ssh2's server, SFTP helpers or HTTP agents.
-    expect(ssh2Files.some((f) => f.endsWith('/lib/client.js'))).toBe(true);
-    for (const unused of ['/lib/index.js', '/lib/server.js', '/lib/http-agents.js']) expect(ssh2Files.some((f) => f.endsWith(unused))).toBe(false);
-    for (const builtin of ['https', 'tls']) expect(builtins).not.toContain(builtin);
-    // scripts/post-build.mjs bundles these two into dist/bundle/ (instead of ~170 files).
+    // scripts/post-build.mjs bundles ssh2's JavaScript, zod and yaml into dist/bundle/main.cjs (instead of ~190 files):
+    // of ssh2 only its native crypto binding comes from node_modules.
+    expect(ssh2Files.map((f) => f.replace(/.*\/node_modules\/ssh2\//, ''))).toEqual(['lib/protocol/crypto/build/Release/sshcrypto.node']);
     for (const bundled of ['zod', 'yaml']) expect(packages).not.toContain(bundled);
     for (const lazy of ['execa', 'listr2', 'diff', 'zx']) expect(packages).not.toContain(lazy);
+    for (const builtin of ['https', 'tls']) expect(builtins).not.toContain(builtin);
+  });
+
+  it("bundles ssh2's client (src/transport/ssh2-lib.ts imports its files), not its server, index or HTTP agents", () => {
+    const bundled = [...readFileSync(join(ROOT, 'dist/bundle/main.cjs'), 'utf8').matchAll(/^\/\/ node_modules\/ssh2\/(lib\/\S+)$/gm)].map((m) => m[1]);
+    expect(bundled).toContain('lib/client.js');
+    for (const unused of ['lib/index.js', 'lib/server.js', 'lib/http-agents.js']) expect(bundled).not.toContain(unused);
   });
 
   it('dist/cli/main.js turns V8\'s optimizing compiler off, then runs the one-file bundle, which runs', () => {
