@@ -101,6 +101,15 @@ export interface PlaybookCommandResult {
   code: number;
 }
 
+/** How long the playbook's load waits for the early connections' TCP connects to start (ssh -G answers, if not kept). */
+const DIAL_WAIT_MS = 150;
+
+/** `p`, or nothing after `ms`: a wait that only orders work, never one a run depends on. */
+function atMost(p: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([p, new Promise<void>((done) => (timer = setTimeout(done, ms)))]).finally(() => clearTimeout(timer));
+}
+
 export function exitCodeOf(report: RunReport, interrupted: boolean): number {
   if (interrupted) return EXIT.interrupted;
   if (report.failed > 0 || report.aborted) return EXIT.failure;
@@ -128,8 +137,10 @@ export async function runPlaybookCommand(a: PlaybookCommandArgs): Promise<Playbo
     ...(a.gate ? { gate: a.gate(inventory) } : {}),
   });
   let engine = a.connectEarly ? await newRun() : undefined;
-  // A verb whose playbook touches every host starts the handshakes now, while the playbook and modules load.
-  engine?.connectEarly(limited);
+  // A verb whose playbook touches every host starts the handshakes now, while the playbook and modules load. The
+  // load reads and parses synchronously: it waits (a little at most) until the hosts have the TCP connects to answer.
+  const dialled = engine?.connectEarly(limited);
+  if (dialled) await atMost(dialled, DIAL_WAIT_MS);
   let playbook: Playbook;
   try {
     const loaded = await loadPlaybook({ path: a.playbook, inventory, allowImportOutside: !!v['allow-import-outside'] });

@@ -7,6 +7,8 @@ export interface ConnectOptions {
   fresh?: boolean;
   /** Bounds this connection's own handshake (retries included; the guarded step's confirm window) instead of the run's connect timeout; hops keep theirs. */
   connectTimeoutMs?: number;
+  /** Called once this connection's TCP connect has been started: a caller can then do other work during the handshake. */
+  onDial?: () => void;
 }
 
 export interface Connector {

@@ -10,10 +10,10 @@ import type { Connector } from '../core/connector.js';
  * pending sessions, for RunOptions.earlySessions. A failure is not thrown here: the run reports it for the
  * host that needed the connection, exactly as if it had connected itself.
  */
-export function connectEarly(connector: Connector, inventory: Inventory, hosts: Host[], max: number): Map<string, Promise<Session>> {
+export function connectEarly(connector: Connector, inventory: Inventory, hosts: Host[], max: number, onDial?: (host: string) => void): Map<string, Promise<Session>> {
   const early = new Map<string, Promise<Session>>();
   for (const host of hosts.slice(0, max)) {
-    const p = connector.connect(host, inventory);
+    const p = connector.connect(host, inventory, onDial ? { onDial: () => onDial(host.name) } : undefined);
     p.catch(() => undefined);
     early.set(host.name, p);
   }

@@ -69,10 +69,21 @@ export class Run implements RunScope {
 
   /**
    * Starts the handshakes to `hosts` (the first `concurrency` of them) while the playbook still loads: for verbs
-   * whose playbook touches every host. A failure surfaces later, for the host that needs the connection.
+   * whose playbook touches every host. A failure surfaces later, for the host that needs the connection. Resolves
+   * once every one of them has started its TCP connect (or settled without one): the caller's own work can wait
+   * for that, so that the hosts start on their side of the handshakes first.
    */
-  connectEarly(hosts: Host[]): void {
-    for (const [name, p] of connectEarly(this.connector, this.inventory, hosts, this.concurrency)) this.#early.set(name, p);
+  connectEarly(hosts: Host[]): Promise<void> {
+    const dialled = new Map<string, () => void>();
+    const dials = hosts.slice(0, this.concurrency).map((h) => new Promise<void>((done) => dialled.set(h.name, done)));
+    for (const [name, p] of connectEarly(this.connector, this.inventory, hosts, this.concurrency, (host) => dialled.get(host)?.())) {
+      this.#early.set(name, p);
+      const done = () => dialled.get(name)?.();
+      p.then(done, done);
+    }
+    // net.connect issues connect(2) in a nextTick, which waits for the promise jobs queued before it: one turn of
+    // the event loop later, every dialled socket has.
+    return Promise.all(dials).then(() => new Promise<void>((turned) => setImmediate(turned)));
   }
 
   /** Once the playbook is known: lets go of early connections to hosts no play selects. */

@@ -1,5 +1,5 @@
 // Loads a playbook (and its imports) into validated plays, with every error at file:line:col, before any connection.
-import { realpath, stat } from 'node:fs/promises';
+import { realpathSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import type { z } from 'zod';
 import type { Finding } from '../core/finding.js';
@@ -146,8 +146,8 @@ async function importTarget(from: string, spec: string, ctx: Ctx): Promise<{ pat
   const target = resolve(dirname(from), spec);
   let real: string;
   try {
-    real = await realpath(target);
-    if (!(await stat(real)).isFile()) return { problem: `cannot import '${spec}': not a regular file` };
+    real = realpathSync(target); // synchronous, as parseYamlFile reads (yaml/document.ts)
+    if (!statSync(real).isFile()) return { problem: `cannot import '${spec}': not a regular file` };
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     return { problem: `cannot import '${spec}': ${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : `cannot read it (${code})`}` };
@@ -225,7 +225,11 @@ async function readPlaybookFile(file: string, ctx: Ctx, stack: string[], importe
 
 export async function loadPlaybook(opts: LoadPlaybookOptions): Promise<LoadResult> {
   let file = resolve(opts.path);
-  file = await realpath(file).catch(() => file); // a missing file is reported by parseYamlFile
+  try {
+    file = realpathSync(file);
+  } catch {
+    // a missing file is reported by parseYamlFile
+  }
   const ctx: Ctx = { opts, modules: opts.modules ?? registryModuleSource(), findings: [], providers: new Map(), files: new Map(), root: dirname(file) };
   const { name, plays } = await loadFile(file, ctx, [file], false);
   if (ctx.findings.some((f) => f.level === 'error') || name === undefined) return { findings: ctx.findings };

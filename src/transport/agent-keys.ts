@@ -1,5 +1,5 @@
 // The agent as OpenSSH uses it: list its keys first (a dead agent is a note, not a failure), IdentitiesOnly keeps the configured ones.
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import type { ParsedKey } from 'ssh2';
 import { agentLib, parseKey } from './ssh2-lib.js';
 
@@ -30,10 +30,22 @@ export function agentOffering(socket: string, keys: ParsedKey[]): InstanceType<t
   return new Agent();
 }
 
+/**
+ * A small local file, read synchronously: an awaited read waits for a libuv thread, and during the handshakes of
+ * every host at once that wait (for a core as busy as the rest) is longer than the read.
+ */
+export function readOrUndefined(file: string): Buffer | undefined {
+  try {
+    return readFileSync(file);
+  } catch {
+    return undefined;
+  }
+}
+
 /** The public key of an IdentityFile: `FILE.pub`, else FILE itself when it is a public key (the 1Password style). */
 export async function publicKeyOfIdentity(file: string): Promise<Buffer | undefined> {
   for (const f of [`${file}.pub`, file]) {
-    const data = await readFile(f).catch(() => undefined);
+    const data = readOrUndefined(f);
     if (!data) continue;
     const k = parseKey(data);
     const key = Array.isArray(k) ? k[0] : k;

@@ -1,8 +1,7 @@
 // Which credentials to offer, in OpenSSH's order: the agent's keys, then identity files (passphrase asked once).
-import { readFile } from 'node:fs/promises';
 import { parseKey } from './ssh2-lib.js';
 import type { AnyAuthMethod, AuthHandlerMiddleware, ParsedKey } from 'ssh2';
-import { agentOffering, listAgentKeys, publicKeyOfIdentity, selectAgentKeys } from './agent-keys.js';
+import { agentOffering, listAgentKeys, publicKeyOfIdentity, readOrUndefined, selectAgentKeys } from './agent-keys.js';
 import type { Secret } from '../core/secret.js';
 
 export interface AuthPlanInput {
@@ -67,12 +66,8 @@ export function createAuthHandler(input: AuthPlanInput, trail: AuthTrail): AuthH
 }
 
 async function loadIdentity(file: string, passphraseFor: AuthPlanInput['passphraseFor'], trail: AuthTrail, inAgent: Buffer[]): Promise<ParsedKey | undefined> {
-  let data: Buffer;
-  try {
-    data = await readFile(file);
-  } catch {
-    return undefined; // a missing default identity is normal
-  }
+  const data = readOrUndefined(file);
+  if (!data) return undefined; // a missing default identity is normal
   const pub = inAgent.length > 0 ? await publicKeyOfIdentity(file) : undefined;
   if (pub && inAgent.some((k) => k.equals(pub))) return undefined; // already offered through the agent, as OpenSSH does
   let parsed = firstKey(parseKey(data));

@@ -113,10 +113,10 @@ export function createConnector(options: ConnectorOptions = {}): SshConnector {
     return via;
   };
 
-  const open = async (target: ConnectTarget, connectTimeoutMs?: number): Promise<SshSession> => {
+  const open = async (target: ConnectTarget, connectTimeoutMs?: number, onDial?: () => void): Promise<SshSession> => {
     const settings = await resolve(target);
     const via = await connectChain(settings, target.name, 0);
-    const { client } = await openClient({ ...common(settings, target.name, connectTimeoutMs), ...(via ? { via } : {}) });
+    const { client } = await openClient({ ...common(settings, target.name, connectTimeoutMs), ...(via ? { via } : {}), ...(onDial ? { onDial } : {}) });
     const becomePassword = target.becomePassword ?? options.becomePassword;
     return new SshSession({
       host: target.name,
@@ -129,7 +129,7 @@ export function createConnector(options: ConnectorOptions = {}): SshConnector {
 
   const connectTarget = async (target: ConnectTarget, opts: ConnectOptions = {}): Promise<Session> => {
     if (opts.fresh) {
-      const s = await open(target, opts.connectTimeoutMs);
+      const s = await open(target, opts.connectTimeoutMs, opts.onDial);
       fresh.add(s);
       return s;
     }
@@ -138,7 +138,7 @@ export function createConnector(options: ConnectorOptions = {}): SshConnector {
       const s = await existing.catch(() => undefined);
       if (s?.alive) return s;
     }
-    const p = open(target);
+    const p = open(target, undefined, opts.onDial);
     pooled.set(target.name, p);
     p.catch(() => pooled.delete(target.name));
     return p;

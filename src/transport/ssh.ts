@@ -30,6 +30,8 @@ export interface OpenClientOptions {
   passphraseFor?: (file: string) => Promise<Secret | undefined>;
   /** Environment of a ProxyCommand. */
   env?: NodeJS.ProcessEnv;
+  /** Called when the first attempt starts its TCP connect (see ConnectOptions.onDial). */
+  onDial?: () => void;
 }
 
 export interface OpenedClient {
@@ -82,7 +84,9 @@ export function hostKeyNames(s: Pick<ResolvedSsh, 'hostKeyAlias' | 'hostname' | 
 async function attemptOnce(opts: OpenClientOptions, lookup: { name: string; portlessName?: string }, algorithms: string[], timeoutMs: number): Promise<ClientType> {
   const s = opts.settings;
   const started = Date.now();
-  const sock = await openSocket(opts, timeoutMs).catch((err: Error) => {
+  const dialling = openSocket(opts, timeoutMs);
+  opts.onDial?.();
+  const sock = await dialling.catch((err: Error) => {
     throw classify(err, opts, { tried: [], skipped: [] });
   });
   const client = new Client();

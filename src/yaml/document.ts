@@ -1,5 +1,5 @@
 // YAML with source positions: parse once, keep the node tree so any value can be traced back to line:col.
-import { readFile, stat } from 'node:fs/promises';
+import { readFileSync, statSync } from 'node:fs';
 import { LineCounter, parseDocument, isMap, isScalar, type Document, type Node } from 'yaml';
 import type { Finding } from '../core/finding.js';
 import { findExcessiveNesting, MAX_YAML_NESTING } from './depth-guard.js';
@@ -137,16 +137,20 @@ export function decodeUtf8(bytes: Uint8Array): { text: string } | { problem: str
   return { text };
 }
 
-/** Reads and parses a YAML file; a missing or oversized file becomes a finding, never a throw. */
+/**
+ * Reads and parses a YAML file; a missing or oversized file becomes a finding, never a throw. Read synchronously:
+ * a small local file, and an awaited read waits for a libuv thread, which on a machine busy with SSH handshakes
+ * (up reads its playbook while they run) is where the time went.
+ */
 export async function parseYamlFile(path: string, opts: ParseYamlOptions = {}): Promise<YamlDocument> {
   const maxBytes = opts.maxBytes ?? MAX_YAML_BYTES;
   try {
-    const info = await stat(path);
+    const info = statSync(path);
     if (!info.isFile()) return failed(path, [yamlFinding(path, 'not a regular file')]);
     if (info.size > maxBytes) {
       return failed(path, [yamlFinding(path, `file is ${info.size} bytes; the limit is ${maxBytes} bytes`, START, 'split the file or remove generated content')]);
     }
-    const decoded = decodeUtf8(await readFile(path));
+    const decoded = decodeUtf8(readFileSync(path));
     if ('problem' in decoded) return failed(path, [yamlFinding(path, decoded.problem, decoded.at, 'save the file as UTF-8 text')]);
     return parseYamlText(decoded.text, path, opts);
   } catch (err) {

@@ -30,6 +30,31 @@ describe('Run', { timeout: 60_000 }, () => {
     expect(env.hosts.connects.map((c) => c.host)).toEqual(['h1', 'h2', 'h3']);
   });
 
+  it("connectEarly resolves once every host's TCP connect has started, or its connect settled without one", async () => {
+    const env = threeHosts();
+    const dialling = new Set<string>();
+    const pending: Promise<never>[] = [];
+    // h1 dials and never finishes its handshake; h2 fails before any dial; h3 dials later.
+    let dialH3: (() => void) | undefined;
+    const connector = {
+      connect: (host: { name: string }, _inv: unknown, opts?: { onDial?: () => void }) => {
+        if (host.name === 'h1') { dialling.add('h1'); opts?.onDial?.(); const p = new Promise<never>(() => undefined); pending.push(p); return p; }
+        if (host.name === 'h2') return Promise.reject(new Error('no route'));
+        dialH3 = () => { dialling.add('h3'); opts?.onDial?.(); };
+        return new Promise<never>(() => undefined);
+      },
+      closeAll: async () => undefined,
+    };
+    const run = new Run(env.inventory, { ...options(env, 'd'), connector: connector as never });
+    let resolved = false;
+    const dialled = run.connectEarly(env.inventory.hosts).then(() => (resolved = true));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(resolved).toBe(false); // h3 has not dialled yet
+    dialH3!();
+    await dialled;
+    expect([...dialling].sort()).toEqual(['h1', 'h3']);
+  });
+
   it('the first SIGINT stops the run before it changes anything; the handler is removed after', async () => {
     const env = threeHosts();
     const run = new Run(env.inventory, options(env, 'b'));
