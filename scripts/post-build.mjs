@@ -86,6 +86,9 @@ async function bundleCli(esbuild) {
     logLevel: 'error',
     legalComments: 'inline',
     plugins: [zodEnglishOnly, nativeBindingsOutside],
+    // import() becomes require(): a function compiled from a V8 code cache loses the Script's dynamic-import loader
+    // on Node 20 (ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING), and Node's own loader for it is experimental (a warning).
+    supported: { 'dynamic-import': false },
     // import.meta.url in CommonJS: the bundle's own URL (package-root.ts finds the package from it, createRequire
     // resolves ssh2 from it), as each chunk's own URL was in the ES module bundle.
     define: { 'import.meta.url': '__bundleUrl' },

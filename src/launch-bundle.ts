@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { Script, constants as vmConstants } from 'node:vm';
+import { Script } from 'node:vm';
 import { provisionCacheDir } from './core/cache-dir.js';
 
 /** Caches kept in the directory (one per installed build); past this many the oldest go. */
@@ -42,6 +42,8 @@ export function codeCacheName(bundle: string): string {
  * Compiles and runs `bundle` as the main CommonJS module, with the code cache when one is there. When there was none
  * (or V8 refused it), the cache is written at exit, after the command's own work: it then holds every function the
  * run compiled, so the next run of the same command compiles almost nothing. Any cache error costs only speed.
+ * The bundle may not use import(): on Node 20 a function compiled from a code cache has no dynamic-import loader
+ * (scripts/post-build.mjs has esbuild turn import() into require()).
  */
 export function launchBundle(bundle: string, opts: LaunchOptions = {}): Launched {
   const env = opts.env ?? process.env;
@@ -60,9 +62,7 @@ export function launchBundle(bundle: string, opts: LaunchOptions = {}): Launched
   const script = new Script(Module.wrap(source), {
     filename: bundle,
     ...(cached ? { cachedData: cached } : {}),
-    // The bundle's own import() calls (Node built-ins, packages left outside it) go to Node's loader as usual.
-    importModuleDynamically: vmConstants?.USE_MAIN_CONTEXT_DEFAULT_LOADER ?? ((specifier: string) => import(specifier)),
-  } as ConstructorParameters<typeof Script>[1]);
+  });
   const accepted = cached !== undefined && !script.cachedDataRejected;
   const saveCache = (): boolean => (cacheFile ? writeCache(cacheFile, script.createCachedData()) : false);
   if (cacheFile && !accepted && opts.saveAtExit !== false) process.once('exit', () => void saveCache());

@@ -117,7 +117,6 @@ describe.skipIf(skipLab)('faults: sshd with MaxStartups 2:100:2 and MaxSessions 
     expect(released.stdout).toContain('released');
     expect(r.json.failed, JSON.stringify(r.json.hosts)).toBe(0);
     expect(r.code).toBe(0);
-    expect(took).toBeGreaterThan(1000); // it really had to wait for the slots
     let dropped = 0;
     let sample = '';
     for (const h of hosts) {
