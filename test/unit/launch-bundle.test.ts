@@ -52,6 +52,13 @@ describe('launchBundle', () => {
     expect(launchBundle(bundle, { cacheDir, saveAtExit: false }).accepted).toBe(true);
   });
 
+  it('a bundle that is not ASCII is read as UTF-8', () => {
+    writeFileSync(bundle, `(globalThis.__launched ??= []).push('caf\u00e9 \u2014 ' + (__filename === ${JSON.stringify(bundle)}));\n`);
+    utimesSync(bundle, 1_700_000_400, 1_700_000_400);
+    launchBundle(bundle, { cacheDir: null });
+    expect(ran().at(-1)).toBe('caf\u00e9 \u2014 true');
+  });
+
   it('keeps the caches of the last four builds, and none with NODE_DISABLE_COMPILE_CACHE or no directory', () => {
     for (let i = 0; i < 6; i++) {
       writeBundle(`build ${i}`, 1_700_001_000 + i);

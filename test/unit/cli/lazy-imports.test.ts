@@ -1,5 +1,6 @@
 // The built CLI loads only what a run uses: ssh2's client, no packages for terminals, diffs or local sessions,
 // and zod and yaml from the one-file bundle rather than ~170 files of node_modules.
+import { isAscii } from 'node:buffer';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -54,6 +55,8 @@ describe('what the built CLI loads', () => {
   it("bundles ssh2's client (src/transport/ssh2-lib.ts imports its files), not its server, index or HTTP agents", () => {
     const bundled = [...readFileSync(join(ROOT, 'dist/bundle/main.cjs'), 'utf8').matchAll(/^\/\/ node_modules\/ssh2\/(lib\/\S+)$/gm)].map((m) => m[1]);
     expect(bundled).toContain('lib/client.js');
+    // ASCII only (scripts/post-build.mjs escapes what esbuild left in comments): the launcher reads it as Latin-1.
+    expect(isAscii(readFileSync(join(ROOT, 'dist/bundle/main.cjs')))).toBe(true);
     for (const unused of ['lib/index.js', 'lib/server.js', 'lib/http-agents.js']) expect(bundled).not.toContain(unused);
   });
 
