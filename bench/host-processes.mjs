@@ -37,9 +37,9 @@ export function processesBetween(before, after) {
 }
 
 /** The machine's cost of starting a process: wall seconds of N × /bin/true run one after another by sh. */
-export function execCost(n = 500) {
+export function execCost(n = 500, env = process.env) {
   const t0 = process.hrtime.bigint();
-  const r = spawnSync('/bin/sh', ['-c', `i=0; while [ $i -lt ${n} ]; do /bin/true; i=$((i+1)); done`]);
+  const r = spawnSync('/bin/sh', ['-c', `i=0; while [ $i -lt ${n} ]; do /bin/true; i=$((i+1)); done`], { env });
   if (r.status !== 0) throw new Error('exec cost: sh loop failed');
   return { n, seconds: Number(process.hrtime.bigint() - t0) / 1e9 };
 }

@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { generateInventory } from './generate-inventory.mjs';
 import { execCost, processesBetween, readPidCounters } from './host-processes.mjs';
 import { firstRunBreakdown, formatBreakdown } from './first-run.mjs';
+import { buildSlowExec, installInHosts, readExecCounters, slowEnv } from './slow-exec.mjs';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const CLI = join(ROOT, 'dist/cli/main.js');
@@ -19,6 +20,10 @@ const { values } = parseArgs({
     keep: { type: 'boolean', default: false },
     // Lab names are PREFIX-SIZE: a unique prefix keeps a bench apart from other labs on the machine.
     prefix: { type: 'string', default: 'bench' },
+    // Emulates a machine where starting a program costs this many more µs of CPU (bench/slow-exec.mjs): in every
+    // lab host and for the controller's commands, from the converged pairs on (the first `up` runs at native speed).
+    // It also counts the programs started per host (0 counts them without slowing anything).
+    'slow-exec-us': { type: 'string' },
   },
 });
 const PAIRS = Math.max(5, Number(values.pairs));
@@ -26,6 +31,12 @@ const PAIRS = Math.max(5, Number(values.pairs));
 if (process.getuid?.() !== 0) {
   console.error('bench: the lab needs root (network namespaces): sudo npm run bench');
   process.exit(1);
+}
+
+const SLOW_US = values['slow-exec-us'] === undefined ? undefined : Number(values['slow-exec-us']);
+if (SLOW_US !== undefined && !(SLOW_US >= 0)) {
+  console.error('bench: --slow-exec-us takes a number of microseconds (0: count programs only)');
+  process.exit(2);
 }
 
 // Every command runs in a directory of its own, never the checkout: a completed `up` writes ./kubeconfig/ there.
@@ -85,6 +96,13 @@ async function benchOne(label, inventory, acceptLint) {
     const first = timed(firstArgv, env);
     if (first.status !== 0) throw new Error(`first provision up failed (${first.status}):\n${first.stderr.slice(-3000)}`);
     const firstLines = formatBreakdown(firstRunBreakdown(first.stdout));
+    // From here on, the emulated slow machine (if asked): the hosts' programs and the controller's both pay.
+    let envA = env, envB = process.env;
+    if (SLOW) {
+      installInHosts(CLI, name, hosts, SLOW);
+      envA = slowEnv(env, SLOW);
+      envB = slowEnv(process.env, SLOW);
+    }
 
     const countSshd = () => hosts.map((h) => {
       const r = sh(['node', CLI, 'lab', 'exec', '--name', name, h, '--', 'sh', '-c',
@@ -97,7 +115,7 @@ async function benchOne(label, inventory, acceptLint) {
     let perHost;
     for (let i = 0; i < PAIRS; i++) {
       const before = i === 0 ? countSshd() : undefined;
-      const rerun = timed(upArgv, env);
+      const rerun = timed(upArgv, envA);
       if (rerun.status !== 0) throw new Error(`converged re-run failed (${rerun.status}):\n${rerun.stderr.slice(-3000)}`);
       const report = JSON.parse(rerun.stdout);
       if (report.changed !== 0) throw new Error(`converged re-run changed ${report.changed} things: not converged`);
@@ -105,21 +123,33 @@ async function benchOne(label, inventory, acceptLint) {
         const after = countSshd();
         perHost = after.map((x, k) => ({ conns: x.conns - before[k].conns, sessions: x.sessions - before[k].sessions }));
       }
-      const floor = timed(floorArgv, process.env);
+      const floor = timed(floorArgv, envB);
       if (floor.status !== 0) throw new Error(`OpenSSH floor failed:\n${floor.stderr.slice(-2000)}`);
       a.push(rerun.wall); b.push(floor.wall); ratios.push(rerun.wall / floor.wall);
       cpu.push(rerun.cpu); rss.push(rerun.rssMb);
     }
     // Processes per host, from each host's own pid counter: a converged run, then the floor's `ssh true`, each
     // three times apart from the timed pairs (the counter reads cost a process each); the minimum of the three.
+    const execReader = SLOW ? await readExecCounters(ROOT, state, SLOW) : undefined;
     const countProcs = (argv, env, check) => {
       const runs = [];
+      const execRuns = [];
       for (let i = 0; i < 3; i++) {
         const before = readPidCountersSync();
+        const execsBefore = execReader?.(hosts);
         const r = spawnSync(argv[0], argv.slice(1), { encoding: 'utf8', env, maxBuffer: 64 << 20, cwd: WORK });
         if (r.status !== 0) throw new Error(`${check} failed (${r.status}):\n${r.stderr.slice(-2000)}`);
+        if (execsBefore) {
+          const after = execReader(hosts);
+          execRuns.push(new Map([...after].map(([h, n]) => [h, n - (execsBefore.get(h) ?? n)])));
+        }
         runs.push(processesBetween(before, readPidCountersSync()));
       }
+      // Programs started (execs, counted by the preloaded library): per host the minimum of the three runs.
+      const execs = execRuns.length ? (() => {
+        const per = hosts.flatMap((h) => (execRuns.every((m) => m.has(h)) ? [Math.min(...execRuns.map((m) => m.get(h)))] : []));
+        return { max: Math.max(...per), median: median(per), controller: Math.min(...execRuns.map((m) => m.get(''))) };
+      })() : undefined;
       const byHost = hosts.flatMap((h) => (runs.every((m) => m.has(h)) ? [[h, Math.min(...runs.map((m) => m.get(h)))]] : []));
       const perHost = byHost.map(([, n]) => n);
       if (!perHost.length) return undefined;
@@ -129,18 +159,18 @@ async function benchOne(label, inventory, acceptLint) {
       const counts = new Map();
       for (const n of perHost) counts.set(n, (counts.get(n) ?? 0) + 1);
       const spread = [...counts].sort((x, y) => y[0] - x[0]).map(([n, k]) => `${n} ×${k}`).join(', ');
-      return { max, median: median(perHost), min: Math.min(...perHost), busiest: `${busiest.slice(0, 3).join(', ')}${busiest.length > 3 ? ` and ${busiest.length - 3} more` : ''}`, spread };
+      return { max, median: median(perHost), min: Math.min(...perHost), busiest: `${busiest.slice(0, 3).join(', ')}${busiest.length > 3 ? ` and ${busiest.length - 3} more` : ''}`, spread, execs };
     };
     const readPidCountersSync = () => pidReader(hosts);
-    const procsA = countProcs(upArgv, env, 'converged up (process count)');
-    const procsB = countProcs(floorArgv, process.env, 'OpenSSH floor (process count)');
+    const procsA = countProcs(upArgv, envA, 'converged up (process count)');
+    const procsB = countProcs(floorArgv, envB, 'OpenSSH floor (process count)');
     const range = (xs) => `median ${fmt(median(xs))} s  (min ${fmt(Math.min(...xs))}, max ${fmt(Math.max(...xs))})`;
     const maxConns = Math.max(...perHost.map((p) => p.conns));
     const maxSessions = Math.max(...perHost.map((p) => p.sessions));
     console.log(`\n## ${label}: ${hosts.length} hosts, ${PAIRS} pairs`);
     console.log(`lab up                         ${labUpSeconds.toFixed(1)} s (base root cached; cold hosts)`);
     console.log(`idle memory per host (PSS)     ${pss.length ? `max ${Math.max(...pss)} MiB, median ${median(pss)} MiB over ${pss.length} hosts (target <= 80 MiB)` : 'n/a'}`);
-    console.log(`first provision up             ${fmt(first.wall)} s   controller CPU ${fmt(first.cpu)} s, peak RSS ${first.rssMb.toFixed(0)} MiB`);
+    console.log(`first provision up             ${fmt(first.wall)} s   controller CPU ${fmt(first.cpu)} s, peak RSS ${first.rssMb.toFixed(0)} MiB${SLOW ? ' (native speed: the slow-exec emulation starts after it)' : ''}`);
     for (const l of firstLines) console.log(l);
     console.log(`A converged provision up       ${range(a)}`);
     console.log(`B OpenSSH floor (ssh true ∥)   ${range(b)}`);
@@ -153,7 +183,11 @@ async function benchOne(label, inventory, acceptLint) {
     // (the login shell, which becomes `true`), so the run's are its pid ids less the floor's, plus that one.
     const started = procsA && procsB ? procsA.max - procsB.median + 1 : undefined;
     console.log(`processes per host (converged) ${started === undefined ? 'n/a' : `${started} started by the run on the busiest host (${procsA.busiest}), login shell and sudo included (pid ids max ${procsA.max} − floor median ${procsB.median} + 1; target <= 10)`}`);
-    console.log(`exec cost                      ${EXEC.n} × /bin/true ${fmt(EXEC.seconds)} s (${((EXEC.seconds / EXEC.n) * 1000).toFixed(2)} ms each)`);
+    if (procsA?.execs && procsB?.execs) {
+      const e = (x) => `max ${x.max}, median ${x.median} per host; controller ${x.controller}`;
+      console.log(`programs started (converged)   ${e(procsA.execs)} (floor ssh true: ${e(procsB.execs)}; counted by the preloaded library, sshd's own re-exec included)`);
+    }
+    console.log(`exec cost                      ${execLine()}`);
     return { label, hosts: hosts.length, ratio: median(ratios), conns: maxConns, procs: started };
   } finally {
     if (!values.keep) sh(['node', CLI, 'lab', 'down', '--name', name], { allowFail: true });
@@ -162,9 +196,14 @@ async function benchOne(label, inventory, acceptLint) {
 
 console.log(`# provision bench — ${new Date().toISOString()} — ${cpus().length} cores (${cpus()[0]?.model}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}`);
 // Process creation costs 0.5 ms on one machine of this kind and 5.5 ms on another: every figure is read next to it.
-const EXEC = execCost();
-console.log(`exec cost: ${EXEC.n} × /bin/true ${fmt(EXEC.seconds)} s`);
 const tmp = mkdtempSync(join(tmpdir(), 'provision-bench-'));
+const SLOW = SLOW_US === undefined ? undefined : buildSlowExec(ROOT, tmp, SLOW_US);
+const NATIVE = execCost();
+// With the emulation, the exec cost the converged figures were taken at is the emulated one (the library preloaded).
+const EXEC = SLOW ? execCost(500, slowEnv(process.env, SLOW)) : NATIVE;
+const ms = (e) => ((e.seconds / e.n) * 1000).toFixed(2);
+const execLine = () => `${EXEC.n} × /bin/true ${fmt(EXEC.seconds)} s (${ms(EXEC)} ms each)${SLOW ? `, emulated: +${SLOW_US} µs of CPU per program started (bench/slow-exec.c); native ${ms(NATIVE)} ms each` : ''}`;
+console.log(`exec cost: ${execLine()}`);
 const results = [];
 // A size that fails (a lab that cannot boot here, a run that fails) is named with its error; the other sizes go on.
 try {
@@ -199,5 +238,5 @@ for (const r of results) {
   }
   const target = TARGETS[r.label];
   const verdict = target === undefined ? '' : `  target <= ${target.toFixed(1)}x, 1 connection and <= ${PROCS_MAX} processes per host: ${r.ratio <= target && r.conns === 1 && r.procs !== undefined && r.procs <= PROCS_MAX ? 'met' : 'NOT met'}`;
-  console.log(`${r.label.padEnd(12)} ${String(r.hosts).padStart(4)} hosts  converged/floor ${r.ratio.toFixed(2)}x  connections/host ${r.conns}  processes/host ${r.procs ?? 'n/a'}  exec cost ${((EXEC.seconds / EXEC.n) * 1000).toFixed(2)} ms${verdict}`);
+  console.log(`${r.label.padEnd(12)} ${String(r.hosts).padStart(4)} hosts  converged/floor ${r.ratio.toFixed(2)}x  connections/host ${r.conns}  processes/host ${r.procs ?? 'n/a'}  exec cost ${ms(EXEC)} ms${SLOW ? ' (emulated)' : ''}${verdict}`);
 }

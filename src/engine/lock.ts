@@ -120,11 +120,12 @@ export function movedMessage(): string {
 
 /** The earlier run's commands still running on the host (after a hard quit), for the error message. */
 export function orphanMessage(listing: string | undefined): string {
-  // "pid N: sudo -S -p … -- sh -c 'printf marker; exec "$@"' sh ARGV…": show the pid and the command itself.
+  // "pid N: sudo -S -p … -- sh -c 'printf marker; exec "$@"' sh ARGV…" (or, for a shell script run in the marker's
+  // own shell, "… -- sh -c printf marker >&2 { SCRIPT }; exit $?"): show the pid and the command itself.
   const shown = (line: string) => {
     const m = /^pid (\d+): (.*)$/.exec(line.trim());
     if (!m) return line.trim();
-    const cmd = m[2]!.replace(/^.*?exec "\$@" sh /, '').replace(/\s+/g, ' ').trim();
+    const cmd = m[2]!.replace(/^.*?exec "\$@" sh /, '').replace(/^.*?' >&2 \{ /, '').replace(/\s+/g, ' ').trim();
     return `pid ${m[1]}: ${cmd.length > 100 ? `${cmd.slice(0, 100)}…` : cmd}`;
   };
   const what = listing?.trim().split('\n').filter(Boolean).slice(0, 3).map(shown).join('; ') || 'unknown';

@@ -9,6 +9,7 @@ import { splitSections } from './parse-sections.js';
 import { batchable, fileBatchBytes, parseFileBatch } from './probe-files.js';
 import { PACKAGES_SECTION, SERVICES_SECTION } from './probe.js';
 import { unitBlocks, unitConditionsOutput } from './probe-units.js';
+import { sysctlLines } from './probe-packages.js';
 
 export interface ParsedProbe {
   tables: FactTables;
@@ -34,7 +35,7 @@ function packageLinesByName(body: string | undefined): Map<string, string> {
 }
 
 /** `stdout`: the probe's output as text, or as bytes (ExecResult.stdoutBytes: its file batch is a raw tar stream). */
-export function parseProbe(stdout: string | Buffer, probe: Pick<ProbeScript, 'marker' | 'items' | 'units' | 'unitSlices'>): ParsedProbe {
+export function parseProbe(stdout: string | Buffer, probe: Pick<ProbeScript, 'marker' | 'items' | 'units' | 'unitSlices' | 'sysctlInPackages'>): ParsedProbe {
   const text = typeof stdout === 'string' ? stdout : stdout.toString('utf8');
   const sections = splitSections(text, probe.marker);
   const files = new Map<string, FileFact>();
@@ -57,6 +58,8 @@ export function parseProbe(stdout: string | Buffer, probe: Pick<ProbeScript, 'ma
       const slice = probe.unitSlices?.get(key);
       // A unit-conditions fact read in the services' systemctl call: its blocks, exit 0 when that section came back.
       if (slice) facts.set(key, sections.has(SERVICES_SECTION) ? { code: 0, stdout: unitConditionsOutput(serviceBlocks, slice) } : parseCommand(undefined, undefined));
+      // A sysctl fact read by the packages' awk: its lines, exit 0 when that section came back.
+      else if (probe.sysctlInPackages?.has(key)) facts.set(key, sections.has(PACKAGES_SECTION) ? { code: 0, stdout: sysctlLines(sections.get(PACKAGES_SECTION)) } : parseCommand(undefined, undefined));
       else facts.set(key, parseCommand(body, sections.get(`${id}.rc`)));
     }
     else commands.set(item.key, parseCommand(body, sections.get(`${id}.rc`)));

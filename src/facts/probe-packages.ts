@@ -19,6 +19,13 @@ export const DPKG_QUERY_FORMAT = '${Package}\\t${db:Status-Abbrev}\\t${Version}\
 export const ARCH_LINE = '@arch';
 
 /**
+ * The packages section's lines of sysctl keys (`@sysctl<TAB>key = value`, as `sysctl` prints them): the same awk
+ * reads them (the probe's shell cannot: dash reads a byte per read(2), and an integer sysctl answers EOF past offset
+ * 0), so a node's probe starts no `sysctl` process.
+ */
+export const SYSCTL_LINE = '@sysctl';
+
+/**
  * Prints exactly what `dpkg-query -W -f DPKG_QUERY_FORMAT NAMES` prints (order aside), from the status file, plus
  * ARCH_LINE with the dpkg package's Architecture (its native architecture, what `dpkg --print-architecture` says):
  * want/status/error flags abbreviated as dpkg does, and a not-installed package that is not wanted shows as
@@ -41,6 +48,19 @@ export const STATUS_AWK = [
   '  if (a[3] == "not-installed" && a[1] != "install" && a[1] != "hold") { a[1] = "unknown"; v = "" }',
   '  print p "\\t" ab(a[1], "unknown install hold deinstall purge", "uihrp") ab(a[3], "not-installed config-files half-installed unpacked half-configured triggers-awaited triggers-pending installed", "ncHUFWti") (a[2] == "reinstreq" ? "R" : " ") "\\t" v',
   '}',
+  // sk: "name<NL>file<NL>..." of sysctl keys. getline reads a whole buffer at offset 0 (what an integer sysctl needs)
+  // and returns -1 on a file it cannot read (absent key, write-only key): that key prints nothing, as sysctl skips it.
+  // A value's lines are joined by spaces (the fact collapses whitespace anyway).
+  'END {',
+  '  RS = "\\n"',
+  '  n = split(sk, K, "\\n")',
+  '  for (i = 1; i < n; i += 2) {',
+  '    c = 0; v = ""',
+  '    while ((getline l < K[i + 1]) > 0) { gsub(/[\\r\\n]/, " ", l); v = (c++ ? v " " : "") l }',
+  '    close(K[i + 1])',
+  `    if (c) print "${SYSCTL_LINE}\\t" K[i] " = " v`,
+  '  }',
+  '}',
 ].join('\n');
 
 /**
@@ -48,11 +68,18 @@ export const STATUS_AWK = [
  * not the truth: an interrupted dpkg left journal entries in updates/ (dpkg-query applies them), or a name is
  * arch-qualified (pkg:arm64).
  */
-export function packageReadLines(names: string[], adminDir = DPKG_ADMIN_DIR): string[] {
-  const query = `dpkg-query --admindir=${quote(adminDir)} -W -f '${DPKG_QUERY_FORMAT}' ${names.map(quote).join(' ')} 2>/dev/null; printf '${ARCH_LINE}\\t%s\\n' "$(dpkg --print-architecture 2>/dev/null)"`;
+export function packageReadLines(names: string[], adminDir = DPKG_ADMIN_DIR, sysctls: ReadonlyArray<[string, string]> = []): string[] {
+  const sk = sysctls.length ? ` -v sk=${quote(sysctls.flat().join('\\n'))}` : '';
+  // When dpkg-query answers, the sysctl keys are still read by the same awk program, over no status file.
+  const query = `dpkg-query --admindir=${quote(adminDir)} -W -f '${DPKG_QUERY_FORMAT}' ${names.map(quote).join(' ')} 2>/dev/null; printf '${ARCH_LINE}\\t%s\\n' "$(dpkg --print-architecture 2>/dev/null)"${sk ? `; awk${sk} ${quote(STATUS_AWK)} /dev/null` : ''}`;
   if (names.some((n) => n.includes(':'))) return [query];
   return [
     journalEntries(adminDir),
-    `if [ -e "$1" ] || [ ! -r ${quote(`${adminDir}/status`)} ]; then ${query}; else awk -v w=${quote(` ${names.join(' ')} `)} ${quote(STATUS_AWK)} ${quote(`${adminDir}/status`)}; fi; set --`,
+    `if [ -e "$1" ] || [ ! -r ${quote(`${adminDir}/status`)} ]; then ${query}; else awk -v w=${quote(` ${names.join(' ')} `)}${sk} ${quote(STATUS_AWK)} ${quote(`${adminDir}/status`)}; fi; set --`,
   ];
+}
+
+/** The sysctl lines of a packages section, as `sysctl` prints them (one "key = value" a line). */
+export function sysctlLines(section: string | undefined): string {
+  return (section ?? '').split('\n').flatMap((l) => (l.startsWith(`${SYSCTL_LINE}\t`) ? [`${l.slice(SYSCTL_LINE.length + 1)}\n`] : [])).join('');
 }

@@ -4,6 +4,7 @@ import { factKey } from '../core/fact-key.js';
 import type { ProbeItem } from '../core/types.js';
 import { FILE_CONTENT_CAP, batchable, fileBatchLines } from './probe-files.js';
 import { PACKAGES_SECTION, packageReadLines } from './probe-packages.js';
+import { sysctlAwkPairs } from './kinds/sysctl.js';
 import { UNIT_CONDITIONS, unitsRead, type UnitSlices } from './probe-units.js';
 import { factKind } from './kinds/index.js';
 import { routeDevVar } from './route-dev-var.js';
@@ -17,6 +18,8 @@ export interface ProbeScript {
   units?: string[];
   /** unit-conditions facts answered from the services' `systemctl show` (see probe-units.ts). */
   unitSlices?: UnitSlices;
+  /** Keys of the sysctl facts answered by the packages' awk (see probe-packages.ts SYSCTL_LINE). */
+  sysctlInPackages?: Set<string>;
 }
 
 export interface BuildProbeOptions {
@@ -136,10 +139,10 @@ export const SERVICES_SECTION = 'services';
  * Packages and units are each read with ONE process (awk or dpkg-query, systemctl show) whose whole output is one
  * section; the controller splits it (no shell loop, no fork per item): a probe's cost is its process count.
  */
-function batchedReads(items: ProbeItem[], dpkgAdminDir: string | undefined, units: ReturnType<typeof unitsRead>): string[] {
+function batchedReads(items: ProbeItem[], dpkgAdminDir: string | undefined, units: ReturnType<typeof unitsRead>, sysctls: SysctlRide): string[] {
   const pkgs = items.flatMap((i) => (i.kind === 'package' ? [i.name] : []));
   const lines: string[] = [];
-  if (pkgs.length) lines.push(`s ${PACKAGES_SECTION}`, ...packageReadLines(pkgs, dpkgAdminDir));
+  if (pkgs.length) lines.push(`s ${PACKAGES_SECTION}`, ...packageReadLines(pkgs, dpkgAdminDir, sysctls.pairs));
   if (units) lines.push(`s ${SERVICES_SECTION}`, ...units.lines);
   return lines;
 }
@@ -182,6 +185,31 @@ function subshell(id: string, script: string): string {
   return `s ${id}; ( set --; unset ${PROBE_VARS}; eval ${quote(script)} ) </dev/null 2>/dev/null; r=$?; s ${id}.rc; echo $r`;
 }
 
+interface SysctlRide {
+  /** (sysctl's name, file) of every key read by the packages' awk, each once. */
+  pairs: Array<[string, string]>;
+  /** Keys (factKey) of the sysctl facts those answer. */
+  facts: Set<string>;
+}
+
+/**
+ * sysctl facts ride in the packages' awk when the probe reads packages (a node always does): no `sysctl` process. A
+ * fact with a key awk cannot carry (see plainSysctlName) keeps its own `sysctl`.
+ */
+function sysctlRide(items: ProbeItem[]): SysctlRide {
+  const ride: SysctlRide = { pairs: [], facts: new Set() };
+  if (!items.some((i) => i.kind === 'package')) return ride;
+  const seen = new Set<string>();
+  for (const it of items) {
+    if (it.kind !== 'fact' || it.fact !== 'sysctl') continue;
+    const pairs = sysctlAwkPairs((it.args as { names: string[] }).names);
+    if (!pairs) continue;
+    ride.facts.add(factKey(it.fact, it.args));
+    for (const [name, file] of pairs) if (!seen.has(name)) ride.pairs.push([name, file]), seen.add(name);
+  }
+  return ride;
+}
+
 /** Gateways whose route a fact reads (primary-link): base's one `ip` reads them too. */
 function routeGetAddresses(items: ProbeItem[]): string[] {
   return items.flatMap((i) => (i.kind === 'fact' && i.fact === 'primary-link' && typeof (i.args as { gateway?: unknown })?.gateway === 'string' ? [(i.args as { gateway: string }).gateway] : []));
@@ -193,11 +221,13 @@ export function buildProbe(opts: BuildProbeOptions): ProbeScript {
   for (const it of unique) if (it.kind === 'fact') factKind(it.fact); // an unknown kind fails before any host is touched
   const batchedFiles = unique.flatMap((i) => (i.kind === 'file' && batchable(i.path) ? [i.path] : []));
   const units = unitsRead(unique, opts.unitPath);
-  const body: string[] = [...batchedReads(unique, opts.dpkgAdminDir, units), ...fileBatchLines(batchedFiles)];
+  const sysctls = sysctlRide(unique);
+  const body: string[] = [...batchedReads(unique, opts.dpkgAdminDir, units, sysctls), ...fileBatchLines(batchedFiles)];
   unique.forEach((item, i) => {
     const id = `${item.kind}.${i}`;
     items.set(id, item);
     if (item.kind === 'file' && batchable(item.path)) return;
+    if (item.kind === 'fact' && sysctls.facts.has(factKey(item.fact, item.args))) return; // in the packages' awk
     const section = itemSection(id, item);
     if (section) body.push(section);
   });
@@ -211,5 +241,10 @@ export function buildProbe(opts: BuildProbeOptions): ProbeScript {
     ...body,
     's end',
   ].join('\n');
-  return { script, marker: opts.marker, items, ...(units ? { units: units.units } : {}), ...(units?.slices.size ? { unitSlices: units.slices } : {}) };
+  return {
+    script, marker: opts.marker, items,
+    ...(units ? { units: units.units } : {}),
+    ...(units?.slices.size ? { unitSlices: units.slices } : {}),
+    ...(sysctls.facts.size ? { sysctlInPackages: sysctls.facts } : {}),
+  };
 }

@@ -16,19 +16,19 @@ export interface BecomeWrap {
 /**
  * `sudo -S -p PROMPT -- sh -c 'echo MARKER >&2; exec "$@"' sh [env K=V...] argv...`
  * The marker tells us sudo has finished (with or without a password) and the real command starts.
+ * A shell script (`sh -c SCRIPT`: the probe, a module's steps) runs in that shell itself (see inlineScript): one
+ * program start fewer on every sudo'd exec.
  */
 export function wrapSudo(cmd: Command, ids: { prompt?: string; marker?: string } = {}): BecomeWrap {
   const token = randomBytes(9).toString('hex');
   const prompt = ids.prompt ?? `[provision-sudo-${token}] password: `;
   const marker = ids.marker ?? `${BECOME_MARKER}${token}`;
-  const env = Object.entries(cmd.env ?? {}).map(([k, v]) => {
-    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k)) throw new Error(`invalid environment variable name ${JSON.stringify(k)}`);
-    return `${k}=${v}`;
-  });
+  const inline = inlineScript(cmd, marker);
+  if (inline !== undefined) return { command: { argv: ['sudo', '-S', '-p', prompt, '--', 'sh', '-c', inline] }, prompt, marker };
   const argv = [
     'sudo', '-S', '-p', prompt, '--',
-    'sh', '-c', `printf '%s\\n' '${marker}' >&2; exec "$@"`, 'sh',
-    ...(env.length > 0 ? ['env', ...env] : []),
+    'sh', '-c', `${markerLine(marker)}; exec "$@"`, 'sh',
+    ...envArgs(cmd),
     ...cmd.argv,
   ];
   return { command: { argv }, prompt, marker };
@@ -42,19 +42,33 @@ export function wrapSudo(cmd: Command, ids: { prompt?: string; marker?: string }
  */
 export function wrapRoot(cmd: Command, ids: { marker?: string } = {}): BecomeWrap {
   const wrapped = wrapSudo(cmd, ids);
-  const [file, flag, script, ...rest] = cmd.argv;
-  if (file === 'sh' && flag === '-c' && script !== undefined && rest.length === 0 && Object.keys(cmd.env ?? {}).length === 0) {
-    // A shell script (the probe, a module's steps) runs in the wrapper's own shell: one process fewer per exec. The
-    // marker has a line of its own (the shell runs it before parsing the rest, so a script's syntax error is still
-    // reported after it); the script sits in a brace group followed by `exit`, so it is never the -c string's last
-    // command (never exec'd away with the marker), and its own `exit` still ends it.
-    const argv = ['sh', '-c', `printf '%s\\n' '${wrapped.marker}' >&2\n{\n${script}\n}; exit $?`];
-    return { command: { argv }, prompt: wrapped.prompt, marker: wrapped.marker };
-  }
-  const argv = wrapped.command.argv.slice(wrapped.command.argv.indexOf('--') + 1);
+  const inline = inlineScript(cmd, wrapped.marker);
+  if (inline !== undefined) return { command: { argv: ['sh', '-c', inline] }, prompt: wrapped.prompt, marker: wrapped.marker };
+  const argv = ['sh', '-c', `${markerLine(wrapped.marker)}; "$@"; exit $?`, 'sh', ...envArgs(cmd), ...cmd.argv];
   // Not the last command: a shell may exec its -c string's last command, and the marker would go with it.
-  argv[2] = argv[2]!.replace('; exec "$@"', '; "$@"; exit $?');
   return { command: { argv }, prompt: wrapped.prompt, marker: wrapped.marker };
+}
+
+const markerLine = (marker: string) => `printf '%s\\n' '${marker}' >&2`;
+
+function envArgs(cmd: Command): string[] {
+  const env = Object.entries(cmd.env ?? {}).map(([k, v]) => {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k)) throw new Error(`invalid environment variable name ${JSON.stringify(k)}`);
+    return `${k}=${v}`;
+  });
+  return env.length > 0 ? ['env', ...env] : [];
+}
+
+/**
+ * A shell script with no arguments and no environment of its own (`sh -c SCRIPT`) runs in the marker's shell itself,
+ * not in a second shell that one execs. The marker has a line of its own (the shell runs it before parsing the rest,
+ * so a script's syntax error is still reported after it); the script sits in a brace group followed by `exit`, so it
+ * is never the -c string's last command (never exec'd away with the marker), and its own `exit` still ends it.
+ */
+function inlineScript(cmd: Command, marker: string): string | undefined {
+  const [file, flag, script, ...rest] = cmd.argv;
+  if (file !== 'sh' || flag !== '-c' || script === undefined || rest.length > 0 || Object.keys(cmd.env ?? {}).length > 0) return undefined;
+  return `${markerLine(marker)}\n{\n${script}\n}; exit $?`;
 }
 
 export type BecomeAction =

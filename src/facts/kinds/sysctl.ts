@@ -13,8 +13,33 @@ function script(args: { names: string[] }): string {
 
 export const normalizeSysctl = (s: string) => s.trim().split(/\s+/).join(' ');
 
-/** sysctl's own spelling of a key: '/' separators become '.', as it prints them. */
-const dotted = (k: string) => (k.includes('/') && !k.includes('.') ? k.replace(/\//g, '.') : k);
+/**
+ * procps' slashdot(): a key whose first separator is already `to` stays as it is; otherwise every '.' and '/' swap
+ * ("net.ipv4.conf.eth0/100.rp_filter" is the file net/ipv4/conf/eth0.100/rp_filter).
+ */
+function slashdot(key: string, from: '.' | '/', to: '.' | '/'): string {
+  const first = /[./]/.exec(key)?.[0];
+  if (first === undefined || first === to) return key;
+  return key.replace(/[./]/g, (c) => (c === from ? to : from));
+}
+
+/** sysctl's own spelling of a key, as it prints it. */
+const dotted = (k: string) => slashdot(k, '/', '.');
+
+/** The procfs file sysctl reads for a key. */
+export const sysctlPath = (k: string) => `/proc/sys/${slashdot(k, '.', '/')}`;
+
+/** A key that can ride in the probe's awk (packages.ts): letters, digits and . / _ - only, no '..'. */
+export const plainSysctlName = (k: string) => /^[A-Za-z0-9_][A-Za-z0-9_./-]*$/.test(k) && !k.includes('..');
+
+/**
+ * The probe's awk (probe-packages.ts) reads the keys instead of a `sysctl` process, printing `sysctl`'s lines: the
+ * pairs it takes (sysctl's name for the key, its file), or undefined when a key is not plain.
+ */
+export function sysctlAwkPairs(names: readonly string[]): Array<[string, string]> | undefined {
+  if (!names.every(plainSysctlName)) return undefined;
+  return names.map((n) => [dotted(n), sysctlPath(n)]);
+}
 
 /** name → value; null when the key could not be read (absent: its module not loaded, or a typo). */
 export const sysctl: FactKind<{ names: string[] }, Record<string, string | null>> = {

@@ -111,4 +111,12 @@ describe('orphanMessage', () => {
     const line = `pid 874: sudo -S -p [provision-sudo-c4] password:  -- sh -c printf '%s\\n' 'provision-become-ok-c4' >&2; exec "$@" sh sh -c out=$(kubeadm init --config "$1" --upload-certs 2>&1); rc=$?`;
     expect(orphanMessage(line)).toBe(`a command of an earlier provision run is still running on this host (pid 874: sh -c out=$(kubeadm init --config "$1" --upload-certs 2>&1); rc=$?): wait for it to finish (or stop it), then re-run`);
   });
+
+  it('shows a script run in the marker\'s own shell by its text, as the host lists it (NULs and newlines as spaces)', async () => {
+    const { orphanMessage } = await import('../../../src/engine/lock.js');
+    const { wrapSudo } = await import('../../../src/transport/become.js');
+    const argv = wrapSudo({ argv: ['sh', '-c', 'systemctl restart kubelet\nsleep 1'] }, { prompt: '[p] password: ', marker: 'provision-become-ok-c5' }).command.argv;
+    const line = `pid 875: ${argv.join('\0').replace(/[\0\n]/g, ' ')}`;
+    expect(orphanMessage(line)).toContain('(pid 875: systemctl restart kubelet sleep 1 }; exit $?)');
+  });
 });

@@ -11,14 +11,14 @@ import { requireProgram } from '../modules/real/programs.js';
 /**
  * What the probe of goldentooth's control plane bettley may start on this machine (Debian bookworm with containerd,
  * NetworkManager and nftables installed, NetworkManager not running), the probe's own shell excluded, with up's
- * preflight reads: 8 execs measured (43 before issue 21, 22 in its first round, 11 in its third): one ip (base: routes,
- * addresses, the routes to the nodes and the gateway in one batch), df (preflight), awk (packages and dpkg's
- * architecture), one systemctl (services and unit conditions), one tar (every file, raw), sysctl, nft, and grep only
- * because this machine lacks br_netfilter in /sys/module (a node that runs Kubernetes has it). The run lock starts
- * nothing in a probe (engine/lock.ts: flock and its holder run only before a first change). So a converged node runs
- * 7 programs in 7 processes: with its login shell and sudo's child, 9.
+ * preflight reads: 7 execs measured (43 before issue 21, 22 in its first round, 11 in its third, 8 in its sixth): one
+ * ip (base: routes, addresses, the routes to the nodes and the gateway in one batch), df (preflight), awk (packages,
+ * dpkg's architecture and the sysctl keys), one systemctl (services and unit conditions), one tar (every file, raw),
+ * nft, and grep only because this machine lacks br_netfilter in /sys/module (a node that runs Kubernetes has it). The
+ * run lock starts nothing in a probe (engine/lock.ts: flock and its holder run only before a first change). So a
+ * converged node runs 6 programs in 6 processes: with its login shell and sudo's child, 8.
  */
-const PROBE_PROGRAMS_MAX = 8;
+const PROBE_PROGRAMS_MAX = 7;
 
 /** Fact kinds that must start no process at all: builtins and /proc, /sys reads only. */
 const NO_PROCESS_KINDS = ['pi-kernel', 'net-links', 'kubeadm-init-state', 'ufw-status', 'dpkg-journal'];

@@ -118,6 +118,17 @@ describe('wrapSudo', () => {
     expect(out.toString()).toBe("a'b|$(id)");
     expect(wrap.command.argv).toContain('X=1 2');
   });
+
+  it('runs a shell script in sudo\'s own child shell (one program start, not two), the marker first', async () => {
+    const wrap = wrapSudo({ argv: ['sh', '-c', 'echo "$0:$#"; exit 3'] }, { prompt: P, marker: M });
+    expect(wrap.command.argv.slice(0, 7)).toEqual(['sudo', '-S', '-p', P, '--', 'sh', '-c']);
+    expect(wrap.command.argv).toHaveLength(8); // no second `sh -c` to exec
+    const r = await execa('sh', ['-c', renderCommand(wrap.command).replace(/^sudo -S -p '[^']*' --/, 'exec')], { reject: false });
+    expect(r).toMatchObject({ stdout: 'sh:0', stderr: M, exitCode: 3 });
+    // With arguments or an environment of its own, the script keeps its own shell.
+    expect(wrapSudo({ argv: ['sh', '-c', 'echo $1', 'sh', 'x'] }, { prompt: P, marker: M }).command.argv.join(' ')).toContain('exec "$@"');
+    expect(wrapSudo({ argv: ['sh', '-c', 'echo $X'], env: { X: '1' } }, { prompt: P, marker: M }).command.argv.join(' ')).toContain('exec "$@"');
+  });
 });
 
 describe('wrapRoot', () => {
