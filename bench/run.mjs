@@ -10,6 +10,7 @@ import { generateInventory } from './generate-inventory.mjs';
 import { execCost, processesBetween, readPidCounters } from './host-processes.mjs';
 import { firstRunBreakdown, formatBreakdown } from './first-run.mjs';
 import { buildSlowExec, installInHosts, readExecCounters, slowEnv } from './slow-exec.mjs';
+import { haveStrace, traceLab, tracedExecCost } from './trace-syscalls.mjs';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const CLI = join(ROOT, 'dist/cli/main.js');
@@ -24,6 +25,9 @@ const { values } = parseArgs({
     // lab host and for the controller's commands, from the converged pairs on (the first `up` runs at native speed).
     // It also counts the programs started per host (0 counts them without slowing anything).
     'slow-exec-us': { type: 'string' },
+    // Emulates a syscall-heavy sandbox (bench/trace-syscalls.mjs): strace follows every process of the converged pairs,
+    // in the hosts and on the controller.
+    'trace-syscalls': { type: 'boolean', default: false },
   },
 });
 const PAIRS = Math.max(5, Number(values.pairs));
@@ -36,6 +40,16 @@ if (process.getuid?.() !== 0) {
 const SLOW_US = values['slow-exec-us'] === undefined ? undefined : Number(values['slow-exec-us']);
 if (SLOW_US !== undefined && !(SLOW_US >= 0)) {
   console.error('bench: --slow-exec-us takes a number of microseconds (0: count programs only)');
+  process.exit(2);
+}
+
+const TRACE = values['trace-syscalls'];
+if (TRACE && SLOW_US !== undefined) {
+  console.error('bench: --trace-syscalls and --slow-exec-us are two emulations: use one at a time');
+  process.exit(2);
+}
+if (TRACE && !haveStrace()) {
+  console.error('bench: --trace-syscalls needs strace (apt-get install strace)');
   process.exit(2);
 }
 
@@ -113,20 +127,27 @@ async function benchOne(label, inventory, acceptLint) {
 
     const a = [], b = [], ratios = [], cpu = [], rss = [];
     let perHost;
-    for (let i = 0; i < PAIRS; i++) {
-      const before = i === 0 ? countSshd() : undefined;
-      const rerun = timed(upArgv, envA);
-      if (rerun.status !== 0) throw new Error(`converged re-run failed (${rerun.status}):\n${rerun.stderr.slice(-3000)}`);
-      const report = JSON.parse(rerun.stdout);
-      if (report.changed !== 0) throw new Error(`converged re-run changed ${report.changed} things: not converged`);
-      if (before) {
-        const after = countSshd();
-        perHost = after.map((x, k) => ({ conns: x.conns - before[k].conns, sessions: x.sessions - before[k].sessions }));
+    // The sandbox emulation covers the timed pairs only (the counts below are the same traced or not).
+    const tracer = TRACE ? await traceLab(ROOT, state, hosts) : undefined;
+    const wrapT = (argv) => (tracer ? tracer.wrap(argv) : argv);
+    try {
+      for (let i = 0; i < PAIRS; i++) {
+        const before = i === 0 ? countSshd() : undefined;
+        const rerun = timed(wrapT(upArgv), envA);
+        if (rerun.status !== 0) throw new Error(`converged re-run failed (${rerun.status}):\n${rerun.stderr.slice(-3000)}`);
+        const report = JSON.parse(rerun.stdout);
+        if (report.changed !== 0) throw new Error(`converged re-run changed ${report.changed} things: not converged`);
+        if (before) {
+          const after = countSshd();
+          perHost = after.map((x, k) => ({ conns: x.conns - before[k].conns, sessions: x.sessions - before[k].sessions }));
+        }
+        const floor = timed(wrapT(floorArgv), envB);
+        if (floor.status !== 0) throw new Error(`OpenSSH floor failed:\n${floor.stderr.slice(-2000)}`);
+        a.push(rerun.wall); b.push(floor.wall); ratios.push(rerun.wall / floor.wall);
+        cpu.push(rerun.cpu); rss.push(rerun.rssMb);
       }
-      const floor = timed(floorArgv, envB);
-      if (floor.status !== 0) throw new Error(`OpenSSH floor failed:\n${floor.stderr.slice(-2000)}`);
-      a.push(rerun.wall); b.push(floor.wall); ratios.push(rerun.wall / floor.wall);
-      cpu.push(rerun.cpu); rss.push(rerun.rssMb);
+    } finally {
+      await tracer?.stop();
     }
     // Processes per host, from each host's own pid counter: a converged run, then the floor's `ssh true`, each
     // three times apart from the timed pairs (the counter reads cost a process each); the minimum of the three.
@@ -175,7 +196,7 @@ async function benchOne(label, inventory, acceptLint) {
     console.log(`A converged provision up       ${range(a)}`);
     console.log(`B OpenSSH floor (ssh true ∥)   ${range(b)}`);
     console.log(`ratio A/B                      median of pairs ${median(ratios).toFixed(2)}x, of medians ${(median(a) / median(b)).toFixed(2)}x`);
-    console.log(`converged re-run controller    CPU median ${fmt(median(cpu))} s, peak RSS median ${median(rss).toFixed(0)} MiB`);
+    console.log(`converged re-run controller    CPU median ${fmt(median(cpu))} s, peak RSS median ${median(rss).toFixed(0)} MiB${TRACE ? ' (strace\'s own CPU included)' : ''}`);
     console.log(`per host in one re-run         SSH connections max ${maxConns}, sessions (execs) max ${maxSessions} (from each host's sshd log)`);
     const procs = procsA ? `max ${procsA.max} (${procsA.busiest}), median ${procsA.median}, min ${procsA.min}; per host ${procsA.spread} (floor ssh true: max ${procsB?.max}, median ${procsB?.median}; pid counter: sshd's processes and every thread included)` : 'n/a';
     console.log(`pid ids per host (converged)   ${procs}`);
@@ -200,9 +221,9 @@ const tmp = mkdtempSync(join(tmpdir(), 'provision-bench-'));
 const SLOW = SLOW_US === undefined ? undefined : buildSlowExec(ROOT, tmp, SLOW_US);
 const NATIVE = execCost();
 // With the emulation, the exec cost the converged figures were taken at is the emulated one (the library preloaded).
-const EXEC = SLOW ? execCost(500, slowEnv(process.env, SLOW)) : NATIVE;
+const EXEC = SLOW ? execCost(500, slowEnv(process.env, SLOW)) : TRACE ? tracedExecCost() : NATIVE;
 const ms = (e) => ((e.seconds / e.n) * 1000).toFixed(2);
-const execLine = () => `${EXEC.n} × /bin/true ${fmt(EXEC.seconds)} s (${ms(EXEC)} ms each)${SLOW ? `, emulated: +${SLOW_US} µs of CPU per program started (bench/slow-exec.c); native ${ms(NATIVE)} ms each` : ''}`;
+const execLine = () => `${EXEC.n} × /bin/true ${fmt(EXEC.seconds)} s (${ms(EXEC)} ms each)${SLOW ? `, emulated: +${SLOW_US} µs of CPU per program started (bench/slow-exec.c); native ${ms(NATIVE)} ms each` : ''}${TRACE ? `, emulated: every system call traced (bench/trace-syscalls.mjs); native ${ms(NATIVE)} ms each` : ''}`;
 console.log(`exec cost: ${execLine()}`);
 const results = [];
 // A size that fails (a lab that cannot boot here, a run that fails) is named with its error; the other sizes go on.
@@ -238,5 +259,5 @@ for (const r of results) {
   }
   const target = TARGETS[r.label];
   const verdict = target === undefined ? '' : `  target <= ${target.toFixed(1)}x, 1 connection and <= ${PROCS_MAX} processes per host: ${r.ratio <= target && r.conns === 1 && r.procs !== undefined && r.procs <= PROCS_MAX ? 'met' : 'NOT met'}`;
-  console.log(`${r.label.padEnd(12)} ${String(r.hosts).padStart(4)} hosts  converged/floor ${r.ratio.toFixed(2)}x  connections/host ${r.conns}  processes/host ${r.procs ?? 'n/a'}  exec cost ${ms(EXEC)} ms${SLOW ? ' (emulated)' : ''}${verdict}`);
+  console.log(`${r.label.padEnd(12)} ${String(r.hosts).padStart(4)} hosts  converged/floor ${r.ratio.toFixed(2)}x  connections/host ${r.conns}  processes/host ${r.procs ?? 'n/a'}  exec cost ${ms(EXEC)} ms${SLOW || TRACE ? ' (emulated)' : ''}${verdict}`);
 }

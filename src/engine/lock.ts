@@ -1,6 +1,7 @@
 // The per-host run lock: a kernel flock, taken before a run first changes a host and held by a process tied to its SSH connection.
 import { quote } from '../core/command.js';
-import { BECOME_MARKER } from '../transport/become.js';
+import { BECOME_MARKER, BECOME_VAR } from '../transport/become.js';
+import { NOTE_DAEMON, P_SCAN_START } from '../facts/proc-scan.js';
 
 export const LOCK_FILE = '/run/lock/provision.lock';
 /** Exit code of a probe that found the lock taken. */
@@ -67,12 +68,16 @@ export function probeLockLines(opts: Pick<LockOptions, 'file' | 'orphanMarker'>)
     // A command of an earlier run still running? After a hard quit its connection (hence its lock) is gone
     // but the command goes on. Every become'd command runs under a sudo whose argv carries BECOME_MARKER:
     // any such process that is not an ancestor of this probe belongs to another run.
-    `a=" $$ "; q=$$; while [ "$q" -gt 1 ]; do read -r st < /proc/$q/stat || break; st=\${st##*) }; set -- $st; q=$2; a="$a$q "; done`,
+    // Under a become wrapper that names this exec's marker (transport/become.ts BECOME_VAR), a process whose command line
+    // carries it is this exec's own (its sudo, its shell, a login shell that forked): only this shell and its parent
+    // are skipped unread. Without it, the ancestors from /proc/N/stat (a few hundred bytes each, a read(2) a byte).
+    `if [ -n "\${${BECOME_VAR}-}" ]; then a=" $$ $PPID "; else a=" $$ "; q=$$; while [ "$q" -gt 1 ]; do read -r st < /proc/$q/stat || break; st=\${st##*) }; set -- $st; q=$2; a="$a$q "; done; fi`,
     // Shell builtins only (no grep): a become'd command's marker sits in the argv of a sudo or a shell, so only those
     // processes' command lines are read (dash's `read` skips the NULs between arguments). The marker is split in two
     // so this script's own text never matches it.
     `m1=${quote(m1)}; m2=${quote(m2)}`,
-    `o=; for f in /proc/[0-9]*/comm; do read -r c 2>/dev/null < "$f" || continue; case $c in sudo|sh|dash|bash) ;; *) continue;; esac; n=\${f#/proc/}; n=\${n%/comm}; case "$a" in *" $n "*) continue;; esac; while IFS= read -r l || [ -n "$l" ]; do case $l in *"$m1$m2"*) o="$o $n"; break;; esac; done 2>/dev/null < /proc/$n/cmdline; done; unset m1 m2`,
+    // The same pass notes the daemons base.procs reports (facts/proc-scan.ts): /proc is read once a probe.
+    `o=; ${P_SCAN_START}; for f in /proc/[0-9]*/comm; do read -r c 2>/dev/null < "$f" || continue; ${NOTE_DAEMON}; case $c in sudo|sh|dash|bash) ;; *) continue;; esac; n=\${f#/proc/}; n=\${n%/comm}; case "$a" in *" $n "*) continue;; esac; while IFS= read -r l || [ -n "$l" ]; do case $l in *"$m1$m2"*) [ -n "\${${BECOME_VAR}-}" ] && case $l in *"$${BECOME_VAR}"*) break;; esac; o="$o $n"; break;; esac; done 2>/dev/null < /proc/$n/cmdline; done; unset m1 m2`,
     `if [ -n "$o" ]; then s lock.orphan; for n in $o; do printf 'pid %s: %s\\n' "$n" "$(tr '\\0\\n' '  ' < /proc/$n/cmdline 2>/dev/null | cut -c1-600)"; done; exit ${LOCK_BUSY_EXIT}; fi`,
     `s ${LOCK_GENERATION_SECTION}; printf '%s\\n' "$P_g"; unset P_h P_p P_l P_r P_w P_c P_g`,
     `s lock.ok`,
@@ -121,11 +126,12 @@ export function movedMessage(): string {
 /** The earlier run's commands still running on the host (after a hard quit), for the error message. */
 export function orphanMessage(listing: string | undefined): string {
   // "pid N: sudo -S -p … -- sh -c 'printf marker; exec "$@"' sh ARGV…" (or, for a shell script run in the marker's
-  // own shell, "… -- sh -c printf marker >&2 { SCRIPT }; exit $?"): show the pid and the command itself.
+  // own shell, "… -- sh -c P_become=marker; printf '%s\n' "$P_become" >&2 { SCRIPT }; exit $?"): show the pid and
+  // the command itself.
   const shown = (line: string) => {
     const m = /^pid (\d+): (.*)$/.exec(line.trim());
     if (!m) return line.trim();
-    const cmd = m[2]!.replace(/^.*?exec "\$@" sh /, '').replace(/^.*?' >&2 \{ /, '').replace(/\s+/g, ' ').trim();
+    const cmd = m[2]!.replace(/^.*?exec "\$@" sh /, '').replace(/^.*?" >&2 \{ /, '').replace(/\s+/g, ' ').trim();
     return `pid ${m[1]}: ${cmd.length > 100 ? `${cmd.slice(0, 100)}…` : cmd}`;
   };
   const what = listing?.trim().split('\n').filter(Boolean).slice(0, 3).map(shown).join('; ') || 'unknown';

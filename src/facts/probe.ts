@@ -8,6 +8,7 @@ import { sysctlAwkPairs } from './kinds/sysctl.js';
 import { UNIT_CONDITIONS, unitsRead, type UnitSlices } from './probe-units.js';
 import { factKind } from './kinds/index.js';
 import { routeDevVar } from './route-dev-var.js';
+import { BASE_PROCS_LINE } from './proc-scan.js';
 
 export interface ProbeScript {
   script: string;
@@ -99,7 +100,8 @@ function baseSection(nodesProbeAddress: string | undefined, gatewayAddresses: st
     // Running network and time-sync daemons, from /proc with shell builtins only (no systemctl: it can cost 50 ms a
     // call). comm is cut at 15 characters: systemd-networkd shows as systemd-network, systemd-timesyncd as systemd-timesyn.
     // P_nm: NetworkManager runs (set, empty or 1, only where base ran): primary-link asks nmcli only then.
-    's base.procs; P_nm=; for f in /proc/[0-9]*/comm; do read -r c 2>/dev/null < "$f" && case "$c" in NetworkManager) P_nm=1; echo "$c";; systemd-network|chronyd|systemd-timesyn|ntpd|openntpd) echo "$c";; esac; done',
+    // The lock's scan of /proc (engine/lock.ts) noted them when it ran first in this probe (proc-scan.ts).
+    `s base.procs; ${BASE_PROCS_LINE}`,
     's base.netplan; for f in /etc/netplan/*.yaml /etc/netplan/*.yml; do [ -e "$f" ] && echo "$f"; done',
     's base.ifupdown; rd /etc/network/interfaces; for f in /etc/network/interfaces.d/*; do [ -f "$f" ] && rd "$f"; done',
     // The device-tree model is NUL-terminated: dash's `read` stops there (no `tr` process); printed without a newline.

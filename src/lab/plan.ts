@@ -56,12 +56,20 @@ export function generatedMac(lab: string, host: string): string {
 }
 
 /**
+ * Where lab owner uids live: above SSSD's default ID-mapping range (200000..2000200000, where a domain's users get
+ * their uids), above systemd's container range (524288..1879048191, nspawn's --private-users=pick), below systemd's
+ * foreign range (2147352576..) and below 2^31 (tools that read a uid as signed).
+ */
+export const OWNER_UID_MIN = 2_000_300_000;
+export const OWNER_UID_SPAN = 147_000_000;
+
+/**
  * The uid that owns a host's user namespace (host-userns.ts): one per host, so each host's inotify instances count
- * against a pool of its own. Stable per lab and host, in 1e9..2e9, far from any real user; two hosts whose hashes
- * collide (about 1 in 1e9 for a pair) share a pool of 128, which still holds 18 hosts.
+ * against a pool of its own. Stable per lab and host, in a range no account source uses (OWNER_UID_MIN); two hosts
+ * whose hashes collide (about 1 in 1.5e8 for a pair) share a pool of 128, which still holds 18 hosts.
  */
 export function hostOwnerUid(ns: string): number {
-  return 1_000_000_000 + (createHash('sha256').update(ns).digest().readUInt32BE(0) % 1_000_000_000);
+  return OWNER_UID_MIN + (createHash('sha256').update(ns).digest().readUInt32BE(0) % OWNER_UID_SPAN);
 }
 
 /** The laptop's address: the highest address on the node LAN that nothing in the plan uses. */

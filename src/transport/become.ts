@@ -6,6 +6,12 @@ import type { SudoErrorKind } from './errors.js';
 /** Prefix of the marker in every become'd command line: the run lock finds an earlier run's leftovers by it. */
 export const BECOME_MARKER = 'provision-become-ok-';
 
+/**
+ * The shell variable that holds this exec's own marker in a script run in the marker's shell (inlineScript): the run
+ * lock tells this exec's own processes (their command lines carry it) from an earlier run's without walking /proc.
+ */
+export const BECOME_VAR = 'P_become';
+
 export interface BecomeWrap {
   /** The command to run instead (argv only: stdin is written by the session after sudo lets us in). */
   command: Command;
@@ -68,7 +74,7 @@ function envArgs(cmd: Command): string[] {
 function inlineScript(cmd: Command, marker: string): string | undefined {
   const [file, flag, script, ...rest] = cmd.argv;
   if (file !== 'sh' || flag !== '-c' || script === undefined || rest.length > 0 || Object.keys(cmd.env ?? {}).length > 0) return undefined;
-  return `${markerLine(marker)}\n{\n${script}\n}; exit $?`;
+  return `${BECOME_VAR}='${marker}'; printf '%s\\n' "$${BECOME_VAR}" >&2\n{\n${script}\n}; exit $?`;
 }
 
 export type BecomeAction =

@@ -24,12 +24,15 @@ export function sshGCacheDir(env: NodeJS.ProcessEnv, home: string): string {
  * and listed directories too, so a new file counts) and the value of every ${VAR} they name. Undefined when the
  * answer may change with none of these (Match exec, Match localnetwork, CanonicalizeHostname's DNS), or when the
  * built-in reader cannot follow the config: then ssh -G runs every time.
+ * `probe` gets the same reading's verdict on whether the answer depends on the address dialled (true when the reader
+ * failed), so the resolver need not read the config again to ask.
  */
-export async function sshGCacheKey(ssh: string, l: SshLookup, ctx: Omit<BuiltinContext, 'probe' | 'trace'>): Promise<string | undefined> {
+export async function sshGCacheKey(ssh: string, l: SshLookup, ctx: Omit<BuiltinContext, 'probe' | 'trace'>, probe = { hostDependent: false }): Promise<string | undefined> {
   const trace: ConfigTrace = { files: new Map(), dirs: new Map(), vars: new Set() };
   try {
-    await resolveBuiltin(l, { ...ctx, probe: { hostDependent: false }, trace });
+    await resolveBuiltin(l, { ...ctx, probe, trace });
   } catch {
+    probe.hostDependent = true;
     return undefined;
   }
   if (trace.volatile) return undefined;

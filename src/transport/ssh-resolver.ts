@@ -37,6 +37,8 @@ export interface ResolveTarget {
 
 export class SshResolver {
   readonly #cache = new Map<string, Promise<SshOptions>>();
+  /** Lookups whose config the cache key already read: whether their answer depends on the address (see #hostDependent). */
+  readonly #hostDependence = new Map<string, boolean>();
   readonly #limit: Limiter;
   readonly #env: NodeJS.ProcessEnv;
   readonly #ssh: string | undefined;
@@ -107,6 +109,8 @@ export class SshResolver {
 
   async #hostDependent(l: SshLookup): Promise<boolean> {
     if (!this.#ssh) return true; // the built-in parser is cheap: always ask it properly
+    const known = this.#hostDependence.get(JSON.stringify(l));
+    if (known !== undefined) return known; // the cache key's reading of the config answered it
     const probe = { hostDependent: false };
     await resolveBuiltin(l, { env: this.#env, home: this.#home, localUser: this.#localUser, probe }).catch(() => (probe.hostDependent = true));
     return probe.hostDependent;
@@ -126,7 +130,9 @@ export class SshResolver {
   /** ssh -G's answer: kept from an earlier run when nothing it reads has changed, else asked (and kept). */
   async #sshG(ssh: string, l: SshLookup): Promise<SshOptions> {
     const dir = this.#cacheDir;
-    const key = dir ? await sshGCacheKey(ssh, l, { env: this.#env, home: this.#home, localUser: this.#localUser }) : undefined;
+    const probe = { hostDependent: false };
+    const key = dir ? await sshGCacheKey(ssh, l, { env: this.#env, home: this.#home, localUser: this.#localUser }, probe) : undefined;
+    if (dir) this.#hostDependence.set(JSON.stringify(l), probe.hostDependent);
     const kept = dir && key ? readSshGCache(dir, key) : undefined;
     if (kept) return kept;
     const opts = await runSshG(ssh, l, this.#env);

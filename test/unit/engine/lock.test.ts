@@ -103,6 +103,28 @@ describe('a command of an earlier run still running (hard quit)', () => {
     await sleep(100);
     expect((await sh(withMarker('me'))).stdout).toContain('lock.ok');
   });
+
+  it('under a wrapper that names its own marker, its processes are its own by that marker: no walk up /proc', async () => {
+    // As transport/become.ts runs a script: the marker in P_become, and in the wrapper's command line; an outer shell
+    // that forks (not execs) carries it too, two levels up.
+    const mine = `${marker}mine`;
+    const script = `P_become='${mine}'\n${withMarker()}`;
+    const outer = `sh -c "$1" ${mine}outer; exit $?`; // a marked ancestor above the parent: skipped by the marker, not by pid
+    const traced = await execa('strace', ['-f', '-qq', '-e', 'trace=openat', '-o', `${file}.own.strace`, 'sh', '-c', outer, 'sh', script], { reject: false });
+    if (traced.failed && traced.exitCode === undefined) return; // no strace here
+    expect(String(traced.stdout)).toContain('lock.ok');
+    expect(readFileSync(`${file}.own.strace`, 'utf8')).not.toMatch(/\/proc\/\d+\/stat"/);
+    // Another run's command (another marker) is still found.
+    const leftover = spawn('sh', ['-c', 'sleep 30; true', `${marker}other`], { stdio: 'ignore' });
+    await sleep(100);
+    try {
+      const r = await sh(outer, 'sh', script);
+      expect(r.status, JSON.stringify(r)).toBe(LOCK_BUSY_EXIT);
+      expect(r.stdout).toMatch(new RegExp(`lock\\.orphan\\npid ${leftover.pid}: `));
+    } finally {
+      leftover.kill('SIGKILL');
+    }
+  });
 });
 
 describe('orphanMessage', () => {

@@ -57,14 +57,16 @@ describe.each([
 });
 
 describe('hostOwnerUid', () => {
-  it('gives each host of a lab a uid of its own, stable, far above real users and below the kernel\'s invalid uid', () => {
+  it('gives each host of a lab a uid of its own, stable, above SSSD\'s ID mapping and systemd\'s container range, below its foreign range and 2^31', () => {
     const plan = planLab(inv);
     const uids = plan.hosts.map((h) => h.ownerUid);
     expect(new Set(uids).size).toBe(uids.length);
     for (const h of plan.hosts) expect(h.ownerUid).toBe(hostOwnerUid(h.ns));
     for (const u of uids) {
-      expect(u).toBeGreaterThanOrEqual(1_000_000_000);
-      expect(u).toBeLessThan(2_000_000_000);
+      expect(u).toBeGreaterThan(2_000_200_000); // SSSD's ldap_idmap_range_max
+      expect(u).toBeGreaterThan(1_879_048_191); // systemd's container range
+      expect(u).toBeLessThan(2_147_352_576); // systemd's foreign range
+      expect(u).toBeLessThan(2 ** 31);
     }
     // Another lab's host of the same name gets another uid (labs up at once share no pool).
     expect(planLab(inv, { name: 'other' }).hosts[0]!.ownerUid).not.toBe(uids[0]);
