@@ -1,4 +1,5 @@
 // Turns a probe's preflight sections (and base ones) into typed PreflightFacts (pure; tested from recorded outputs).
+import { BTIME_SECTION } from './probe-packages.js';
 import { archOf, parseJson } from './parse-base.js';
 
 export interface InterfaceFact {
@@ -99,8 +100,9 @@ const TIME_SYNC = new Set(['chronyd', 'systemd-timesyn', 'ntpd', 'openntpd']);
  * binary's version line (the containerd fact), if any. `complete` is false when the output stopped before the end.
  */
 /**
- * pf.clock: /proc/uptime ("SECONDS IDLE") then "btime N" (/proc/stat: the wall time at boot, whole seconds, cut down):
- * the clock is their sum, up to one second behind. A bare number (an older probe's `date +%s.%N`) is exact.
+ * pf.clock: /proc/uptime ("SECONDS IDLE") then "btime N" (/proc/stat: the wall time at boot, whole seconds, cut down;
+ * in a section of its own, pf.btime, when the packages' awk read it): the clock is their sum, up to one second
+ * behind. A bare number (an older probe's `date +%s.%N`) is exact.
  */
 export function parseClock(text: string): { clock: number; clockError: number } | undefined {
   if (/^\d+(\.\d+)?$/.test(text)) return { clock: Number(text), clockError: 0 };
@@ -117,7 +119,7 @@ export function parsePreflight(sec: ReadonlyMap<string, string>, containerd?: st
     ...(typeof r.gateway === 'string' ? { gateway: r.gateway } : {}),
   }));
   const routeGet = records(sec.get('base.routeget'))[0];
-  const clock = parseClock(text('pf.clock'));
+  const clock = parseClock([text('pf.clock'), text(BTIME_SECTION)].filter(Boolean).join('\n'));
   const pageSize = Number(text('pf.pagesize'));
   const dfLast = text('pf.var').split('\n').pop() ?? '';
   const varFree = Number(dfLast.split(/\s+/)[3]);

@@ -4,6 +4,7 @@ import { firstAddress } from '../inventory/ipv4.js';
 import type { Host, Inventory } from '../inventory/types.js';
 import { quote } from '../core/command.js';
 import { CONTAINERD_PACKAGES } from './kinds/containerd.js';
+import { BTIME_BY_AWK_VAR } from './probe-packages.js';
 import type { ProbeItem } from '../core/types.js';
 
 /**
@@ -53,7 +54,9 @@ export function preflightLines(inv: Inventory, host: Host, o: PreflightLineOptio
   return [
     // The wall clock without a `date` process: the kernel's boot time (/proc/stat's btime, whole seconds of wall time,
     // moved with every clock step) plus the time since boot (/proc/uptime): true to within the second btime cuts.
-    's pf.clock; rd /proc/uptime; while read -r P_a P_b; do [ "$P_a" = btime ] && { echo "btime $P_b"; break; }; done 2>/dev/null < /proc/stat',
+    // When the packages' awk runs later in this probe, it reads btime (probe-packages.ts BTIME_SECTION): the shell's
+    // read(2) a byte up to it costs ~1,100 system calls.
+    `s pf.clock; rd /proc/uptime; [ -n "\${${BTIME_BY_AWK_VAR}-}" ] || while read -r P_a P_b; do [ "$P_a" = btime ] && { echo "btime $P_b"; break; }; done 2>/dev/null < /proc/stat`,
     's pf.machineid; rd /etc/machine-id',
     's pf.uuid; rd /sys/class/dmi/id/product_uuid',
     // /proc/device-tree is the kernel's link to /sys/firmware/devicetree/base; the value is NUL-terminated (read stops there).

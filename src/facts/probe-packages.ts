@@ -26,6 +26,15 @@ export const ARCH_LINE = '@arch';
 export const SYSCTL_LINE = '@sysctl';
 
 /**
+ * The section the packages' awk prints /proc/stat's btime line in, when the probe asks (preflight's clock): the shell
+ * would read the file a byte per read(2) up to it, past the long `intr` line (~1,100 read(2)s on a 2-core host).
+ */
+export const BTIME_SECTION = 'pf.btime';
+
+/** The probe's shell variable set when the packages' awk prints BTIME_SECTION (preflight's clock then skips it). */
+export const BTIME_BY_AWK_VAR = 'P_ab';
+
+/**
  * Prints exactly what `dpkg-query -W -f DPKG_QUERY_FORMAT NAMES` prints (order aside), from the status file, plus
  * ARCH_LINE with the dpkg package's Architecture (its native architecture, what `dpkg --print-architecture` says):
  * want/status/error flags abbreviated as dpkg does, and a not-installed package that is not wanted shows as
@@ -60,6 +69,11 @@ export const STATUS_AWK = [
   '    close(K[i + 1])',
   `    if (c) print "${SYSCTL_LINE}\\t" K[i] " = " v`,
   '  }',
+  // bt: the section to print /proc/stat's btime line in (M: the probe's marker), after every package and sysctl line.
+  '  if (bt != "") {',
+  '    while ((getline l < "/proc/stat") > 0) if (l ~ /^btime /) { printf "\\n%s %s\\n%s\\n", M, bt, l; break }',
+  '    close("/proc/stat")',
+  '  }',
   '}',
 ].join('\n');
 
@@ -68,14 +82,24 @@ export const STATUS_AWK = [
  * not the truth: an interrupted dpkg left journal entries in updates/ (dpkg-query applies them), or a name is
  * arch-qualified (pkg:arm64).
  */
-export function packageReadLines(names: string[], adminDir = DPKG_ADMIN_DIR, sysctls: ReadonlyArray<[string, string]> = []): string[] {
-  const sk = sysctls.length ? ` -v sk=${quote(sysctls.flat().join('\\n'))}` : '';
-  // When dpkg-query answers, the sysctl keys are still read by the same awk program, over no status file.
-  const query = `dpkg-query --admindir=${quote(adminDir)} -W -f '${DPKG_QUERY_FORMAT}' ${names.map(quote).join(' ')} 2>/dev/null; printf '${ARCH_LINE}\\t%s\\n' "$(dpkg --print-architecture 2>/dev/null)"${sk ? `; awk${sk} ${quote(STATUS_AWK)} /dev/null` : ''}`;
+export interface AwkExtras {
+  /** (sysctl's name, file) of keys to print as SYSCTL_LINE lines. */
+  sysctls?: ReadonlyArray<[string, string]>;
+  /** Print /proc/stat's btime line in BTIME_SECTION (the probe's shell has its marker in $M). */
+  btime?: boolean;
+}
+
+export function packageReadLines(names: string[], adminDir = DPKG_ADMIN_DIR, extras: AwkExtras = {}): string[] {
+  const vars = [
+    ...(extras.sysctls?.length ? [` -v sk=${quote(extras.sysctls.flat().join('\\n'))}`] : []),
+    ...(extras.btime ? [` -v bt=${BTIME_SECTION} -v M="$M"`] : []),
+  ].join('');
+  // When dpkg-query answers, the extras are still read by the same awk program, over no status file.
+  const query = `dpkg-query --admindir=${quote(adminDir)} -W -f '${DPKG_QUERY_FORMAT}' ${names.map(quote).join(' ')} 2>/dev/null; printf '${ARCH_LINE}\\t%s\\n' "$(dpkg --print-architecture 2>/dev/null)"${vars ? `; awk${vars} ${quote(STATUS_AWK)} /dev/null` : ''}`;
   if (names.some((n) => n.includes(':'))) return [query];
   return [
     journalEntries(adminDir),
-    `if [ -e "$1" ] || [ ! -r ${quote(`${adminDir}/status`)} ]; then ${query}; else awk -v w=${quote(` ${names.join(' ')} `)}${sk} ${quote(STATUS_AWK)} ${quote(`${adminDir}/status`)}; fi; set --`,
+    `if [ -e "$1" ] || [ ! -r ${quote(`${adminDir}/status`)} ]; then ${query}; else awk -v w=${quote(` ${names.join(' ')} `)}${vars} ${quote(STATUS_AWK)} ${quote(`${adminDir}/status`)}; fi; set --`,
   ];
 }
 

@@ -3,7 +3,7 @@ import { quote } from '../core/command.js';
 import { factKey } from '../core/fact-key.js';
 import type { ProbeItem } from '../core/types.js';
 import { FILE_CONTENT_CAP, batchable, fileBatchLines } from './probe-files.js';
-import { PACKAGES_SECTION, packageReadLines } from './probe-packages.js';
+import { BTIME_BY_AWK_VAR, PACKAGES_SECTION, packageReadLines } from './probe-packages.js';
 import { sysctlAwkPairs } from './kinds/sysctl.js';
 import { UNIT_CONDITIONS, unitsRead, type UnitSlices } from './probe-units.js';
 import { factKind } from './kinds/index.js';
@@ -141,10 +141,10 @@ export const SERVICES_SECTION = 'services';
  * Packages and units are each read with ONE process (awk or dpkg-query, systemctl show) whose whole output is one
  * section; the controller splits it (no shell loop, no fork per item): a probe's cost is its process count.
  */
-function batchedReads(items: ProbeItem[], dpkgAdminDir: string | undefined, units: ReturnType<typeof unitsRead>, sysctls: SysctlRide): string[] {
+function batchedReads(items: ProbeItem[], dpkgAdminDir: string | undefined, units: ReturnType<typeof unitsRead>, sysctls: SysctlRide, btime: boolean): string[] {
   const pkgs = items.flatMap((i) => (i.kind === 'package' ? [i.name] : []));
   const lines: string[] = [];
-  if (pkgs.length) lines.push(`s ${PACKAGES_SECTION}`, ...packageReadLines(pkgs, dpkgAdminDir, sysctls.pairs));
+  if (pkgs.length) lines.push(`s ${PACKAGES_SECTION}`, ...packageReadLines(pkgs, dpkgAdminDir, { sysctls: sysctls.pairs, btime }));
   if (units) lines.push(`s ${SERVICES_SECTION}`, ...units.lines);
   return lines;
 }
@@ -224,7 +224,9 @@ export function buildProbe(opts: BuildProbeOptions): ProbeScript {
   const batchedFiles = unique.flatMap((i) => (i.kind === 'file' && batchable(i.path) ? [i.path] : []));
   const units = unitsRead(unique, opts.unitPath);
   const sysctls = sysctlRide(unique);
-  const body: string[] = [...batchedReads(unique, opts.dpkgAdminDir, units, sysctls), ...fileBatchLines(batchedFiles)];
+  // The lines (preflight's) read the boot time; when packages are read, their awk reads it (see BTIME_SECTION).
+  const btimeByAwk = Boolean(opts.lines?.length) && unique.some((i) => i.kind === 'package');
+  const body: string[] = [...batchedReads(unique, opts.dpkgAdminDir, units, sysctls, btimeByAwk), ...fileBatchLines(batchedFiles)];
   unique.forEach((item, i) => {
     const id = `${item.kind}.${i}`;
     items.set(id, item);
@@ -239,6 +241,7 @@ export function buildProbe(opts: BuildProbeOptions): ProbeScript {
     `s() { printf '\\n%s %s\\n' "$M" "$1"; }`,
     ...(opts.prelude ?? []),
     ...(opts.skipBase ? [] : baseSection(opts.nodesProbeAddress, routeGetAddresses(unique), unique.some((i) => i.kind === 'package'))),
+    ...(btimeByAwk ? [`${BTIME_BY_AWK_VAR}=1`] : []),
     ...(opts.lines ?? []),
     ...body,
     's end',

@@ -104,6 +104,9 @@ describe.runIf(hasStrace)('processes of a converged probe (strace)', () => {
     expect(r.oneByte, r.opened.join(' ')).toBeGreaterThan(0); // it ran: `read` still takes short values a byte at a time
     expect(r.oneByte, r.opened.join(' ')).toBeLessThanOrEqual(ONE_BYTE_READS_MAX);
     expect(r.opened.filter((f) => /^\/proc\/(self|\d+)\/mounts$|^\/proc\/mounts$|mountinfo$/.test(f))).toEqual([]);
+    // The boot time comes from the packages' awk (probe-packages.ts BTIME_SECTION), not /proc/stat a byte at a time;
+    // no ancestor's /proc/N/stat is read either (the wrapper names its marker).
+    expect(r.opened.filter((f) => /^\/proc\/(\d+\/)?stat$/.test(f))).toEqual([]);
   });
 
   it.each(NO_PROCESS_KINDS)('fact kind %s starts no process', async (kind) => {
