@@ -1,7 +1,7 @@
 // The per-host run lock: a kernel flock, taken before a run first changes a host and held by a process tied to its SSH connection.
 import { quote } from '../core/command.js';
 import { BECOME_MARKER, BECOME_VAR } from '../transport/become.js';
-import { NOTE_DAEMON, P_SCAN_START } from '../facts/proc-scan.js';
+import { NOTE_DAEMON, P_SCAN_START, SKIP_KERNEL_THREAD } from '../facts/proc-scan.js';
 
 export const LOCK_FILE = '/run/lock/provision.lock';
 /** Exit code of a probe that found the lock taken. */
@@ -77,7 +77,7 @@ export function probeLockLines(opts: Pick<LockOptions, 'file' | 'orphanMarker'>)
     // so this script's own text never matches it.
     `m1=${quote(m1)}; m2=${quote(m2)}`,
     // The same pass notes the daemons base.procs reports (facts/proc-scan.ts): /proc is read once a probe.
-    `o=; ${P_SCAN_START}; for f in /proc/[0-9]*/comm; do read -r c 2>/dev/null < "$f" || continue; ${NOTE_DAEMON}; case $c in sudo|sh|dash|bash) ;; *) continue;; esac; n=\${f#/proc/}; n=\${n%/comm}; case "$a" in *" $n "*) continue;; esac; while IFS= read -r l || [ -n "$l" ]; do case $l in *"$m1$m2"*) [ -n "\${${BECOME_VAR}-}" ] && case $l in *"$${BECOME_VAR}"*) break;; esac; o="$o $n"; break;; esac; done 2>/dev/null < /proc/$n/cmdline; done; unset m1 m2`,
+    `o=; ${P_SCAN_START}; for f in /proc/[0-9]*/comm; do ${SKIP_KERNEL_THREAD}; read -r c 2>/dev/null < "$f" || continue; ${NOTE_DAEMON}; case $c in sudo|sh|dash|bash) ;; *) continue;; esac; n=\${f#/proc/}; n=\${n%/comm}; case "$a" in *" $n "*) continue;; esac; while IFS= read -r l || [ -n "$l" ]; do case $l in *"$m1$m2"*) [ -n "\${${BECOME_VAR}-}" ] && case $l in *"$${BECOME_VAR}"*) break;; esac; o="$o $n"; break;; esac; done 2>/dev/null < /proc/$n/cmdline; done; unset m1 m2`,
     `if [ -n "$o" ]; then s lock.orphan; for n in $o; do printf 'pid %s: %s\\n' "$n" "$(tr '\\0\\n' '  ' < /proc/$n/cmdline 2>/dev/null | cut -c1-600)"; done; exit ${LOCK_BUSY_EXIT}; fi`,
     `s ${LOCK_GENERATION_SECTION}; printf '%s\\n' "$P_g"; unset P_h P_p P_l P_r P_w P_c P_g`,
     `s lock.ok`,

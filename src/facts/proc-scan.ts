@@ -11,11 +11,17 @@ export const DAEMON_COMMS = ['NetworkManager', 'systemd-network', 'chronyd', 'sy
  */
 export const NOTE_DAEMON = `case $c in ${DAEMON_COMMS.join('|')}) P_sd="$P_sd $c"; [ "$c" = NetworkManager ] && P_nm=1;; esac`;
 
+/**
+ * First in a scan's loop over /proc/N/comm files ($f): kernel threads (a node has a hundred or more; their exe link
+ * leads nowhere) are skipped with one stat instead of a read(2) per byte of their name.
+ */
+export const SKIP_KERNEL_THREAD = '[ -e "${f%/comm}/exe" ] || continue';
+
 /** Before a scan that notes daemons: P_sc says one ran (base.procs then prints its notes). */
 export const P_SCAN_START = 'P_sc=1; P_sd=; P_nm=';
 
 /** base.procs: the daemons noted by an earlier pass, or a pass of its own. P_nm stays set (primary-link reads it). */
 export const BASE_PROCS_LINE = [
   `if [ -n "\${P_sc-}" ]; then for c in $P_sd; do echo "$c"; done`,
-  `else P_nm=; for f in /proc/[0-9]*/comm; do read -r c 2>/dev/null < "$f" && case "$c" in NetworkManager) P_nm=1; echo "$c";; ${DAEMON_COMMS.filter((d) => d !== 'NetworkManager').join('|')}) echo "$c";; esac; done; fi; unset P_sc P_sd`,
+  `else P_nm=; for f in /proc/[0-9]*/comm; do ${SKIP_KERNEL_THREAD}; read -r c 2>/dev/null < "$f" && case "$c" in NetworkManager) P_nm=1; echo "$c";; ${DAEMON_COMMS.filter((d) => d !== 'NetworkManager').join('|')}) echo "$c";; esac; done; fi; unset P_sc P_sd`,
 ].join('; ');

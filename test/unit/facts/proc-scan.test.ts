@@ -1,7 +1,7 @@
 // base.procs reports the same running daemons whether the run lock's scan of /proc noted them or base scanned itself,
 // and the probe reads each process's name once (in a PID namespace of the test's own, with stand-in daemons).
 import { execa } from 'execa';
-import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { probeLockLines } from '../../../src/engine/lock.js';
@@ -49,4 +49,17 @@ describe.runIf(haveUnshare)('base.procs, with and without the lock\'s scan befor
     expect(comms.length).toBeGreaterThan(2); // it scanned: the stand-ins, sh, strace
     expect(new Set(comms).size).toBe(comms.length);
   });
+
+  it.runIf(haveStrace)('skips kernel threads without reading their names (this machine\'s own /proc)', async () => {
+    const kthreads = readdirSync('/proc').filter((d) => /^\d+$/.test(d) && !existsSync(`/proc/${d}/exe`) && existsSync(`/proc/${d}/comm`));
+    const probe = buildProbe({ items: [], marker: 'MK', prelude: probeLockLines({ file: join(dir, 'kt.lock'), orphanMarker: 'provision-test-no-such-marker-' }) });
+    const log = join(dir, 'kt.strace');
+    const r = await execa('strace', ['-qq', '-e', 'trace=openat', '-o', log, 'sh', '-c', probe.script], { reject: false });
+    expect(r.exitCode, r.stderr).toBe(0);
+    const opened = new Set(readFileSync(log, 'utf8').split('\n').flatMap((l) => /openat\(AT_FDCWD, "\/proc\/(\d+)\/comm"/.exec(l)?.[1] ?? []));
+    expect(opened.size).toBeGreaterThan(0);
+    const stillKernel = kthreads.filter((d) => existsSync(`/proc/${d}/comm`) && !existsSync(`/proc/${d}/exe`));
+    expect(stillKernel.filter((d) => opened.has(d))).toEqual([]);
+  });
 });
+
