@@ -206,7 +206,7 @@ async function benchOne(label, inventory, acceptLint) {
     console.log(`processes per host (converged) ${started === undefined ? 'n/a' : `${started} started by the run on the busiest host (${procsA.busiest}), login shell and sudo included (pid ids max ${procsA.max} − floor median ${procsB.median} + 1; target <= 10)`}`);
     if (procsA?.execs && procsB?.execs) {
       const e = (x) => `max ${x.max}, median ${x.median} per host; controller ${x.controller}`;
-      console.log(`programs started (converged)   ${e(procsA.execs)} (floor ssh true: ${e(procsB.execs)}; counted by the preloaded library, sshd's own re-exec included)`);
+      console.log(`programs started (converged)   ${e(procsA.execs)} (floor ssh true: ${e(procsB.execs)}; counted by the preloaded library)`);
     }
     console.log(`exec cost                      ${execLine()}`);
     return { label, hosts: hosts.length, ratio: median(ratios), conns: maxConns, procs: started };
