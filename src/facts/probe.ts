@@ -33,7 +33,9 @@ export interface BuildProbeOptions {
   prelude?: string[];
   /**
    * Shell lines with sections of their own (a prefix of their own, e.g. `pf.`), run right after the base sections:
-   * preflight's reads ride in the same exec as the play's probe.
+   * preflight's reads ride in the same exec as the play's probe. With lines and packages both read, the packages' awk
+   * also prints /proc/stat's btime (section pf.btime) and the lines find BTIME_BY_AWK_VAR set: preflight's clock then
+   * skips its own read of /proc/stat.
    */
   lines?: string[];
   /** Skip the base facts (a lock-only or items-only probe). */

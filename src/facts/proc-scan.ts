@@ -20,8 +20,11 @@ export const SKIP_KERNEL_THREAD = '[ -e "${f%/comm}/exe" ] || continue';
 /** Before a scan that notes daemons: P_sc says one ran (base.procs then prints its notes). */
 export const P_SCAN_START = 'P_sc=1; P_sd=; P_nm=';
 
-/** base.procs: the daemons noted by an earlier pass, or a pass of its own. P_nm stays set (primary-link reads it). */
+/**
+ * base.procs: the daemons noted by an earlier pass, or by a pass of its own (the same notes), one a line. P_nm stays
+ * set (primary-link reads it).
+ */
 export const BASE_PROCS_LINE = [
-  `if [ -n "\${P_sc-}" ]; then for c in $P_sd; do echo "$c"; done`,
-  `else P_nm=; for f in /proc/[0-9]*/comm; do ${SKIP_KERNEL_THREAD}; read -r c 2>/dev/null < "$f" && case "$c" in NetworkManager) P_nm=1; echo "$c";; ${DAEMON_COMMS.filter((d) => d !== 'NetworkManager').join('|')}) echo "$c";; esac; done; fi; unset P_sc P_sd`,
+  `[ -n "\${P_sc-}" ] || { ${P_SCAN_START}; for f in /proc/[0-9]*/comm; do ${SKIP_KERNEL_THREAD}; read -r c 2>/dev/null < "$f" || continue; ${NOTE_DAEMON}; done; }`,
+  'for c in $P_sd; do echo "$c"; done; unset P_sc P_sd',
 ].join('; ');
