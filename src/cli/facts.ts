@@ -35,7 +35,7 @@ function render(r: HostFacts, color: ReturnType<typeof paint>): string {
   if ('error' in r) return `${color.bold(r.host)}\n  ${color.red(r.unreachable ? 'UNREACHABLE' : 'FAILED')}: ${escapeControl(r.error)}\n`;
   const f = r.facts;
   const rows: Array<[string, string]> = [
-    ['hostname', f.hostname], ['os', `${f.os.prettyName} (${f.os.id} ${f.os.versionId})`], ['arch', f.arch], ['kernel', f.kernel],
+    ['hostname', f.hostname], ['os', `${f.os.prettyName} (${[f.os.id, f.os.versionId, f.os.codename].filter(Boolean).join(' ')})`], ['arch', f.arch], ['kernel', f.kernel],
     ['board', f.board], ['init', f.initSystem], ['network stack', f.networkStack],
     ['primary', `${f.primaryInterface ?? '?'}${f.primaryAddress ? ` ${f.primaryAddress}` : ''}`], ['boot id', f.bootId],
     ['routes', f.routes.map((x) => escapeControl(`${x.dst}${x.gateway ? ` via ${x.gateway}` : ''}${x.dev ? ` dev ${x.dev}` : ''}`)).join('\n' + ' '.repeat(17))],

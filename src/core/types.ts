@@ -43,7 +43,8 @@ export interface CommandFact {
 export interface BaseFacts {
   hostname: string;
   bootId: string;
-  os: { id: string; versionId: string; prettyName: string };
+  /** os-release's ID, VERSION_ID, PRETTY_NAME (else NAME) and VERSION_CODENAME ('' when it has none). */
+  os: { id: string; versionId: string; prettyName: string; codename: string };
   arch: string; // dpkg architecture: amd64, arm64, armhf
   kernel: string;
   initSystem: 'systemd' | 'other';
@@ -68,6 +69,12 @@ export interface FactKind<A = undefined, T = unknown> {
    * first), never `exit`, and it must not set the probe's variables (M, s); its last command's status is its rc.
    */
   script(args: A): string;
+  /**
+   * The same read as awk statements, printing exactly what `script` prints: when the probe runs the packages' awk, the
+   * fact rides in it (one buffered read a file, where dash's `read` takes a read(2) a byte). Its locals: a, c, k, l,
+   * m, n, p (facts/awk-reads.ts factAwkProgram); its rc is 0.
+   */
+  awk?(args: A): string;
   parse(out: CommandFact, args: A): T;
   /** The args `provision facts` reads this kind with (what provision's own modules would ask of this inventory). */
   shown(inventory: Inventory): A;

@@ -75,7 +75,7 @@ export function parseBase(sections: Sections): BaseFacts {
   const base: BaseFacts = {
     hostname: line('base.hostname'),
     bootId: line('base.bootid'),
-    os: { id: os.ID ?? 'unknown', versionId: os.VERSION_ID ?? '', prettyName: os.PRETTY_NAME ?? os.NAME ?? '' },
+    os: { id: os.ID ?? 'unknown', versionId: os.VERSION_ID ?? '', prettyName: os.PRETTY_NAME ?? os.NAME ?? '', codename: os.VERSION_CODENAME ?? '' },
     arch: archOf(sections),
     kernel: line('base.kernel'),
     initSystem: line('base.init') === 'systemd' ? 'systemd' : 'other',

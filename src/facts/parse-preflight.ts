@@ -111,6 +111,12 @@ export function parseClock(text: string): { clock: number; clockError: number } 
   return up && btime ? { clock: Number(btime) + Number(up), clockError: 1 } : undefined;
 }
 
+/** pf.pagesize: getconf's bytes, or a smaps line ("KernelPageSize:   4 kB"). */
+export function parsePageSize(text: string): number {
+  const kb = /^KernelPageSize:\s+(\d+)\s+kB$/.exec(text)?.[1];
+  return kb === undefined ? Number(text) : Number(kb) * 1024;
+}
+
 export function parsePreflight(sec: ReadonlyMap<string, string>, containerd?: string): { facts: PreflightFacts; complete: boolean } {
   const text = (id: string) => (sec.get(id) ?? '').trim();
   const opt = (id: string) => text(id) || undefined;
@@ -120,7 +126,7 @@ export function parsePreflight(sec: ReadonlyMap<string, string>, containerd?: st
   }));
   const routeGet = records(sec.get('base.routeget'))[0];
   const clock = parseClock([text('pf.clock'), text(BTIME_SECTION)].filter(Boolean).join('\n'));
-  const pageSize = Number(text('pf.pagesize'));
+  const pageSize = parsePageSize(text('pf.pagesize'));
   const dfLast = text('pf.var').split('\n').pop() ?? '';
   const varFree = Number(dfLast.split(/\s+/)[3]);
   const facts: PreflightFacts = {

@@ -34,7 +34,8 @@ export interface PreflightLineOptions {
 }
 
 /**
- * Lines for the probe's shell, after its base sections (they use its `s` and `rd`; sections `pf.`): shell builtins
+ * Lines for the probe's shell, after its base sections (they use its `s`, `rd`, `ar` and `ag`: files `ar` and `ag` read
+ * go to the packages' awk when it runs, awk-reads.ts; sections `pf.`): shell builtins
  * and /proc, /sys reads first (addresses, routes, hostname, time-sync daemons come from the base sections), so a
  * converged node's preflight costs one `df`, and an lb host in service none (the system rules, /var's space among
  * them, are for Kubernetes nodes: an lb host reads neither /var's space nor its page size).
@@ -57,8 +58,8 @@ export function preflightLines(inv: Inventory, host: Host, o: PreflightLineOptio
     // When the packages' awk runs later in this probe, it reads btime (probe-packages.ts BTIME_SECTION): the shell's
     // read(2) a byte up to it costs ~1,100 system calls.
     `s pf.clock; rd /proc/uptime; [ -n "\${${BTIME_BY_AWK_VAR}-}" ] || while read -r P_a P_b; do [ "$P_a" = btime ] && { echo "btime $P_b"; break; }; done 2>/dev/null < /proc/stat`,
-    's pf.machineid; rd /etc/machine-id',
-    's pf.uuid; rd /sys/class/dmi/id/product_uuid',
+    'ar pf.machineid /etc/machine-id',
+    'ar pf.uuid /sys/class/dmi/id/product_uuid',
     // /proc/device-tree is the kernel's link to /sys/firmware/devicetree/base; the value is NUL-terminated (read stops there).
     's pf.serial; for f in /proc/device-tree/serial-number /sys/firmware/devicetree/base/serial-number; do [ -r "$f" ] && { P_z=; IFS= read -r P_z < "$f"; printf %s "$P_z"; break; }; done',
 
@@ -67,7 +68,7 @@ export function preflightLines(inv: Inventory, host: Host, o: PreflightLineOptio
     // a file a byte per read(2), and a node's mount table grows with its pods (tens of KiB).
     's pf.cgroup; if [ -f /sys/fs/cgroup/cgroup.controllers ]; then echo cgroup2; printf "controllers "; rd /sys/fs/cgroup/cgroup.controllers',
     'else for P_d in /sys/fs/cgroup/*; do [ -e "$P_d" ] && { echo v1; while read -r P_a P_b P_c P_e; do [ "$P_a" = memory ] && echo "v1memory $P_e"; done 2>/dev/null < /proc/cgroups; }; break; done; fi',
-    's pf.swap; rd /proc/swaps',
+    'ar pf.swap /proc/swaps',
     ...(lb ? [] : ['s pf.var; df -Pk /var 2>/dev/null']),
     // Kubernetes already here (joined, or a half-done init whose static pods run): its ports are its own.
     // P_k: a running cluster's node (kubelet.conf or admin.conf); P_j: that, or a half-done init's API server manifest.
@@ -75,12 +76,12 @@ export function preflightLines(inv: Inventory, host: Host, o: PreflightLineOptio
     `P_j=; [ -n "$P_k" ] || [ -f ${k}/manifests/kube-apiserver.yaml ] && P_j=yes`,
     's pf.joined; echo "$P_j"',
     // The page size: `getconf` before Kubernetes is here (the lab stages a 16K-page Pi that way); a node of a running
-    // cluster reads its own smaps' KernelPageSize with builtins (no process on a converged re-run).
+    // cluster reads a smaps' KernelPageSize line (no process of its own on a converged re-run; parsePageSize).
     ...(lb
       ? []
       : [
           '[ -n "$P_j" ] || { s pf.pagesize; getconf PAGESIZE 2>/dev/null; }',
-          '[ -z "$P_j" ] || { s pf.pagesize; while read -r P_a P_b P_c; do [ "$P_a" = KernelPageSize: ] && { echo $((P_b * 1024)); break; }; done 2>/dev/null < /proc/self/smaps; }',
+          '[ -z "$P_j" ] || ag pf.pagesize KernelPageSize: /proc/self/smaps',
         ]),
     // P_s: in service (a running cluster's node, or an lb host whose haproxy.cfg is provision's): its ports are its own.
     ...(lb

@@ -1,5 +1,6 @@
 // Package facts in one cheap process: dpkg's status file read by awk (4x cheaper than dpkg-query), same output.
 import { quote } from '../core/command.js';
+import { AWK_READS_END, AWK_READS_VAR } from './awk-reads.js';
 
 export const DPKG_ADMIN_DIR = '/var/lib/dpkg';
 
@@ -74,6 +75,8 @@ export const STATUS_AWK = [
   '    while ((getline l < "/proc/stat") > 0) if (l ~ /^btime /) { printf "\\n%s %s\\n%s\\n", M, bt, l; break }',
   '    close("/proc/stat")',
   '  }',
+  // The files the probe's shell queued (awk-reads.ts): nothing when it queued none.
+  AWK_READS_END,
   '}',
 ].join('\n');
 
@@ -87,19 +90,27 @@ export interface AwkExtras {
   sysctls?: ReadonlyArray<[string, string]>;
   /** Print /proc/stat's btime line in BTIME_SECTION (the probe's shell has its marker in $M). */
   btime?: boolean;
+  /** Print the reads the probe's shell queued (awk-reads.ts AWK_READS_VAR) in their sections. */
+  reads?: boolean;
+  /** More awk program text after STATUS_AWK: fact readers (awk-reads.ts factAwkProgram), M the marker. */
+  program?: string;
 }
 
 export function packageReadLines(names: string[], adminDir = DPKG_ADMIN_DIR, extras: AwkExtras = {}): string[] {
   const vars = [
     ...(extras.sysctls?.length ? [` -v sk=${quote(extras.sysctls.flat().join('\\n'))}`] : []),
-    ...(extras.btime ? [` -v bt=${BTIME_SECTION} -v M="$M"`] : []),
+    ...(extras.btime ? [` -v bt=${BTIME_SECTION}`] : []),
+    ...(extras.btime || extras.reads || extras.program ? [' -v M="$M"'] : []),
   ].join('');
+  // The queue goes in awk's environment for this one command (ENVIRON: no escape processing, unlike -v).
+  const awk = `${extras.reads ? `${AWK_READS_VAR}="$${AWK_READS_VAR}" ` : ''}awk`;
+  const program = quote(extras.program ? `${STATUS_AWK}\n${extras.program}` : STATUS_AWK);
   // When dpkg-query answers, the extras are still read by the same awk program, over no status file.
-  const query = `dpkg-query --admindir=${quote(adminDir)} -W -f '${DPKG_QUERY_FORMAT}' ${names.map(quote).join(' ')} 2>/dev/null; printf '${ARCH_LINE}\\t%s\\n' "$(dpkg --print-architecture 2>/dev/null)"${vars ? `; awk${vars} ${quote(STATUS_AWK)} /dev/null` : ''}`;
+  const query = `dpkg-query --admindir=${quote(adminDir)} -W -f '${DPKG_QUERY_FORMAT}' ${names.map(quote).join(' ')} 2>/dev/null; printf '${ARCH_LINE}\\t%s\\n' "$(dpkg --print-architecture 2>/dev/null)"${vars ? `; ${awk}${vars} ${program} /dev/null` : ''}`;
   if (names.some((n) => n.includes(':'))) return [query];
   return [
     journalEntries(adminDir),
-    `if [ -e "$1" ] || [ ! -r ${quote(`${adminDir}/status`)} ]; then ${query}; else awk -v w=${quote(` ${names.join(' ')} `)}${vars} ${quote(STATUS_AWK)} ${quote(`${adminDir}/status`)}; fi; set --`,
+    `if [ -e "$1" ] || [ ! -r ${quote(`${adminDir}/status`)} ]; then ${query}; else ${awk} -v w=${quote(` ${names.join(' ')} `)}${vars} ${program} ${quote(`${adminDir}/status`)}; fi; set --`,
   ];
 }
 

@@ -54,11 +54,16 @@ export function unitsRead(items: ProbeItem[], unitPath: readonly string[] = UNIT
   const props = conditions.length ? `${PROPERTIES},${CONDITION_PROPERTIES}` : PROPERTIES;
   // A name the shell cannot list unquoted (none of provision's) turns the file check off: every unit is asked.
   if (!units.every(plainUnit)) return { lines: [`echo ${ABSENT_LINE}; systemctl show -p ${props} ${units.map(quote).join(' ')} 2>/dev/null`], units, slices };
+  // The directories that exist, found once (a unit looked up in a missing one costs three stat(2)s): when every path is
+  // plain (the default), the lookups go through P_D's words.
+  const plainDirs = unitPath.every((d) => /^[A-Za-z0-9_./-]+$/.test(d));
+  const dirs = plainDirs ? '$P_D' : unitPath.map(quote).join(' ');
   const lines = [
-    `P_u=; P_x=; for P_n in ${units.join(' ')}; do P_f=$P_n; case $P_f in *.*) ;; *) P_f=$P_f.service;; esac; P_t=; case $P_f in ?*@?*.*) P_t=\${P_f%%@*}@.\${P_f##*.};; esac; P_y=; for P_d in ${unitPath.map(quote).join(' ')}; do if [ -e "$P_d/$P_f" ] || [ -L "$P_d/$P_f" ] || { [ -n "$P_t" ] && [ -e "$P_d/$P_t" ]; } || [ -d "$P_d/$P_f.d" ]; then P_y=1; break; fi; done; if [ -n "$P_y" ]; then P_u="$P_u $P_n"; else P_x="$P_x $P_n"; fi; done`,
+    ...(plainDirs ? [`P_D=; for P_d in ${unitPath.join(' ')}; do [ -d "$P_d" ] && P_D="$P_D $P_d"; done`] : []),
+    `P_u=; P_x=; for P_n in ${units.join(' ')}; do P_f=$P_n; case $P_f in *.*) ;; *) P_f=$P_f.service;; esac; P_t=; case $P_f in ?*@?*.*) P_t=\${P_f%%@*}@.\${P_f##*.};; esac; P_y=; for P_d in ${dirs}; do if [ -e "$P_d/$P_f" ] || [ -L "$P_d/$P_f" ] || { [ -n "$P_t" ] && [ -e "$P_d/$P_t" ]; } || [ -d "$P_d/$P_f.d" ]; then P_y=1; break; fi; done; if [ -n "$P_y" ]; then P_u="$P_u $P_n"; else P_x="$P_x $P_n"; fi; done`,
     `echo "${ABSENT_LINE}$P_x"`,
     // Unquoted on purpose: one argument per name (plain names only, see plainUnit), in the order asked.
-    `[ -z "$P_u" ] || systemctl show -p ${props} $P_u 2>/dev/null; unset P_u P_x P_n P_f P_t P_y P_d`,
+    `[ -z "$P_u" ] || systemctl show -p ${props} $P_u 2>/dev/null; unset P_u P_x P_n P_f P_t P_y P_d P_D`,
   ];
   return { lines, units, slices };
 }

@@ -3,12 +3,13 @@ import { quote } from '../core/command.js';
 import { factKey } from '../core/fact-key.js';
 import type { ProbeItem } from '../core/types.js';
 import { FILE_CONTENT_CAP, batchable, fileBatchLines } from './probe-files.js';
-import { BTIME_BY_AWK_VAR, PACKAGES_SECTION, packageReadLines } from './probe-packages.js';
+import { BTIME_BY_AWK_VAR, PACKAGES_SECTION, packageReadLines, type AwkExtras } from './probe-packages.js';
 import { sysctlAwkPairs } from './kinds/sysctl.js';
 import { UNIT_CONDITIONS, unitsRead, type UnitSlices } from './probe-units.js';
 import { factKind } from './kinds/index.js';
 import { routeDevVar } from './route-dev-var.js';
 import { BASE_PROCS_LINE } from './proc-scan.js';
+import { AWK_READS_SHELL_VARS, awkReadFunctions, factAwkProgram } from './awk-reads.js';
 
 export interface ProbeScript {
   script: string;
@@ -44,6 +45,11 @@ export interface BuildProbeOptions {
   dpkgAdminDir?: string;
   /** Tests: systemd's unit search path (default probe-units.ts UNIT_PATH). */
   unitPath?: string[];
+  /**
+   * Tests: false keeps every read in the shell even when the packages' awk runs (the default has the awk read the
+   * files the sections queue and the facts with an awk reader: awk-reads.ts).
+   */
+  readsByAwk?: boolean;
 }
 
 /** One id per distinct item: the same fact kind with the same args (two tasks, one meaning) is one id. */
@@ -72,7 +78,7 @@ export function dedupeItems(items: ProbeItem[]): ProbeItem[] {
 }
 
 /** Every variable the probe itself sets (lock, batches, loops), cleared before a module's script runs. */
-const PROBE_VARS = 'M T L a q o n f p c st l z r h b';
+const PROBE_VARS = `M T L a q o n f p c st l z r h b ${AWK_READS_SHELL_VARS}`;
 
 /**
  * Prints text files with shell builtins (no `cat` process), each in one write (one SSH packet, not one a line);
@@ -81,21 +87,25 @@ const PROBE_VARS = 'M T L a q o n f p c st l z r h b';
  * osrelease answer at any offset), wrong for an integer sysctl, which answers EOF past offset 0 (dash would
  * see "3" of "32768"). Never use it for those.
  */
-const READ_FN = `rd() { for f; do [ -r "$f" ] || continue; b=; while IFS= read -r l || [ -n "$l" ]; do b="$b$l\n"; done < "$f"; printf '%s' "$b"; done; }`;
+export const READ_FN = `rd() { for f; do [ -r "$f" ] || continue; b=; while IFS= read -r l || [ -n "$l" ]; do b="$b$l\n"; done < "$f"; printf '%s' "$b"; done; }`;
 
 /** A dotted IPv4 address: the only thing written unquoted into `ip`'s batch input. */
 const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
 
-/** `archFromPackages`: the packages batch prints dpkg's architecture (ARCH_LINE), so base starts no `dpkg` for it. */
-function baseSection(nodesProbeAddress: string | undefined, gatewayAddresses: string[], archFromPackages: boolean): string[] {
+/**
+ * `archFromPackages`: the packages batch prints dpkg's architecture (ARCH_LINE), so base starts no `dpkg` for it.
+ * `readsByAwk`: the packages' awk reads the files `ar` and `ag` queue (awk-reads.ts); they are defined here, with `rd`.
+ */
+function baseSection(nodesProbeAddress: string | undefined, gatewayAddresses: string[], archFromPackages: boolean, readsByAwk: boolean): string[] {
   const nodes = nodesProbeAddress && IPV4.test(nodesProbeAddress) ? nodesProbeAddress : undefined;
   const gateways = [...new Set(gatewayAddresses.filter((a) => routeDevVar(a) !== undefined))];
   const gets = [...new Set([...(nodes ? [nodes] : []), ...gateways])];
   const lines = [
     READ_FN,
+    ...awkReadFunctions(readsByAwk),
     's base.hostname; rd /proc/sys/kernel/hostname',
     's base.bootid; rd /proc/sys/kernel/random/boot_id',
-    's base.osrelease; if [ -r /etc/os-release ]; then rd /etc/os-release; else rd /usr/lib/os-release; fi',
+    'if [ -r /etc/os-release ]; then ar base.osrelease /etc/os-release; else ar base.osrelease /usr/lib/os-release; fi',
     ...(archFromPackages ? [] : ['s base.arch; dpkg --print-architecture 2>/dev/null || uname -m']),
     's base.kernel; rd /proc/sys/kernel/osrelease',
     's base.init; if [ -d /run/systemd/system ]; then echo systemd; else echo other; fi',
@@ -105,7 +115,7 @@ function baseSection(nodesProbeAddress: string | undefined, gatewayAddresses: st
     // The lock's scan of /proc (engine/lock.ts) noted them when it ran first in this probe (proc-scan.ts).
     `s base.procs; ${BASE_PROCS_LINE}`,
     's base.netplan; for f in /etc/netplan/*.yaml /etc/netplan/*.yml; do [ -e "$f" ] && echo "$f"; done',
-    's base.ifupdown; rd /etc/network/interfaces; for f in /etc/network/interfaces.d/*; do [ -f "$f" ] && rd "$f"; done',
+    'set -- /etc/network/interfaces; for f in /etc/network/interfaces.d/*; do [ -f "$f" ] && set -- "$@" "$f"; done; ar base.ifupdown "$@"; set --',
     // The device-tree model is NUL-terminated: dash's `read` stops there (no `tr` process); printed without a newline.
     's base.model; for f in /proc/device-tree/model /sys/firmware/devicetree/base/model; do [ -r "$f" ] && { c=; IFS= read -r c < "$f"; printf %s "$c"; break; }; done',
     // Routes, addresses and the routes to network.nodes and to each gateway a fact asks about, from ONE `ip` (batch
@@ -143,10 +153,10 @@ export const SERVICES_SECTION = 'services';
  * Packages and units are each read with ONE process (awk or dpkg-query, systemctl show) whose whole output is one
  * section; the controller splits it (no shell loop, no fork per item): a probe's cost is its process count.
  */
-function batchedReads(items: ProbeItem[], dpkgAdminDir: string | undefined, units: ReturnType<typeof unitsRead>, sysctls: SysctlRide, btime: boolean): string[] {
+function batchedReads(items: ProbeItem[], dpkgAdminDir: string | undefined, units: ReturnType<typeof unitsRead>, awk: AwkExtras): string[] {
   const pkgs = items.flatMap((i) => (i.kind === 'package' ? [i.name] : []));
   const lines: string[] = [];
-  if (pkgs.length) lines.push(`s ${PACKAGES_SECTION}`, ...packageReadLines(pkgs, dpkgAdminDir, { sysctls: sysctls.pairs, btime }));
+  if (pkgs.length) lines.push(`s ${PACKAGES_SECTION}`, ...packageReadLines(pkgs, dpkgAdminDir, awk), ...(awk.reads ? [`unset ${AWK_READS_SHELL_VARS}`] : []));
   if (units) lines.push(`s ${SERVICES_SECTION}`, ...units.lines);
   return lines;
 }
@@ -172,7 +182,7 @@ function itemSection(id: string, item: ProbeItem): string | undefined {
     case 'command':
       // A subshell that parses the script itself (eval): a syntax error or `exit` in a module's script ends only
       // that subshell, and it starts clean (no arguments, none of the probe's variables); a fork, not an exec.
-      // stderr is dropped, stdin empty.
+      // stderr is dropped, stdin empty (itemGroup).
       return subshell(id, item.script);
   }
 }
@@ -182,11 +192,19 @@ function itemSection(id: string, item: ProbeItem): string | undefined {
  * a brace group costs no fork, a subshell one per fact.
  */
 function inShell(id: string, script: string): string {
-  return `s ${id}; { eval ${quote(script)}; } </dev/null 2>/dev/null; r=$?; s ${id}.rc; echo $r`;
+  return `s ${id}; { eval ${quote(script)}; }; r=$?; s ${id}.rc; echo $r`;
 }
 
 function subshell(id: string, script: string): string {
-  return `s ${id}; ( set --; unset ${PROBE_VARS}; eval ${quote(script)} ) </dev/null 2>/dev/null; r=$?; s ${id}.rc; echo $r`;
+  return `s ${id}; ( set --; unset ${PROBE_VARS}; eval ${quote(script)} ); r=$?; s ${id}.rc; echo $r`;
+}
+
+/**
+ * The item sections in one group with stdin empty and stderr dropped: two redirections for them all, where each had
+ * its own (a redirection costs the shell ~6 system calls: open, save, dup2, close, restore, close).
+ */
+function itemGroup(sections: string[]): string[] {
+  return sections.length ? ['{', ...sections, '} </dev/null 2>/dev/null'] : [];
 }
 
 interface SysctlRide {
@@ -226,23 +244,35 @@ export function buildProbe(opts: BuildProbeOptions): ProbeScript {
   const batchedFiles = unique.flatMap((i) => (i.kind === 'file' && batchable(i.path) ? [i.path] : []));
   const units = unitsRead(unique, opts.unitPath);
   const sysctls = sysctlRide(unique);
+  // With packages read, their awk runs: it reads what the shell would read a byte per read(2) (awk-reads.ts).
+  const awkRuns = unique.some((i) => i.kind === 'package');
+  const readsByAwk = awkRuns && opts.readsByAwk !== false;
   // The lines (preflight's) read the boot time; when packages are read, their awk reads it (see BTIME_SECTION).
-  const btimeByAwk = Boolean(opts.lines?.length) && unique.some((i) => i.kind === 'package');
-  const body: string[] = [...batchedReads(unique, opts.dpkgAdminDir, units, sysctls, btimeByAwk), ...fileBatchLines(batchedFiles)];
+  const btimeByAwk = Boolean(opts.lines?.length) && awkRuns;
+  const factPrograms: string[] = [];
+  const sections: string[] = [];
   unique.forEach((item, i) => {
     const id = `${item.kind}.${i}`;
     items.set(id, item);
     if (item.kind === 'file' && batchable(item.path)) return;
     if (item.kind === 'fact' && sysctls.facts.has(factKey(item.fact, item.args))) return; // in the packages' awk
+    const reader = item.kind === 'fact' && readsByAwk ? factKind(item.fact).awk : undefined;
+    if (reader && item.kind === 'fact') return void factPrograms.push(factAwkProgram(id, factPrograms.length, reader(item.args)));
     const section = itemSection(id, item);
-    if (section) body.push(section);
+    if (section) sections.push(section);
   });
+  const awk: AwkExtras = {
+    sysctls: sysctls.pairs, btime: btimeByAwk,
+    ...(readsByAwk && !opts.skipBase ? { reads: true } : {}),
+    ...(factPrograms.length ? { program: factPrograms.join('\n') } : {}),
+  };
+  const body: string[] = [...batchedReads(unique, opts.dpkgAdminDir, units, awk), ...fileBatchLines(batchedFiles), ...itemGroup(sections)];
   const script = [
     `M=${quote(opts.marker)}`,
     // Every section starts on a fresh line; the parser strips exactly the one newline added here.
     `s() { printf '\\n%s %s\\n' "$M" "$1"; }`,
     ...(opts.prelude ?? []),
-    ...(opts.skipBase ? [] : baseSection(opts.nodesProbeAddress, routeGetAddresses(unique), unique.some((i) => i.kind === 'package'))),
+    ...(opts.skipBase ? [] : baseSection(opts.nodesProbeAddress, routeGetAddresses(unique), awkRuns, readsByAwk)),
     ...(btimeByAwk ? [`${BTIME_BY_AWK_VAR}=1`] : []),
     ...(opts.lines ?? []),
     ...body,

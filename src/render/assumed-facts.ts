@@ -11,7 +11,7 @@ export function assumedBase(host: Host): BaseFacts {
   return {
     hostname: host.name,
     bootId: '00000000-0000-0000-0000-000000000000',
-    os: { id: 'debian', versionId: '12', prettyName: 'Debian GNU/Linux 12 (bookworm) (assumed by provision render)' },
+    os: { id: 'debian', versionId: '12', prettyName: 'Debian GNU/Linux 12 (bookworm) (assumed by provision render)', codename: 'bookworm' },
     arch: host.arch ?? 'amd64',
     kernel: '6.1.0',
     initSystem: 'systemd',
@@ -44,7 +44,8 @@ export function readFactsFile(path: string): Map<string, BaseFacts> {
     const b = f as Partial<BaseFacts> & { error?: string };
     if (b.error !== undefined) continue;
     if (!b.os || !b.networkStack || !Array.isArray(b.routes)) throw new Error(`--facts ${path}: host ${name} has no os/networkStack/routes: not 'provision facts --json' output`);
-    out.set(name, b as BaseFacts);
+    // An older facts file has no codename: os-release's VERSION_CODENAME unknown reads as none.
+    out.set(name, { ...b, os: { ...b.os, codename: (b.os as Partial<BaseFacts['os']>).codename ?? '' } } as BaseFacts);
   }
   return out;
 }

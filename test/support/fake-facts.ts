@@ -21,7 +21,7 @@ export interface FakeFactsSpec {
 export const DEFAULT_BASE: BaseFacts = {
   hostname: 'node',
   bootId: '00000000-0000-0000-0000-000000000001',
-  os: { id: 'debian', versionId: '12', prettyName: 'Debian GNU/Linux 12 (bookworm)' },
+  os: { id: 'debian', versionId: '12', prettyName: 'Debian GNU/Linux 12 (bookworm)', codename: 'bookworm' },
   arch: 'amd64',
   kernel: '6.1.0',
   initSystem: 'systemd',

@@ -1,11 +1,11 @@
-// Fact kind `containerd`: an unpackaged containerd's own version, apt's candidates for both packages, the OS codename.
+// Fact kind `containerd`: an unpackaged containerd's own version and apt's candidates for both packages.
 import type { Facts, FactKind } from '../../core/types.js';
 
 /**
  * When neither package is installed: the binary's own report (first line; a containerd from a tarball has no other
  * word) and apt's candidates for both packages in ONE apt-cache call (the containerd module reads them for an
  * install). When dpkg has a file list for one, neither process runs: the package's version (the probe's packages
- * batch) is the installed version (containerdVersionText). The OS (for Docker's repository path) always, with builtins.
+ * batch) is the installed version (containerdVersionText). The OS (Docker's repository path) is base's os-release.
  */
 export const VERSION_SCRIPT = [
   'if [ ! -e /var/lib/dpkg/info/containerd.list ] && [ ! -e /var/lib/dpkg/info/containerd.io.list ]; then',
@@ -18,18 +18,15 @@ export const VERSION_SCRIPT = [
   '$(apt-cache policy containerd containerd.io 2>/dev/null)',
   'PROVISION_APT_END',
   'fi',
-  'i=; c=; while IFS== read -r k v; do v=${v#[\\"\\\']}; v=${v%[\\"\\\']}; case $k in ID) i=$v;; VERSION_CODENAME) c=$v;; esac; done < /etc/os-release 2>/dev/null',
-  'echo "os=$i $c"',
 ].join('\n');
 
 export interface ContainerdProbe {
   installed?: string;
   candidates: { containerd?: string; 'containerd.io'?: string };
-  os: { id: string; codename: string };
 }
 
 export function parseContainerdProbe(stdout: string): ContainerdProbe {
-  const out: ContainerdProbe = { candidates: {}, os: { id: '', codename: '' } };
+  const out: ContainerdProbe = { candidates: {} };
   for (const line of stdout.split('\n')) {
     const eq = line.indexOf('=');
     if (eq < 0) continue;
@@ -37,10 +34,6 @@ export function parseContainerdProbe(stdout: string): ContainerdProbe {
     const value = line.slice(eq + 1).trim();
     if (key === 'installed' && value) out.installed = value;
     else if ((key === 'candidate-containerd' || key === 'candidate-containerd.io') && value && value !== '(none)') out.candidates[key.slice(10) as 'containerd'] = value;
-    else if (key === 'os') {
-      const [id = '', codename = ''] = value.split(/\s+/);
-      out.os = { id, codename };
-    }
   }
   return out;
 }
@@ -59,7 +52,7 @@ export function containerdVersionText(facts: Facts): string | undefined {
 
 export const containerdFact: FactKind<undefined, ContainerdProbe> = {
   name: 'containerd',
-  about: "when no containerd package is installed: containerd --version and apt's candidates for containerd and containerd.io; the OS id and codename",
+  about: "when no containerd package is installed: containerd --version and apt's candidates for containerd and containerd.io",
   script: () => VERSION_SCRIPT,
   parse: (out) => parseContainerdProbe(out.stdout),
   shown: () => undefined,

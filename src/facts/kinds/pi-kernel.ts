@@ -19,6 +19,21 @@ export const PI_KERNEL_SCRIPT = [
   'c=; while read -r n k u; do [ "$n" = KernelPageSize: ] && { c=$((k * 1024)); break; }; done < /proc/self/smaps; echo "pagesize=$c"',
 ].join('\n');
 
+/** PI_KERNEL_SCRIPT's read in the packages' awk (FactKind.awk): the same lines, the page size from awk's own smaps. */
+export const PI_KERNEL_AWK = [
+  '  c = ""; k = (getline c < "/sys/fs/cgroup/cgroup.controllers"); close("/sys/fs/cgroup/cgroup.controllers")',
+  '  if (k >= 0) { print "cgroup=v2"; print "memory=" ((" " c " ") ~ / memory / ? 1 : 0) }',
+  '  else {',
+  '    print "cgroup=v1"; m = ""',
+  '    while ((getline l < "/proc/cgroups") > 0) { split(l, a, " "); if (a[1] == "memory") m = a[4] }',
+  '    close("/proc/cgroups"); print "memory=" m',
+  '  }',
+  '  c = ""; getline c < "/proc/cmdline"; close("/proc/cmdline"); sub(/^[ \t]+/, "", c); sub(/[ \t]+$/, "", c); print "cmdline=" c',
+  '  p = ""',
+  '  while ((getline l < "/proc/self/smaps") > 0) { split(l, a, " "); if (a[1] == "KernelPageSize:") { p = a[2] * 1024; break } }',
+  '  close("/proc/self/smaps"); print "pagesize=" p',
+].join('\n');
+
 export interface PiKernel {
   /** true: the running kernel has the memory controller; false: it has not; undefined: no evidence. */
   memory?: boolean;
@@ -41,6 +56,7 @@ export const piKernel: FactKind<undefined, PiKernel> = {
   name: 'pi-kernel',
   about: 'cgroup version and memory controller, the running kernel command line, the page size',
   script: () => PI_KERNEL_SCRIPT,
+  awk: () => PI_KERNEL_AWK,
   parse: (out) => parsePiKernel(out.stdout),
   shown: () => undefined,
 };

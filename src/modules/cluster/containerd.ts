@@ -44,7 +44,8 @@ function refusal(ctx: PlanContext, v: ContainerdVersion, kube: KubeVersion, wher
   );
 }
 
-function fromDocker(ctx: PlanContext, os: { id: string; codename: string }, replaces: boolean): Install {
+function fromDocker(ctx: PlanContext, replaces: boolean): Install {
+  const os = ctx.facts.base.os;
   const repo = dockerRepo(os);
   if (!repo) throw new Error(`containerd on ${ctx.host.name}: Docker's apt repository has no containerd.io for ${os.id} ${os.codename || '(no VERSION_CODENAME)'}; install a containerd that fits yourself`);
   const steps: Step[] = [];
@@ -66,7 +67,7 @@ function planInstall(p: ContainerdParams, ctx: PlanContext, kube: KubeVersion): 
     // The package's version (the fact asks the binary only when no package installed it).
     const v = parseContainerdVersion(ctx.facts.package(pkg).version ?? '') ?? parseContainerdVersion(probe.installed ?? '');
     if (!v || fitsKubernetes(v, kube)) return v ? { steps: [], what: '', version: v } : undefined;
-    if (p.source === 'docker' && pkg === 'containerd') return fromDocker(ctx, probe.os, true);
+    if (p.source === 'docker' && pkg === 'containerd') return fromDocker(ctx, true);
     throw refusal(ctx, v, kube, `installed package ${pkg}`);
   }
   const candidate = parseContainerdVersion(probe.candidates.containerd ?? '');
@@ -76,7 +77,7 @@ function planInstall(p: ContainerdParams, ctx: PlanContext, kube: KubeVersion): 
     return { steps, what: 'install containerd', ...(candidate ? { version: candidate } : {}) };
   }
   if (p.source === 'debian') throw refusal(ctx, candidate!, kube, 'the distribution\'s candidate');
-  return fromDocker(ctx, probe.os, false);
+  return fromDocker(ctx, false);
 }
 
 const containerd: Module<ContainerdParams> = {

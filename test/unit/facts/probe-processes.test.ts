@@ -54,13 +54,15 @@ async function count(script: string): Promise<Count> {
 }
 
 /**
- * The probe's own shell (dash) and its `read` builtin: a read(2) per byte. Short values (a hostname, a comm, a stat
- * line, os-release) are cheap so; a file that grows with the host (the mount table, with a node's pods: tens of KiB)
- * or a program's whole output is not: those are split by the shell or read by a program. Counted in a PID namespace
- * of its own: the process scan (the lock's, which base.procs shares: facts/proc-scan.ts) reads each process's comm, ~12
- * bytes a process.
+ * The probe's own shell (dash) and its `read` builtin: a read(2) per byte. Short values (a hostname, a comm, a boot
+ * id) are cheap so; a file that grows with the host (the mount table, with a node's pods: tens of KiB) or a program's
+ * whole output is not: those are split by the shell or read by a program, and whole files (os-release, swaps,
+ * machine-id, the kernel command line, smaps' page size) by the packages' awk that runs anyway (awk-reads.ts).
+ * Measured on this machine: 337 (2,038 before the awk read the files; /proc/cgroups, read on a cgroup v1 host only,
+ * is ~220 of the 337). Counted in a PID namespace of its own: the process scan (the lock's, which base.procs shares:
+ * facts/proc-scan.ts) reads each process's comm, ~12 bytes a process.
  */
-const ONE_BYTE_READS_MAX = 6000;
+const ONE_BYTE_READS_MAX = 600;
 
 /**
  * Runs `script` in sh under strace (the shell only, not its programs), in user, mount and PID namespaces of its own

@@ -113,7 +113,7 @@ describe('render homelab and flat-bgp', () => {
   });
 
   it('--facts: the real interface from provision facts --json replaces the assumed eth0', async () => {
-    const base = { hostname: 'k8s-cp-01', bootId: 'b', os: { id: 'debian', versionId: '12', prettyName: 'Debian' }, arch: 'arm64', kernel: '6.6', initSystem: 'systemd', networkStack: 'netplan', primaryInterface: 'end0', primaryAddress: '192.168.1.51', routes: [], board: 'raspberry-pi' };
+    const base = { hostname: 'k8s-cp-01', bootId: 'b', os: { id: 'debian', versionId: '12', prettyName: 'Debian', codename: 'bookworm' }, arch: 'arm64', kernel: '6.6', initSystem: 'systemd', networkStack: 'netplan', primaryInterface: 'end0', primaryAddress: '192.168.1.51', routes: [], board: 'raspberry-pi' };
     const facts = readFactsFile(save(JSON.stringify({ hosts: { 'k8s-cp-01': base, 'k8s-worker-01': { error: 'unreachable', unreachable: true } } }), 'facts.json'));
     const { r } = await render('homelab', facts as Map<string, never>);
     expect(file(r, 'k8s-cp-01', '/etc/kubernetes/manifests/kube-vip.yaml')).toMatch(/value: end0/);

@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { PI_KERNEL_SCRIPT, parsePiKernel } from '../../../../src/facts/kinds/pi-kernel.js';
 import { parseContainerdProbe, VERSION_SCRIPT } from '../../../../src/facts/kinds/containerd.js';
 import { FACT_KINDS } from '../../../../src/facts/kinds/index.js';
+import { parseOsRelease } from '../../../../src/facts/parse-base.js';
+import { readFile } from 'node:fs/promises';
 import { fakeInventory } from '../../../support/fake-inventory.js';
 
 const sh = async (script: string) => (await execa('sh', ['-c', script], { reject: false })).stdout;
@@ -20,9 +22,14 @@ describe('builtin reads', () => {
     expect(got.memory).toBe(v2 === 'yes' ? mem : mem === '1' ? true : mem === '0' ? false : undefined);
   });
 
-  it('containerd: the OS id and codename as sourcing os-release says; the binary asked only when no package installed it', async () => {
+  it('base os-release: the id, version and codename as sourcing os-release says', async () => {
+    const os = parseOsRelease(await readFile('/etc/os-release', 'utf8'));
+    const field = (k: string) => sh(`. /etc/os-release; echo "\${${k}:-}"`);
+    expect([os.ID ?? '', os.VERSION_ID ?? '', os.VERSION_CODENAME ?? '']).toEqual([await field('ID'), await field('VERSION_ID'), await field('VERSION_CODENAME')]);
+  });
+
+  it('containerd: the binary asked only when no package installed it', async () => {
     const got = parseContainerdProbe(await sh(VERSION_SCRIPT));
-    expect(got.os).toEqual({ id: await sh('. /etc/os-release; echo "$ID"'), codename: await sh('. /etc/os-release; echo "${VERSION_CODENAME:-}"') });
     const packaged = await sh('[ -e /var/lib/dpkg/info/containerd.list ] || [ -e /var/lib/dpkg/info/containerd.io.list ] && echo yes');
     const installed = await sh('command -v containerd >/dev/null && containerd --version | head -n 1');
     expect(got.installed).toBe(packaged === 'yes' ? undefined : installed.trim() || undefined);

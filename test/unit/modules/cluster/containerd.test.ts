@@ -11,8 +11,8 @@ const V1 = renderContainerdConfig({ major: 1, sandboxImage: 'registry.k8s.io/pau
 const V2 = renderContainerdConfig({ major: 2, sandboxImage: 'registry.k8s.io/pause:3.10' });
 const DOCKER_DEFAULT = 'disabled_plugins = ["cri"]\n';
 const restart = [{ command: { argv: ['systemctl', 'enable', 'containerd'] } }, { command: { argv: ['systemctl', 'restart', 'containerd'] } }];
-const probe = (o: { installed?: string; containerd?: string; io?: string; os?: string }) =>
-  [o.installed ? `installed=${o.installed}` : '', `candidate-containerd=${o.containerd ?? ''}`, `candidate-containerd.io=${o.io ?? ''}`, `os=${o.os ?? 'debian bookworm'}`].join('\n');
+const probe = (o: { installed?: string; containerd?: string; io?: string }) =>
+  [o.installed ? `installed=${o.installed}` : '', `candidate-containerd=${o.containerd ?? ''}`, `candidate-containerd.io=${o.io ?? ''}`].join('\n');
 const BOOKWORM = probe({ containerd: '1.6.20~ds1-1+deb12u3' });
 const DEBIAN_1_6 = 'containerd github.com/containerd/containerd 1.6.20~ds1 1.6.20~ds1-1+deb12u3';
 
@@ -98,7 +98,8 @@ runModuleCases(mod, [
   {
     name: 'an OS Docker does not serve: refused with the reason',
     params: { source: 'docker' },
-    facts: { facts: { [factOf(containerdFact)]: probe({ os: 'alpine 3.20' }) } },
+    // The OS is base's os-release (ID, VERSION_CODENAME): Alpine has no codename.
+    facts: { base: { os: { id: 'alpine', versionId: '3.20.3', prettyName: 'Alpine Linux v3.20', codename: '' } }, facts: { [factOf(containerdFact)]: probe({}) } },
     expect: { error: /Docker's apt repository has no containerd\.io for alpine/ },
   },
   { name: 'a sandbox image with spaces is rejected', params: { sandboxImage: 'pause 3.10' }, expect: { error: /image reference/ } },

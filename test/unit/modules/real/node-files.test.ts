@@ -92,7 +92,7 @@ describe.skipIf(!haveApt)('apt sources lists: apt\'s own parser (indextargets) o
   });
   it('Docker\'s containerd.io source', async () => {
     const inv = inventories[0]!.inv;
-    const list = planWrites(containerd, { inventory: inv, host: node(inv), facts: { facts: { [factOf(containerdFact)]: 'candidate-containerd=1.6.20~ds1-1+deb12u3\nos=debian bookworm\n' } } }).get(DOCKER_SOURCES)!;
+    const list = planWrites(containerd, { inventory: inv, host: node(inv), facts: { facts: { [factOf(containerdFact)]: 'candidate-containerd=1.6.20~ds1-1+deb12u3\n' } } }).get(DOCKER_SOURCES)!;
     const r = await aptParses('docker', list);
     expect(r.exitCode, r.stderr).toBe(0);
     expect(r.stderr).not.toMatch(/^E:/m);
