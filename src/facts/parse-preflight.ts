@@ -82,11 +82,14 @@ export function parseListening(text: string | undefined): Array<{ port: number; 
   });
 }
 
-/** `cgroup2` and `controllers ...` (a cgroup2 root on /sys/fs/cgroup), or `v1` and `v1memory 0|1` (v1's hierarchies). */
-function parseCgroup(text: string): PreflightFacts['cgroup'] {
+/**
+ * pf.cgroup: `cgroup2` and `controllers ...` (a cgroup2 root on /sys/fs/cgroup), or `v1` (v1's hierarchies); pf.cgroup.v1:
+ * v1's memory row of /proc/cgroups (its 4th field: enabled).
+ */
+function parseCgroup(text: string, v1Row: string): PreflightFacts['cgroup'] {
   const lines = text.split('\n');
   const controllers = /^controllers (.*)$/m.exec(text)?.[1];
-  const v1 = /^v1memory (\d)/m.exec(text)?.[1];
+  const v1 = /^memory\s+\S+\s+\S+\s+(\d)/m.exec(v1Row)?.[1];
   if (lines.includes('cgroup2')) return { version: 2, memory: controllers === undefined ? undefined : controllers.trim().split(/\s+/).includes('memory') };
   if (lines.includes('v1')) return { version: 1, memory: v1 === undefined ? undefined : v1 === '1' };
   return { version: undefined, memory: undefined };
@@ -136,7 +139,7 @@ export function parsePreflight(sec: ReadonlyMap<string, string>, containerd?: st
     interfaces: parseInterfaces(sec.get('base.addr')),
     defaultRoutes: routes,
     timeSync: text('base.procs').split('\n').map((l) => l.trim()).filter((c) => TIME_SYNC.has(c)),
-    cgroup: parseCgroup(text('pf.cgroup')),
+    cgroup: parseCgroup(text('pf.cgroup'), text('pf.cgroup.v1')),
     // /proc/swaps: a header line, then one line per active device or file.
     swaps: text('pf.swap').split('\n').slice(1).map((l) => l.split(/\s+/)[0]!).filter(Boolean),
     joined: text('pf.joined') === 'yes',

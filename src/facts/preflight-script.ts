@@ -39,7 +39,8 @@ export interface PreflightLineOptions {
  * and /proc, /sys reads first (addresses, routes, hostname, time-sync daemons come from the base sections), so a
  * converged node's preflight costs one `df`, and an lb host in service none (the system rules, /var's space among
  * them, are for Kubernetes nodes: an lb host reads neither /var's space nor its page size).
- * The clock is read first, so the laptop can bound the offset by the times it sent the command and got the answer.
+ * The clock is read within the probe's exec (by the shell first, or by the packages' awk with the other files), so the
+ * laptop can bound the offset by the times it sent the command and got the answer.
  * A node of a running cluster skips the port listing (its ports are its own) and the ARP probes (they wait for
  * answers). Otherwise duplicate address detection (`arping -D`: probes from 0.0.0.0, any reply is another device) and
  * the VIP probe (`arping`: who answers for it) run in parallel into a temporary directory removed before the end;
@@ -55,9 +56,9 @@ export function preflightLines(inv: Inventory, host: Host, o: PreflightLineOptio
   return [
     // The wall clock without a `date` process: the kernel's boot time (/proc/stat's btime, whole seconds of wall time,
     // moved with every clock step) plus the time since boot (/proc/uptime): true to within the second btime cuts.
-    // When the packages' awk runs later in this probe, it reads btime (probe-packages.ts BTIME_SECTION): the shell's
-    // read(2) a byte up to it costs ~1,100 system calls.
-    `s pf.clock; rd /proc/uptime; [ -n "\${${BTIME_BY_AWK_VAR}-}" ] || while read -r P_a P_b; do [ "$P_a" = btime ] && { echo "btime $P_b"; break; }; done 2>/dev/null < /proc/stat`,
+    // When the packages' awk runs later in this probe, it reads btime (probe-packages.ts BTIME_SECTION) and uptime
+    // (`ar`): the shell's read(2) a byte up to btime costs ~1,100 system calls.
+    `ar pf.clock /proc/uptime; [ -n "\${${BTIME_BY_AWK_VAR}-}" ] || while read -r P_a P_b; do [ "$P_a" = btime ] && { echo "btime $P_b"; break; }; done 2>/dev/null < /proc/stat`,
     'ar pf.machineid /etc/machine-id',
     'ar pf.uuid /sys/class/dmi/id/product_uuid',
     // /proc/device-tree is the kernel's link to /sys/firmware/devicetree/base; the value is NUL-terminated (read stops there).
@@ -67,7 +68,8 @@ export function preflightLines(inv: Inventory, host: Host, o: PreflightLineOptio
     // hierarchies (directories in a tmpfs) and whether v1's memory controller is on. Not /proc/self/mounts: dash reads
     // a file a byte per read(2), and a node's mount table grows with its pods (tens of KiB).
     's pf.cgroup; if [ -f /sys/fs/cgroup/cgroup.controllers ]; then echo cgroup2; printf "controllers "; rd /sys/fs/cgroup/cgroup.controllers',
-    'else for P_d in /sys/fs/cgroup/*; do [ -e "$P_d" ] && { echo v1; while read -r P_a P_b P_c P_e; do [ "$P_a" = memory ] && echo "v1memory $P_e"; done 2>/dev/null < /proc/cgroups; }; break; done; fi',
+    // v1's memory row of /proc/cgroups in a section of its own (pf.cgroup.v1; `ag`: the packages' awk reads it on a node).
+    'else for P_d in /sys/fs/cgroup/*; do [ -e "$P_d" ] && { echo v1; ag pf.cgroup.v1 memory /proc/cgroups; }; break; done; fi',
     'ar pf.swap /proc/swaps',
     ...(lb ? [] : ['s pf.var; df -Pk /var 2>/dev/null']),
     // Kubernetes already here (joined, or a half-done init whose static pods run): its ports are its own.

@@ -103,11 +103,11 @@ function baseSection(nodesProbeAddress: string | undefined, gatewayAddresses: st
   const lines = [
     READ_FN,
     ...awkReadFunctions(readsByAwk),
-    's base.hostname; rd /proc/sys/kernel/hostname',
-    's base.bootid; rd /proc/sys/kernel/random/boot_id',
+    'ar base.hostname /proc/sys/kernel/hostname',
+    'ar base.bootid /proc/sys/kernel/random/boot_id',
     'if [ -r /etc/os-release ]; then ar base.osrelease /etc/os-release; else ar base.osrelease /usr/lib/os-release; fi',
     ...(archFromPackages ? [] : ['s base.arch; dpkg --print-architecture 2>/dev/null || uname -m']),
-    's base.kernel; rd /proc/sys/kernel/osrelease',
+    'ar base.kernel /proc/sys/kernel/osrelease',
     's base.init; if [ -d /run/systemd/system ]; then echo systemd; else echo other; fi',
     // Running network and time-sync daemons, from /proc with shell builtins only (no systemctl: it can cost 50 ms a
     // call). comm is cut at 15 characters: systemd-networkd shows as systemd-network, systemd-timesyncd as systemd-timesyn.

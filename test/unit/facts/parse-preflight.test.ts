@@ -16,7 +16,7 @@ import { fakeInventory } from '../../support/fake-inventory.js';
 /**
  * Recorded in the lab (homelab, k8s-cp-01) with staged faults: a /16 on eth0, another device on .51 (arping -D
  * answered), cgroup v1. Recorded with the earlier stand-alone preflight script and re-sectioned for the merged probe
- * (base.* and pf.* names; /proc/swaps and df keep their header lines; pf.cgroup in its current form, `v1`).
+ * (base.* and pf.* names; /proc/swaps and df keep their header lines; pf.cgroup and pf.cgroup.v1 in their current form).
  */
 const FIXTURE = readFileSync(resolve(import.meta.dirname, '../../fixtures/preflight/homelab-cp-01-faults.out'), 'utf8');
 const M = '@@M@@';
@@ -35,7 +35,7 @@ describe('preflight lines', () => {
   });
 
   it('read the clock first, probe the VIP only in kube-vip mode, and single-quote every inventory value', () => {
-    expect(preflightLines(inv, inv.hosts[0]!)[0]).toMatch(/^s pf\.clock; rd \/proc\/uptime; /);
+    expect(preflightLines(inv, inv.hosts[0]!)[0]).toMatch(/^ar pf\.clock \/proc\/uptime; /);
     const s = lines();
     expect(s).toContain(`arping -D -c 2 -w 3 -I "$P_dev" ${quote('192.168.1.51')}`);
     expect(s).toContain(`arping -c 2 -w 3 -I "$P_dev" ${quote('192.168.1.50')}`);
@@ -153,7 +153,7 @@ describe('parsePreflight (recorded lab output)', () => {
   });
 
   it('time-sync daemons come from the base process list, containerd from its fact, cgroup v1 with its memory controller off', () => {
-    const text = `\n${M} base.procs\nNetworkManager\nsystemd-timesyn\n${M} pf.cgroup\nv1\nv1memory 0\n${M} pf.end\n`;
+    const text = `\n${M} base.procs\nNetworkManager\nsystemd-timesyn\n${M} pf.cgroup\nv1\n\n${M} pf.cgroup.v1\nmemory\t7\t1\t0\n${M} pf.end\n`;
     const f = parse(text, 'containerd github.com/containerd/containerd 1.6.20~ds1 1.6.20~ds1-1+b1').facts;
     expect(f.timeSync).toEqual(['systemd-timesyn']);
     expect(f.containerd).toBe('containerd github.com/containerd/containerd 1.6.20~ds1 1.6.20~ds1-1+b1');
