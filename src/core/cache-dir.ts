@@ -1,9 +1,38 @@
 // Where provision keeps what it may throw away (add-on downloads, ssh -G answers, the CLI's compiled code): one place.
-import { homedir } from 'node:os';
-import { isAbsolute, join } from 'node:path';
+import { statSync } from 'node:fs';
+import { homedir, userInfo } from 'node:os';
+import { dirname, isAbsolute, join } from 'node:path';
 
-/** ~/.cache/provision/NAME, or $XDG_CACHE_HOME/provision/NAME when that is an absolute path. */
-export function provisionCacheDir(name: string, env: NodeJS.ProcessEnv = process.env, home: string = homedir()): string {
+/** Who runs provision: root is told apart (see provisionCacheDir). */
+export interface CacheUser {
+  uid: number | undefined;
+  /** The user's own home from the password database (not $HOME). */
+  passwdHome(): string;
+}
+
+const thisUser: CacheUser = { uid: process.getuid?.(), passwdHome: () => userInfo().homedir };
+
+/** The owner of `path`, or of its nearest existing parent (~/.cache may not exist yet); undefined if none answers. */
+function ownerOf(path: string): number | undefined {
+  for (let p = path; ; p = dirname(p)) {
+    try {
+      return statSync(p).uid;
+    } catch {
+      if (dirname(p) === p) return undefined;
+    }
+  }
+}
+
+/**
+ * ~/.cache/provision/NAME, or $XDG_CACHE_HOME/provision/NAME when that is an absolute path. Root whose cache directory
+ * (or its nearest existing parent) belongs to another user, as under `sudo -E` or a sudo that keeps HOME, keeps its cache
+ * in its own home instead: what it wrote there would be root's and unreadable to that user's own runs (mode 0600).
+ */
+export function provisionCacheDir(name: string, env: NodeJS.ProcessEnv = process.env, home: string = homedir(), user: CacheUser = thisUser): string {
   const base = env.XDG_CACHE_HOME && isAbsolute(env.XDG_CACHE_HOME) ? env.XDG_CACHE_HOME : join(env.HOME ?? home, '.cache');
+  if (user.uid === 0) {
+    const owner = ownerOf(base);
+    if (owner !== undefined && owner !== 0) return join(user.passwdHome(), '.cache', 'provision', name);
+  }
   return join(base, 'provision', name);
 }
