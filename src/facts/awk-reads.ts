@@ -20,7 +20,7 @@ export function awkReadFunctions(byAwk: boolean): string[] {
   if (!byAwk) {
     return [
       'ar() { s "$1"; shift; rd "$@"; }',
-      `ag() { s "$1"; P_x=$2; while IFS= read -r l; do case $l in "$P_x"*) printf '%s\\n' "$l"; break;; esac; done 2>/dev/null < "$3"; }`,
+      `ag() { s "$1"; P_x=$2; while IFS= read -r l || [ -n "$l" ]; do case $l in "$P_x"*) printf '%s\\n' "$l"; break;; esac; done 2>/dev/null < "$3"; }`,
     ];
   }
   return [

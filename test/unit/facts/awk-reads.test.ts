@@ -43,12 +43,14 @@ describe('ar and ag: the awk prints what the shell prints', () => {
       `ag page KernelPageSize: ${smaps}`,
       `ag nopage NoSuchLine: ${smaps}`,
       `ag gone KernelPageSize: ${join(dir, 'missing')}`,
+      `ag last last ${noNewline}`,
     ]);
     expect(byAwk).toEqual(byShell);
     expect(byShell.get('one')).toBe('one\n  two with  spaces\t\n\nback\\slash\nfirst\nlast without newline\n');
     expect(byShell.get('none')).toBe('');
     expect(byShell.get('page')).toBe('KernelPageSize:        4 kB\n');
     expect(byShell.get('nopage')).toBe('');
+    expect(byShell.get('last')).toBe('last without newline\n');
   });
 
   it('a name with a newline (only a glob makes one) is not queued for the awk: the section stays, without it', async () => {
