@@ -6,11 +6,19 @@ import { dirname, isAbsolute, join } from 'node:path';
 /** Who runs provision: root is told apart (see provisionCacheDir). */
 export interface CacheUser {
   uid: number | undefined;
-  /** The user's own home from the password database (not $HOME). */
-  passwdHome(): string;
+  /** The user's own home from the password database (not $HOME); undefined when it has no entry. */
+  passwdHome(): string | undefined;
 }
 
-const thisUser: CacheUser = { uid: process.getuid?.(), passwdHome: () => userInfo().homedir };
+function passwdHome(): string | undefined {
+  try {
+    return userInfo().homedir || undefined;
+  } catch {
+    return undefined; // a uid without a passwd entry (some containers)
+  }
+}
+
+const thisUser: CacheUser = { uid: process.getuid?.(), passwdHome };
 
 /** The owner of `path`, or of its nearest existing parent (~/.cache may not exist yet); undefined if none answers. */
 function ownerOf(path: string): number | undefined {
@@ -32,7 +40,8 @@ export function provisionCacheDir(name: string, env: NodeJS.ProcessEnv = process
   const base = env.XDG_CACHE_HOME && isAbsolute(env.XDG_CACHE_HOME) ? env.XDG_CACHE_HOME : join(env.HOME ?? home, '.cache');
   if (user.uid === 0) {
     const owner = ownerOf(base);
-    if (owner !== undefined && owner !== 0) return join(user.passwdHome(), '.cache', 'provision', name);
+    const own = owner !== undefined && owner !== 0 ? user.passwdHome() : undefined;
+    if (own) return join(own, '.cache', 'provision', name);
   }
   return join(base, 'provision', name);
 }

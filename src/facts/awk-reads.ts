@@ -14,7 +14,8 @@ export const AWK_READS_SHELL_VARS = `${AWK_READS_VAR} P_n P_i P_x`;
  * - `ag ID PREFIX FILE`: section ID holds the first line of FILE that starts with PREFIX (none: empty).
  * With `byAwk` (the packages' awk runs later in this probe) they only queue the reads in AWK_READS_VAR, one record a
  * line ("a<TAB>ID<TAB>FILE", "g<TAB>ID<TAB>PREFIX<TAB>FILE"); a name with a newline cannot be queued and is skipped
- * (only a glob can produce one). Without, the shell reads: `ar` with the base section's `rd`.
+ * (only a glob can produce one). Without, the shell reads: `ar` with the base section's `rd`. Every call comes before
+ * the packages' awk (base's sections and the lines: preflight's); the queue is unset after it.
  */
 export function awkReadFunctions(byAwk: boolean): string[] {
   if (!byAwk) {

@@ -27,5 +27,7 @@ describe('provisionCacheDir', () => {
     // That user itself, and root in a directory of root's (the nearest existing parent: '/'), keep the usual place.
     expect(provisionCacheDir('addons', { HOME: userHome }, '/unused', someone)).toBe(join(userHome, '.cache/provision/addons'));
     expect(provisionCacheDir('addons', { HOME: '/nonexistent-provision-home' }, '/unused', root)).toBe('/nonexistent-provision-home/.cache/provision/addons');
+    // Root without a passwd entry (some containers) has no home of its own to go to: the usual place.
+    expect(provisionCacheDir('addons', { HOME: userHome }, '/unused', { uid: 0, passwdHome: () => undefined })).toBe(join(userHome, '.cache/provision/addons'));
   });
 });
