@@ -22,6 +22,7 @@ export const VERBS: Record<string, VerbEntry> = {
   restore: { summary: "put the cluster back to a backup, the kubeadm way (stacked etcd)", json: true },
   certs: { summary: "check or renew kubeadm's certificates on the control planes", json: true },
   facts: { summary: 'print the facts provision reads from hosts', json: true },
+  ping: { summary: 'reach every host and become root there, as a run does (changes nothing)', json: true },
   'ssh-config': { summary: "print the SSH settings provision uses for a host (like 'ssh -G'; no connection)", json: true },
   lab: { summary: 'the dress-rehearsal lab: the inventory as real SSH hosts in network namespaces' },
 };

@@ -21,7 +21,7 @@ interface HostJson {
 }
 
 /** `provision run --json` from the laptop with a given become password; polls the machine's process list meanwhile. */
-async function runWith(password: string | undefined, flags: string[] = ['--json']) {
+async function runWith(password: string | undefined, flags: string[] = ['--json'], verb: string[] = ['run', PLAYBOOK]) {
   const env: Record<string, string> = { ...(process.env as Record<string, string>) };
   delete env.PROVISION_BECOME_PASSWORD;
   if (password !== undefined) env.PROVISION_BECOME_PASSWORD = password;
@@ -35,7 +35,7 @@ async function runWith(password: string | undefined, flags: string[] = ['--json'
       await new Promise((r) => setTimeout(r, 40));
     }
   })();
-  const r = await cli(['lab', 'run', '--name', LAB, '--', 'run', PLAYBOOK, '-i', INV, ...flags], { env });
+  const r = await cli(['lab', 'run', '--name', LAB, '--', ...verb, '-i', INV, ...flags], { env });
   polling = false;
   await poll;
   return { ...r, psHits: seen };
@@ -105,6 +105,19 @@ describe.skipIf(skipLab)('faults: sudo passwords (flat-bgp, login user needs a p
       expect(out.psHits).toEqual([]);
     }
     expect((await lab.exec(HOST, 'sha256sum /etc/motd /etc/provision-test/*; ls /var/lib/provision-test-handler')).stdout).toBe(before);
+  });
+
+  it('provision ping says what sudo needs: no password fails the host with its own error, the right one answers as root', async () => {
+    const none = await runWith(undefined, ['--json'], ['ping']);
+    expect(none.code).toBe(1);
+    expect(hostOf(none.stdout)).toMatchObject({ ok: false, unreachable: false, error: expect.stringMatching(/sudo needs a password and none was given/) });
+    const right = await runWith(CANARY, ['--json'], ['ping']);
+    expect(right.code, right.stderr).toBe(0);
+    expect(hostOf(right.stdout)).toEqual({ ok: true, hostname: HOST, sudoUser: 'ubuntu', ms: expect.any(Number) });
+    for (const out of [none, right]) {
+      expect(out.stdout + out.stderr).not.toContain(CANARY);
+      expect(out.psHits).toEqual([]);
+    }
   });
 
   it('an expired password (chage -d 0) is reported as expired, fast, not a hang on passwd\'s prompt', async () => {

@@ -59,6 +59,21 @@ describe.skipIf(reason !== '')('faults: unreachable hosts (goldentooth lab, 13 h
     expect(again.json).toMatchObject({ changed: 0, failed: 0 });
   });
 
+  it('provision ping: the two broken hosts are UNREACHABLE within --connect-timeout 3; the others answer as root through sudo', async () => {
+    const r = await lab.run(['ping'], ['--json', '--connect-timeout', '3']);
+    expect(r.code, r.stderr).toBe(1);
+    const hosts = (JSON.parse(r.stdout) as { hosts: Record<string, { ok: boolean; unreachable?: boolean; error?: string }> }).hosts;
+    expect(Object.keys(hosts)).toEqual(HOSTS);
+    expect(hosts[BLACKHOLE]).toMatchObject({ ok: false, unreachable: true });
+    expect(hosts[BLACKHOLE]!.error).toMatch(new RegExp(`^${BLACKHOLE}: no SSH answer from pi@10\\.4\\.0\\.16:22 within 3 s`));
+    expect(hosts[LINK_DOWN]).toMatchObject({ ok: false, unreachable: true });
+    for (const h of HOSTS.filter((x) => x !== LINK_DOWN && x !== BLACKHOLE)) expect(hosts[h], h).toEqual({ ok: true, hostname: h, sudoUser: 'pi', ms: expect.any(Number) });
+    const text = await lab.run(['ping'], ['--connect-timeout', '3', '--limit', `bettley,${BLACKHOLE}`]);
+    expect(text.code).toBe(1);
+    expect(text.stdout).toMatch(/^bettley +ok {2}root via sudo \(login pi\) {2}hostname bettley {2}\d+ ms$/m);
+    expect(text.stdout).toMatch(new RegExp(`^${BLACKHOLE} +UNREACHABLE: ${BLACKHOLE}: no SSH answer`, 'm'));
+  });
+
   it('--max-fail 1 --concurrency 1: the first host fails, the hosts not started are never connected nor changed', async () => {
     await lab.inHost('allyrion', 'ip link set eth0 down');
     await lab.inHost('velaryon', 'echo drift > /etc/motd');

@@ -1,4 +1,4 @@
-// Issue 19 item 5: facts and verify lint the network plan before any connection, and take --accept-lint like run/up/join.
+// Issue 19 item 5: facts, verify (and ping) lint the network plan before any connection, and take --accept-lint like run/up/join.
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { cli } from './capture.js';
@@ -19,7 +19,7 @@ beforeEach(() => {
   connects.count = 0;
 });
 
-describe.each(['facts', 'verify'])('provision %s', (verb) => {
+describe.each(['facts', 'verify', 'ping'])('provision %s', (verb) => {
   it('stops on the network plan\'s lint errors before connecting, naming them and --accept-lint', async () => {
     const r = await cli([verb, '-i', GOLDENTOOTH]);
     expect(r.code).toBe(1);
