@@ -2,10 +2,9 @@
 import { gatherFacts, type HostFacts } from '../engine/gather-facts.js';
 import { escapeControl } from '../core/escape.js';
 import { paint, usesColor } from '../report/color.js';
-import { CONNECTION_FLAGS, CONNECTION_HELP, CONNECTION_USAGE, checkConnectionFlags, connectorFromFlags } from './connection-flags.js';
+import { CONNECTION_FLAGS, CONNECTION_HELP, CONNECTION_USAGE } from './connection-flags.js';
 import { defineVerb, parseVerbArgs } from './args.js';
-import { ACCEPT_LINT_FLAG, ACCEPT_LINT_USAGE, limitedHosts, loadLintedInventory } from './host-inventory.js';
-import { UsageError } from '../core/errors.js';
+import { ACCEPT_LINT_FLAG, ACCEPT_LINT_USAGE, withHosts } from './host-inventory.js';
 
 export const spec = defineVerb({
   name: 'facts',
@@ -47,12 +46,7 @@ function render(r: HostFacts, color: ReturnType<typeof paint>): string {
 
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseVerbArgs(argv, spec);
-  if (!values.inventory) throw new UsageError('facts needs an inventory: provision facts -i INVENTORY');
-  checkConnectionFlags(values);
-  const inventory = await loadLintedInventory(values.inventory, values['accept-lint']);
-  const hosts = limitedHosts(values.limit, inventory);
-  const connector = await connectorFromFlags(values);
-  try {
+  return withHosts('facts', values, async (inventory, hosts, connector) => {
     const results = await gatherFacts({ inventory, hosts, connector });
     if (values.json) {
       const doc = Object.fromEntries(results.map((r) => ('error' in r ? [r.host, { error: r.error, unreachable: r.unreachable }] : [r.host, { ...r.facts, kinds: r.kinds }])));
@@ -62,7 +56,5 @@ export async function run(argv: string[]): Promise<number> {
       process.stdout.write(results.map((r) => render(r, color)).join('\n'));
     }
     return results.some((r) => 'error' in r) ? 1 : 0;
-  } finally {
-    await connector.closeAll();
-  }
+  });
 }

@@ -2,11 +2,10 @@
 import { pingHosts, type PingResult } from '../engine/ping-hosts.js';
 import { escapeControl } from '../core/escape.js';
 import { paint, usesColor, type Paint } from '../report/color.js';
-import { CONNECTION_FLAGS, CONNECTION_HELP, CONNECTION_USAGE, checkConnectionFlags, connectorFromFlags } from './connection-flags.js';
+import { CONNECTION_FLAGS, CONNECTION_HELP, CONNECTION_USAGE } from './connection-flags.js';
 import { defineVerb, parseVerbArgs } from './args.js';
-import { ACCEPT_LINT_FLAG, ACCEPT_LINT_USAGE, limitedHosts, loadLintedInventory } from './host-inventory.js';
+import { ACCEPT_LINT_FLAG, ACCEPT_LINT_USAGE, withHosts } from './host-inventory.js';
 import { positiveInt } from './numeric-flags.js';
-import { UsageError } from '../core/errors.js';
 
 export const spec = defineVerb({
   name: 'ping',
@@ -48,13 +47,8 @@ export function renderPing(results: PingResult[], color: Paint): string {
 
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseVerbArgs(argv, spec);
-  if (!values.inventory) throw new UsageError('ping needs an inventory: provision ping -i INVENTORY');
-  checkConnectionFlags(values);
   const concurrency = positiveInt('--concurrency', values.concurrency);
-  const inventory = await loadLintedInventory(values.inventory, values['accept-lint']);
-  const hosts = limitedHosts(values.limit, inventory);
-  const connector = await connectorFromFlags(values);
-  try {
+  return withHosts('ping', values, async (inventory, hosts, connector) => {
     const results = await pingHosts({ inventory, hosts, connector, ...(concurrency ? { concurrency } : {}) });
     if (values.json) {
       const doc = Object.fromEntries(results.map(({ host, ...rest }) => [host, rest]));
@@ -63,7 +57,5 @@ export async function run(argv: string[]): Promise<number> {
       process.stdout.write(renderPing(results, paint(usesColor(process.stdout))));
     }
     return results.every((r) => r.ok) ? 0 : 1;
-  } finally {
-    await connector.closeAll();
-  }
+  });
 }

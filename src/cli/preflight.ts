@@ -1,10 +1,9 @@
 // `provision preflight -i INVENTORY [--json]`: the plan checked against the live hosts, read-only (exit 0 ok, 1 errors).
 import { formatHostFinding, tally } from '../preflight/format.js';
-import { CONNECTION_FLAGS, CONNECTION_HELP, CONNECTION_USAGE, checkConnectionFlags, connectorFromFlags } from './connection-flags.js';
+import { CONNECTION_FLAGS, CONNECTION_HELP, CONNECTION_USAGE } from './connection-flags.js';
 import { defineVerb, parseVerbArgs } from './args.js';
 import { runPreflight } from './cluster/preflight-run.js';
-import { UsageError } from '../core/errors.js';
-import { ACCEPT_LINT_FLAG, ACCEPT_LINT_USAGE, limitedHosts, loadLintedInventory } from './host-inventory.js';
+import { ACCEPT_LINT_FLAG, ACCEPT_LINT_USAGE, withHosts } from './host-inventory.js';
 import { positiveInt } from './numeric-flags.js';
 
 export const spec = defineVerb({
@@ -39,18 +38,11 @@ Exit status: 0 no errors (warnings allowed), 1 errors found or a host not checke
 
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseVerbArgs(argv, spec);
-  if (!values.inventory) throw new UsageError('preflight needs an inventory: provision preflight -i INVENTORY');
-  checkConnectionFlags(values);
   const concurrency = positiveInt('--concurrency', values.concurrency);
-  const inventory = await loadLintedInventory(values.inventory, values['accept-lint']);
-  const hosts = limitedHosts(values.limit, inventory);
-  const connector = await connectorFromFlags(values);
-  try {
+  return withHosts('preflight', values, async (inventory, hosts, connector) => {
     const findings = await runPreflight({ connector, inventory, hosts, ...(concurrency ? { concurrency } : {}) });
     if (values.json) process.stdout.write(`${JSON.stringify({ findings })}\n`);
     else process.stdout.write([...findings.map(formatHostFinding), tally(findings, hosts.length)].join('\n') + '\n');
     return findings.some((f) => f.level === 'error' || f.code === 'unreachable' || f.code === 'probe-failed') ? 1 : 0;
-  } finally {
-    await connector.closeAll();
-  }
+  });
 }
