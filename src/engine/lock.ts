@@ -1,6 +1,6 @@
 // The per-host run lock: a kernel flock, taken before a run first changes a host and held by a process tied to its SSH connection.
 import { quote } from '../core/command.js';
-import { BECOME_MARKER, BECOME_VAR } from '../transport/become.js';
+import { BECOME_MARKER, BECOME_VAR, STDIN_SCRIPT_LABEL } from '../transport/become.js';
 import { NOTE_DAEMON, P_SCAN_START, SKIP_KERNEL_THREAD } from '../facts/proc-scan.js';
 
 export const LOCK_FILE = '/run/lock/provision.lock';
@@ -126,12 +126,16 @@ export function movedMessage(): string {
 /** The earlier run's commands still running on the host (after a hard quit), for the error message. */
 export function orphanMessage(listing: string | undefined): string {
   // "pid N: sudo -S -p … -- sh -c 'printf marker; exec "$@"' sh ARGV…" (or, for a shell script run in the marker's
-  // own shell, "… -- sh -c P_become=marker; printf '%s\n' "$P_become" >&2 { SCRIPT }; exit $?"): show the pid and
-  // the command itself.
+  // own shell, "… -- sh -c P_become=marker; printf '%s\n' "$P_become" >&2 { SCRIPT }; exit $?", or for a long one
+  // sent on stdin "… >&2 # provision script on stdin: FIRST LINE if [ -p /dev/stdin ]…"): show the pid and the
+  // command itself (of a script on stdin, its first line).
   const shown = (line: string) => {
     const m = /^pid (\d+): (.*)$/.exec(line.trim());
     if (!m) return line.trim();
-    const cmd = m[2]!.replace(/^.*?exec "\$@" sh /, '').replace(/^.*?" >&2 \{ /, '').replace(/\s+/g, ' ').trim();
+    const label = m[2]!.indexOf(STDIN_SCRIPT_LABEL);
+    const cmd = label >= 0
+      ? `${m[2]!.slice(label + STDIN_SCRIPT_LABEL.length).replace(/\s*if \[ -p \/dev\/stdin \].*$/, '').replace(/\s+/g, ' ').trim()} …`
+      : m[2]!.replace(/^.*?exec "\$@" sh /, '').replace(/^.*?" >&2 \{ /, '').replace(/\s+/g, ' ').trim();
     return `pid ${m[1]}: ${cmd.length > 100 ? `${cmd.slice(0, 100)}…` : cmd}`;
   };
   const what = listing?.trim().split('\n').filter(Boolean).slice(0, 3).map(shown).join('; ') || 'unknown';

@@ -13,31 +13,51 @@ export const BECOME_MARKER = 'provision-become-ok-';
 export const BECOME_VAR = 'P_become';
 
 export interface BecomeWrap {
-  /** The command to run instead (argv only: stdin is written by the session after sudo lets us in). */
+  /** The command to run instead (argv only: stdin is written by the session, see stdinAtOnce). */
   command: Command;
   prompt: string;
   marker: string;
+  /** What the session writes to stdin in place of the command's own: a long script itself (see scriptOnStdin). */
+  stdin?: string;
+  /**
+   * sudo never reads stdin (`-n`: no password to give), so stdin may go with the exec; otherwise the session writes it
+   * only once the marker shows that sudo let us in (never where sudo could read it as a password).
+   */
+  stdinAtOnce: boolean;
 }
 
 /**
- * `sudo -S -p PROMPT -- sh -c 'echo MARKER >&2; exec "$@"' sh [env K=V...] argv...`
+ * A script this long or longer reaches its shell on stdin, not in argv: sudo logs every command line it runs
+ * (syslog, split into ~1 KB "command continued" records: a node's 19 KB probe made 22 of them a run in the host's
+ * journal or auth.log), and `ps` shows it to every user. Shorter scripts (most of a run's changes) stay in argv,
+ * whole in sudo's log line and in the run lock's listing of an earlier run's leftovers.
+ */
+export const STDIN_SCRIPT_MIN = 1024;
+
+/**
+ * `sudo -S -p PROMPT -- sh -c 'echo MARKER >&2; exec "$@"' sh [env K=V...] argv...`, or with no password to give
+ * (`password: false`) `sudo -n -- …`: sudo then never prompts nor reads stdin (a password it wants is an error at once).
  * The marker tells us sudo has finished (with or without a password) and the real command starts.
  * A shell script (`sh -c SCRIPT`: the probe, a module's steps) runs in that shell itself (see inlineScript): one
- * program start fewer on every sudo'd exec.
+ * program start fewer on every sudo'd exec; a long one comes on stdin (scriptOnStdin).
  */
-export function wrapSudo(cmd: Command, ids: { prompt?: string; marker?: string } = {}): BecomeWrap {
+export function wrapSudo(cmd: Command, ids: { prompt?: string; marker?: string } = {}, o: { password?: boolean } = {}): BecomeWrap {
   const token = randomBytes(9).toString('hex');
   const prompt = ids.prompt ?? `[provision-sudo-${token}] password: `;
   const marker = ids.marker ?? `${BECOME_MARKER}${token}`;
+  const password = o.password !== false;
+  const sudo = password ? ['sudo', '-S', '-p', prompt, '--'] : ['sudo', '-n', '--'];
+  const onStdin = scriptOnStdin(cmd, marker);
+  if (onStdin) return { command: { argv: [...sudo, 'sh', '-c', onStdin.argv] }, prompt, marker, stdin: onStdin.stdin, stdinAtOnce: !password };
   const inline = inlineScript(cmd, marker);
-  if (inline !== undefined) return { command: { argv: ['sudo', '-S', '-p', prompt, '--', 'sh', '-c', inline] }, prompt, marker };
+  if (inline !== undefined) return { command: { argv: [...sudo, 'sh', '-c', inline] }, prompt, marker, stdinAtOnce: !password };
   const argv = [
-    'sudo', '-S', '-p', prompt, '--',
+    ...sudo,
     'sh', '-c', `${markerLine(marker)}; exec "$@"`, 'sh',
     ...envArgs(cmd),
     ...cmd.argv,
   ];
-  return { command: { argv }, prompt, marker };
+  return { command: { argv }, prompt, marker, stdinAtOnce: !password };
 }
 
 /**
@@ -49,10 +69,10 @@ export function wrapSudo(cmd: Command, ids: { prompt?: string; marker?: string }
 export function wrapRoot(cmd: Command, ids: { marker?: string } = {}): BecomeWrap {
   const wrapped = wrapSudo(cmd, ids);
   const inline = inlineScript(cmd, wrapped.marker);
-  if (inline !== undefined) return { command: { argv: ['sh', '-c', inline] }, prompt: wrapped.prompt, marker: wrapped.marker };
+  if (inline !== undefined) return { command: { argv: ['sh', '-c', inline] }, prompt: wrapped.prompt, marker: wrapped.marker, stdinAtOnce: true };
   const argv = ['sh', '-c', `${markerLine(wrapped.marker)}; "$@"; exit $?`, 'sh', ...envArgs(cmd), ...cmd.argv];
   // Not the last command: a shell may exec its -c string's last command, and the marker would go with it.
-  return { command: { argv }, prompt: wrapped.prompt, marker: wrapped.marker };
+  return { command: { argv }, prompt: wrapped.prompt, marker: wrapped.marker, stdinAtOnce: true };
 }
 
 const markerLine = (marker: string) => `printf '%s\\n' '${marker}' >&2`;
@@ -72,9 +92,39 @@ function envArgs(cmd: Command): string[] {
  * is never the -c string's last command (never exec'd away with the marker), and its own `exit` still ends it.
  */
 function inlineScript(cmd: Command, marker: string): string | undefined {
+  const script = plainScript(cmd);
+  if (script === undefined) return undefined;
+  return `${markerVarLine(marker)}\n{\n${script}\n}; exit $?`;
+}
+
+/** The script of `sh -c SCRIPT` with no arguments and no environment of its own, else undefined. */
+function plainScript(cmd: Command): string | undefined {
   const [file, flag, script, ...rest] = cmd.argv;
   if (file !== 'sh' || flag !== '-c' || script === undefined || rest.length > 0 || Object.keys(cmd.env ?? {}).length > 0) return undefined;
-  return `${BECOME_VAR}='${marker}'; printf '%s\\n' "$${BECOME_VAR}" >&2\n{\n${script}\n}; exit $?`;
+  return script;
+}
+
+const markerVarLine = (marker: string) => `${BECOME_VAR}='${marker}'; printf '%s\\n' "$${BECOME_VAR}" >&2`;
+
+/** The part of a script on stdin that argv keeps, for sudo's log line and the run lock's listing: its first line. */
+export const STDIN_SCRIPT_LABEL = '# provision script on stdin: ';
+
+/**
+ * A long plain script (STDIN_SCRIPT_MIN) with no stdin of its own, sent on stdin to the marker's shell: argv keeps the
+ * marker line, a comment with the script's first line (sudo's log and the lock's listing say what ran) and
+ * `. /dev/stdin`. dash reads a dot script in buffered reads from a descriptor of its own (10 or up), and the text on
+ * stdin is the script in a brace group whose stdin is /dev/null: parsed whole before anything runs (a syntax error
+ * runs nothing, as in argv), its programs see an empty stdin as before, and its `exit` still ends the shell. Where
+ * stdin is no pipe (/dev/stdin of a socket cannot be opened), `eval "$(cat)"` reads it (one program more).
+ */
+function scriptOnStdin(cmd: Command, marker: string): { argv: string; stdin: string } | undefined {
+  const script = plainScript(cmd);
+  if (script === undefined || cmd.stdin !== undefined || Buffer.byteLength(script) < STDIN_SCRIPT_MIN) return undefined;
+  const first = script.split('\n', 1)[0]!.replace(/[^\x20-\x7e]/g, ' ').slice(0, 100);
+  return {
+    argv: `${markerVarLine(marker)}\n${STDIN_SCRIPT_LABEL}${first}\nif [ -p /dev/stdin ]; then . /dev/stdin; else eval "$(cat)"; fi; exit $?`,
+    stdin: `{\n${script}\n} </dev/null\n`,
+  };
 }
 
 export type BecomeAction =

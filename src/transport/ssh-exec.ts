@@ -71,7 +71,8 @@ async function openChannel(ctx: ExecContext, text: string): Promise<{ stream: Cl
 export async function execOverSsh(ctx: ExecContext, cmd: Command, opts: ExecOptions = {}): Promise<ExecResult> {
   opts.signal?.throwIfAborted();
   // A root login runs `sudo: true` commands itself (same marker, no sudo: see wrapRoot).
-  const become = !cmd.sudo ? undefined : ctx.user === 'root' ? wrapRoot(cmd) : wrapSudo(cmd);
+  // With no password to give, sudo runs with -n: it never prompts nor reads stdin (see wrapSudo).
+  const become = !cmd.sudo ? undefined : ctx.user === 'root' ? wrapRoot(cmd) : wrapSudo(cmd, {}, { password: ctx.becomePassword !== undefined });
   const text = renderCommand(become ? become.command : { argv: cmd.argv, env: cmd.env });
   const { stream, release, exit: exited } = await openChannel(ctx, text);
   return new Promise<ExecResult>((resolve, reject) => {
@@ -83,8 +84,11 @@ export async function execOverSsh(ctx: ExecContext, cmd: Command, opts: ExecOpti
       ? new BecomeWatcher({ prompt: become.prompt, marker: become.marker, hasPassword: ctx.becomePassword !== undefined })
       : undefined;
 
+    let stdinWritten = false;
     const writeStdin = () => {
-      const input = cmd.stdin;
+      if (stdinWritten) return;
+      stdinWritten = true;
+      const input = become?.stdin ?? cmd.stdin;
       if (input !== undefined) stream.write(input instanceof Secret ? input.reveal() : input);
       stream.end();
     };
@@ -145,7 +149,8 @@ export async function execOverSsh(ctx: ExecContext, cmd: Command, opts: ExecOpti
         ...(exit?.signal ? { signal: exit.signal } : exit ? {} : { signal: 'closed' }),
       });
     });
-    if (!watcher) writeStdin();
+    // Where sudo may prompt, stdin waits for the marker (it must never be read as a password).
+    if (!watcher || become?.stdinAtOnce) writeStdin();
   });
 }
 

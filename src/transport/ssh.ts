@@ -13,6 +13,7 @@ import { isHandshakeDrop, isTransientCause, withRetries } from './retry.js';
 import { createAuthHandler, type AuthTrail } from './ssh-auth.js';
 import { orderHostKeyAlgorithms } from './host-key-algorithms.js';
 import { proxyCommandStream } from './proxy-command.js';
+import { coalesceWrites } from './coalesce-writes.js';
 import type { ResolvedSsh } from './ssh-settings.js';
 
 export interface OpenClientOptions {
@@ -185,7 +186,7 @@ async function openSocket(opts: OpenClientOptions, timeoutMs: number): Promise<D
     });
   }
   if (s.proxyCommand) return proxyCommandStream(s.proxyCommand, { label: opts.label, env: opts.env ?? process.env });
-  const sock = netConnect({ host: s.hostname, port: s.port });
+  const sock = coalesceWrites(netConnect({ host: s.hostname, port: s.port }));
   sock.setNoDelay(true); // Nagle adds ~40 ms per exchange (DESIGN §5)
   sock.setKeepAlive(true, 15_000);
   return sock;

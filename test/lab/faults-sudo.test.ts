@@ -86,9 +86,24 @@ describe.skipIf(skipLab)('faults: sudo passwords (flat-bgp, login user needs a p
     expect(r.psHits).toEqual([]);
   });
 
+  it('a re-run sends its probe on stdin after the password: sudo logs one short line per command, none of the probe', async () => {
+    const since = (await lab.exec(HOST, 'date +%s')).stdout.trim();
+    const r = await runWith(CANARY);
+    expect(r.code, r.stderr).toBe(0);
+    expect(hostOf(r.stdout)).toMatchObject({ failed: 0, changed: 0 });
+    const log = (await lab.exec(HOST, `journalctl -o cat _COMM=sudo --since @${since} | grep -F 'COMMAND='`)).stdout;
+    const lines = log.split('\n').filter(Boolean);
+    // sudo splits a command line over ~1 KB into "(command continued)" records: the 19 KB probe made ~20 a host.
+    expect(lines.some((l) => l.includes('# provision script on stdin: M=@@provision-')), log).toBe(true);
+    expect(log).not.toContain('command continued');
+    expect(log).not.toContain('s base.routes');
+    for (const l of lines) expect(l.length, l).toBeLessThan(1200);
+  });
+
   it.each([
     { what: 'wrong', password: `Wr0ng-${CANARY}`, message: /sudo rejected the become password/, kind: 'Sorry, try again' },
-    { what: 'missing', password: undefined, message: /sudo needs a password and none was given/, kind: 'sudo asked for a password' },
+    // Without a password provision runs `sudo -n`: sudo says so itself, and never reads stdin as a password.
+    { what: 'missing', password: undefined, message: /sudo needs a password and none was given/, kind: 'sudo: a password is required' },
   ])('a $what password fails the host with its own error, changes nothing, shows no password', async ({ password, message, kind }) => {
     const before = (await lab.exec(HOST, 'sha256sum /etc/motd /etc/provision-test/*; ls /var/lib/provision-test-handler')).stdout;
     const r = await runWith(password);

@@ -141,4 +141,13 @@ describe('orphanMessage', () => {
     const line = `pid 875: ${argv.join('\0').replace(/[\0\n]/g, ' ')}`;
     expect(orphanMessage(line)).toContain('(pid 875: systemctl restart kubelet sleep 1 }; exit $?)');
   });
+
+  it('shows a long script sent on stdin by the first line its argv keeps', async () => {
+    const { orphanMessage } = await import('../../../src/engine/lock.js');
+    const { wrapSudo, STDIN_SCRIPT_MIN } = await import('../../../src/transport/become.js');
+    const script = `out=$(kubeadm upgrade apply v1.33.1 --yes 2>&1); rc=$?\n${': filler\n'.repeat(STDIN_SCRIPT_MIN / 8)}`;
+    const argv = wrapSudo({ argv: ['sh', '-c', script] }, { marker: 'provision-become-ok-c6' }, { password: false }).command.argv;
+    const line = `pid 876: ${argv.join('\0').replace(/[\0\n]/g, ' ')}`;
+    expect(orphanMessage(line)).toContain('(pid 876: out=$(kubeadm upgrade apply v1.33.1 --yes 2>&1); rc=$? …)');
+  });
 });

@@ -1,9 +1,12 @@
 // sudo become from recorded stderr: when to send the password, when the command starts, which error it is.
 import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { execa } from 'execa';
-import { BecomeWatcher, wrapRoot, wrapSudo, type BecomeAction } from '../../../src/transport/become.js';
+import { BecomeWatcher, STDIN_SCRIPT_LABEL, STDIN_SCRIPT_MIN, wrapRoot, wrapSudo, type BecomeAction } from '../../../src/transport/become.js';
 import { renderCommand } from '../../../src/core/command.js';
+import { tempDir } from '../../support/temp-dir.js';
 
 const P = '[provision-sudo-abc] password: ';
 const M = 'provision-become-ok-abc';
@@ -128,6 +131,63 @@ describe('wrapSudo', () => {
     // With arguments or an environment of its own, the script keeps its own shell.
     expect(wrapSudo({ argv: ['sh', '-c', 'echo $1', 'sh', 'x'] }, { prompt: P, marker: M }).command.argv.join(' ')).toContain('exec "$@"');
     expect(wrapSudo({ argv: ['sh', '-c', 'echo $X'], env: { X: '1' } }, { prompt: P, marker: M }).command.argv.join(' ')).toContain('exec "$@"');
+  });
+});
+
+describe('wrapSudo with a long script: the script comes on stdin, argv keeps its first line', () => {
+  const filler = ': filler line to pass the size where a script goes on stdin\n'.repeat(Math.ceil(STDIN_SCRIPT_MIN / 40));
+  const long = (head: string) => `${head}\n${filler}`;
+  /** Runs the wrapped command as sudo would (its options dropped), its stdin fed by `feed`: a pipe, a file or a socket. */
+  async function run(script: string, feed: 'pipe' | 'file' | 'socket') {
+    const wrap = wrapSudo({ argv: ['sh', '-c', script] }, { marker: M }, { password: false });
+    const text = renderCommand(wrap.command).replace(/^sudo -n --/, 'exec');
+    const file = join(tempDir('provision-become-'), 'stdin');
+    writeFileSync(file, wrap.stdin ?? '');
+    // execa's stdin is a socket pair (libuv); `cat | …` a pipe; `< file` a regular file.
+    if (feed === 'socket') return { wrap, r: await execa('sh', ['-c', text], { input: wrap.stdin ?? '', reject: false }) };
+    const outer = feed === 'pipe' ? `cat "$0" | { ${text}; }` : `{ ${text}; } < "$0"`;
+    return { wrap, r: await execa('sh', ['-c', outer, file], { reject: false }) };
+  }
+
+  it('no password: sudo -n (never prompts nor reads stdin), so stdin may go with the exec; with one -S and a prompt', () => {
+    const quiet = wrapSudo({ argv: ['sh', '-c', 'true'] }, { prompt: P, marker: M }, { password: false });
+    expect(quiet.command.argv.slice(0, 3)).toEqual(['sudo', '-n', '--']);
+    expect(quiet.stdinAtOnce).toBe(true);
+    const asks = wrapSudo({ argv: ['sh', '-c', 'true'] }, { prompt: P, marker: M });
+    expect(asks.command.argv.slice(0, 5)).toEqual(['sudo', '-S', '-p', P, '--']);
+    expect(asks.stdinAtOnce).toBe(false);
+    // A short script stays whole in argv (sudo's log line and the lock's listing show it), nothing on stdin.
+    expect(quiet.stdin).toBeUndefined();
+    expect(quiet.command.argv.at(-1)).toContain('\n{\ntrue\n}; exit $?');
+  });
+
+  it('keeps the script out of argv (sudo logs argv, ps shows it), its first line kept as a comment', () => {
+    const { command, stdin } = wrapSudo({ argv: ['sh', '-c', long('M=@@x@@ # first')] }, { marker: M }, { password: false });
+    const argv = command.argv.join(' ');
+    expect(argv).not.toContain('filler');
+    expect(argv).toContain(`${STDIN_SCRIPT_LABEL}M=@@x@@ # first\n`);
+    expect(argv.length).toBeLessThan(400);
+    expect(stdin).toBe(`{\n${long('M=@@x@@ # first')}\n} </dev/null\n`);
+    // A script with stdin of its own keeps argv.
+    expect(wrapSudo({ argv: ['sh', '-c', long('cat')], stdin: 'data' }, { marker: M }, { password: false }).stdin).toBeUndefined();
+  });
+
+  it.each(['pipe', 'file', 'socket'] as const)('runs as in argv from a %s: output, exit status, marker first, an empty stdin for its programs', async (feed) => {
+    const { r } = await run(long('echo "$0:$#"; cat; echo " err" >&2; exit 3'), feed);
+    expect(r).toMatchObject({ stdout: 'sh:0', stderr: `${M}\n err`, exitCode: 3 });
+  });
+
+  it.each(['pipe', 'socket'] as const)('a syntax error anywhere runs nothing (the script is parsed whole first), from a %s', async (feed) => {
+    const { r } = await run(`echo ran\n${filler}if then\n`, feed);
+    expect(r.stdout).toBe('');
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr.startsWith(`${M}\n`)).toBe(true);
+  });
+
+  it('the marker shell is the script\'s own (its argv carries the marker, as the run lock expects)', async () => {
+    const { r } = await run(long('tr "\\0" " " < /proc/$$/cmdline'), 'pipe');
+    expect(r.stdout).toContain(M);
+    expect(r.stdout).not.toContain('filler');
   });
 });
 

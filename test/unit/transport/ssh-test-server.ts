@@ -160,8 +160,19 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-/** A stand-in `sudo` for -S -p PROMPT -- CMD: modes nopass | password | expired | notallowed (FAKE_SUDO_MODE). */
+/**
+ * A stand-in `sudo` for -S -p PROMPT -- CMD or -n -- CMD: modes nopass | password | expired | notallowed
+ * (FAKE_SUDO_MODE). With -n, as sudo, it never prompts nor reads stdin: a password it wants is an error.
+ */
 export const FAKE_SUDO = `#!/bin/sh
+if [ "$1" = -n ]; then
+  shift; [ "$1" = -- ] && shift
+  case "$FAKE_SUDO_MODE" in
+    nopass) exec "$@" ;;
+    notallowed) echo "tester is not in the sudoers file.  This incident will be reported." >&2; exit 1 ;;
+    *) echo "sudo: a password is required" >&2; exit 1 ;;
+  esac
+fi
 [ "$1" = -S ] || exit 97; shift
 [ "$1" = -p ] || exit 97; prompt=$2; shift 2
 [ "$1" = -- ] && shift

@@ -325,6 +325,20 @@ describe('become (sudo)', () => {
     expect(s.stats.commands.join('\n')).not.toContain(canary);
   });
 
+  it.each([
+    ['password', canary],
+    ['nopass', undefined],
+  ])('mode %s: a long script (a probe) goes on stdin, not in the command line sudo logs; it runs as in argv', async (mode, pw) => {
+    const { s, session } = await become(mode, pw);
+    const filler = ': a line of filler that makes the script long\n'.repeat(60);
+    const { stdoutBytes: _b, ...r } = await session.exec({ argv: ['sh', '-c', `echo start\n${filler}cat; echo " stderr-line" >&2; exit 4`], sudo: true });
+    expect(r).toEqual({ code: 4, stdout: 'start\n', stderr: ' stderr-line\n' });
+    const sent = s.stats.commands.join('\n');
+    expect(sent).toContain('echo start');
+    expect(sent).not.toContain('filler');
+    expect(sent).toMatch(mode === 'nopass' ? /^sudo -n -- / : /^sudo -S -p /);
+  });
+
   it('a root login runs sudo: true commands itself: no sudo (whose password it would lack), same stdin and marker handling', async () => {
     const s = await server({ env: { ...process.env, PATH: `${join(dir, 'bin')}:${process.env.PATH}`, FAKE_SUDO_MODE: 'password', FAKE_SUDO_PASSWORD: canary } });
     const session = await setup('Host node-root\n  User root\n').make().connectTarget(target(s.port, 'node-root'));
