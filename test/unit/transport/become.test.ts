@@ -144,9 +144,9 @@ describe('wrapSudo with a long script: the script comes on stdin, argv keeps its
     const file = join(tempDir('provision-become-'), 'stdin');
     writeFileSync(file, wrap.stdin ?? '');
     // execa's stdin is a socket pair (libuv); `cat | …` a pipe; `< file` a regular file.
-    if (feed === 'socket') return { wrap, r: await execa('sh', ['-c', text], { input: wrap.stdin ?? '', reject: false }) };
+    if (feed === 'socket') return execa('sh', ['-c', text], { input: wrap.stdin ?? '', reject: false });
     const outer = feed === 'pipe' ? `cat "$0" | { ${text}; }` : `{ ${text}; } < "$0"`;
-    return { wrap, r: await execa('sh', ['-c', outer, file], { reject: false }) };
+    return execa('sh', ['-c', outer, file], { reject: false });
   }
 
   it('no password: sudo -n (never prompts nor reads stdin), so stdin may go with the exec; with one -S and a prompt', () => {
@@ -173,19 +173,19 @@ describe('wrapSudo with a long script: the script comes on stdin, argv keeps its
   });
 
   it.each(['pipe', 'file', 'socket'] as const)('runs as in argv from a %s: output, exit status, marker first, an empty stdin for its programs', async (feed) => {
-    const { r } = await run(long('echo "$0:$#"; cat; echo " err" >&2; exit 3'), feed);
+    const r = await run(long('echo "$0:$#"; cat; echo " err" >&2; exit 3'), feed);
     expect(r).toMatchObject({ stdout: 'sh:0', stderr: `${M}\n err`, exitCode: 3 });
   });
 
   it.each(['pipe', 'socket'] as const)('a syntax error anywhere runs nothing (the script is parsed whole first), from a %s', async (feed) => {
-    const { r } = await run(`echo ran\n${filler}if then\n`, feed);
+    const r = await run(`echo ran\n${filler}if then\n`, feed);
     expect(r.stdout).toBe('');
     expect(r.exitCode).toBe(2);
     expect(r.stderr.startsWith(`${M}\n`)).toBe(true);
   });
 
   it('the marker shell is the script\'s own (its argv carries the marker, as the run lock expects)', async () => {
-    const { r } = await run(long('tr "\\0" " " < /proc/$$/cmdline'), 'pipe');
+    const r = await run(long('tr "\\0" " " < /proc/$$/cmdline'), 'pipe');
     expect(r.stdout).toContain(M);
     expect(r.stdout).not.toContain('filler');
   });

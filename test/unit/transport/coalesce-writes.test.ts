@@ -9,8 +9,11 @@ afterEach(() => closers.splice(0).forEach((c) => c()));
 
 async function pair(): Promise<{ client: Socket; received: () => Promise<Buffer> }> {
   const chunks: Buffer[] = [];
+  let ended!: () => void;
+  const done = new Promise<void>((r) => (ended = r));
   const server = createServer((s) => {
     s.on('data', (d: Buffer) => chunks.push(d));
+    s.on('end', () => ended());
     closers.push(() => s.destroy());
   });
   server.listen(0, '127.0.0.1');
@@ -21,7 +24,7 @@ async function pair(): Promise<{ client: Socket; received: () => Promise<Buffer>
   closers.push(() => client.destroy());
   const received = async () => {
     client.end();
-    await new Promise((r) => setTimeout(r, 50));
+    await done; // the server saw the client's end: every byte before it has arrived
     return Buffer.concat(chunks);
   };
   return { client, received };
