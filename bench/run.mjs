@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { generateInventory } from './generate-inventory.mjs';
 import { execCost, processesBetween, readPidCounters } from './host-processes.mjs';
+import { cpuBetween, cpuLines, hostCpuReader } from './host-cpu.mjs';
 import { firstRunBreakdown, formatBreakdown } from './first-run.mjs';
 import { buildSlowExec, installInHosts, readExecCounters, slowEnv } from './slow-exec.mjs';
 import { haveStrace, traceLab, tracedExecCost } from './trace-syscalls.mjs';
@@ -57,6 +58,10 @@ if (TRACE && !haveStrace()) {
 // Every command runs in a directory of its own, never the checkout: a completed `up` writes ./kubeconfig/ there.
 const WORK = mkdtempSync(join(tmpdir(), 'provision-bench-work-'));
 
+// Issue 21's targets: at most 1.0x the floor at 13 hosts, 0.8x at 100, one connection and at most 10 processes per host.
+const TARGETS = { goldentooth: 1.0, gen100: 0.8 };
+const PROCS_MAX = 10;
+
 function sh(argv, opts = {}) {
   const r = spawnSync(argv[0], argv.slice(1), { encoding: 'utf8', maxBuffer: 64 << 20, cwd: WORK, ...opts });
   if (r.status !== 0 && !opts.allowFail) {
@@ -82,6 +87,7 @@ const median = (xs) => {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
 const fmt = (x) => x.toFixed(3);
+
 
 async function benchOne(label, inventory, acceptLint) {
   const name = `${values.prefix}-${label}`.slice(0, 20);
@@ -129,6 +135,16 @@ async function benchOne(label, inventory, acceptLint) {
     });
 
     const a = [], b = [], c = [], ratios = [], pingRatios = [], cpu = [], rss = [];
+    // CPU of each run, per host from its cgroups and on the controller's side: what the ratio is made of.
+    const readHostCpu = await hostCpuReader(ROOT, state);
+    const cpuRuns = { A: [], B: [], C: [] };
+    const cpuOf = (key, run) => {
+      const before = readHostCpu(hosts);
+      const r = run();
+      const host = cpuBetween(before, readHostCpu(hosts));
+      if (host) cpuRuns[key].push({ ...host, controller: r.cpu });
+      return r;
+    };
     let perHost;
     // The sandbox emulation covers the timed pairs only (the counts below are the same traced or not).
     const tracer = TRACE ? await traceLab(ROOT, state, hosts) : undefined;
@@ -136,7 +152,7 @@ async function benchOne(label, inventory, acceptLint) {
     try {
       for (let i = 0; i < PAIRS; i++) {
         const before = i === 0 ? countSshd() : undefined;
-        const rerun = timed(wrapT(upArgv), envA);
+        const rerun = cpuOf('A', () => timed(wrapT(upArgv), envA));
         if (rerun.status !== 0) throw new Error(`converged re-run failed (${rerun.status}):\n${rerun.stderr.slice(-3000)}`);
         const report = JSON.parse(rerun.stdout);
         if (report.changed !== 0) throw new Error(`converged re-run changed ${report.changed} things: not converged`);
@@ -144,10 +160,10 @@ async function benchOne(label, inventory, acceptLint) {
           const after = countSshd();
           perHost = after.map((x, k) => ({ conns: x.conns - before[k].conns, sessions: x.sessions - before[k].sessions }));
         }
-        const ping = timed(wrapT(pingArgv), envA);
+        const ping = cpuOf('C', () => timed(wrapT(pingArgv), envA));
         const pinged = ping.status === 0 ? Object.values(JSON.parse(ping.stdout).hosts) : [];
         if (pinged.length !== hosts.length || !pinged.every((h) => h.ok)) throw new Error(`provision ping failed (${ping.status}):\n${(ping.stderr || ping.stdout).slice(-3000)}`);
-        const floor = timed(wrapT(floorArgv), envB);
+        const floor = cpuOf('B', () => timed(wrapT(floorArgv), envB));
         if (floor.status !== 0) throw new Error(`OpenSSH floor failed:\n${floor.stderr.slice(-2000)}`);
         a.push(rerun.wall); b.push(floor.wall); c.push(ping.wall); ratios.push(rerun.wall / floor.wall); pingRatios.push(ping.wall / floor.wall);
         cpu.push(rerun.cpu); rss.push(rerun.rssMb);
@@ -217,8 +233,10 @@ async function benchOne(label, inventory, acceptLint) {
       const e = (x) => `max ${x.max}, median ${x.median} per host; controller ${x.controller}`;
       console.log(`programs started (converged)   ${e(procsA.execs)} (floor ssh true: ${e(procsB.execs)}; ping: ${procsC?.execs ? e(procsC.execs) : 'n/a'}; counted by the preloaded library)`);
     }
+    const cpuSums = cpuLines(cpuRuns, hosts.length, TARGETS[label], cpus().length);
+    for (const l of cpuSums.lines) console.log(l);
     console.log(`exec cost                      ${execLine()}`);
-    return { label, hosts: hosts.length, ratio: median(ratios), pingRatio: median(pingRatios), conns: maxConns, procs: started };
+    return { label, hosts: hosts.length, ratio: median(ratios), pingRatio: median(pingRatios), conns: maxConns, procs: started, cpuRatio: cpuSums.ratio };
   } finally {
     if (!values.keep) sh(['node', CLI, 'lab', 'down', '--name', name], { allowFail: true });
   }
@@ -257,9 +275,6 @@ try {
   rmSync(tmp, { recursive: true, force: true });
   rmSync(WORK, { recursive: true, force: true });
 }
-// Issue 21's targets: at most 1.0x the floor at 13 hosts, 0.8x at 100, one connection and at most 10 processes per host.
-const TARGETS = { goldentooth: 1.0, gen100: 0.8 };
-const PROCS_MAX = 10;
 console.log('\n## summary');
 for (const r of results) {
   if (r.notMeasured) {
@@ -270,5 +285,5 @@ for (const r of results) {
   const verdict = target === undefined ? '' : `  target <= ${target.toFixed(1)}x, 1 connection and <= ${PROCS_MAX} processes per host: ${r.ratio <= target && r.conns === 1 && r.procs !== undefined && r.procs <= PROCS_MAX ? 'met' : 'NOT met'}`;
   // When ping alone (connection and sudo, nothing read) is over the target, no probe can meet it on this machine.
   const reach = target !== undefined && r.pingRatio > target ? `; out of reach of any probe here: ping alone is ${r.pingRatio.toFixed(2)}x` : '';
-  console.log(`${r.label.padEnd(12)} ${String(r.hosts).padStart(4)} hosts  converged/floor ${r.ratio.toFixed(2)}x  ping/floor ${r.pingRatio.toFixed(2)}x  connections/host ${r.conns}  processes/host ${r.procs ?? 'n/a'}  exec cost ${ms(EXEC)} ms${SLOW || TRACE ? ' (emulated)' : ''}${verdict}${reach}`);
+  console.log(`${r.label.padEnd(12)} ${String(r.hosts).padStart(4)} hosts  converged/floor ${r.ratio.toFixed(2)}x (in CPU ${r.cpuRatio === undefined ? 'n/a' : `${r.cpuRatio.toFixed(2)}x`})  ping/floor ${r.pingRatio.toFixed(2)}x  connections/host ${r.conns}  processes/host ${r.procs ?? 'n/a'}  exec cost ${ms(EXEC)} ms${SLOW || TRACE ? ' (emulated)' : ''}${verdict}${reach}`);
 }

@@ -5,7 +5,9 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { fileCache } from './lib/file-cache.mjs';
 import { call, localAdmin, readKubeconfig } from './lib/kube-client.mjs';
+import { statusDue } from './lib/node-status.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const MANIFESTS = '/etc/kubernetes/manifests';
@@ -19,6 +21,8 @@ async function parseYaml(file) {
   const { parse } = await import('yaml');
   return parse(readFileSync(file, 'utf8'));
 }
+
+const cachedRead = fileCache();
 
 function flags(container) {
   const out = {};
@@ -72,7 +76,7 @@ async function syncKubeVip() {
   if (!existsSync(file)) return dropVip();
   let env = {};
   try {
-    const pod = await parseYaml(file);
+    const pod = await cachedRead(file, parseYaml);
     for (const e of pod?.spec?.containers?.[0]?.env ?? []) env[e.name] = String(e.value ?? '');
   } catch (e) { log(`kube-vip: bad manifest: ${e.message}`); return dropVip(); }
   const address = env.address || env.vip_address;
@@ -96,11 +100,15 @@ async function syncKubeVip() {
 }
 
 const CNI_DIR = '/etc/cni/net.d';
-/** Plays the CNI DaemonSets' install-cni on this node, then reports what /etc/cni/net.d really holds (the API's Ready). */
+let reported; // the last status the API server took, and when: { body, kc, at }
+/**
+ * Plays the CNI DaemonSets' install-cni on this node, then reports what /etc/cni/net.d really holds (the API's Ready):
+ * at once when it changed, or the kubeconfig did (a new join), or the last report was not taken; else every 10 s.
+ */
 async function syncCni() {
   if (!existsSync('/etc/kubernetes/kubelet.conf')) return;
   let kc;
-  try { kc = await readKubeconfig('/etc/kubernetes/kubelet.conf'); } catch { return; }
+  try { kc = await cachedRead('/etc/kubernetes/kubelet.conf', readKubeconfig); } catch { return; }
   const admin = existsSync('/etc/kubernetes/pki/lab-admin.crt') ? localAdmin() : {};
   const conn = { server: kc.server, ca: kc.ca, token: kc.token, cert: admin.cert ?? kc.cert, key: admin.key ?? kc.key, timeoutMs: 3000 };
   try {
@@ -114,7 +122,13 @@ async function syncCni() {
     }
   } catch { /* the API may not answer yet */ }
   const files = existsSync(CNI_DIR) ? readdirSync(CNI_DIR).filter((f) => /\.(conflist|conf|json)$/.test(f)) : [];
-  try { await call({ ...conn, path: '/lab/node-status', method: 'POST', body: { name: self, cni: files, version: process.env.LAB_KUBE_VERSION } }); } catch { /* retried next loop */ }
+  const body = { name: self, cni: files, version: process.env.LAB_KUBE_VERSION };
+  const text = JSON.stringify(body);
+  if (!statusDue(reported, { body: text, kc, now: Date.now() })) return;
+  try {
+    const r = await call({ ...conn, path: '/lab/node-status', method: 'POST', body });
+    reported = r.status === 200 ? { body: text, kc, at: Date.now() } : undefined;
+  } catch { reported = undefined; /* retried next loop */ }
 }
 
 let stopping = false;
