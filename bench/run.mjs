@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Measures a converged `provision up` re-run against the OpenSSH floor (ssh HOST true on every host in
 // parallel), alternating A C B in the same run, on lab clusters of 13, 50 and 100 hosts, where C is `provision
-// ping` (provision's own connection and sudo, reading nothing): what no probe can cost less than. Prints figures.
+// ping` (provision's own connection and sudo, reading nothing): what no probe can cost less than. Prints figures,
+// and what each run cost in CPU, per host (from the hosts' cgroups) and in all (bench/host-cpu.mjs).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir, cpus, totalmem } from 'node:os';
@@ -87,7 +88,6 @@ const median = (xs) => {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
 const fmt = (x) => x.toFixed(3);
-
 
 async function benchOne(label, inventory, acceptLint) {
   const name = `${values.prefix}-${label}`.slice(0, 20);
@@ -235,6 +235,7 @@ async function benchOne(label, inventory, acceptLint) {
     }
     const cpuSums = cpuLines(cpuRuns, hosts.length, TARGETS[label], cpus().length);
     for (const l of cpuSums.lines) console.log(l);
+    if (TRACE) console.log('                               (traced: strace on the hosts runs outside them, so its CPU is in neither side; the controller\'s strace is in its CPU)');
     console.log(`exec cost                      ${execLine()}`);
     return { label, hosts: hosts.length, ratio: median(ratios), pingRatio: median(pingRatios), conns: maxConns, procs: started, cpuRatio: cpuSums.ratio };
   } finally {
