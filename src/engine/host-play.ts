@@ -13,6 +13,7 @@ import { HostFailure, HostStopped } from './host-errors.js';
 import { checkConflicts, checkProvides } from './plan-checks.js';
 import { probeHost } from './probe-host.js';
 import { ensureHeld } from './hold-lock.js';
+import { shutdownNote } from './shutdown-note.js';
 
 function planTasks(tasks: Task[], facts: Facts, ctx: HostPlayContext): Planned[] {
   return tasks.flatMap((task) => {
@@ -97,11 +98,15 @@ async function runPlanned(planned: Planned[], ctx: HostPlayContext, notified: Se
           await ensureHeld(ctx);
           await applyChange(change, task, ctx, record);
         } catch (e) {
-          record.error = (e as Error).message;
+          // A command that failed on a host still answering: was the host going down under it?
+          const open = ctx.run.pool.existing(ctx.host.name);
+          const after = open && e instanceof StepError && !/shutting down or rebooting/.test(e.message) ? await shutdownNote(open) : {};
+          const message = after.note ? `${(e as Error).message}\n${after.note}` : (e as Error).message;
+          record.error = message;
           if (e instanceof StepError && e.output) record.output = e.output;
           ctx.report.changed--;
           ctx.run.observer?.change?.({ host: ctx.host.name, record });
-          throw e instanceof HostFailure ? e : new HostFailure(`task '${task.name}': ${(e as Error).message}`, (e as Error).name === 'ConnectError');
+          throw e instanceof HostFailure ? e : new HostFailure(`task '${task.name}': ${message}`, (e as Error).name === 'ConnectError' || after.unreachable === true);
         }
       }
       for (const n of [...task.notify, ...(change.notify ?? [])]) notified.add(n);

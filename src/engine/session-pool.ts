@@ -38,6 +38,11 @@ export class SessionPool {
     return this.#sessions.get(name) ?? this.#adopt(name, this.connector.connect(this.host(name), this.inventory));
   }
 
+  /** The host's open (or opening) connection, without opening one. */
+  existing(name: string): Promise<Session> | undefined {
+    return this.#sessions.get(name);
+  }
+
   /** After a reboot: the old connection is gone (and with it the lock). */
   replace(name: string, session: Session): void {
     this.#sessions.set(name, Promise.resolve(session));

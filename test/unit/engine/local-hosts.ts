@@ -23,8 +23,8 @@ export interface LocalHostsOptions {
   unreachable?: Set<string>;
   /** Fail fresh connections (the guarded step's proof) for these hosts. */
   refuseFresh?: Set<string>;
-  /** Called before each exec; may return a result to fake (e.g. a reboot), or undefined to run it. */
-  intercept?: (host: string, text: string) => ExecResult | undefined;
+  /** Called before each exec; may return a result to fake (e.g. a reboot), an error to throw, or undefined to run it. */
+  intercept?: (host: string, text: string) => ExecResult | Error | undefined;
 }
 
 export class LocalHosts implements Connector {
@@ -62,7 +62,10 @@ export class LocalHosts implements Connector {
     const text = renderCommand(cmd).split(LOCK_TOKEN).join(join(dir, 'provision.lock'));
     this.log.push({ host, text, fresh });
     const faked = this.opts.intercept?.(host, text);
+    if (faked instanceof Error) return Promise.reject(faked);
     if (faked) return Promise.resolve(faked);
+    // A fake host is a directory, not a machine: its systemd is not this machine's (asked after a failed step).
+    if (text === 'systemctl is-system-running') return Promise.resolve({ code: 0, stdout: 'running\n', stderr: '' });
     return new Promise((resolve, reject) => {
       const child = spawn(this.#shell, ['-c', text], { cwd: dir, env: { ...process.env, HOST_DIR: dir } });
       let stdout = '';

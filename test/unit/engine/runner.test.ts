@@ -33,6 +33,15 @@ plays:
       - tsecret: { name: join.conf, template: "token: {{tok.value}}\\n"${extra} }
 `;
 
+/** One play of one tcmd task (a script without single quotes) on `hosts`. */
+const oneCommand = (hosts: string, script: string) => `name: t
+plays:
+  - name: one
+    hosts: ${hosts}
+    tasks:
+      - tcmd: { script: '${script}' }
+`;
+
 describe('runPlaybook', { timeout: 60_000 }, () => {
   it('converges, then a re-run changes nothing with one connection and one exec per host', async () => {
     const env = setup();
@@ -132,8 +141,12 @@ plays:
     expect(byHost.get('h3')).toMatchObject({ unreachable: true, error: expect.stringMatching(/connection refused/) });
     env.hosts.log.length = 0;
     // A gate that lets the run go on: the same probe serves the plays (still one exec per host on a converged re-run).
-    expect(await run(FILES, env, { gate: gate(() => undefined) })).toMatchObject({ changed: 4, failed: 1 });
-    expect(await run(FILES, env, { gate: gate(() => undefined) })).toMatchObject({ changed: 0, failed: 1 });
+    // (Once seen failing in a whole-suite run, "failed": 2 on the converged re-run, not reproduced since: the
+    // hosts' errors go with the assertion.)
+    const goes = await run(FILES, env, { gate: gate(() => undefined) });
+    expect(goes, JSON.stringify(goes.hosts)).toMatchObject({ changed: 4, failed: 1 });
+    const again = await run(FILES, env, { gate: gate(() => undefined) });
+    expect(again, JSON.stringify(again.hosts)).toMatchObject({ changed: 0, failed: 1 });
     expect(seen).toHaveLength(3);
   });
 
@@ -159,6 +172,36 @@ plays:
     expect(existsSync(join(env.hosts.dir('h2'), 'second-play'))).toBe(true);
   });
 
+  it('a step failing on a host whose systemd is stopping says the host is going down; a host that then drops is unreachable', async () => {
+    const BROKEN = oneCommand('all', `test "$(basename "$PWD")" = h3 || { echo "connect (101: Network is unreachable)" >&2; exit 100; }`);
+    const env = setup({
+      intercept: (host, text) => {
+        if (text !== 'systemctl is-system-running') return undefined;
+        if (host === 'h1') return { code: 1, stdout: 'stopping\n', stderr: '' };
+        if (host === 'h2') return Object.assign(new Error('h2: connection lost while running: systemctl is-system-running'), { name: 'ConnectError' });
+        return undefined;
+      },
+    });
+    const r = await run(BROKEN, env);
+    expect(r.failed).toBe(2);
+    expect(r.hosts.h1!.error).toMatch(/exit 100[\s\S]*Network is unreachable\)\n\(the host is shutting down or rebooting: its systemd says "stopping"\)$/);
+    expect(r.hosts.h1!.unreachable).toBe(false);
+    expect(r.hosts.h1!.changes[0]!.error).toMatch(/its systemd says "stopping"\)$/);
+    expect(r.hosts.h2!.error).toMatch(/Network is unreachable\)\n\(then the connection was lost: is the host shutting down or rebooting\?\)$/);
+    expect(r.hosts.h2!.unreachable).toBe(true);
+    expect(r.hosts.h3!.failed).toBe(0);
+    // Asked once, after the failure, and only where a step failed.
+    for (const h of ['h1', 'h2']) expect(env.hosts.execs(h).filter((t) => t === 'systemctl is-system-running')).toHaveLength(1);
+    expect(env.hosts.execs('h3')).not.toContain('systemctl is-system-running');
+  });
+
+  it('a failed step on a running host keeps its own error, without a note', async () => {
+    const env = setup();
+    const r = await run(oneCommand('h1', 'echo broken >&2; exit 3'), env);
+    expect(r.hosts.h1!.error).toMatch(/exit 3\)[^\n]*\nbroken$/);
+    expect(env.hosts.execs('h1')).toContain('systemctl is-system-running');
+  });
+
   it('serial batches finish one batch before probing the next; --max-fail aborts the rest', async () => {
     const env = setup();
     const pb = `name: t
@@ -170,10 +213,10 @@ plays:
       - tcmd: { script: 'date +%s%N > applied; test "$(basename "$PWD")" != h2' }
 `;
     const r = await run(pb, env, { maxFail: 1 });
-    const kind = (t: string) => (t.includes('flock -w') ? 'lock' : t.includes('@@provision-') ? 'probe' : 'apply');
+    const kind = (t: string) => (t.includes('flock -w') ? 'lock' : t.includes('@@provision-') ? 'probe' : t === 'systemctl is-system-running' ? 'asked' : 'apply');
     const order = env.hosts.log.map((l) => `${l.host}:${kind(l.text)}`);
-    // The run lock is taken right before a host's first change, not by its probe.
-    expect(order).toEqual(['h1:probe', 'h1:lock', 'h1:apply', 'h2:probe', 'h2:lock', 'h2:apply']);
+    // The run lock is taken right before a host's first change, not by its probe; h2's failure asks its systemd.
+    expect(order).toEqual(['h1:probe', 'h1:lock', 'h1:apply', 'h2:probe', 'h2:lock', 'h2:apply', 'h2:asked']);
     expect(r.aborted).toMatch(/max-fail 1/);
     expect(r.hosts.h3).toMatchObject({ skipped: true, failed: 0 });
   });
