@@ -98,9 +98,10 @@ async function runPlanned(planned: Planned[], ctx: HostPlayContext, notified: Se
           await ensureHeld(ctx);
           await applyChange(change, task, ctx, record);
         } catch (e) {
-          // A command that failed on a host still answering: was the host going down under it?
+          // A command that failed on a host still answering: was the host going down under it? (Not asked when
+          // the failure already says so.)
           const open = ctx.run.pool.existing(ctx.host.name);
-          const after = open && e instanceof StepError && !/shutting down or rebooting/.test(e.message) ? await shutdownNote(open) : {};
+          const after = open && e instanceof StepError && !e.hostGoingDown ? await shutdownNote(open) : {};
           const message = after.note ? `${(e as Error).message}\n${after.note}` : (e as Error).message;
           record.error = message;
           if (e instanceof StepError && e.output) record.output = e.output;

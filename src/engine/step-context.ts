@@ -23,6 +23,8 @@ export class StepError extends Error {
   constructor(
     message: string,
     readonly output?: string,
+    /** The failure itself already shows the host going down (systemd refusing a job next to the shutdown's stop jobs). */
+    readonly hostGoingDown = false,
   ) {
     super(message);
     this.name = 'StepError';
@@ -48,7 +50,7 @@ export async function mustExec(session: Session, cmd: Command, what: string, sec
   if (r.code !== 0) {
     const detail = secret ? trimOutput(redactSecretOutput(r.stderr)) : trimOutput(r.stderr || r.stdout);
     const hint = SHUTDOWN_REFUSAL.test(r.stderr) ? '\n(systemd is stopping units: is the host shutting down or rebooting?)' : '';
-    throw new StepError(`${what} failed (exit ${r.code}${r.signal ? `, ${r.signal}` : ''}): ${briefCommand(cmd)}${detail ? `\n${detail}` : ''}${hint}`);
+    throw new StepError(`${what} failed (exit ${r.code}${r.signal ? `, ${r.signal}` : ''}): ${briefCommand(cmd)}${detail ? `\n${detail}` : ''}${hint}`, undefined, hint !== '');
   }
   return r;
 }

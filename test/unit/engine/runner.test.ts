@@ -202,6 +202,14 @@ plays:
     expect(env.hosts.execs('h1')).toContain('systemctl is-system-running');
   });
 
+  it("a failure that already shows systemd's shutdown refusal is not asked about again", async () => {
+    const env = setup();
+    const refusal = `echo "Failed to restart containerd.service: Transaction for containerd.service/restart is destructive (systemd-sysusers.service has \\"stop\\" job queued, but \\"start\\" is included in transaction)." | tr "\\"" "\\047" >&2; exit 4`;
+    const r = await run(oneCommand('h1', refusal), env);
+    expect(r.hosts.h1!.error).toMatch(/Transaction for containerd\.service\/restart is destructive[^\n]*\n\(systemd is stopping units: is the host shutting down or rebooting\?\)$/);
+    expect(env.hosts.execs('h1')).not.toContain('systemctl is-system-running');
+  });
+
   it('serial batches finish one batch before probing the next; --max-fail aborts the rest', async () => {
     const env = setup();
     const pb = `name: t

@@ -12,6 +12,7 @@ describe('mustExec', () => {
     const err = await mustExec(answering({ code: 5, stdout: '', stderr: 'Unit containerd.service not found.\n' }), restart, 'restart').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(StepError);
     expect((err as Error).message).toBe('restart failed (exit 5): sudo systemctl restart containerd\nUnit containerd.service not found.');
+    expect((err as StepError).hostGoingDown).toBe(false);
   });
 
   it("systemd refusing a job because of queued stop jobs: the host is likely shutting down or rebooting", async () => {
@@ -19,6 +20,7 @@ describe('mustExec', () => {
     const err = (await mustExec(answering({ code: 4, stdout: '', stderr }), restart, 'restart').catch((e: unknown) => e)) as Error;
     expect(err.message).toMatch(/^restart failed \(exit 4\): sudo systemctl restart containerd\nFailed to restart containerd\.service: Transaction/);
     expect(err.message.split('\n').at(-1)).toBe('(systemd is stopping units: is the host shutting down or rebooting?)');
+    expect((err as StepError).hostGoingDown).toBe(true);
   });
 
   it('a success is returned as it is', async () => {
