@@ -61,3 +61,21 @@ export function formatBreakdown({ plays, hosts }) {
   }
   return lines;
 }
+
+/**
+ * Why a first run failed, from its --events stream: each host-failure (play, host, error), at most `most` of them and
+ * a count of the rest. Empty when the stream has none (the run failed before any host did: its stderr says why).
+ */
+export function failureLines(text, most = 10) {
+  const failures = text.split('\n').filter((l) => l.trim().startsWith('{')).flatMap((l) => {
+    try {
+      const e = JSON.parse(l);
+      return e.type === 'host-failure' ? [e] : [];
+    } catch {
+      return [];
+    }
+  });
+  const lines = failures.slice(0, most).map((e) => `  ${e.host} in "${e.play}"${e.unreachable ? ' (unreachable)' : ''}: ${String(e.error).split('\n').join('\n    ')}`);
+  if (failures.length > most) lines.push(`  … and ${failures.length - most} more hosts`);
+  return lines;
+}

@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 import { generateInventory } from './generate-inventory.mjs';
 import { execCost, processesBetween, readPidCounters } from './host-processes.mjs';
 import { cpuBetween, cpuLines, hostCpuReader } from './host-cpu.mjs';
-import { firstRunBreakdown, formatBreakdown } from './first-run.mjs';
+import { failureLines, firstRunBreakdown, formatBreakdown } from './first-run.mjs';
 import { buildSlowExec, installInHosts, readExecCounters, slowEnv } from './slow-exec.mjs';
 import { haveStrace, traceLab, tracedExecCost } from './trace-syscalls.mjs';
 
@@ -117,7 +117,10 @@ async function benchOne(label, inventory, acceptLint) {
     // The first run streams its events: the breakdown says where its time went (per play, per host).
     const firstArgv = labRunArgv(state, ['up', '-i', inventory, '--events', ...(acceptLint ? ['--accept-lint', acceptLint] : [])], ROOT);
     const first = timed(firstArgv, env);
-    if (first.status !== 0) throw new Error(`first provision up failed (${first.status}):\n${first.stderr.slice(-3000)}`);
+    if (first.status !== 0) {
+      const why = failureLines(first.stdout);
+      throw new Error(`first provision up failed (${first.status}):\n${why.length ? `${why.join('\n')}\nits stderr, last lines:\n` : ''}${first.stderr.slice(-3000)}`);
+    }
     const firstLines = formatBreakdown(firstRunBreakdown(first.stdout));
     // From here on, the emulated slow machine (if asked): the hosts' programs and the controller's both pay.
     let envA = env, envB = process.env;

@@ -1,7 +1,7 @@
 // The bench's first-run breakdown: an --events stream → time per play and per host by what it waited on.
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain .mjs of the bench (no types)
-import { categoryOf, firstRunBreakdown, formatBreakdown } from '../../../bench/first-run.mjs';
+import { categoryOf, failureLines, firstRunBreakdown, formatBreakdown } from '../../../bench/first-run.mjs';
 
 const at = (s: number) => new Date(Date.UTC(2026, 11, 2, 12, 0, s)).toISOString();
 const ev = (s: number, type: string, fields: Record<string, unknown>) => JSON.stringify({ schemaVersion: 1, type, time: at(s), ...fields });
@@ -31,5 +31,21 @@ describe('first-run breakdown', () => {
     const names = ['kubeadm join (worker)', 'kubeadm init', 'haproxy package', 'containerd with SystemdCgroup', 'kubeadm, kubelet, kubectl installed and held',
       'clock kept in sync (chrony respected, else systemd-timesyncd)', 'Raspberry Pi cgroup flags (reboots once when they were missing)', '/etc/hosts block and hostname'];
     expect(names.map(categoryOf)).toEqual(['kubeadm', 'kubeadm', 'apt', 'apt', 'apt', 'apt', 'reboot', 'provision']);
+  });
+
+  it('says why a first run failed: each host-failure event, the first few of them', () => {
+    const text = [
+      ev(0, 'run-start', { playbook: 'up', plays: ['Join the workers'] }),
+      'not json {',
+      ev(5, 'host-failure', { play: 'Join the workers', host: 'w1', error: 'kubeadm join failed (exit 1)\ntimed out', unreachable: false }),
+      ev(6, 'host-failure', { play: 'Join the workers', host: 'w2', error: 'connection lost', unreachable: true }),
+      ev(7, 'host-failure', { play: 'Join the workers', host: 'w3', error: 'x', unreachable: false }),
+    ].join('\n');
+    expect(failureLines(text, 2)).toEqual([
+      '  w1 in "Join the workers": kubeadm join failed (exit 1)\n    timed out',
+      '  w2 in "Join the workers" (unreachable): connection lost',
+      '  … and 1 more hosts',
+    ]);
+    expect(failureLines(ev(0, 'run-start', {}))).toEqual([]);
   });
 });
