@@ -6,7 +6,6 @@ import { randomBytes } from 'node:crypto';
 import { call, localAdmin } from './lib/kube-client.mjs';
 import { applyObjects, cniConfigs, condition, drainCheck, isReady, nodeList, podList } from './lib/kube-objects.mjs';
 import { etcdctl } from './lib/etcdctl.mjs';
-import { cniWatchHub } from './lib/cni-watch.mjs';
 
 const STATE = '/var/lib/etcd/lab-state.json';
 const PKI = '/etc/kubernetes/pki';
@@ -14,8 +13,6 @@ const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/
 const port = Number(args['secure-port'] ?? 6443);
 const self = hostname();
 let state = JSON.parse(readFileSync(STATE, 'utf8'));
-// The kubelets' watches of the CNI configuration: every persisted change (ours or a peer's) wakes those it changed.
-const cniWatch = cniWatchHub(() => cniConfigs(state));
 
 function save() {
   state.rev = (state.rev ?? 0) + 1;
@@ -26,7 +23,6 @@ function persist() {
   mkdirSync('/var/lib/etcd', { recursive: true });
   writeFileSync(`${STATE}.tmp`, JSON.stringify(state, null, 1));
   renameSync(`${STATE}.tmp`, STATE);
-  cniWatch.changed();
 }
 function replicate() {
   let admin;
@@ -168,11 +164,7 @@ function handle(req, body) {
   // The kubelets fetch what install-cni writes and report what /etc/cni/net.d holds. A joined kubelet keeps its
   // credential (a real one has a client certificate): its bootstrap token counts after the token's TTL too.
   const kubelet = admin || (state.tokens ?? []).some((x) => `${x.id}.${x.secret}` === bearer);
-  // ?watch=HASH&timeoutSeconds=N holds the request until the configurations differ from HASH (a watch).
-  if (p === '/lab/cni' && kubelet) {
-    const closed = (fn) => { req.socket.once('close', fn); return () => req.socket.off('close', fn); };
-    return cniWatch.answer(url.searchParams.get('watch') ?? '', url.searchParams.get('timeoutSeconds'), closed).then((r) => [200, r]);
-  }
+  if (p === '/lab/cni' && kubelet) return [200, { configs: cniConfigs(state) }];
   if (p === '/lab/node-status' && req.method === 'POST' && kubelet) {
     const n = (state.nodes ?? []).find((x) => x.name === body.name);
     if (!n) return [404, { message: `nodes "${body.name}" not found` }];

@@ -1,6 +1,5 @@
 // Lab stand-in for the kubelet: runs the static pods it can (the API server stand-in, kube-vip's VIP) from /etc/kubernetes/manifests,
-// plays the CNI DaemonSets' install-cni (a watch of the API), and reports the CNI configuration /etc/cni/net.d really
-// holds (the node's Ready).
+// plays the CNI DaemonSets' install-cni, and reports the CNI configuration /etc/cni/net.d really holds (the node's Ready).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
@@ -9,7 +8,6 @@ import { fileURLToPath } from 'node:url';
 import { fileCache } from './lib/file-cache.mjs';
 import { call, localAdmin, readKubeconfig } from './lib/kube-client.mjs';
 import { statusDue } from './lib/node-status.mjs';
-import { WATCH_HOLD_SECONDS } from './lib/cni-watch.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const MANIFESTS = '/etc/kubernetes/manifests';
@@ -103,78 +101,40 @@ async function syncKubeVip() {
 
 const CNI_DIR = '/etc/cni/net.d';
 let reported; // the last status the API server took, and when: { body, kc, at }
-let watching; // the CNI watch in flight: { kc, abort }
-
-async function kubeletConnection() {
-  if (!existsSync('/etc/kubernetes/kubelet.conf')) return undefined;
+/**
+ * Plays the CNI DaemonSets' install-cni on this node, then reports what /etc/cni/net.d really holds (the API's Ready):
+ * at once when it changed, or the kubeconfig did (a new join), or the last report was not taken; else every 10 s.
+ */
+async function syncCni() {
+  if (!existsSync('/etc/kubernetes/kubelet.conf')) return;
   let kc;
-  try { kc = await cachedRead('/etc/kubernetes/kubelet.conf', readKubeconfig); } catch { return undefined; }
+  try { kc = await cachedRead('/etc/kubernetes/kubelet.conf', readKubeconfig); } catch { return; }
   const admin = existsSync('/etc/kubernetes/pki/lab-admin.crt') ? localAdmin() : {};
-  return { kc, conn: { server: kc.server, ca: kc.ca, token: kc.token, cert: admin.cert ?? kc.cert, key: admin.key ?? kc.key } };
-}
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-/**
- * Plays the CNI DaemonSets' install-cni on this node: writes what the API's configurations say into /etc/cni/net.d,
- * at once when they change (a watch the API server holds, cni-watch.mjs) and again after each quiet hold. A new
- * kubelet.conf (a join, a reset) ends the watch in flight (see reportCni).
- */
-async function watchCni() {
-  let hash = '';
-  let hashKc;
-  while (!stopping) {
-    const k = await kubeletConnection();
-    if (!k) { await sleep(1000); continue; }
-    if (k.kc !== hashKc) hash = '';
-    const abort = new AbortController();
-    watching = { kc: k.kc, abort };
-    const started = Date.now();
-    try {
-      const r = await call({ ...k.conn, path: `/lab/cni?watch=${hash}&timeoutSeconds=${WATCH_HOLD_SECONDS}`, timeoutMs: (WATCH_HOLD_SECONDS + 5) * 1000, signal: abort.signal });
-      if (r.status !== 200) { await sleep(1000); continue; }
-      for (const c of r.body.configs) {
-        const path = `${CNI_DIR}/${c.file}`;
-        if (existsSync(path) && readFileSync(path, 'utf8') === c.content) continue;
-        mkdirSync(CNI_DIR, { recursive: true });
-        writeFileSync(path, c.content);
-        log(`install-cni: wrote ${path}`);
-      }
-      const same = r.body.hash === hash;
-      [hash, hashKc] = [r.body.hash, k.kc];
-      // An answer that came back unchanged at once (a server that does not hold) waits out the second.
-      if (same) await sleep(Math.max(0, 1000 - (Date.now() - started)));
-    } catch {
-      await sleep(1000); // the API may not answer yet, or the watch was ended for a new kubelet.conf
-    } finally {
-      watching = undefined;
+  const conn = { server: kc.server, ca: kc.ca, token: kc.token, cert: admin.cert ?? kc.cert, key: admin.key ?? kc.key, timeoutMs: 3000 };
+  try {
+    const r = await call({ ...conn, path: '/lab/cni' });
+    for (const c of r.status === 200 ? r.body.configs : []) {
+      const path = `${CNI_DIR}/${c.file}`;
+      if (existsSync(path) && readFileSync(path, 'utf8') === c.content) continue;
+      mkdirSync(CNI_DIR, { recursive: true });
+      writeFileSync(path, c.content);
+      log(`install-cni: wrote ${path}`);
     }
-  }
-}
-
-/**
- * Reports what /etc/cni/net.d really holds (the API's Ready): at once when it changed, or the kubeconfig did (a new
- * join), or the last report was not taken; else every 10 s. Ends a CNI watch made with another kubelet.conf.
- */
-async function reportCni() {
-  const k = await kubeletConnection();
-  if (watching && watching.kc !== k?.kc) watching.abort.abort();
-  if (!k) return;
+  } catch { /* the API may not answer yet */ }
   const files = existsSync(CNI_DIR) ? readdirSync(CNI_DIR).filter((f) => /\.(conflist|conf|json)$/.test(f)) : [];
   const body = { name: self, cni: files, version: process.env.LAB_KUBE_VERSION };
   const text = JSON.stringify(body);
-  if (!statusDue(reported, { body: text, kc: k.kc, now: Date.now() })) return;
+  if (!statusDue(reported, { body: text, kc, now: Date.now() })) return;
   try {
-    const r = await call({ ...k.conn, path: '/lab/node-status', method: 'POST', body, timeoutMs: 3000 });
-    reported = r.status === 200 ? { body: text, kc: k.kc, at: Date.now() } : undefined;
+    const r = await call({ ...conn, path: '/lab/node-status', method: 'POST', body });
+    reported = r.status === 200 ? { body: text, kc, at: Date.now() } : undefined;
   } catch { reported = undefined; /* retried next loop */ }
 }
 
 let stopping = false;
 process.on('SIGTERM', () => { stopping = true; dropVip(); api?.kill('SIGTERM'); setTimeout(() => process.exit(0), 200); });
 log('started (lab stand-in)');
-watchCni().catch((e) => log(`cni watch: ${e.message}`));
 while (!stopping) {
-  try { await syncApiServer(); await syncKubeVip(); await reportCni(); } catch (e) { log(`sync: ${e.message}`); }
-  await sleep(1000);
+  try { await syncApiServer(); await syncKubeVip(); await syncCni(); } catch (e) { log(`sync: ${e.message}`); }
+  await new Promise((r) => setTimeout(r, 1000));
 }

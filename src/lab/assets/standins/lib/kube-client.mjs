@@ -4,14 +4,13 @@ import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 /** {status, body} — rejects on network errors with the message kubeadm/kubectl would show. */
-export function call({ server, path, method = 'GET', body, ca, cert, key, token, timeoutMs = 10000, insecure = false, signal }) {
+export function call({ server, path, method = 'GET', body, ca, cert, key, token, timeoutMs = 10000, insecure = false }) {
   const url = new URL(path, server);
   return new Promise((resolve, reject) => {
     const req = request(url, {
       method,
       ca, cert, key,
       rejectUnauthorized: !insecure,
-      signal,
       headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
       timeout: timeoutMs,
     }, (res) => {
