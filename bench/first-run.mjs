@@ -18,7 +18,7 @@ export function categoryOf(task) {
  * the play it is `waiting` (the play's other hosts are still working).
  */
 export function firstRunBreakdown(text) {
-  const events = text.split('\n').filter((l) => l.trim().startsWith('{')).map((l) => JSON.parse(l));
+  const events = readEvents(text);
   const plays = [];
   const hosts = new Map();
   const charge = (host, cat, ms) => {
@@ -67,15 +67,20 @@ export function formatBreakdown({ plays, hosts }) {
  * a count of the rest. Empty when the stream has none (the run failed before any host did: its stderr says why).
  */
 export function failureLines(text, most = 10) {
-  const failures = text.split('\n').filter((l) => l.trim().startsWith('{')).flatMap((l) => {
+  const failures = readEvents(text).filter((e) => e.type === 'host-failure');
+  const lines = failures.slice(0, most).map((e) => `  ${e.host} in "${e.play}"${e.unreachable ? ' (unreachable)' : ''}: ${String(e.error).split('\n').join('\n    ')}`);
+  if (failures.length > most) lines.push(`  … and ${failures.length - most} more hosts`);
+  return lines;
+}
+
+/** The events of an --events stream (JSON Lines); any other line (a cut-off last line, stray output) is skipped. */
+function readEvents(text) {
+  return text.split('\n').flatMap((l) => {
+    if (!l.trim().startsWith('{')) return [];
     try {
-      const e = JSON.parse(l);
-      return e.type === 'host-failure' ? [e] : [];
+      return [JSON.parse(l)];
     } catch {
       return [];
     }
   });
-  const lines = failures.slice(0, most).map((e) => `  ${e.host} in "${e.play}"${e.unreachable ? ' (unreachable)' : ''}: ${String(e.error).split('\n').join('\n    ')}`);
-  if (failures.length > most) lines.push(`  … and ${failures.length - most} more hosts`);
-  return lines;
 }

@@ -49,8 +49,9 @@ export async function mustExec(session: Session, cmd: Command, what: string, sec
   const r = await session.exec(cmd);
   if (r.code !== 0) {
     const detail = secret ? trimOutput(redactSecretOutput(r.stderr)) : trimOutput(r.stderr || r.stdout);
-    const hint = SHUTDOWN_REFUSAL.test(r.stderr) ? '\n(systemd is stopping units: is the host shutting down or rebooting?)' : '';
-    throw new StepError(`${what} failed (exit ${r.code}${r.signal ? `, ${r.signal}` : ''}): ${briefCommand(cmd)}${detail ? `\n${detail}` : ''}${hint}`, undefined, hint !== '');
+    const goingDown = SHUTDOWN_REFUSAL.test(r.stderr);
+    const hint = goingDown ? '\n(systemd is stopping units: is the host shutting down or rebooting?)' : '';
+    throw new StepError(`${what} failed (exit ${r.code}${r.signal ? `, ${r.signal}` : ''}): ${briefCommand(cmd)}${detail ? `\n${detail}` : ''}${hint}`, undefined, goingDown);
   }
   return r;
 }
