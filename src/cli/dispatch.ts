@@ -64,6 +64,8 @@ async function route(argv: string[], load: LoadVerb): Promise<number> {
     process.stdout.write(`provision ${packageVersion()}\n`);
     return EXIT.ok;
   }
+  // The connection keeper's own process (--persist starts it): internal, so not among the verbs.
+  if (verb === '__keeper') return (await load('keeper')).run(rest);
   if (!isVerb(verb)) unknownVerb(verb);
   return (await load(verb)).run(rest);
 }

@@ -20,6 +20,11 @@ export interface ExecOptions {
 /** One live connection to one host (ssh2 over the network, or a local shell in tests). */
 export interface Session {
   readonly host: string;
+  /**
+   * The connection outlives this run (held by the keeper, --persist). The run lock is tied to the connection, so a run
+   * takes it (and makes its changes) on a connection of its own.
+   */
+  readonly kept?: boolean;
   /** Resolves with exit code and output; rejects only on transport failure (ConnectError, SudoError). */
   exec(cmd: Command, opts?: ExecOptions): Promise<ExecResult>;
   close(): Promise<void>;

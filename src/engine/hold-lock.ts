@@ -20,7 +20,12 @@ export async function ensureHeld(ctx: HostPlayContext, o: { afterReboot?: boolea
   const lines = holdLockLines({ owner: run.lock.owner, since: run.lock.since, seen, mine: run.lock.generation, ...(run.lock.file ? { file: run.lock.file } : {}) });
   // A probe of nothing but these lines: the probe's own section helper and marker, no base facts.
   const hold = buildProbe({ items: [], marker: run.marker, skipBase: true, prelude: lines });
-  const session = await run.pool.get(name);
+  let session = await run.pool.get(name);
+  if (session.kept) {
+    // The lock lives as long as the connection that took it: not one the keeper holds after this run.
+    session = await run.pool.connector.connect(ctx.host, run.pool.inventory, { fresh: true });
+    run.pool.replace(name, session);
+  }
   const r = await session.exec(shell(hold.script, { sudo: true }));
   const sections = splitSections(r.stdout, run.marker);
   if (sections.has('lock.busy')) throw new HostFailure(lockHolderMessage(sections.get('lock.busy')));

@@ -7,3 +7,4 @@ export type { HostKeyPolicy } from './known-hosts-store.js';
 export { findSshConfigPath } from './ssh-config.js';
 export { formatSshOptions, type SshOptions } from './ssh-g.js';
 export type { ResolvedSsh } from './ssh-settings.js';
+export { keeperSocketPath } from './keeper/keeper-client.js';

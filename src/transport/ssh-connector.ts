@@ -13,6 +13,7 @@ import { SshResolver } from './ssh-resolver.js';
 import { definedOnly, lookupOf as lookupOfTarget, targetOf } from './ssh-target.js';
 import type { ResolvedSsh } from './ssh-settings.js';
 import { SshSession } from './ssh-session.js';
+import { connectKept, KeptSession, type KeeperUse } from './keeper/keeper-client.js';
 
 export interface ConnectorOptions {
   /** --ssh-config PATH (else PROVISION_SSH_CONFIG; else ssh's own ~/.ssh/config and /etc/ssh/ssh_config). */
@@ -36,6 +37,8 @@ export interface ConnectorOptions {
   askPassphrase?: (file: string) => Promise<Secret | undefined>;
   env?: NodeJS.ProcessEnv;
   home?: string;
+  /** --persist: the run's connections are the keeper's, held for the next run (not with a ProxyJump, ProxyCommand or become password). */
+  keeper?: KeeperUse;
 }
 
 /** The engine's Connector (core/connector.ts) plus what `provision ssh-config` and the lab need. */
@@ -51,7 +54,7 @@ export function createConnector(options: ConnectorOptions = {}): SshConnector {
   const env = options.env ?? process.env;
   const store = new KnownHostsStore();
   const handshakes = new KeyedLimiter(options.maxHandshakesPerTarget ?? 8);
-  const pooled = new Map<string, Promise<SshSession>>();
+  const pooled = new Map<string, Promise<SshSession | KeptSession>>();
   const fresh = new Set<SshSession>();
   const hops = new Map<string, Promise<OpenedClient>>();
   const passphrases = new Map<string, Promise<Secret | undefined>>();
@@ -127,6 +130,31 @@ export function createConnector(options: ConnectorOptions = {}): SshConnector {
     });
   };
 
+  /** Through the keeper when it can hold this connection; else (or when it could not connect) directly. */
+  const openKept = async (keeper: KeeperUse, target: ConnectTarget, onDial?: () => void): Promise<SshSession | KeptSession> => {
+    const settings = await resolve(target);
+    const becomePassword = target.becomePassword ?? options.becomePassword;
+    let dialed = false;
+    const dial = () => {
+      if (!dialed) onDial?.();
+      dialed = true;
+    };
+    if (settings.proxyJump.length === 0 && !settings.proxyCommand && !becomePassword) {
+      dial();
+      const kept = await connectKept(keeper, {
+        settings,
+        label: target.name,
+        connectTimeoutMs: options.connectTimeoutMs ?? settings.connectTimeoutMs ?? 10_000,
+        keepaliveIntervalMs: options.keepaliveIntervalMs ?? 5_000,
+        retries: options.retries ?? 3,
+        maxChannels: options.maxChannelsPerConnection ?? 9,
+        direct: () => connectTarget(target, { fresh: true }),
+      });
+      if (kept) return kept;
+    }
+    return open(target, undefined, dial);
+  };
+
   const connectTarget = async (target: ConnectTarget, opts: ConnectOptions = {}): Promise<Session> => {
     if (opts.fresh) {
       const s = await open(target, opts.connectTimeoutMs, opts.onDial);
@@ -138,7 +166,7 @@ export function createConnector(options: ConnectorOptions = {}): SshConnector {
       const s = await existing.catch(() => undefined);
       if (s?.alive) return s;
     }
-    const p = open(target, undefined, opts.onDial);
+    const p = options.keeper ? openKept(options.keeper, target, opts.onDial) : open(target, undefined, opts.onDial);
     pooled.set(target.name, p);
     p.catch(() => pooled.delete(target.name));
     return p;

@@ -25,6 +25,8 @@ export interface LocalHostsOptions {
   refuseFresh?: Set<string>;
   /** Called before each exec; may return a result to fake (e.g. a reboot), an error to throw, or undefined to run it. */
   intercept?: (host: string, text: string) => ExecResult | Error | undefined;
+  /** Pooled (non-fresh) sessions say they are held by the connection keeper (--persist). */
+  kept?: boolean;
 }
 
 export class LocalHosts implements Connector {
@@ -51,6 +53,7 @@ export class LocalHosts implements Connector {
     const dir = this.dir(host.name);
     return {
       host: host.name,
+      ...(this.opts.kept && !o.fresh ? { kept: true } : {}),
       exec: (cmd: Command) => this.#exec(host.name, dir, cmd, !!o.fresh),
       close: async () => undefined,
     };

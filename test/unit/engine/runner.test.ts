@@ -101,6 +101,24 @@ plays:
     expect(env.hosts.log.filter((l) => l.text.includes('flock'))).toEqual([]);
   });
 
+  it('reads a host on a kept connection (--persist) but takes its lock and changes it on a connection of its own', async () => {
+    const env = setup({ kept: true });
+    expect(await run(FILES, env)).toMatchObject({ changed: 6, failed: 0 });
+    for (const h of ['h1', 'h2', 'h3']) {
+      const log = env.hosts.log.filter((l) => l.host === h);
+      const probe = log.findIndex((l) => l.text.includes('@@provision-') && !l.text.includes('flock -w'));
+      expect(log[probe]?.fresh).toBe(false);
+      // the lock's holder watches the connection that took it: that one ends with this run
+      expect(log.filter((l) => l.text.includes('flock -w')).map((l) => l.fresh)).toEqual([true]);
+      expect(log.slice(probe + 1).every((l) => l.fresh)).toBe(true);
+      expect(readFileSync(join(env.hosts.dir(h), 'motd'), 'utf8')).toBe('hello\n');
+    }
+    // Converged: the kept connections alone, no connection of the run's own.
+    env.hosts.connects.length = 0;
+    expect(await run(FILES, env)).toMatchObject({ changed: 0, failed: 0 });
+    expect(env.hosts.connects.filter((c) => c.fresh)).toEqual([]);
+  });
+
   it('--check plans without writing', async () => {
     const env = setup();
     const r = await run(FILES, env, { check: true });

@@ -1,0 +1,172 @@
+// The connection keeper (--persist) against in-process ssh2 servers: a second run execs on the first run's connection,
+// bytes and secrets pass as they are, a lost connection costs a direct one (never a failure or a second run of a
+// command), what it cannot hold is connected directly, and it exits after its idle time.
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { Secret } from '../../../../src/core/secret.js';
+import { ExecTimeoutError, SudoError } from '../../../../src/transport/errors.js';
+import { KeptSession, keeperSocketPath, type KeeperUse } from '../../../../src/transport/keeper/keeper-client.js';
+import { startKeeper, type Keeper } from '../../../../src/transport/keeper/keeper-server.js';
+import { createConnector, type ConnectorOptions, type SshConnector } from '../../../../src/transport/ssh-connector.js';
+import { FAKE_SUDO, startTestServer, type TestServer } from '../ssh-test-server.js';
+import { ed25519Pair } from '../../../support/ssh-keys.js';
+import { tempDir } from '../../../support/temp-dir.js';
+
+const userKey = ed25519Pair();
+const hostKey = ed25519Pair();
+
+let dir: string;
+const servers: TestServer[] = [];
+const connectors: SshConnector[] = [];
+const keepers: Keeper[] = [];
+
+beforeAll(() => {
+  dir = tempDir('provision-keeper-');
+  mkdirSync(join(dir, 'bin'));
+  writeFileSync(join(dir, 'bin', 'sudo'), FAKE_SUDO);
+  chmodSync(join(dir, 'bin', 'sudo'), 0o755);
+  writeFileSync(join(dir, 'id'), userKey.private, { mode: 0o600 });
+  writeFileSync(
+    join(dir, 'config'),
+    `Host *\n  HostName 127.0.0.1\n  User tester\n  IdentityFile ${join(dir, 'id')}\n  UserKnownHostsFile ${join(dir, 'known_hosts')}\n  GlobalKnownHostsFile ${join(dir, 'no_global')}\n  StrictHostKeyChecking accept-new\n  IdentityAgent none\n`,
+  );
+});
+afterEach(async () => {
+  await Promise.all(connectors.splice(0).map((c) => c.closeAll()));
+  await Promise.all(keepers.splice(0).map((k) => k.stop()));
+  await Promise.all(servers.splice(0).map((s) => s.stop()));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function server(sudoMode = 'nopass') {
+  const env = { ...process.env, PATH: `${join(dir, 'bin')}:${process.env.PATH}`, FAKE_SUDO_MODE: sudoMode };
+  const s = await startTestServer({ hostKey: hostKey.private, authorizedKeys: [userKey.public], env });
+  servers.push(s);
+  return s;
+}
+
+let seq = 0;
+/** A keeper in this process (as `__keeper` runs it) and what a run passes to reach it. */
+async function keeper(idleMs = 30_000): Promise<{ use: KeeperUse; keeper: Keeper; exited: Promise<void> }> {
+  const socketPath = join(dir, `k${++seq}.sock`);
+  let exited!: () => void;
+  const done = new Promise<void>((r) => (exited = r));
+  const k = await startKeeper({ socketPath, idleMs, onExit: exited });
+  keepers.push(k);
+  return { use: { socketPath, idleMs, start: () => undefined, startWaitMs: 200 }, keeper: k, exited: done };
+}
+
+/** One run's connector, with --persist when given a keeper. */
+function run(o: ConnectorOptions = {}): SshConnector {
+  const c = createConnector({ sshConfigPath: join(dir, 'config'), env: {}, home: dir, retryBaseDelayMs: 50, ...o });
+  connectors.push(c);
+  return c;
+}
+
+const target = (port: number) => ({ name: 'node-1', address: '127.0.0.1', port });
+
+describe('the connection keeper', () => {
+  it("lets a second run exec on the first run's connection: one login for both", async () => {
+    const s = await server();
+    const { use, keeper: k } = await keeper();
+    const first = run({ keeper: use });
+    const a = await first.connectTarget(target(s.port));
+    expect(a).toBeInstanceOf(KeptSession);
+    expect((await a.exec({ argv: ['echo', 'one'] })).stdout).toBe('one\n');
+    await first.closeAll(); // the run ends; the keeper keeps its connection
+    const second = run({ keeper: use });
+    const b = await second.connectTarget(target(s.port));
+    expect((await b.exec({ argv: ['echo', 'two'] })).stdout).toBe('two\n');
+    expect(s.stats.connections).toBe(1);
+    expect(s.stats.commands.filter((c) => c.includes('echo'))).toHaveLength(2);
+    expect(k.connections).toBe(1);
+  });
+
+  it('passes stdin (text, bytes, a secret), env, exit codes, stderr and raw stdout bytes as a direct connection does', async () => {
+    const s = await server();
+    const { use } = await keeper();
+    const session = await run({ keeper: use }).connectTarget(target(s.port));
+    const r = await session.exec({ argv: ['sh', '-c', 'cat; printf "%s" "$V"; echo err >&2; exit 3'], stdin: 'in\n', env: { V: "it's" } });
+    expect([r.code, r.stdout, r.stderr]).toEqual([3, "in\nit's", 'err\n']);
+    expect((await session.exec({ argv: ['cat'], stdin: new Secret('s3cret') })).stdout).toBe('s3cret');
+    const bytes = Buffer.from([0, 255, 1, 128, 10]);
+    const raw = await session.exec({ argv: ['cat'], stdin: bytes });
+    expect(raw.stdoutBytes?.equals(bytes)).toBe(true);
+    const big = Buffer.alloc(3 * 1024 * 1024, 'x');
+    expect((await session.exec({ argv: ['wc', '-c'], stdin: big })).stdout.trim()).toBe(String(big.length));
+    // become: the fake sudo runs the command as it is (NOPASSWD)
+    expect((await session.exec({ argv: ['echo', 'root'], sudo: true })).stdout).toBe('root\n');
+  });
+
+  it("reports the keeper's transport errors as the transport's own classes", async () => {
+    const s = await server();
+    const { use } = await keeper();
+    const session = await run({ keeper: use }).connectTarget(target(s.port));
+    await expect(session.exec({ argv: ['sleep', '5'] }, { timeoutMs: 200 })).rejects.toBeInstanceOf(ExecTimeoutError);
+    const refusing = await server('password');
+    const wants = await run({ keeper: use }).connectTarget(target(refusing.port));
+    const err = await wants.exec({ argv: ['true'], sudo: true }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SudoError);
+    expect((err as SudoError).kind).toBe('password-required');
+    expect((err as SudoError).host).toBe('node-1');
+    const ctl = new AbortController();
+    const running = session.exec({ argv: ['sleep', '5'] }, { signal: ctl.signal });
+    setTimeout(() => ctl.abort(new Error('stop')), 100);
+    await expect(running).rejects.toThrow('stop');
+  });
+
+  it('runs a command it could not start (the kept connection dropped) on a direct connection, once', async () => {
+    const s = await server();
+    const { use } = await keeper();
+    await (await run({ keeper: use }).connectTarget(target(s.port))).exec({ argv: ['true'] });
+    const session = await run({ keeper: use }).connectTarget(target(s.port));
+    s.dropAll(); // the host rebooted between the runs
+    await new Promise((r) => setTimeout(r, 100));
+    const mark = join(dir, `ran-${seq}`);
+    const r = await session.exec({ argv: ['sh', '-c', `echo x >> ${mark}; echo done`] });
+    expect(r.stdout).toBe('done\n');
+    expect(readFileSync(mark, 'utf8')).toBe('x\n'); // it ran once
+    expect(s.stats.connections).toBe(2); // the keeper's, then the run's own
+  });
+
+  it('connects directly when no keeper answers, and for what it does not hold (a sudo password)', async () => {
+    const s = await server();
+    const none: KeeperUse = { socketPath: join(dir, 'nobody.sock'), idleMs: 1000, start: () => undefined, startWaitMs: 100 };
+    const a = await run({ keeper: none }).connectTarget(target(s.port));
+    expect(a).not.toBeInstanceOf(KeptSession);
+    expect((await a.exec({ argv: ['echo', 'direct'] })).stdout).toBe('direct\n');
+    const { use, keeper: k } = await keeper();
+    const b = await run({ keeper: use, becomePassword: new Secret('pw') }).connectTarget(target(s.port));
+    expect(b).not.toBeInstanceOf(KeptSession);
+    expect(k.connections).toBe(0);
+  });
+
+  it('exits after its idle time without a request, closing its connections and its socket', async () => {
+    const s = await server();
+    const { use, exited } = await keeper(300);
+    await (await run({ keeper: { ...use, idleMs: 300 } }).connectTarget(target(s.port))).exec({ argv: ['true'] });
+    await exited;
+    expect(existsSync(use.socketPath)).toBe(false);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(s.stats.connections).toBe(1);
+  });
+
+  it('takes over a socket file no keeper answers on, and refuses one a live keeper holds', async () => {
+    const { use } = await keeper();
+    await expect(startKeeper({ socketPath: use.socketPath, idleMs: 1000 })).rejects.toThrow(/already listens/);
+    const stale = join(dir, 'stale.sock');
+    writeFileSync(stale, '');
+    const k = await startKeeper({ socketPath: stale, idleMs: 1000 }).catch((e: Error) => e);
+    // a plain file is not a socket: listen fails with EADDRINUSE, no keeper answers, the file is replaced
+    expect(k).not.toBeInstanceOf(Error);
+    if (!(k instanceof Error)) keepers.push(k);
+  });
+
+  it('keeps its socket only in a directory that is this user\'s alone', () => {
+    const base = tempDir('provision-keeper-dir-');
+    expect(keeperSocketPath({ XDG_RUNTIME_DIR: base })).toBe(join(base, 'provision', 'keeper.sock'));
+    chmodSync(join(base, 'provision'), 0o755);
+    expect(keeperSocketPath({ XDG_RUNTIME_DIR: base })).toBeUndefined();
+  });
+});
