@@ -114,13 +114,13 @@ export function cpuLines(runs, n, target, cores) {
   const fmt = (x) => x.toFixed(3);
   const ms = (x) => x.toFixed(1);
   const of = (key) => {
-    const xs = runs[key];
+    const xs = runs[key] ?? [];
     if (!xs.length) return undefined;
     const m = Object.fromEntries(['total', 'login', 'init', 'journald', 'other', 'controller'].map((k) => [k, med(xs, k)]));
     return { ...m, whole: m.controller + (m.total * n) / 1000 };
   };
-  const A = of('A'), B = of('B'), C = of('C');
-  if (!A || !B) return { lines: ['CPU per host                   n/a (no host cgroup read)'], ratio: undefined };
+  const A = of('A'), B = of('B'), C = of('C'), P = of('P');
+  if (!A || !B) return { lines: ['CPU per host                   n/a (no host cgroup read)'], ratio: undefined, keptRatio: undefined };
   const host = (x) => `${ms(x.total)} ms (login ${ms(x.login)}, PID 1 ${ms(x.init)}, journald ${ms(x.journald)}, rest ${ms(x.other)})`;
   const whole = (x, side) => `${fmt(x.whole)} s (${side} ${fmt(x.controller)} + hosts ${fmt(x.whole - x.controller)})`;
   const ratio = A.whole / B.whole;
@@ -128,11 +128,13 @@ export function cpuLines(runs, n, target, cores) {
     `CPU per host (its cgroups)     A ${host(A)}; C ${C ? host(C) : 'n/a'}; B ${host(B)}  (login: sshd and all it starts; rest: the host's background too)`,
     `CPU of the whole run           A ${whole(A, 'controller')}; C ${C ? whole(C, 'controller') : 'n/a'}; B ${whole(B, 'ssh clients')}: A/B ${ratio.toFixed(2)}x in CPU on ${cores} cores`,
   ];
+  const keptRatio = P ? P.whole / B.whole : undefined;
+  if (P) lines.push(`with --persist (P)             per host ${host(P)}; whole run ${whole(P, 'controller and keeper')}: P/B ${keptRatio.toFixed(2)}x in CPU`);
   if (target !== undefined) {
     const budget = ((target * B.whole - A.controller) / n) * 1000;
     lines.push(`CPU budget per host            ${ms(budget)} ms for A/B <= ${target.toFixed(1)}x in CPU (the floor's ${fmt(B.whole)} s × ${target.toFixed(1)}, less A's controller, over ${n} hosts); A uses ${ms(A.total)} ms, ping alone ${C ? ms(C.total) : 'n/a'} ms`);
   }
-  return { lines, ratio };
+  return { lines, ratio, keptRatio };
 }
 
 function median(xs) {

@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 // Measures a converged `provision up` re-run against the OpenSSH floor (ssh HOST true on every host in
 // parallel), alternating A C B in the same run, on lab clusters of 13, 50 and 100 hosts, where C is `provision
-// ping` (provision's own connection and sudo, reading nothing): what no probe can cost less than. Prints figures,
+// ping` (provision's own connection and sudo, reading nothing): what no probe can cost less than, and P is the
+// converged up with --persist (on the connections the keeper held from the run before: no login). Prints figures,
 // and what each run cost in CPU, per host (from the hosts' cgroups) and in all (bench/host-cpu.mjs).
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir, cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -82,6 +83,22 @@ function timed(argv, env) {
   return { wall, cpu: user + sys, rssMb: rssKb / 1024, status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+/** CPU seconds the connection keepers on this machine have used (utime + stime of each `provision __keeper`). */
+function keeperCpuSeconds() {
+  const tick = 100; // USER_HZ: what /proc/PID/stat counts in on Linux
+  let total = 0;
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('\0__keeper\0')) continue;
+      const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      total += (Number(f[11]) + Number(f[12])) / tick;
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return total;
+}
+
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
@@ -109,6 +126,8 @@ async function benchOne(label, inventory, acceptLint) {
     const upArgv = labRunArgv(state, upArgs, ROOT);
     // C: the same connection and become as a run, with nothing read (`provision ping`): what no probe costs less than.
     const pingArgv = labRunArgv(state, ['ping', '-i', inventory, '--json', ...(acceptLint ? ['--accept-lint', acceptLint] : [])], ROOT);
+    // P: the same converged up with --persist: it execs on the connections the keeper held from the run before (no login).
+    const persistArgv = labRunArgv(state, [...upArgs, '--persist', '1800'], ROOT);
     const hosts = state.plan.hosts.map((h) => h.name);
     const sshCfg = `${state.plan.dir}/ssh/ssh_config`;
     const floorScript = hosts.map((h) => `ssh -F ${sshCfg} -o BatchMode=yes ${h} true &`).join('\n') + '\nwait';
@@ -137,10 +156,11 @@ async function benchOne(label, inventory, acceptLint) {
       return { conns: conns || 0, sessions: sessions || 0 };
     });
 
-    const a = [], b = [], c = [], ratios = [], pingRatios = [], cpu = [], rss = [];
+    const a = [], b = [], c = [], p = [], ratios = [], pingRatios = [], keptRatios = [], cpu = [], rss = [];
+    let perHostKept;
     // CPU of each run, per host from its cgroups and on the controller's side: what the ratio is made of.
     const readHostCpu = await hostCpuReader(ROOT, state);
-    const cpuRuns = { A: [], B: [], C: [] };
+    const cpuRuns = { A: [], B: [], C: [], P: [] };
     const cpuOf = (key, run) => {
       const before = readHostCpu(hosts);
       const r = run();
@@ -152,6 +172,17 @@ async function benchOne(label, inventory, acceptLint) {
     // The sandbox emulation covers the timed pairs only (the counts below are the same traced or not).
     const tracer = TRACE ? await traceLab(ROOT, state, hosts) : undefined;
     const wrapT = (argv) => (tracer ? tracer.wrap(argv) : argv);
+    // The keeper's first run opens its connections (a host the first up rebooted is reconnected): not timed.
+    for (let i = 0; i < 2; i++) {
+      const warm = timed(persistArgv, env);
+      if (warm.status !== 0) throw new Error(`up --persist failed (${warm.status}):\n${warm.stderr.slice(-3000)}`);
+    }
+    // The keeper is a process of its own: its CPU is the run's, on the controller's side.
+    const keptRun = () => {
+      const k0 = keeperCpuSeconds();
+      const r = timed(wrapT(persistArgv), envA);
+      return { ...r, cpu: r.cpu + keeperCpuSeconds() - k0 };
+    };
     try {
       for (let i = 0; i < PAIRS; i++) {
         const before = i === 0 ? countSshd() : undefined;
@@ -163,12 +194,21 @@ async function benchOne(label, inventory, acceptLint) {
           const after = countSshd();
           perHost = after.map((x, k) => ({ conns: x.conns - before[k].conns, sessions: x.sessions - before[k].sessions }));
         }
+        const keptBefore = i === 0 ? countSshd() : undefined;
+        const kept = cpuOf('P', keptRun);
+        if (kept.status !== 0) throw new Error(`converged re-run with --persist failed (${kept.status}):\n${kept.stderr.slice(-3000)}`);
+        if (JSON.parse(kept.stdout).changed !== 0) throw new Error('converged re-run with --persist changed things: not converged');
+        if (keptBefore) {
+          const after = countSshd();
+          perHostKept = after.map((x, k) => ({ conns: x.conns - keptBefore[k].conns, sessions: x.sessions - keptBefore[k].sessions }));
+        }
         const ping = cpuOf('C', () => timed(wrapT(pingArgv), envA));
         const pinged = ping.status === 0 ? Object.values(JSON.parse(ping.stdout).hosts) : [];
         if (pinged.length !== hosts.length || !pinged.every((h) => h.ok)) throw new Error(`provision ping failed (${ping.status}):\n${(ping.stderr || ping.stdout).slice(-3000)}`);
         const floor = cpuOf('B', () => timed(wrapT(floorArgv), envB));
         if (floor.status !== 0) throw new Error(`OpenSSH floor failed:\n${floor.stderr.slice(-2000)}`);
         a.push(rerun.wall); b.push(floor.wall); c.push(ping.wall); ratios.push(rerun.wall / floor.wall); pingRatios.push(ping.wall / floor.wall);
+        p.push(kept.wall); keptRatios.push(kept.wall / floor.wall);
         cpu.push(rerun.cpu); rss.push(rerun.rssMb);
       }
     } finally {
@@ -211,6 +251,7 @@ async function benchOne(label, inventory, acceptLint) {
     const procsA = countProcs(upArgv, envA, 'converged up (process count)');
     const procsB = countProcs(floorArgv, envB, 'OpenSSH floor (process count)');
     const procsC = countProcs(pingArgv, envA, 'provision ping (process count)');
+    const procsP = countProcs(persistArgv, envA, 'converged up --persist (process count)');
     const range = (xs) => `median ${fmt(median(xs))} s  (min ${fmt(Math.min(...xs))}, max ${fmt(Math.max(...xs))})`;
     const maxConns = Math.max(...perHost.map((p) => p.conns));
     const maxSessions = Math.max(...perHost.map((p) => p.sessions));
@@ -222,12 +263,16 @@ async function benchOne(label, inventory, acceptLint) {
     console.log(`A converged provision up       ${range(a)}`);
     console.log(`B OpenSSH floor (ssh true ∥)   ${range(b)}`);
     console.log(`C provision ping (no probe)    ${range(c)}`);
+    console.log(`P converged up --persist       ${range(p)}  (on the keeper's connections; its CPU counted as the controller's)`);
     console.log(`ratio A/B                      median of pairs ${median(ratios).toFixed(2)}x, of medians ${(median(a) / median(b)).toFixed(2)}x`);
     console.log(`ratio C/B                      median of pairs ${median(pingRatios).toFixed(2)}x (no probe through this connection and sudo costs less); the probe's own share A−C ${fmt(median(a) - median(c))} s`);
+    console.log(`ratio P/B                      median of pairs ${median(keptRatios).toFixed(2)}x, of medians ${(median(p) / median(b)).toFixed(2)}x (the floor logs in on every host; P logs in nowhere)`);
     console.log(`converged re-run controller    CPU median ${fmt(median(cpu))} s, peak RSS median ${median(rss).toFixed(0)} MiB${TRACE ? ' (strace\'s own CPU included)' : ''}`);
     console.log(`per host in one re-run         SSH connections max ${maxConns}, sessions (execs) max ${maxSessions} (from each host's sshd log)`);
     const procs = procsA ? `max ${procsA.max} (${procsA.busiest}), median ${procsA.median}, min ${procsA.min}; per host ${procsA.spread} (floor ssh true: max ${procsB?.max}, median ${procsB?.median}; pid counter: sshd's processes and every thread included)` : 'n/a';
     console.log(`pid ids per host (converged)   ${procs}`);
+    const keptLogins = Math.max(...perHostKept.map((x) => x.conns));
+    console.log(`with --persist, per host       SSH logins max ${keptLogins}, sessions (execs) max ${Math.max(...perHostKept.map((x) => x.sessions))}; pid ids ${procsP ? `max ${procsP.max}, median ${procsP.median} (every process the run started there: no sshd of a login)` : 'n/a'}`);
     // What the run itself starts, from the login shell on: the floor's `ssh true` costs sshd's own processes plus one
     // (the login shell, which becomes `true`), so the run's are its pid ids less the floor's, plus that one.
     const started = procsA && procsB ? procsA.max - procsB.median + 1 : undefined;
@@ -240,7 +285,10 @@ async function benchOne(label, inventory, acceptLint) {
     for (const l of cpuSums.lines) console.log(l);
     if (TRACE) console.log('                               (traced: strace on the hosts runs outside them, so its CPU is in neither side; the controller\'s strace is in its CPU)');
     console.log(`exec cost                      ${execLine()}`);
-    return { label, hosts: hosts.length, ratio: median(ratios), pingRatio: median(pingRatios), conns: maxConns, procs: started, cpuRatio: cpuSums.ratio };
+    return {
+      label, hosts: hosts.length, ratio: median(ratios), pingRatio: median(pingRatios), conns: maxConns, procs: started, cpuRatio: cpuSums.ratio,
+      kept: { ratio: median(keptRatios), cpuRatio: cpuSums.keptRatio, logins: keptLogins, procs: procsP?.max },
+    };
   } finally {
     if (!values.keep) sh(['node', CLI, 'lab', 'down', '--name', name], { allowFail: true });
   }
@@ -289,5 +337,8 @@ for (const r of results) {
   const verdict = target === undefined ? '' : `  target <= ${target.toFixed(1)}x, 1 connection and <= ${PROCS_MAX} processes per host: ${r.ratio <= target && r.conns === 1 && r.procs !== undefined && r.procs <= PROCS_MAX ? 'met' : 'NOT met'}`;
   // When ping alone (connection and sudo, nothing read) is over the target, no probe can meet it on this machine.
   const reach = target !== undefined && r.pingRatio > target ? `; out of reach of any probe here: ping alone is ${r.pingRatio.toFixed(2)}x` : '';
+  const k = r.kept;
+  const keptVerdict = target === undefined ? '' : `  target: ${k.ratio <= target && k.logins === 0 && k.procs !== undefined && k.procs <= PROCS_MAX ? 'met' : 'NOT met'}`;
+  console.log(`${r.label.padEnd(12)} ${String(r.hosts).padStart(4)} hosts  with --persist: converged/floor ${k.ratio.toFixed(2)}x (in CPU ${k.cpuRatio === undefined ? 'n/a' : `${k.cpuRatio.toFixed(2)}x`})  logins/host ${k.logins}  processes/host ${k.procs ?? 'n/a'}${keptVerdict}`);
   console.log(`${r.label.padEnd(12)} ${String(r.hosts).padStart(4)} hosts  converged/floor ${r.ratio.toFixed(2)}x (in CPU ${r.cpuRatio === undefined ? 'n/a' : `${r.cpuRatio.toFixed(2)}x`})  ping/floor ${r.pingRatio.toFixed(2)}x  connections/host ${r.conns}  processes/host ${r.procs ?? 'n/a'}  exec cost ${ms(EXEC)} ms${SLOW || TRACE ? ' (emulated)' : ''}${verdict}${reach}`);
 }

@@ -52,7 +52,12 @@ describe('host CPU from cgroups', () => {
     expect(lines.join('\n')).toContain('A/B 1.13x in CPU on 2 cores');
     // (1.0 × 2.4 s − 0.6 s) / 10 hosts = 180 ms.
     expect(lines.join('\n')).toContain('CPU budget per host            180.0 ms');
+    // P (--persist): its controller CPU includes the keeper's; P/B in CPU beside A/B.
+    const kept = cpuLines({ A: [run(200, 0.5)], B: [run(100, 1.4)], C: [], P: [run(120, 0.8)] }, 10, 1.0, 2);
+    // P: 0.8 s + 10 × 120 ms = 2.0 s against B's 2.4 s.
+    expect(kept.keptRatio).toBeCloseTo(2.0 / 2.4);
+    expect(kept.lines.join('\n')).toContain('P/B 0.83x in CPU');
     expect(cpuLines({ A: [], B: [], C: [] }, 10, 1.0, 2).ratio).toBeUndefined();
-    expect(cpuLines({ A: [run(200, 0.5)], B: [run(100, 1.4)], C: [] }, 10, undefined, 2).lines).toHaveLength(2);
+    expect(cpuLines({ A: [run(200, 0.5)], B: [run(100, 1.4)], C: [], P: [] }, 10, undefined, 2).lines).toHaveLength(2);
   });
 });
