@@ -30,7 +30,8 @@ export const CONNECTION_HELP = [
   '  -K, --ask-become-pass  ask for the sudo password (or set PROVISION_BECOME_PASSWORD)',
   '  --persist SECONDS  keep this run\'s SSH connections open that long after it (OpenSSH\'s ControlPersist): a run',
   '                     within that time execs on them instead of logging in again (not through a ProxyJump or',
-  '                     ProxyCommand, nor with a sudo password; a run still makes its changes on a connection of its own)',
+  '                     ProxyCommand, nor with a sudo password; a run still makes its changes on a connection of its own).',
+  '                     Default: as your ssh config\'s ControlMaster and ControlPersist say for each host; 0: never',
 ].join('\n');
 
 export function seconds(flag: string, v: string | undefined): number | undefined {
@@ -42,14 +43,15 @@ export function checkConnectionFlags(v: ConnectionFlagValues): { policy?: HostKe
   const policy = v['host-keys'];
   if (policy !== undefined && !['strict', 'accept-new', 'off'].includes(policy)) throw new UsageError(`--host-keys must be strict, accept-new or off (got '${policy}')`);
   const connectTimeout = seconds('--connect-timeout', v['connect-timeout']);
-  const persist = numberIn('--persist', v.persist, 1, 86_400, 'seconds');
-  return { ...(policy ? { policy: policy as HostKeyPolicy } : {}), ...(connectTimeout ? { connectTimeout } : {}), ...(persist ? { persist } : {}) };
+  const persist = numberIn('--persist', v.persist, 0, 86_400, 'seconds');
+  return { ...(policy ? { policy: policy as HostKeyPolicy } : {}), ...(connectTimeout ? { connectTimeout } : {}), ...(persist !== undefined ? { persist } : {}) };
 }
 
 /** One connector for the run; asks for the become password first when --ask-become-pass says so. */
 export async function connectorFromFlags(v: ConnectionFlagValues): Promise<SshConnector> {
   const { policy, connectTimeout, persist } = checkConnectionFlags(v);
   const becomePassword = await readBecomePassword({ ask: !!v['ask-become-pass'] });
+  // --persist N: every host; --persist 0: none; neither: the hosts whose ssh config says ControlMaster + ControlPersist.
   const socketPath = persist ? keeperSocketPath() : undefined;
   return createConnector({
     ...(v['ssh-config'] ? { sshConfigPath: v['ssh-config'] } : {}),
@@ -57,5 +59,6 @@ export async function connectorFromFlags(v: ConnectionFlagValues): Promise<SshCo
     ...(becomePassword ? { becomePassword } : {}),
     ...(connectTimeout ? { connectTimeoutMs: connectTimeout * 1000 } : {}),
     ...(persist && socketPath ? { keeper: { socketPath, idleMs: persist * 1000 } } : {}),
+    ...(persist === undefined ? { keeperBySshConfig: { socketPath: () => keeperSocketPath() } } : {}),
   });
 }

@@ -14,6 +14,7 @@ import { definedOnly, lookupOf as lookupOfTarget, targetOf } from './ssh-target.
 import type { ResolvedSsh } from './ssh-settings.js';
 import { SshSession } from './ssh-session.js';
 import { connectKept, KeptSession, type KeeperUse } from './keeper/keeper-client.js';
+import { controlPersistMs } from './keeper/control-persist.js';
 
 export interface ConnectorOptions {
   /** --ssh-config PATH (else PROVISION_SSH_CONFIG; else ssh's own ~/.ssh/config and /etc/ssh/ssh_config). */
@@ -39,6 +40,8 @@ export interface ConnectorOptions {
   home?: string;
   /** --persist: the run's connections are the keeper's, held for the next run (not with a ProxyJump, ProxyCommand or become password). */
   keeper?: KeeperUse;
+  /** Without --persist: the keeper holds a host's connection when its ssh config says ControlMaster and ControlPersist. */
+  keeperBySshConfig?: Omit<KeeperUse, 'idleMs' | 'socketPath'> & { socketPath: () => string | undefined };
 }
 
 /** The engine's Connector (core/connector.ts) plus what `provision ssh-config` and the lab need. */
@@ -131,8 +134,13 @@ export function createConnector(options: ConnectorOptions = {}): SshConnector {
   };
 
   /** Through the keeper when it can hold this connection; else (or when it could not connect) directly. */
-  const openKept = async (keeper: KeeperUse, target: ConnectTarget, onDial?: () => void): Promise<SshSession | KeptSession> => {
+  const openPooled = async (target: ConnectTarget, onDial?: () => void): Promise<SshSession | KeptSession> => {
     const settings = await resolve(target);
+    const bySsh = options.keeperBySshConfig;
+    const persistMs = bySsh ? controlPersistMs(settings.options) : undefined;
+    const socketPath = bySsh && persistMs ? bySsh.socketPath() : undefined;
+    const keeper = options.keeper ?? (bySsh && persistMs && socketPath ? { ...bySsh, socketPath, idleMs: persistMs } : undefined);
+    if (!keeper) return open(target, undefined, onDial);
     const becomePassword = target.becomePassword ?? options.becomePassword;
     let dialed = false;
     const dial = () => {
@@ -166,7 +174,7 @@ export function createConnector(options: ConnectorOptions = {}): SshConnector {
       const s = await existing.catch(() => undefined);
       if (s?.alive) return s;
     }
-    const p = options.keeper ? openKept(options.keeper, target, opts.onDial) : open(target, undefined, opts.onDial);
+    const p = options.keeper || options.keeperBySshConfig ? openPooled(target, opts.onDial) : open(target, undefined, opts.onDial);
     pooled.set(target.name, p);
     p.catch(() => pooled.delete(target.name));
     return p;

@@ -1,5 +1,6 @@
 // How a run and the connection keeper talk over their unix socket: frames of a JSON header and raw bytes.
 // Bytes (a command's stdin, its stdout) travel as they are: a tar stream or an etcd snapshot is not re-encoded.
+import { statSync } from 'node:fs';
 
 export interface Frame {
   head: Record<string, unknown>;
@@ -43,4 +44,18 @@ export class FrameReader {
       this.#size = rest.length;
     }
   }
+}
+
+/**
+ * Who speaks on the socket: the frame format's version and the build that runs (the CLI's path and when it was
+ * built). A keeper started by another build of provision is stopped and started again, never spoken to.
+ */
+export function keeperIdentity(entry: string | undefined = process.argv[1]): string {
+  let built = '';
+  try {
+    built = entry ? String(statSync(entry).mtimeMs) : '';
+  } catch {
+    // no entry file (an embedded runtime): the path alone
+  }
+  return `provision-keeper/1 ${entry ?? ''} ${built}`;
 }

@@ -8,7 +8,7 @@ import { provisionCacheDir } from '../../core/cache-dir.js';
 import type { ExecOptions, ExecResult, Session } from '../../core/session.js';
 import { ConnectError } from '../errors.js';
 import type { ResolvedSsh } from '../ssh-settings.js';
-import { encodeFrame, FrameReader, type Frame } from './frames.js';
+import { encodeFrame, FrameReader, keeperIdentity, type Frame } from './frames.js';
 import { commandHead, errorOf, resultOf } from './wire.js';
 
 export interface KeeperUse {
@@ -72,15 +72,26 @@ export function ask(socketPath: string, head: Record<string, unknown>, body?: Bu
 }
 
 const defaultStart = (socketPath: string, idleMs: number) => {
-  const child = spawn(process.execPath, [process.argv[1]!, '__keeper', socketPath, String(idleMs)], { detached: true, stdio: 'ignore' });
+  // cwd /: the keeper outlives the run and must not hold its directory (a mount) busy.
+  const child = spawn(process.execPath, [process.argv[1]!, '__keeper', socketPath, String(idleMs)], { detached: true, stdio: 'ignore', cwd: '/' });
   child.on('error', () => undefined);
   child.unref();
 };
 
-/** The keeper answers on its socket, started first when none did; false when none came up (connect directly). */
+/**
+ * The keeper answers on its socket, started first when none did (or when the one there is another build's, which is
+ * stopped first); false when none came up (connect directly).
+ */
 export async function reachKeeper(use: KeeperUse): Promise<boolean> {
-  const ping = () => ask(use.socketPath, { op: 'ping' }).then((f) => f.head.ok === true, () => false);
-  if (await ping()) return true;
+  const me = keeperIdentity();
+  const answer = () => ask(use.socketPath, { op: 'ping' }).then((f) => (f.head.ok === true ? String(f.head.identity) : undefined), () => undefined);
+  const ping = async () => (await answer()) === me;
+  const found = await answer();
+  if (found === me) return true;
+  if (found !== undefined) {
+    await ask(use.socketPath, { op: 'stop' }).catch(() => undefined);
+    for (let i = 0; i < 40 && (await answer()) !== undefined; i++) await new Promise((r) => setTimeout(r, 25));
+  }
   (use.start ?? defaultStart)(use.socketPath, use.idleMs);
   const until = Date.now() + (use.startWaitMs ?? 5000);
   while (Date.now() < until) {
@@ -112,7 +123,6 @@ export async function connectKept(use: KeeperUse, o: KeptConnectOptions): Promis
 
 /** A host's connection held by the keeper. Closing it leaves the connection to the keeper. */
 export class KeptSession implements Session {
-  readonly kept = true;
   /** The keeper answers for the connection: one it lost costs the next exec a direct connection, not a failure. */
   readonly alive = true;
   #direct: Promise<Session> | undefined;
@@ -123,6 +133,11 @@ export class KeptSession implements Session {
     readonly key: string,
     readonly openDirect: () => Promise<Session>,
   ) {}
+
+  /** Kept until a command had to go on a direct connection: from then on the session is the run's own. */
+  get kept(): boolean {
+    return this.#direct === undefined;
+  }
 
   async exec(cmd: Command, opts: ExecOptions = {}): Promise<ExecResult> {
     if (this.#direct) return (await this.#direct).exec(cmd, opts);

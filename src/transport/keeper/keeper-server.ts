@@ -10,7 +10,7 @@ import { KeyedLimiter } from '../limiter.js';
 import { openClient } from '../ssh.js';
 import type { ResolvedSsh } from '../ssh-settings.js';
 import { SshSession } from '../ssh-session.js';
-import { encodeFrame, FrameReader, type Frame } from './frames.js';
+import { encodeFrame, FrameReader, keeperIdentity, type Frame } from './frames.js';
 import { commandOf, errorHead, resultHead } from './wire.js';
 
 export interface KeeperOptions {
@@ -20,6 +20,8 @@ export interface KeeperOptions {
   env?: NodeJS.ProcessEnv;
   /** Called once the keeper stopped (its socket is gone). */
   onExit?: () => void;
+  /** What it answers a ping with (default: this build's, keeperIdentity()). */
+  identity?: string;
 }
 
 export interface Keeper {
@@ -78,8 +80,15 @@ export async function startKeeper(opts: KeeperOptions): Promise<Keeper> {
 
   const answer = async (frame: Frame, signal: AbortSignal): Promise<{ head: Record<string, unknown>; body?: Buffer }> => {
     const { head, body } = frame;
-    if (head.op === 'ping') return { head: { ok: true, pid: process.pid } };
+    if (head.op === 'ping') return { head: { ok: true, pid: process.pid, identity: opts.identity ?? keeperIdentity() } };
+    if (head.op === 'stop') {
+      setImmediate(() => void stop());
+      return { head: { ok: true } };
+    }
     if (head.op === 'connect') {
+      const settings = head.settings as ResolvedSsh;
+      // The run connects these itself (the hops are its own connections); never reach the host past them.
+      if (settings.proxyJump.length > 0 || settings.proxyCommand) throw new Error('keeper: a connection through a ProxyJump or ProxyCommand is not kept');
       if (typeof head.idleMs === 'number' && head.idleMs > 0) idleMs = head.idleMs;
       const s = await sessionFor(head);
       if (!s.alive) {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Secret } from '../../../../src/core/secret.js';
 import { ExecTimeoutError, SudoError } from '../../../../src/transport/errors.js';
-import { KeptSession, keeperSocketPath, type KeeperUse } from '../../../../src/transport/keeper/keeper-client.js';
+import { ask, KeptSession, keeperSocketPath, reachKeeper, type KeeperUse } from '../../../../src/transport/keeper/keeper-client.js';
 import { startKeeper, type Keeper } from '../../../../src/transport/keeper/keeper-server.js';
 import { createConnector, type ConnectorOptions, type SshConnector } from '../../../../src/transport/ssh-connector.js';
 import { FAKE_SUDO, startTestServer, type TestServer } from '../ssh-test-server.js';
@@ -121,6 +121,7 @@ describe('the connection keeper', () => {
     const { use } = await keeper();
     await (await run({ keeper: use }).connectTarget(target(s.port))).exec({ argv: ['true'] });
     const session = await run({ keeper: use }).connectTarget(target(s.port));
+    expect(session.kept).toBe(true);
     s.dropAll(); // the host rebooted between the runs
     await new Promise((r) => setTimeout(r, 100));
     const mark = join(dir, `ran-${seq}`);
@@ -128,6 +129,7 @@ describe('the connection keeper', () => {
     expect(r.stdout).toBe('done\n');
     expect(readFileSync(mark, 'utf8')).toBe('x\n'); // it ran once
     expect(s.stats.connections).toBe(2); // the keeper's, then the run's own
+    expect(session.kept).toBe(false); // the run's own from here on: a lock may be taken on it
   });
 
   it('connects directly when no keeper answers, and for what it does not hold (a sudo password)', async () => {
@@ -140,6 +142,20 @@ describe('the connection keeper', () => {
     const b = await run({ keeper: use, becomePassword: new Secret('pw') }).connectTarget(target(s.port));
     expect(b).not.toBeInstanceOf(KeptSession);
     expect(k.connections).toBe(0);
+  });
+
+  it('holds a connection the ssh config says to (ControlMaster + ControlPersist) when no --persist says', async () => {
+    const s = await server();
+    const { use, keeper: k } = await keeper();
+    const bySsh = { socketPath: () => use.socketPath, start: use.start!, startWaitMs: 200 };
+    const persistConfig = join(dir, 'config-persist');
+    writeFileSync(persistConfig, `Host kept\n  ControlMaster auto\n  ControlPersist 10m\n${readFileSync(join(dir, 'config'), 'utf8')}`);
+    const c = run({ sshConfigPath: persistConfig, keeperBySshConfig: bySsh });
+    const kept = await c.connectTarget({ ...target(s.port), name: 'kept' });
+    expect(kept).toBeInstanceOf(KeptSession);
+    const plain = await c.connectTarget(target(s.port)); // node-1: no ControlMaster for it
+    expect(plain).not.toBeInstanceOf(KeptSession);
+    expect(k.connections).toBe(1);
   });
 
   it('exits after its idle time without a request, closing its connections and its socket', async () => {
@@ -161,6 +177,38 @@ describe('the connection keeper', () => {
     // a plain file is not a socket: listen fails with EADDRINUSE, no keeper answers, the file is replaced
     expect(k).not.toBeInstanceOf(Error);
     if (!(k instanceof Error)) keepers.push(k);
+  });
+
+  it("stops a keeper another build of provision started, and starts this build's", async () => {
+    const socketPath = join(dir, `old-${++seq}.sock`);
+    let oldExited = false;
+    const old = await startKeeper({ socketPath, idleMs: 30_000, identity: 'provision-keeper/0 elsewhere', onExit: () => (oldExited = true) });
+    keepers.push(old);
+    let started = 0;
+    const use: KeeperUse = {
+      socketPath,
+      idleMs: 30_000,
+      startWaitMs: 2000,
+      start: () => {
+        started++;
+        void startKeeper({ socketPath, idleMs: 30_000 }).then((k) => keepers.push(k));
+      },
+    };
+    expect(await reachKeeper(use)).toBe(true);
+    expect(oldExited).toBe(true);
+    expect(started).toBe(1);
+    expect(await reachKeeper(use)).toBe(true);
+    expect(started).toBe(1); // this build's answers now
+  });
+
+  it('refuses to hold a connection behind a ProxyJump or a ProxyCommand (the run makes those itself)', async () => {
+    const { use } = await keeper();
+    const settings = await run().resolve(target(22));
+    for (const extra of [{ proxyJump: [{ host: 'bastion' }] }, { proxyCommand: 'nc %h %p' }]) {
+      const reply = await ask(use.socketPath, { op: 'connect', settings: { ...settings, ...extra }, label: 'node-1' });
+      expect(reply.head.ok).toBe(false);
+      expect(JSON.stringify(reply.head.error)).toMatch(/ProxyJump or ProxyCommand is not kept/);
+    }
   });
 
   it('keeps its socket only in a directory that is this user\'s alone', () => {
