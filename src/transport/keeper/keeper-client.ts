@@ -78,11 +78,23 @@ const defaultStart = (socketPath: string, idleMs: number) => {
   child.unref();
 };
 
+/** One answer per socket for this process: a run's hosts connect at once, and only one of them may start a keeper. */
+const reached = new Map<string, Promise<boolean>>();
+
 /**
  * The keeper answers on its socket, started first when none did (or when the one there is another build's, which is
- * stopped first); false when none came up (connect directly).
+ * stopped first); false when none came up (connect directly). Asked once per socket by this process.
  */
-export async function reachKeeper(use: KeeperUse): Promise<boolean> {
+export function reachKeeper(use: KeeperUse): Promise<boolean> {
+  let p = reached.get(use.socketPath);
+  if (!p) {
+    p = findOrStart(use);
+    reached.set(use.socketPath, p);
+  }
+  return p;
+}
+
+async function findOrStart(use: KeeperUse): Promise<boolean> {
   const me = keeperIdentity();
   const answer = () => ask(use.socketPath, { op: 'ping' }).then((f) => (f.head.ok === true ? String(f.head.identity) : undefined), () => undefined);
   const ping = async () => (await answer()) === me;
@@ -117,8 +129,12 @@ export async function connectKept(use: KeeperUse, o: KeptConnectOptions): Promis
   if (!(await reachKeeper(use))) return undefined;
   const { direct, ...rest } = o;
   const reply = await ask(use.socketPath, { op: 'connect', ...rest, idleMs: use.idleMs }).catch(() => undefined);
-  if (reply?.head.ok !== true || typeof reply.head.key !== 'string') return undefined;
-  return new KeptSession(o.settings.name, use.socketPath, reply.head.key, direct);
+  if (reply?.head.ok === true && typeof reply.head.key === 'string') return new KeptSession(o.settings.name, use.socketPath, reply.head.key, direct);
+  // Unreachable, or a host key refused: the run's own attempt would end the same way, after the same wait.
+  // Anything else (a key that needs its passphrase, which only the run can ask for): the run connects itself.
+  const name = (reply?.head.error as { name?: unknown } | undefined)?.name;
+  if (reply && (name === 'ConnectError' || name === 'HostKeyError')) throw errorOf(reply.head, o.label);
+  return undefined;
 }
 
 /** A host's connection held by the keeper. Closing it leaves the connection to the keeper. */

@@ -5,11 +5,11 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync }
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Secret } from '../../../../src/core/secret.js';
-import { ExecTimeoutError, SudoError } from '../../../../src/transport/errors.js';
+import { AuthError, ConnectError, ExecTimeoutError, SudoError } from '../../../../src/transport/errors.js';
 import { ask, KeptSession, keeperSocketPath, reachKeeper, type KeeperUse } from '../../../../src/transport/keeper/keeper-client.js';
 import { startKeeper, type Keeper } from '../../../../src/transport/keeper/keeper-server.js';
 import { createConnector, type ConnectorOptions, type SshConnector } from '../../../../src/transport/ssh-connector.js';
-import { FAKE_SUDO, startTestServer, type TestServer } from '../ssh-test-server.js';
+import { FAKE_SUDO, freePort, startTestServer, type TestServer } from '../ssh-test-server.js';
 import { ed25519Pair } from '../../../support/ssh-keys.js';
 import { tempDir } from '../../../support/temp-dir.js';
 
@@ -156,6 +156,37 @@ describe('the connection keeper', () => {
     const plain = await c.connectTarget(target(s.port)); // node-1: no ControlMaster for it
     expect(plain).not.toBeInstanceOf(KeptSession);
     expect(k.connections).toBe(1);
+  });
+
+  it('starts one keeper for a run whose hosts connect at once', async () => {
+    const s = await server();
+    const socketPath = join(dir, `many-${++seq}.sock`);
+    let started = 0;
+    const use: KeeperUse = {
+      socketPath,
+      idleMs: 30_000,
+      startWaitMs: 2000,
+      start: () => {
+        started++;
+        void startKeeper({ socketPath, idleMs: 30_000 }).then((k) => keepers.push(k));
+      },
+    };
+    const c = run({ keeper: use });
+    const sessions = await Promise.all([1, 2, 3, 4, 5].map((i) => c.connectTarget({ ...target(s.port), name: `node-${i}` })));
+    expect(sessions.every((x) => x instanceof KeptSession)).toBe(true);
+    expect(started).toBe(1);
+  });
+
+  it("fails an unreachable host as the run would (once, not again directly); a refused key is left to the run's own try", async () => {
+    const { use } = await keeper();
+    const closed = await freePort();
+    const before = Date.now();
+    await expect(run({ keeper: use, retries: 0, connectTimeoutMs: 2000 }).connectTarget(target(closed))).rejects.toBeInstanceOf(ConnectError);
+    expect(Date.now() - before).toBeLessThan(10_000);
+    const s = await startTestServer({ hostKey: hostKey.private, authorizedKeys: [ed25519Pair().public] });
+    servers.push(s);
+    await expect(run({ keeper: use }).connectTarget(target(s.port))).rejects.toBeInstanceOf(AuthError);
+    expect(s.stats.connections).toBe(2); // the keeper's attempt, then the run's own (which could ask for a passphrase)
   });
 
   it('exits after its idle time without a request, closing its connections and its socket', async () => {
