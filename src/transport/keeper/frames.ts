@@ -29,13 +29,15 @@ export class FrameReader {
     const out: Frame[] = [];
     for (;;) {
       if (this.#size < 8) return out;
-      const all = this.#chunks.length === 1 ? this.#chunks[0]! : Buffer.concat(this.#chunks);
-      this.#chunks = [all];
-      const headLen = all.readUInt32BE(0);
-      const bodyLen = all.readUInt32BE(4);
+      if (this.#chunks[0]!.length < 8) this.#chunks = [Buffer.concat(this.#chunks)];
+      const first = this.#chunks[0]!;
+      const headLen = first.readUInt32BE(0);
+      const bodyLen = first.readUInt32BE(4);
       if (headLen + bodyLen > MAX_FRAME) throw new Error(`keeper frame of ${headLen + bodyLen} bytes is too large`);
       const end = 8 + headLen + bodyLen;
-      if (all.length < end) return out;
+      // Joined once the whole frame is here: a large body (an etcd snapshot) is not copied again for every chunk.
+      if (this.#size < end) return out;
+      const all = this.#chunks.length === 1 ? first : Buffer.concat(this.#chunks, this.#size);
       const head = JSON.parse(all.subarray(8, 8 + headLen).toString('utf8')) as unknown;
       if (!head || typeof head !== 'object' || Array.isArray(head)) throw new Error('keeper frame header is not an object');
       out.push({ head: head as Record<string, unknown>, body: Buffer.from(all.subarray(8 + headLen, end)) });

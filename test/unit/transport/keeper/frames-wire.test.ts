@@ -1,6 +1,6 @@
 // The keeper's frames and what travels in them: whole frames out of any chunking, a Secret that stays a Secret,
 // raw bytes kept as bytes, and each transport error back as its own class.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { Secret } from '../../../../src/core/secret.js';
 import { ConnectError, HostKeyError, SudoError } from '../../../../src/transport/errors.js';
 import { encodeFrame, FrameReader } from '../../../../src/transport/keeper/frames.js';
@@ -16,6 +16,29 @@ describe('keeper frames', () => {
     for (const byte of all) seen.push(...one.push(Buffer.from([byte])));
     expect(seen.map((f) => [f.head, [...f.body]])).toEqual([[{ op: 'exec', n: 1 }, [0, 1, 2]], [{ op: 'ping' }, []]]);
     expect(new FrameReader().push(all)).toHaveLength(2);
+  });
+
+  it('takes a large body in many chunks without copying it again for each', () => {
+    const body = Buffer.alloc(16 << 20, 7);
+    const frame = encodeFrame({ op: 'exec' }, body);
+    const reader = new FrameReader();
+    // Count the bytes Buffer.concat copies while the frame arrives in 256 chunks.
+    let copied = 0;
+    const concat = Buffer.concat;
+    const spy = vi.spyOn(Buffer, 'concat').mockImplementation((list: readonly Uint8Array[], total?: number) => {
+      copied += list.reduce((n, b) => n + b.length, 0);
+      return concat(list, total);
+    });
+    const seen = [];
+    try {
+      for (let i = 0; i < frame.length; i += 64 << 10) seen.push(...reader.push(frame.subarray(i, i + (64 << 10))));
+    } finally {
+      spy.mockRestore();
+    }
+    expect(seen).toHaveLength(1);
+    expect(seen[0]!.body.equals(body)).toBe(true);
+    // Joined once: the frame's own size. Joined at every chunk it would be ~128 times that.
+    expect(copied).toBeLessThanOrEqual(frame.length);
   });
 
   it('refuses a header that is not an object', () => {
