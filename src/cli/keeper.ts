@@ -5,7 +5,10 @@ import { startKeeper } from '../transport/keeper/keeper-server.js';
 export async function run(argv: string[]): Promise<number> {
   const [socketPath, idle] = argv;
   const idleMs = Number(idle);
-  if (!socketPath || !Number.isFinite(idleMs) || idleMs <= 0) return 2;
+  if (!socketPath || !Number.isFinite(idleMs) || idleMs <= 0) {
+    process.stderr.write('usage: provision __keeper SOCKET IDLE_MS (internal: a run with --persist starts it)\n');
+    return 2;
+  }
   process.on('SIGHUP', () => undefined);
   try {
     await new Promise<void>((resolve, reject) => {
