@@ -57,6 +57,16 @@ async function keeper(idleMs = 30_000): Promise<{ use: KeeperUse; keeper: Keeper
   return { use: { socketPath, idleMs, start: () => undefined, startWaitMs: 200 }, keeper: k, exited: done };
 }
 
+/** What a run passes to reach a keeper at socketPath that it starts itself (in this process), counting the starts. */
+function startsInProcess(socketPath: string): { use: KeeperUse; started: () => number } {
+  let n = 0;
+  const start = () => {
+    n++;
+    void startKeeper({ socketPath, idleMs: 30_000 }).then((k) => keepers.push(k));
+  };
+  return { use: { socketPath, idleMs: 30_000, startWaitMs: 2000, start }, started: () => n };
+}
+
 /** One run's connector, with --persist when given a keeper. */
 function run(o: ConnectorOptions = {}): SshConnector {
   const c = createConnector({ sshConfigPath: join(dir, 'config'), env: {}, home: dir, retryBaseDelayMs: 50, ...o });
@@ -161,20 +171,11 @@ describe('the connection keeper', () => {
   it('starts one keeper for a run whose hosts connect at once', async () => {
     const s = await server();
     const socketPath = join(dir, `many-${++seq}.sock`);
-    let started = 0;
-    const use: KeeperUse = {
-      socketPath,
-      idleMs: 30_000,
-      startWaitMs: 2000,
-      start: () => {
-        started++;
-        void startKeeper({ socketPath, idleMs: 30_000 }).then((k) => keepers.push(k));
-      },
-    };
+    const { use, started } = startsInProcess(socketPath);
     const c = run({ keeper: use });
     const sessions = await Promise.all([1, 2, 3, 4, 5].map((i) => c.connectTarget({ ...target(s.port), name: `node-${i}` })));
     expect(sessions.every((x) => x instanceof KeptSession)).toBe(true);
-    expect(started).toBe(1);
+    expect(started()).toBe(1);
   });
 
   it("fails an unreachable host as the run would (once, not again directly); a refused key is left to the run's own try", async () => {
@@ -215,21 +216,12 @@ describe('the connection keeper', () => {
     let oldExited = false;
     const old = await startKeeper({ socketPath, idleMs: 30_000, identity: 'provision-keeper/0 elsewhere', onExit: () => (oldExited = true) });
     keepers.push(old);
-    let started = 0;
-    const use: KeeperUse = {
-      socketPath,
-      idleMs: 30_000,
-      startWaitMs: 2000,
-      start: () => {
-        started++;
-        void startKeeper({ socketPath, idleMs: 30_000 }).then((k) => keepers.push(k));
-      },
-    };
+    const { use, started } = startsInProcess(socketPath);
     expect(await reachKeeper(use)).toBe(true);
     expect(oldExited).toBe(true);
-    expect(started).toBe(1);
+    expect(started()).toBe(1);
     expect(await reachKeeper(use)).toBe(true);
-    expect(started).toBe(1); // this build's answers now
+    expect(started()).toBe(1); // this build's answers now
   });
 
   it('refuses to hold a connection behind a ProxyJump or a ProxyCommand (the run makes those itself)', async () => {
