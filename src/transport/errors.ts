@@ -24,10 +24,13 @@ export class TransportError extends Error {
 export class ConnectError extends TransportError {
   /** True when a retry might succeed (refused while sshd restarts, reset, timeout). */
   readonly transient: boolean;
-  constructor(message: string, opts: TransportErrorOptions & { transient?: boolean }) {
+  /** The command never reached the host (the connection was gone before its channel opened): it may run elsewhere. */
+  readonly notStarted: boolean;
+  constructor(message: string, opts: TransportErrorOptions & { transient?: boolean; notStarted?: boolean }) {
     super(message, opts);
     this.name = 'ConnectError';
     this.transient = opts.transient ?? false;
+    this.notStarted = opts.notStarted ?? false;
   }
 }
 

@@ -149,12 +149,14 @@ export function createConnector(options: ConnectorOptions = {}): SshConnector {
     };
     if (settings.proxyJump.length === 0 && !settings.proxyCommand && !becomePassword) {
       dial();
+      const { connectTimeoutMs, retries } = common(settings, target.name);
       const kept = await connectKept(keeper, {
         settings,
         label: target.name,
-        connectTimeoutMs: options.connectTimeoutMs ?? settings.connectTimeoutMs ?? 10_000,
+        connectTimeoutMs,
+        // A kept connection that died between runs is found sooner than a run's own (15 s).
         keepaliveIntervalMs: options.keepaliveIntervalMs ?? 5_000,
-        retries: options.retries ?? 3,
+        retries,
         maxChannels: options.maxChannelsPerConnection ?? 9,
         direct: () => connectTarget(target, { fresh: true }),
       });

@@ -33,7 +33,7 @@ async function openChannel(ctx: ExecContext, text: string): Promise<{ stream: Cl
     const release = await ctx.channels.acquire();
     if (ctx.isLost()) {
       release();
-      throw new ConnectError(`${ctx.host}: connection lost`, { host: ctx.host });
+      throw new ConnectError(`${ctx.host}: connection lost`, { host: ctx.host, notStarted: true });
     }
     try {
       const exit: { value?: Exit } = {};
@@ -63,7 +63,8 @@ async function openChannel(ctx: ExecContext, text: string): Promise<{ stream: Cl
       const why = /Unable to exec/i.test((err as Error).message)
         ? 'sshd refused to run the command (is the host shutting down or rebooting?)'
         : `could not open a channel: ${(err as Error).message}`;
-      throw new ConnectError(`${ctx.host}: ${why}`, { host: ctx.host, cause: err });
+      // sshd refusing to start the command says the host is going down: that is its answer, not a lost connection.
+      throw new ConnectError(`${ctx.host}: ${why}`, { host: ctx.host, cause: err, notStarted: why.startsWith('could not open a channel') });
     }
   }
 }

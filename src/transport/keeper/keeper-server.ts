@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { createServer, connect as netConnect, type Server, type Socket } from 'node:net';
 import { unlinkSync } from 'node:fs';
+import { ConnectError } from '../errors.js';
 import { KnownHostsStore } from '../known-hosts-store.js';
 import { KeyedLimiter } from '../limiter.js';
 import { openClient } from '../ssh.js';
@@ -36,8 +37,7 @@ export function keyOf(settings: ResolvedSsh): string {
 
 /** An exec that never reached a command on the host (the kept connection was gone): the run may do it directly. */
 export function neverStarted(err: unknown): boolean {
-  const m = (err as Error | undefined)?.message ?? '';
-  return (err as Error | undefined)?.name === 'ConnectError' && (/: connection lost$/.test(m) || /: could not open a channel: /.test(m));
+  return err instanceof ConnectError && err.notStarted;
 }
 
 export async function startKeeper(opts: KeeperOptions): Promise<Keeper> {

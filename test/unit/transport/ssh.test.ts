@@ -106,6 +106,8 @@ describe('exec', () => {
     const running = session.exec({ argv: ['sleep', '5'] });
     setTimeout(() => s.dropAll(), 100);
     await expect(running).rejects.toBeInstanceOf(ConnectError);
+    await expect(running).rejects.toMatchObject({ notStarted: false }); // it was running: never run again elsewhere
+    await expect(session.exec({ argv: ['true'] })).rejects.toMatchObject({ name: 'ConnectError', notStarted: true });
     // the pool notices and reconnects on the next connect()
     const again = await c.connectTarget(target(s.port));
     expect((await again.exec({ argv: ['echo', 'back'] })).stdout).toBe('back\n');
