@@ -23,6 +23,7 @@ export const VERBS: Record<string, VerbEntry> = {
   certs: { summary: "check or renew kubeadm's certificates on the control planes", json: true },
   facts: { summary: 'print the facts provision reads from hosts', json: true },
   ping: { summary: 'reach every host and become root there, as a run does (changes nothing)', json: true },
+  persist: { summary: 'show or close the SSH connections kept between runs (--persist)', json: true },
   'ssh-config': { summary: "print the SSH settings provision uses for a host (like 'ssh -G'; no connection)", json: true },
   lab: { summary: 'the dress-rehearsal lab: the inventory as real SSH hosts in network namespaces' },
 };

@@ -3,14 +3,17 @@
 // no holder behind; the keeper closes its connections and goes when the persist time has passed.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execa } from 'execa';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { canRunLab, cli, labClient, skipLab, until } from './lab-support.js';
 
 const NAME = `t-ps${process.pid % 1000}`;
 const lab = labClient(NAME);
 const INV = 'inventory/homelab.yaml';
 const HOSTS = ['k8s-cp-01', 'k8s-worker-01'];
-const SOCKET = `/var/lib/provision-lab/${NAME}/home/.cache/provision/keeper/keeper.sock`;
+const SOCKET_DIR = `/var/lib/provision-lab/${NAME}/home/.cache/provision/keeper`;
+/** The keeper's socket is named for the network namespace it dials from: the lab's laptop, not this machine's. */
+const socketName = () => `keeper-net${statSync(`/run/netns/pl-${NAME}_laptop`).ino}.sock`;
+const sockets = () => (existsSync(SOCKET_DIR) ? readdirSync(SOCKET_DIR).filter((f) => f.endsWith('.sock')) : []);
 
 interface Json {
   changed: number;
@@ -34,7 +37,7 @@ async function keeperConnections(): Promise<string[]> {
 const keeperPids = async () =>
   String((await execa('ps', ['-eo', 'pid,args'], { reject: false })).stdout)
     .split('\n')
-    .filter((l) => l.includes('__keeper') && l.includes(SOCKET))
+    .filter((l) => l.includes('__keeper') && l.includes(SOCKET_DIR))
     .map((l) => Number(l.trim().split(' ')[0]));
 
 describe.skipIf(skipLab)('lab: --persist keeps the connections between runs', () => {
@@ -56,7 +59,7 @@ describe.skipIf(skipLab)('lab: --persist keeps the connections between runs', ()
     await up(['--persist', '60']);
     await up(['--persist', '60']);
     expect(await keeperPids()).toHaveLength(1);
-    expect(existsSync(SOCKET)).toBe(true);
+    expect(sockets()).toEqual([socketName()]);
     const held = await keeperConnections();
     expect(held).toHaveLength(2);
     const before = await logins();
@@ -84,10 +87,27 @@ describe.skipIf(skipLab)('lab: --persist keeps the connections between runs', ()
     expect(await up([])).toMatchObject({ changed: 0, failed: 0 });
   });
 
+  it('`persist` lists the kept connections, and `persist stop` closes them and ends the keeper', async () => {
+    await up(['--persist', '60']);
+    const r = await cli(['lab', 'run', '--name', NAME, '--', 'persist', '--json']);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    const doc = JSON.parse(r.stdout) as { keeper: { pid: number }; connections: Array<{ host: string; closesInMs: number; running: number }> };
+    expect([doc.keeper.pid]).toEqual(await keeperPids());
+    expect(doc.connections.map((c) => c.host).sort()).toEqual(HOSTS);
+    for (const c of doc.connections) expect(c).toMatchObject({ running: 0, closesInMs: expect.any(Number) });
+    expect(Math.max(...doc.connections.map((c) => c.closesInMs))).toBeLessThanOrEqual(60_000);
+    const stop = await cli(['lab', 'run', '--name', NAME, '--', 'persist', 'stop']);
+    expect(stop.code, stop.stderr).toBe(0);
+    expect(stop.stdout).toMatch(/^closed 2 kept connections \(keeper \d+ stopped\)$/m);
+    await until('the keeper to exit', async () => ((await keeperPids()).length === 0 ? true : undefined), 10_000);
+    expect(sockets()).toEqual([]);
+    expect(await keeperConnections()).toEqual([]);
+  });
+
   it('the keeper closes its connections and exits once the persist time has passed', async () => {
     await up(['--persist', '2']);
     await until('the keeper to exit', async () => ((await keeperPids()).length === 0 ? true : undefined), 30_000);
-    expect(existsSync(SOCKET)).toBe(false);
+    expect(sockets()).toEqual([]);
     expect(await keeperConnections()).toEqual([]);
   });
 });

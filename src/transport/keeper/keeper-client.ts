@@ -1,6 +1,6 @@
 // A run's side of the connection keeper: find it (or start it), ask it to hold a host's connection, and exec there.
 import { spawn } from 'node:child_process';
-import { mkdirSync, statSync } from 'node:fs';
+import { mkdirSync, readlinkSync, statSync } from 'node:fs';
 import { connect as netConnect } from 'node:net';
 import { isAbsolute, join } from 'node:path';
 import { briefCommand, type Command } from '../../core/command.js';
@@ -8,6 +8,7 @@ import { provisionCacheDir } from '../../core/cache-dir.js';
 import type { ExecOptions, ExecResult, Session } from '../../core/session.js';
 import { ConnectError } from '../errors.js';
 import type { ResolvedSsh } from '../ssh-settings.js';
+import type { KeptConnection } from './keeper-server.js';
 import { encodeFrame, FrameReader, keeperIdentity, type Frame } from './frames.js';
 import { commandHead, errorOf, resultOf } from './wire.js';
 
@@ -24,6 +25,8 @@ export interface KeeperUse {
 /**
  * Where the keeper listens: $XDG_RUNTIME_DIR/provision (a tmpfs only this user reaches) or the cache directory.
  * The directory must be this user's and closed to everyone else, else undefined (no keeper: connect directly).
+ * On Linux the name carries the network namespace: a keeper dials from its own, so a run in another (`ip netns exec`,
+ * a VPN's namespace, a lab's laptop) must have a keeper of its own, not reach the same addresses somewhere else.
  */
 export function keeperSocketPath(env: NodeJS.ProcessEnv = process.env): string | undefined {
   const runtime = env.XDG_RUNTIME_DIR && isAbsolute(env.XDG_RUNTIME_DIR) ? join(env.XDG_RUNTIME_DIR, 'provision') : undefined;
@@ -35,9 +38,19 @@ export function keeperSocketPath(env: NodeJS.ProcessEnv = process.env): string |
   } catch {
     return undefined;
   }
-  const path = join(dir, 'keeper.sock');
+  const path = join(dir, `keeper${netnsSuffix()}.sock`);
   // A unix socket's path has room for 107 bytes.
   return Buffer.byteLength(path) <= 100 ? path : undefined;
+}
+
+/** `-net` and the namespace's inode where /proc says it (Linux), else nothing. */
+export function netnsSuffix(link = '/proc/self/ns/net'): string {
+  try {
+    const m = /^net:\[(\d+)\]$/.exec(readlinkSync(link));
+    return m ? `-net${m[1]}` : '';
+  } catch {
+    return '';
+  }
 }
 
 /** One request and its one answer, on a connection of its own (closing it aborts the request in the keeper). */
@@ -111,6 +124,33 @@ async function findOrStart(use: KeeperUse): Promise<boolean> {
     if (await ping()) return true;
   }
   return false;
+}
+
+export interface KeeperStatus {
+  pid: number;
+  /** The build of provision it belongs to (a run of another build replaces it). */
+  identity: string;
+  connections: KeptConnection[];
+}
+
+/** What the keeper listening on socketPath holds; undefined when none answers there. */
+export async function keeperStatus(socketPath: string): Promise<KeeperStatus | undefined> {
+  const reply = await ask(socketPath, { op: 'status' }).catch(() => undefined);
+  if (reply?.head.ok !== true) return undefined;
+  const { pid, identity, connections } = reply.head as { pid?: unknown; identity?: unknown; connections?: unknown };
+  return { pid: Number(pid), identity: String(identity), connections: Array.isArray(connections) ? (connections as KeptConnection[]) : [] };
+}
+
+/**
+ * Stops the keeper on socketPath, which closes every connection it holds, and waits until it no longer answers
+ * (at most waitMs). False when none answered there.
+ */
+export async function stopKeeper(socketPath: string, waitMs = 5000): Promise<boolean> {
+  const reply = await ask(socketPath, { op: 'stop' }).catch(() => undefined);
+  if (reply?.head.ok !== true) return false;
+  const until = Date.now() + waitMs;
+  while (Date.now() < until && (await ask(socketPath, { op: 'ping' }).then(() => true, () => false))) await new Promise((r) => setTimeout(r, 25));
+  return true;
 }
 
 export interface KeptConnectOptions {

@@ -1,12 +1,12 @@
 // The connection keeper (--persist) against in-process ssh2 servers: a second run execs on the first run's connection,
 // bytes and secrets pass as they are, a lost connection costs a direct one (never a failure or a second run of a
 // command), what it cannot hold is connected directly, and it exits after its idle time.
-import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Secret } from '../../../../src/core/secret.js';
 import { AuthError, ConnectError, ExecTimeoutError, SudoError } from '../../../../src/transport/errors.js';
-import { ask, KeptSession, keeperSocketPath, reachKeeper, type KeeperUse } from '../../../../src/transport/keeper/keeper-client.js';
+import { ask, KeptSession, keeperSocketPath, keeperStatus, netnsSuffix, reachKeeper, stopKeeper, type KeeperUse } from '../../../../src/transport/keeper/keeper-client.js';
 import { startKeeper, type Keeper } from '../../../../src/transport/keeper/keeper-server.js';
 import { createConnector, type ConnectorOptions, type SshConnector } from '../../../../src/transport/ssh-connector.js';
 import { FAKE_SUDO, freePort, startTestServer, type TestServer } from '../ssh-test-server.js';
@@ -65,6 +65,15 @@ function startsInProcess(socketPath: string): { use: KeeperUse; started: () => n
     void startKeeper({ socketPath, idleMs: 30_000 }).then((k) => keepers.push(k));
   };
   return { use: { socketPath, idleMs: 30_000, startWaitMs: 2000, start }, started: () => n };
+}
+
+/** Resolves once check() holds (polled every 50 ms, for at most 10 s). */
+async function until(check: () => Promise<boolean>): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('timed out');
 }
 
 /** One run's connector, with --persist when given a keeper. */
@@ -200,6 +209,34 @@ describe('the connection keeper', () => {
     expect(s.stats.connections).toBe(1);
   });
 
+  it('closes each connection its own persist time after its last use, lists what it holds, and stops when asked', async () => {
+    const [s1, s2] = [await server(), await server()];
+    const { use, exited } = await keeper(300);
+    await (await run({ keeper: { ...use, idleMs: 400 } }).connectTarget(target(s1.port))).exec({ argv: ['true'] });
+    await (await run({ keeper: { ...use, idleMs: 60_000 } }).connectTarget({ ...target(s2.port), name: 'node-2' })).exec({ argv: ['true'] });
+    const listed = await keeperStatus(use.socketPath);
+    expect(listed?.pid).toBe(process.pid);
+    expect(listed?.connections.map((c) => [c.host, c.user, c.address, c.port, c.persistMs, c.running]).sort()).toEqual([
+      ['node-1', 'tester', '127.0.0.1', s1.port, 400, 0],
+      ['node-2', 'tester', '127.0.0.1', s2.port, 60_000, 0],
+    ]);
+    // node-1's 400 ms pass; node-2's minute does not, and the keeper (started with 300 ms) stays for it
+    await until(async () => (await keeperStatus(use.socketPath))?.connections.length === 1);
+    expect((await keeperStatus(use.socketPath))?.connections[0]?.host).toBe('node-2');
+    expect(await stopKeeper(use.socketPath)).toBe(true);
+    await exited;
+    expect(existsSync(use.socketPath)).toBe(false);
+    expect(await keeperStatus(use.socketPath)).toBeUndefined();
+    expect(await stopKeeper(use.socketPath)).toBe(false);
+  });
+
+  it('exits soon when it holds no connection, whatever persist time started it', async () => {
+    let exited!: () => void;
+    const done = new Promise<void>((r) => (exited = r));
+    keepers.push(await startKeeper({ socketPath: join(dir, `empty-${++seq}.sock`), idleMs: 600_000, emptyGraceMs: 200, onExit: exited }));
+    await done; // a test timeout if it waited its 10 minutes
+  });
+
   it('takes over a socket file no keeper answers on, and refuses one a live keeper holds', async () => {
     const { use } = await keeper();
     await expect(startKeeper({ socketPath: use.socketPath, idleMs: 1000 })).rejects.toThrow(/already listens/);
@@ -234,9 +271,17 @@ describe('the connection keeper', () => {
     }
   });
 
+  it('names its socket for the network namespace it dials from (Linux), so another namespace gets a keeper of its own', () => {
+    const dir = tempDir('provision-keeper-ns-');
+    symlinkSync('net:[4026531833]', join(dir, 'net'));
+    expect(netnsSuffix(join(dir, 'net'))).toBe('-net4026531833');
+    expect(netnsSuffix(join(dir, 'absent'))).toBe('');
+    if (existsSync('/proc/self/ns/net')) expect(netnsSuffix()).toMatch(/^-net\d+$/);
+  });
+
   it('keeps its socket only in a directory that is this user\'s alone', () => {
     const base = tempDir('provision-keeper-dir-');
-    expect(keeperSocketPath({ XDG_RUNTIME_DIR: base })).toBe(join(base, 'provision', 'keeper.sock'));
+    expect(keeperSocketPath({ XDG_RUNTIME_DIR: base })).toBe(join(base, 'provision', `keeper${netnsSuffix()}.sock`));
     chmodSync(join(base, 'provision'), 0o755);
     expect(keeperSocketPath({ XDG_RUNTIME_DIR: base })).toBeUndefined();
   });
