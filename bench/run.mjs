@@ -13,6 +13,7 @@ import { generateInventory } from './generate-inventory.mjs';
 import { execCost, processesBetween, readPidCounters } from './host-processes.mjs';
 import { cpuBetween, cpuLines, hostCpuReader } from './host-cpu.mjs';
 import { failureLines, firstRunBreakdown, formatBreakdown } from './first-run.mjs';
+import { runStartMs } from './run-start.mjs';
 import { buildSlowExec, installInHosts, readExecCounters, slowEnv } from './slow-exec.mjs';
 import { haveStrace, traceLab, tracedExecCost } from './trace-syscalls.mjs';
 
@@ -252,6 +253,14 @@ async function benchOne(label, inventory, acceptLint) {
     const procsB = countProcs(floorArgv, envB, 'OpenSSH floor (process count)');
     const procsC = countProcs(pingArgv, envA, 'provision ping (process count)');
     const procsP = countProcs(persistArgv, envA, 'converged up --persist (process count)');
+    // P's start, three more runs with --events: spawn → run-start (the hosts have nothing to do before it).
+    const startArgv = labRunArgv(state, [...upArgs.filter((x) => x !== '--json'), '--events', '--persist', '1800'], ROOT);
+    const starts = [0, 1, 2].map(() => {
+      const t0 = Date.now();
+      const r = timed(startArgv, envA);
+      if (r.status !== 0) throw new Error(`up --persist --events failed (${r.status}):\n${r.stderr.slice(-2000)}`);
+      return runStartMs(r.stdout, t0);
+    });
     const range = (xs) => `median ${fmt(median(xs))} s  (min ${fmt(Math.min(...xs))}, max ${fmt(Math.max(...xs))})`;
     const maxConns = Math.max(...perHost.map((p) => p.conns));
     const maxSessions = Math.max(...perHost.map((p) => p.sessions));
@@ -267,6 +276,7 @@ async function benchOne(label, inventory, acceptLint) {
     console.log(`ratio A/B                      median of pairs ${median(ratios).toFixed(2)}x, of medians ${(median(a) / median(b)).toFixed(2)}x`);
     console.log(`ratio C/B                      median of pairs ${median(pingRatios).toFixed(2)}x (no probe through this connection and sudo costs less); the probe's own share A−C ${fmt(median(a) - median(c))} s`);
     console.log(`ratio P/B                      median of pairs ${median(keptRatios).toFixed(2)}x, of medians ${(median(p) / median(b)).toFixed(2)}x (the floor logs in on every host; P logs in nowhere)`);
+    console.log(`P's start                      median ${median(starts).toFixed(0)} ms from spawn to the probes going out (run-start; min ${Math.min(...starts)}, max ${Math.max(...starts)}): node, the bundle, inventory and playbook on one core while the hosts wait`);
     console.log(`converged re-run controller    CPU median ${fmt(median(cpu))} s, peak RSS median ${median(rss).toFixed(0)} MiB${TRACE ? ' (strace\'s own CPU included)' : ''}`);
     console.log(`per host in one re-run         SSH connections max ${maxConns}, sessions (execs) max ${maxSessions} (from each host's sshd log)`);
     const procs = procsA ? `max ${procsA.max} (${procsA.busiest}), median ${procsA.median}, min ${procsA.min}; per host ${procsA.spread} (floor ssh true: max ${procsB?.max}, median ${procsB?.median}; pid counter: sshd's processes and every thread included)` : 'n/a';

@@ -24,7 +24,8 @@ once it holds none.
                      last use, and when it closes
   stop               close every kept connection now and end the keeper (as 'ssh -O exit' ends a master)
   --json             status: {"keeper":{"pid":N,"socket":PATH} or null,"connections":[{"host":...,"user":...,
-                     "address":...,"port":N,"openMs":N,"idleMs":N,"closesInMs":N,"running":N}]}; stop: {"stopped":BOOL}
+                     "address":...,"port":N,"openMs":N,"idleMs":N,"closesInMs":N,"running":N}]} (the keeper has
+                     "otherBuild" when another build of provision started it: it lists nothing); stop: {"stopped":BOOL}
   -h, --help         this text
 Exit status: 0 shown or stopped (also when nothing was kept), 64 usage error.`,
 });
@@ -81,19 +82,26 @@ export async function run(argv: string[]): Promise<number> {
     const stopped = socketPath ? await stopKeeper(socketPath) : false;
     if (values.json) out(JSON.stringify({ stopped }));
     else if (!stopped) out('no connections kept: no keeper is running');
-    else out(held ? `closed ${plural(held.connections.length, 'kept connection')} (keeper ${held.pid} stopped)` : 'the keeper stopped');
+    else out(held?.connections ? `closed ${plural(held.connections.length, 'kept connection')} (keeper ${held.pid} stopped)` : 'the keeper stopped');
     return EXIT.ok;
   }
 
   const status = socketPath ? await keeperStatus(socketPath) : undefined;
   const now = Date.now();
   const views = (status?.connections ?? []).map((c) => viewOf(c, now));
+  // A keeper another build of provision started lists nothing (the next run of this build replaces it).
+  const otherBuild = status !== undefined && status.connections === undefined;
   if (values.json) {
-    out(JSON.stringify({ keeper: status ? { pid: status.pid, socket: socketPath } : null, connections: views }));
+    out(JSON.stringify({ keeper: status ? { pid: status.pid, socket: socketPath, ...(otherBuild ? { otherBuild: status.identity } : {}) } : null, connections: views }));
     return EXIT.ok;
   }
   if (!status) {
     out(socketPath ? 'no connections kept: no keeper is running' : 'no connections kept: no private directory for the keeper (docs/ssh.md)');
+    return EXIT.ok;
+  }
+  if (otherBuild) {
+    out(`a keeper of another build of provision (pid ${status.pid}, ${escapeControl(status.identity)}) holds the connections it was given; this build cannot list them`);
+    out("  'provision persist stop' closes them; the next run of this build replaces it anyway");
     return EXIT.ok;
   }
   out(`${plural(views.length, 'kept connection')} (keeper ${status.pid}, ${escapeControl(socketPath!)})`);

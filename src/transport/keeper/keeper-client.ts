@@ -130,15 +130,20 @@ export interface KeeperStatus {
   pid: number;
   /** The build of provision it belongs to (a run of another build replaces it). */
   identity: string;
-  connections: KeptConnection[];
+  /** What it holds; undefined from a keeper of a build that cannot list them (it answers ping and stop only). */
+  connections: KeptConnection[] | undefined;
 }
 
 /** What the keeper listening on socketPath holds; undefined when none answers there. */
 export async function keeperStatus(socketPath: string): Promise<KeeperStatus | undefined> {
   const reply = await ask(socketPath, { op: 'status' }).catch(() => undefined);
-  if (reply?.head.ok !== true) return undefined;
-  const { pid, identity, connections } = reply.head as { pid?: unknown; identity?: unknown; connections?: unknown };
-  return { pid: Number(pid), identity: String(identity), connections: Array.isArray(connections) ? (connections as KeptConnection[]) : [] };
+  if (reply?.head.ok === true) {
+    const { pid, identity, connections } = reply.head as { pid?: unknown; identity?: unknown; connections?: unknown };
+    return { pid: Number(pid), identity: String(identity), connections: Array.isArray(connections) ? (connections as KeptConnection[]) : [] };
+  }
+  const ping = await ask(socketPath, { op: 'ping' }).catch(() => undefined);
+  if (ping?.head.ok !== true) return undefined;
+  return { pid: Number(ping.head.pid), identity: String(ping.head.identity), connections: undefined };
 }
 
 /**

@@ -31,15 +31,20 @@ afterEach(async () => {
   asked.length = 0;
 });
 
-/** A stand-in keeper on the socket the CLI will look at: it answers status with HELD, and stop by going away. */
-async function standIn(): Promise<void> {
+/**
+ * A stand-in keeper on the socket the CLI will look at: it answers status with HELD, and stop by going away; as an
+ * older build's keeper (`older`) it knows no status.
+ */
+async function standIn(older = false): Promise<void> {
   const path = keeperSocketPath()!;
   server = createServer((sock) => {
     const reader = new FrameReader();
     sock.on('data', (chunk: Buffer) => {
       for (const { head } of reader.push(chunk)) {
         asked.push(String(head.op));
-        if (head.op === 'status') sock.end(encodeFrame({ ok: true, pid: 4242, identity: 'x', connections: HELD }));
+        if (head.op === 'status' && older) sock.end(encodeFrame({ ok: false, error: { name: 'Error', message: 'keeper: unknown op "status"' } }));
+        else if (head.op === 'ping') sock.end(encodeFrame({ ok: true, pid: 4242, identity: 'provision-keeper/1 /old/main.js 1' }));
+        else if (head.op === 'status') sock.end(encodeFrame({ ok: true, pid: 4242, identity: 'x', connections: HELD }));
         else if (head.op === 'stop') {
           sock.end(encodeFrame({ ok: true }));
           server!.close();
@@ -84,6 +89,15 @@ describe('provision persist', () => {
     expect(await cli(['persist', 'stop', '--json'])).toMatchObject({ code: 0, out: '{"stopped":false}\n' });
     expect(await cli(['persist'])).toMatchObject({ code: 0, out: 'no connections kept: no keeper is running\n' });
     expect(JSON.parse((await cli(['persist', '--json'])).out)).toEqual({ keeper: null, connections: [] });
+  });
+
+  it("says so when another build's keeper (one that cannot list) holds the connections, and stop still ends it", async () => {
+    await standIn(true);
+    const r = await cli(['persist']);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^a keeper of another build of provision \(pid 4242, provision-keeper\/1 \/old\/main\.js 1\)/);
+    expect(JSON.parse((await cli(['persist', '--json'])).out)).toMatchObject({ keeper: { pid: 4242, otherBuild: 'provision-keeper/1 /old/main.js 1' }, connections: [] });
+    expect(await cli(['persist', 'stop'])).toMatchObject({ code: 0, out: 'the keeper stopped\n' });
   });
 
   it('refuses an action it does not know', async () => {

@@ -216,13 +216,13 @@ describe('the connection keeper', () => {
     await (await run({ keeper: { ...use, idleMs: 60_000 } }).connectTarget({ ...target(s2.port), name: 'node-2' })).exec({ argv: ['true'] });
     const listed = await keeperStatus(use.socketPath);
     expect(listed?.pid).toBe(process.pid);
-    expect(listed?.connections.map((c) => [c.host, c.user, c.address, c.port, c.persistMs, c.running]).sort()).toEqual([
+    expect(listed?.connections?.map((c) => [c.host, c.user, c.address, c.port, c.persistMs, c.running]).sort()).toEqual([
       ['node-1', 'tester', '127.0.0.1', s1.port, 400, 0],
       ['node-2', 'tester', '127.0.0.1', s2.port, 60_000, 0],
     ]);
     // node-1's 400 ms pass; node-2's minute does not, and the keeper (started with 300 ms) stays for it
-    await until(async () => (await keeperStatus(use.socketPath))?.connections.length === 1);
-    expect((await keeperStatus(use.socketPath))?.connections[0]?.host).toBe('node-2');
+    await until(async () => (await keeperStatus(use.socketPath))?.connections?.length === 1);
+    expect((await keeperStatus(use.socketPath))?.connections?.[0]?.host).toBe('node-2');
     expect(await stopKeeper(use.socketPath)).toBe(true);
     await exited;
     expect(existsSync(use.socketPath)).toBe(false);
