@@ -16,10 +16,10 @@ export const spec = defineVerb({
   positionals: true,
   help: `usage: provision persist [status | stop] [--json]
 
-The SSH connections that runs keep open between them (a run's persist flag, or your ssh config's ControlMaster
-and ControlPersist for a host: 'provision help up', docs/ssh.md). A run within a connection's persist time execs on it instead of
-logging in again. They are held by this user's connection keeper, one per network namespace, which exits
-once it holds none.
+The SSH connections that runs keep open between them (a run's persist flag, or your ssh config's
+ControlMaster and ControlPersist for a host: 'provision help up', docs/ssh.md). A run within a connection's
+persist time execs on it instead of logging in again. They are held by this user's connection keeper, one
+per network namespace, which exits once it holds none.
   status             (the default) each kept connection: host, login, how long it has been open, since its
                      last use, and when it closes
   stop               close every kept connection now and end the keeper (as 'ssh -O exit' ends a master)
@@ -38,7 +38,7 @@ export interface ConnectionView {
   port: number;
   openMs: number;
   idleMs: number;
-  /** Until its persist time has passed since its last use (0 while a command runs on it: it stays until then). */
+  /** Until its persist time has passed since its last use; while a command runs on it, its whole persist time. */
   closesInMs: number;
   running: number;
 }
