@@ -113,10 +113,7 @@ async function findOrStart(use: KeeperUse): Promise<boolean> {
   const ping = async () => (await answer()) === me;
   const found = await answer();
   if (found === me) return true;
-  if (found !== undefined) {
-    await ask(use.socketPath, { op: 'stop' }).catch(() => undefined);
-    for (let i = 0; i < 40 && (await answer()) !== undefined; i++) await new Promise((r) => setTimeout(r, 25));
-  }
+  if (found !== undefined) await stopKeeper(use.socketPath, 1000);
   (use.start ?? defaultStart)(use.socketPath, use.idleMs);
   const until = Date.now() + (use.startWaitMs ?? 5000);
   while (Date.now() < until) {

@@ -182,7 +182,7 @@ export async function startKeeper(opts: KeeperOptions): Promise<Keeper> {
     }
     if (head.op === 'stop') {
       setImmediate(() => void stop());
-      return { head: { ok: true, connections: held.size } };
+      return { head: { ok: true } };
     }
     if (head.op === 'connect') return { head: { ok: true, key: await connect(head) } };
     if (head.op === 'exec') return exec(head, body, signal);
