@@ -1,5 +1,6 @@
 // `provision lab VERB`: the dress-rehearsal lab (up, base, down, status, exec, ssh, reboot, run); the work lives in src/lab/.
 import { spawn } from 'node:child_process';
+import { constants as osConstants } from 'node:os';
 import { parseVerbArgs } from './args.js';
 import { didYouMean } from '../yaml/did-you-mean.js';
 import { EXIT } from '../core/exit-codes.js';
@@ -18,11 +19,18 @@ function splitDashes(argv: string[]): [string[], string[]] {
   return i < 0 ? [argv, []] : [argv.slice(0, i), argv.slice(i + 1)];
 }
 
+/** Runs argv on this terminal; a signal that would end this CLI goes to it instead, and the exit code is its own. */
 function passthrough(argv: string[], env?: NodeJS.ProcessEnv): Promise<number> {
   return new Promise((resolve, reject) => {
     const child = spawn(argv[0]!, argv.slice(1), { stdio: 'inherit', env: env ?? process.env });
-    child.on('error', reject);
-    child.on('exit', (code, signal) => resolve(code ?? (signal ? 128 + 9 : 1)));
+    const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+    const forward = (sig: NodeJS.Signals) => child.kill(sig);
+    for (const s of signals) process.on(s, forward);
+    const done = () => {
+      for (const s of signals) process.off(s, forward);
+    };
+    child.on('error', (e) => (done(), reject(e)));
+    child.on('exit', (code, signal) => (done(), resolve(code ?? (signal ? 128 + osConstants.signals[signal] : 1))));
   });
 }
 

@@ -50,11 +50,13 @@ export function nspawnBootId(plan: Pick<LabPlan, 'dir'>, host: string): string |
 
 /**
  * argv that runs a command in the booted host as its root: all its namespaces, its user and cgroup ones included (so the
- * command's capabilities reach the host and never the machine), minus the capabilities a host never has.
+ * command's capabilities reach the host and never the machine), minus the capabilities a host never has. The command
+ * gets SIGTERM when nsenter goes (nsenter forwards no signal): killing `lab exec` ends it, as closing an ssh session
+ * ends its command, instead of leaving it running in the host with the caller's output pipes open.
  */
 export function nspawnExecArgv(leader: number, argv: string[], env: Record<string, string> = {}): string[] {
   const envArgs = Object.entries({ PATH: HOST_PATH, HOME: '/root', LANG: 'C.UTF-8', TERM: process.env.TERM ?? 'dumb', ...env }).map(([k, v]) => `${k}=${v}`);
-  return ['nsenter', '-t', String(leader), '-U', '-C', '-m', '-u', '-i', '-n', '-p', '--', 'setpriv', '--bounding-set', CAPS_DROPPED, '--', '/usr/bin/env', '-i', ...envArgs, ...argv];
+  return ['nsenter', '-t', String(leader), '-U', '-C', '-m', '-u', '-i', '-n', '-p', '--', 'setpriv', '--pdeathsig', 'TERM', '--bounding-set', CAPS_DROPPED, '--', '/usr/bin/env', '-i', ...envArgs, ...argv];
 }
 
 export interface NspawnHostOptions {

@@ -40,12 +40,38 @@ export interface Out {
   stderr: string;
 }
 
-/** The CLI's result; `timeout` (ms) kills a command that hangs, reported as code 124 with the reason in stderr. */
+/**
+ * The CLI's result; `timeout` (ms) kills a command that hangs, reported as code 124 with the reason in stderr. The CLI
+ * runs in a process group of its own and the timeout kills the whole group: execa's own timeout kills the CLI alone,
+ * and a command it started (nsenter and what runs in the host, ssh, provision under `lab run`) kept the output pipes
+ * open, so the await outlived the bound and the test hung to vitest's limit without a word of what hung.
+ */
 export async function cli(args: string[], opts: { input?: string; env?: Record<string, string>; timeout?: number } = {}): Promise<Out> {
   if (!canRunLab) throw new Error('lab tests need root on Linux (PROVISION_LAB_REQUIRED=1 is set)');
   if (!existsSync(CLI)) throw new Error(`build first: ${CLI} is missing (npm run build)`);
-  const r = await execa(process.execPath, [CLI, ...args.map(checkoutPath)], { reject: false, input: opts.input, env: opts.env, cwd: workDir(), timeout: opts.timeout });
-  return outOf(r, args.join(' '));
+  const sub = execa(process.execPath, [CLI, ...args.map(checkoutPath)], { reject: false, input: opts.input, env: opts.env, cwd: workDir(), detached: true });
+  let timedOut = false;
+  const timers: NodeJS.Timeout[] = [];
+  if (opts.timeout !== undefined) {
+    timers.push(
+      setTimeout(() => {
+        timedOut = true;
+        killGroup(sub.pid, 'SIGTERM');
+        timers.push(setTimeout(() => killGroup(sub.pid, 'SIGKILL'), 3000));
+      }, opts.timeout),
+    );
+  }
+  const r = await sub;
+  for (const t of timers) clearTimeout(t);
+  return outOf({ ...r, timedOut }, args.join(' '));
+}
+
+function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {
+  try {
+    if (pid) process.kill(-pid, signal);
+  } catch {
+    /* the group is gone */
+  }
 }
 
 function outOf(r: { exitCode?: number; timedOut?: boolean; stdout?: unknown; stderr?: unknown }, what: string): Out {
@@ -60,12 +86,36 @@ function outOf(r: { exitCode?: number; timedOut?: boolean; stdout?: unknown; std
  */
 const EXEC_TIMEOUT = 120_000;
 const SSH_TIMEOUT = 30_000;
+/** How long a held session's command sleeps: whatever is to cut it must do so well within this. */
+export const HOLD_MS = 90_000;
 
 export function labClient(name: string) {
+  /** `ip` argv: OpenSSH from the lab's laptop namespace with the lab's config, bounded in connect and keepalive. */
+  const sshArgv = (target: string, cmd: string) => ['netns', 'exec', `pl-${name}_laptop`, 'ssh', '-F', `/var/lib/provision-lab/${name}/ssh/ssh_config`, '-o', 'BatchMode=yes', '-o', 'ConnectTimeout=5', '-o', 'ServerAliveInterval=5', '-o', 'ServerAliveCountMax=2', target, cmd];
   return {
     exec: (host: string, cmd: string, input?: string) => cli(['lab', 'exec', '--name', name, host, '--', 'sh', '-c', cmd], { input, timeout: EXEC_TIMEOUT }),
-    ssh: (target: string, cmd: string) =>
-      execa('ip', ['netns', 'exec', `pl-${name}_laptop`, 'ssh', '-F', `/var/lib/provision-lab/${name}/ssh/ssh_config`, '-o', 'BatchMode=yes', '-o', 'ConnectTimeout=5', '-o', 'ServerAliveInterval=5', '-o', 'ServerAliveCountMax=2', target, cmd], { reject: false, timeout: SSH_TIMEOUT }).then((r) => outOf(r, `ssh ${target} ${cmd}`)),
+    ssh: (target: string, cmd: string) => execa('ip', sshArgv(target, cmd), { reject: false, timeout: SSH_TIMEOUT }).then((r) => outOf(r, `ssh ${target} ${cmd}`)),
+    /**
+     * An ssh session held open on target (its command sleeps HOLD_MS): `open` settles once the session runs, `ended`
+     * when it ends, for whatever reason (a reboot cuts it).
+     */
+    hold: (target: string) => {
+      const sub = execa('ip', sshArgv(target, `echo open; exec sleep ${HOLD_MS / 1000}`), { reject: false, timeout: HOLD_MS + SSH_TIMEOUT });
+      const ended = sub.then((r) => outOf(r, `ssh ${target} (held)`));
+      const open = new Promise<void>((res, rej) => {
+        sub.stdout?.on('data', (d: Buffer) => String(d).includes('open') && res());
+        void ended.then((r) => rej(new Error(`the held session to ${target} ended before it opened (exit ${r.code}): ${r.stderr}`)));
+      });
+      return { open, ended };
+    },
+    /** The last lines the host's console printed (systemd's boot and shutdown), for a failure's message. */
+    consoleTail: (host: string, lines = 40) => {
+      try {
+        return readFileSync(`/var/lib/provision-lab/${name}/hosts/${host}/console.log`, 'utf8').split('\n').slice(-lines).join('\n');
+      } catch (e) {
+        return `(no console: ${(e as Error).message})`;
+      }
+    },
     up: (inventory: string, extra: string[] = []) => cli(['lab', 'up', '-i', inventory, '--name', name, ...extra]),
     down: () => cli(['lab', 'down', '--name', name]),
   };
