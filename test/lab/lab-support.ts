@@ -41,15 +41,16 @@ export interface Out {
 }
 
 /**
- * The CLI's result; `timeout` (ms) kills a command that hangs, reported as code 124 with the reason in stderr. The CLI
- * runs in a process group of its own and the timeout kills the whole group: execa's own timeout kills the CLI alone,
- * and a command it started (nsenter and what runs in the host, ssh, provision under `lab run`) kept the output pipes
- * open, so the await outlived the bound and the test hung to vitest's limit without a word of what hung.
+ * The CLI's result; `timeout` (ms) kills a command that hangs, reported as code 124 with the reason in stderr. With a
+ * timeout the CLI runs in a process group of its own and the timeout kills the whole group: execa's own timeout kills
+ * the CLI alone, and a command it started (nsenter and what runs in the host, ssh, provision under `lab run`) kept the
+ * output pipes open, so the await outlived the bound and the test hung to vitest's limit without a word of what hung.
+ * Without one it stays in the test's group, where a Ctrl-C on the test run reaches it.
  */
 export async function cli(args: string[], opts: { input?: string; env?: Record<string, string>; timeout?: number } = {}): Promise<Out> {
   if (!canRunLab) throw new Error('lab tests need root on Linux (PROVISION_LAB_REQUIRED=1 is set)');
   if (!existsSync(CLI)) throw new Error(`build first: ${CLI} is missing (npm run build)`);
-  const sub = execa(process.execPath, [CLI, ...args.map(checkoutPath)], { reject: false, input: opts.input, env: opts.env, cwd: workDir(), detached: true });
+  const sub = execa(process.execPath, [CLI, ...args.map(checkoutPath)], { reject: false, input: opts.input, env: opts.env, cwd: workDir(), detached: opts.timeout !== undefined });
   let timedOut = false;
   const timers: NodeJS.Timeout[] = [];
   if (opts.timeout !== undefined) {
