@@ -1,5 +1,6 @@
 // `provision lab VERB`: the dress-rehearsal lab (up, base, down, status, exec, ssh, reboot, run); the work lives in src/lab/.
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { constants as osConstants } from 'node:os';
 import { parseVerbArgs } from './args.js';
 import { didYouMean } from '../yaml/did-you-mean.js';
@@ -19,12 +20,29 @@ function splitDashes(argv: string[]): [string[], string[]] {
   return i < 0 ? [argv, []] : [argv.slice(0, i), argv.slice(i + 1)];
 }
 
-/** Runs argv on this terminal; a signal that would end this CLI goes to it instead, and the exit code is its own. */
+/** Whether this process's group is its terminal's foreground group (/proc/self/stat: pgrp is field 5, tpgid field 8). */
+function inTerminalForeground(): boolean {
+  try {
+    const fields = readFileSync('/proc/self/stat', 'utf8').replace(/^.*\) /s, '').split(' ');
+    return fields[2] === fields[5] && fields[5] !== '-1';
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Runs argv on this terminal; a signal that would end this CLI goes to it instead, and the exit code is its own. On a
+ * terminal, Ctrl-C and a hangup already reach it (the terminal signals the whole foreground group): passing them on too
+ * would make one Ctrl-C two, and a second Ctrl-C makes `provision up` quit at once instead of finishing its steps.
+ */
 function passthrough(argv: string[], env?: NodeJS.ProcessEnv): Promise<number> {
   return new Promise((resolve, reject) => {
     const child = spawn(argv[0]!, argv.slice(1), { stdio: 'inherit', env: env ?? process.env });
     const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
-    const forward = (sig: NodeJS.Signals) => child.kill(sig);
+    const forward = (sig: NodeJS.Signals) => {
+      if (sig !== 'SIGTERM' && inTerminalForeground()) return;
+      child.kill(sig);
+    };
     for (const s of signals) process.on(s, forward);
     const done = () => {
       for (const s of signals) process.off(s, forward);
