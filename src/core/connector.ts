@@ -13,6 +13,11 @@ export interface ConnectOptions {
 
 export interface Connector {
   connect(host: Host, inventory: Inventory, opts?: ConnectOptions): Promise<Session>;
+  /**
+   * After the host rebooted: the connection the keeper held to it (--persist, or ControlPersist in the ssh config) died
+   * with the old boot, so the keeper opens one to the new boot, for the next run. Nothing when no keeper holds the host.
+   */
+  keepAgain?(host: Host, inventory: Inventory): Promise<void>;
   closeAll(): Promise<void>;
 }
 

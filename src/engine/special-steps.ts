@@ -59,6 +59,8 @@ export async function runReboot(step: Reboot, ctx: ApplyContext): Promise<void> 
       const now = (await s.exec(BOOT_ID)).stdout.trim();
       if (now && now !== before) {
         await ctx.replaceSession(s);
+        // Kept connections (--persist): the next run finds this host's kept too, instead of logging in once more.
+        await ctx.connector.keepAgain?.(ctx.host, ctx.inventory).catch(() => undefined);
         return;
       }
       last = 'the boot id has not changed yet';

@@ -47,6 +47,8 @@ export interface ConnectorOptions {
 /** The engine's Connector (core/connector.ts) plus what `provision ssh-config` and the lab need. */
 export interface SshConnector extends Connector {
   connectTarget(target: ConnectTarget, opts?: ConnectOptions): Promise<Session>;
+  /** Connector.keepAgain for a target. */
+  keepAgainTarget(target: ConnectTarget): Promise<void>;
   /** Settings that would be used for a target (`provision ssh-config`, tests). */
   resolve(target: ConnectTarget): Promise<ResolvedSsh>;
   /** known_hosts lines we skipped (e.g. @cert-authority). */
@@ -133,36 +135,37 @@ export function createConnector(options: ConnectorOptions = {}): SshConnector {
     });
   };
 
-  /** Through the keeper when it can hold this connection; else (or when it could not connect) directly. */
-  const openPooled = async (target: ConnectTarget, onDial?: () => void): Promise<SshSession | KeptSession> => {
+  /** The keeper's connection to this host, when a keeper is to hold it and could connect; else undefined. */
+  const openKept = async (target: ConnectTarget, dial: () => void): Promise<KeptSession | undefined> => {
     const settings = await resolve(target);
     const bySsh = options.keeperBySshConfig;
     const persistMs = bySsh ? controlPersistMs(settings.options) : undefined;
     const socketPath = bySsh && persistMs ? bySsh.socketPath() : undefined;
     const keeper = options.keeper ?? (bySsh && persistMs && socketPath ? { ...bySsh, socketPath, idleMs: persistMs } : undefined);
-    if (!keeper) return open(target, undefined, onDial);
     const becomePassword = target.becomePassword ?? options.becomePassword;
+    if (!keeper || settings.proxyJump.length > 0 || settings.proxyCommand || becomePassword) return undefined;
+    dial();
+    const { connectTimeoutMs, retries } = common(settings, target.name);
+    return connectKept(keeper, {
+      settings,
+      label: target.name,
+      connectTimeoutMs,
+      // A kept connection that died between runs is found sooner than a run's own (15 s).
+      keepaliveIntervalMs: options.keepaliveIntervalMs ?? 5_000,
+      retries,
+      maxChannels: options.maxChannelsPerConnection ?? 9,
+      direct: () => connectTarget(target, { fresh: true }),
+    });
+  };
+
+  /** Through the keeper when it can hold this connection; else (or when it could not connect) directly. */
+  const openPooled = async (target: ConnectTarget, onDial?: () => void): Promise<SshSession | KeptSession> => {
     let dialed = false;
     const dial = () => {
       if (!dialed) onDial?.();
       dialed = true;
     };
-    if (settings.proxyJump.length === 0 && !settings.proxyCommand && !becomePassword) {
-      dial();
-      const { connectTimeoutMs, retries } = common(settings, target.name);
-      const kept = await connectKept(keeper, {
-        settings,
-        label: target.name,
-        connectTimeoutMs,
-        // A kept connection that died between runs is found sooner than a run's own (15 s).
-        keepaliveIntervalMs: options.keepaliveIntervalMs ?? 5_000,
-        retries,
-        maxChannels: options.maxChannelsPerConnection ?? 9,
-        direct: () => connectTarget(target, { fresh: true }),
-      });
-      if (kept) return kept;
-    }
-    return open(target, undefined, dial);
+    return (await openKept(target, dial)) ?? open(target, undefined, dial);
   };
 
   const connectTarget = async (target: ConnectTarget, opts: ConnectOptions = {}): Promise<Session> => {
@@ -182,7 +185,20 @@ export function createConnector(options: ConnectorOptions = {}): SshConnector {
     return p;
   };
 
+  const keepAgainTarget = async (target: ConnectTarget): Promise<void> => {
+    const before = await pooled.get(target.name)?.catch(() => undefined);
+    if (!(before instanceof KeptSession)) return;
+    // The keeper finds its connection to the host dead and opens another; a session that had gone direct (its
+    // command found the kept connection gone) closes its own connection here. No keeper, no connection: nothing.
+    const kept = await openKept(target, () => undefined);
+    if (!kept) return;
+    pooled.set(target.name, Promise.resolve(kept));
+    await before.close();
+  };
+
   return {
+    keepAgain: (host, inventory) => keepAgainTarget(targetOf(host, inventory)),
+    keepAgainTarget,
     connect: (host, inventory, opts) => {
       // The first host of an inventory resolves them all (ssh -G, a few at a time), so later connects find theirs ready.
       if (!prefetched.has(inventory)) {

@@ -59,6 +59,12 @@ export class LocalHosts implements Connector {
     };
   }
 
+  /** Hosts the runner asked to have their kept connection opened again (after a reboot). */
+  readonly keptAgain: string[] = [];
+  async keepAgain(host: Host): Promise<void> {
+    this.keptAgain.push(host.name);
+  }
+
   async closeAll(): Promise<void> {}
 
   #exec(host: string, dir: string, cmd: Command, fresh: boolean): Promise<ExecResult> {

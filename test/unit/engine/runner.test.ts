@@ -404,6 +404,7 @@ plays:
     expect(env.hosts.connects.some((c) => c.host === 'h1' && c.fresh)).toBe(true);
     const afterReboot = env.hosts.log.slice(env.hosts.log.findIndex((l) => l.text.includes('sleep 1; reboot')));
     expect(afterReboot.some((l) => l.fresh && l.text.includes('flock'))).toBe(true);
+    expect(env.hosts.keptAgain).toEqual(['h1']); // a keeper's connection died with the old boot: it is opened again
   });
 
   it('plans the rest of the play again after a reboot: what the host booted into counts, not what was read before', async () => {

@@ -151,6 +151,27 @@ describe('the connection keeper', () => {
     expect(session.kept).toBe(false); // the run's own from here on: a lock may be taken on it
   });
 
+  it('after a reboot, has the keeper hold a connection to the new boot: the next run logs in nowhere', async () => {
+    const s = await server();
+    const { use } = await keeper();
+    const first = run({ keeper: use });
+    await (await first.connectTarget(target(s.port))).exec({ argv: ['true'] });
+    s.dropAll(); // the run rebooted the host; its own reconnection was direct (runReboot's)
+    await new Promise((r) => setTimeout(r, 100));
+    await first.keepAgainTarget(target(s.port));
+    expect(s.stats.connections).toBe(2);
+    await first.closeAll();
+    const next = await run({ keeper: use }).connectTarget(target(s.port));
+    expect((await next.exec({ argv: ['echo', 'next'] })).stdout).toBe('next\n');
+    expect(next.kept).toBe(true);
+    expect(s.stats.connections).toBe(2);
+    // Without a keeper there is nothing to keep: no connection is made.
+    const plain = run();
+    await (await plain.connectTarget(target(s.port))).exec({ argv: ['true'] });
+    await plain.keepAgainTarget(target(s.port));
+    expect(s.stats.connections).toBe(3);
+  });
+
   it('connects directly when no keeper answers, and for what it does not hold (a sudo password)', async () => {
     const s = await server();
     const none: KeeperUse = { socketPath: join(dir, 'nobody.sock'), idleMs: 1000, start: () => undefined, startWaitMs: 100 };
