@@ -81,9 +81,10 @@ function envFile(plan: LabPlan, host: LabHostPlan, o: NspawnHostOptions): string
   return shellEnv(vars);
 }
 
-function consoleTail(plan: LabPlan, host: string): string {
+/** The last lines the host's console printed (systemd's boot and shutdown), for an error's message; '' when none. */
+export function consoleTail(plan: Pick<LabPlan, 'dir'>, host: string, lines = 20): string {
   try {
-    return readFileSync(hostDirs(plan, host).console, 'utf8').split('\n').slice(-20).join('\n');
+    return readFileSync(hostDirs(plan as LabPlan, host).console, 'utf8').split('\n').slice(-lines).join('\n');
   } catch {
     return '';
   }

@@ -4,6 +4,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { afterAll } from 'vitest';
 import { tempDir } from '../support/temp-dir.js';
+import { consoleTail } from '../../src/lab/nspawn-runtime.js';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const CLI = resolve(ROOT, 'dist/cli/main.js');
@@ -52,18 +53,18 @@ export async function cli(args: string[], opts: { input?: string; env?: Record<s
   if (!existsSync(CLI)) throw new Error(`build first: ${CLI} is missing (npm run build)`);
   const sub = execa(process.execPath, [CLI, ...args.map(checkoutPath)], { reject: false, input: opts.input, env: opts.env, cwd: workDir(), detached: opts.timeout !== undefined });
   let timedOut = false;
-  const timers: NodeJS.Timeout[] = [];
-  if (opts.timeout !== undefined) {
-    timers.push(
-      setTimeout(() => {
-        timedOut = true;
-        killGroup(sub.pid, 'SIGTERM');
-        timers.push(setTimeout(() => killGroup(sub.pid, 'SIGKILL'), 3000));
-      }, opts.timeout),
-    );
-  }
+  let force: NodeJS.Timeout | undefined;
+  const bound =
+    opts.timeout === undefined
+      ? undefined
+      : setTimeout(() => {
+          timedOut = true;
+          killGroup(sub.pid, 'SIGTERM');
+          force = setTimeout(() => killGroup(sub.pid, 'SIGKILL'), 3000);
+        }, opts.timeout);
   const r = await sub;
-  for (const t of timers) clearTimeout(t);
+  clearTimeout(bound);
+  clearTimeout(force);
   return outOf({ ...r, timedOut }, args.join(' '));
 }
 
@@ -110,13 +111,7 @@ export function labClient(name: string) {
       return { open, ended };
     },
     /** The last lines the host's console printed (systemd's boot and shutdown), for a failure's message. */
-    consoleTail: (host: string, lines = 40) => {
-      try {
-        return readFileSync(`/var/lib/provision-lab/${name}/hosts/${host}/console.log`, 'utf8').split('\n').slice(-lines).join('\n');
-      } catch (e) {
-        return `(no console: ${(e as Error).message})`;
-      }
-    },
+    consoleTail: (host: string) => consoleTail({ dir: `/var/lib/provision-lab/${name}` }, host, 40),
     up: (inventory: string, extra: string[] = []) => cli(['lab', 'up', '-i', inventory, '--name', name, ...extra]),
     down: () => cli(['lab', 'down', '--name', name]),
   };
