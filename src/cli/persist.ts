@@ -5,6 +5,7 @@ import { UsageError } from '../core/errors.js';
 import { EXIT } from '../core/exit-codes.js';
 import { formatDuration, plural } from '../report/text.js';
 import { keeperSocketPath, keeperStatus, stopKeeper } from '../transport/keeper/keeper-client.js';
+import { keeperIdentity } from '../transport/keeper/frames.js';
 import type { KeptConnection } from '../transport/keeper/keeper-server.js';
 import { defineVerb, parseVerbArgs } from './args.js';
 
@@ -25,7 +26,8 @@ per network namespace, which exits once it holds none.
   stop               close every kept connection now and end the keeper (as 'ssh -O exit' ends a master)
   --json             status: {"keeper":{"pid":N,"socket":PATH} or null,"connections":[{"host":...,"user":...,
                      "address":...,"port":N,"openMs":N,"idleMs":N,"closesInMs":N,"running":N}]} (the keeper has
-                     "otherBuild" when another build of provision started it: it lists nothing); stop: {"stopped":BOOL}
+                     "otherBuild", that build, when another build of provision started it; one that cannot list
+                     lists nothing); stop: {"stopped":BOOL}
   -h, --help         this text
 Exit status: 0 shown or stopped (also when nothing was kept), 64 usage error.`,
 });
@@ -89,8 +91,9 @@ export async function run(argv: string[]): Promise<number> {
   const status = socketPath ? await keeperStatus(socketPath) : undefined;
   const now = Date.now();
   const views = (status?.connections ?? []).map((c) => viewOf(c, now));
-  // A keeper another build of provision started lists nothing (the next run of this build replaces it).
-  const otherBuild = status !== undefined && status.connections === undefined;
+  // A keeper another build of provision started: the next run of this build replaces it; one too old to list lists nothing.
+  const otherBuild = status !== undefined && status.identity !== keeperIdentity();
+  const cannotList = status !== undefined && status.connections === undefined;
   if (values.json) {
     out(JSON.stringify({ keeper: status ? { pid: status.pid, socket: socketPath, ...(otherBuild ? { otherBuild: status.identity } : {}) } : null, connections: views }));
     return EXIT.ok;
@@ -99,12 +102,14 @@ export async function run(argv: string[]): Promise<number> {
     out(socketPath ? 'no connections kept: no keeper is running' : 'no connections kept: no private directory for the keeper (docs/ssh.md)');
     return EXIT.ok;
   }
-  if (otherBuild) {
+  if (cannotList) {
     out(`a keeper of another build of provision (pid ${status.pid}, ${escapeControl(status.identity)}) holds the connections it was given; this build cannot list them`);
     out("  'provision persist stop' closes them; the next run of this build replaces it anyway");
     return EXIT.ok;
   }
-  out(`${plural(views.length, 'kept connection')} (keeper ${status.pid}, ${escapeControl(socketPath!)})`);
+  const whose = otherBuild ? ` of another build of provision: ${escapeControl(status.identity)},` : ',';
+  out(`${plural(views.length, 'kept connection')} (keeper ${status.pid}${whose} ${escapeControl(socketPath!)})`);
   for (const line of renderConnections(views)) out(`  ${line}`);
+  if (otherBuild) out('  the next run of this build replaces that keeper: these close then, and that run logs in again');
   return EXIT.ok;
 }

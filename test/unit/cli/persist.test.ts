@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { renderConnections, viewOf } from '../../../src/cli/persist.js';
 import { keeperSocketPath } from '../../../src/transport/keeper/keeper-client.js';
-import { encodeFrame, FrameReader } from '../../../src/transport/keeper/frames.js';
+import { encodeFrame, FrameReader, keeperIdentity } from '../../../src/transport/keeper/frames.js';
 import type { KeptConnection } from '../../../src/transport/keeper/keeper-server.js';
 import { tempDir } from '../../support/temp-dir.js';
 import { cli } from './capture.js';
@@ -33,9 +33,9 @@ afterEach(async () => {
 
 /**
  * A stand-in keeper on the socket the CLI will look at: it answers status with HELD, and stop by going away; as an
- * older build's keeper (`older`) it knows no status.
+ * older build's keeper (`older`) it knows no status; `identity` is the build it says it belongs to (default: this one).
  */
-async function standIn(older = false): Promise<void> {
+async function standIn(older = false, identity = keeperIdentity()): Promise<void> {
   const path = keeperSocketPath()!;
   server = createServer((sock) => {
     const reader = new FrameReader();
@@ -44,7 +44,7 @@ async function standIn(older = false): Promise<void> {
         asked.push(String(head.op));
         if (head.op === 'status' && older) sock.end(encodeFrame({ ok: false, error: { name: 'Error', message: 'keeper: unknown op "status"' } }));
         else if (head.op === 'ping') sock.end(encodeFrame({ ok: true, pid: 4242, identity: 'provision-keeper/1 /old/main.js 1' }));
-        else if (head.op === 'status') sock.end(encodeFrame({ ok: true, pid: 4242, identity: 'x', connections: HELD }));
+        else if (head.op === 'status') sock.end(encodeFrame({ ok: true, pid: 4242, identity, connections: HELD }));
         else if (head.op === 'stop') {
           sock.end(encodeFrame({ ok: true }));
           server!.close();
@@ -98,6 +98,19 @@ describe('provision persist', () => {
     expect(r.out).toMatch(/^a keeper of another build of provision \(pid 4242, provision-keeper\/1 \/old\/main\.js 1\)/);
     expect(JSON.parse((await cli(['persist', '--json'])).out)).toMatchObject({ keeper: { pid: 4242, otherBuild: 'provision-keeper/1 /old/main.js 1' }, connections: [] });
     expect(await cli(['persist', 'stop'])).toMatchObject({ code: 0, out: 'the keeper stopped\n' });
+  });
+
+  it("lists another build's keeper that can list, and says so: the next run of this build replaces it", async () => {
+    await standIn(false, 'provision-keeper/1 /other/dist/cli/main.js 7');
+    const r = await cli(['persist']);
+    expect(r.code).toBe(0);
+    const lines = r.out.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^2 kept connections \(keeper 4242 of another build of provision: provision-keeper\/1 \/other\/dist\/cli\/main\.js 7, .*\.sock\)$/);
+    expect(lines.slice(1, 3).map((l) => l.trim().split(/\s+/)[0])).toEqual(['node-1', 'node-2']);
+    expect(lines[3]).toMatch(/the next run of this build replaces that keeper/);
+    const doc = JSON.parse((await cli(['persist', '--json'])).out) as { keeper: Record<string, unknown>; connections: unknown[] };
+    expect(doc.keeper).toMatchObject({ pid: 4242, otherBuild: 'provision-keeper/1 /other/dist/cli/main.js 7' });
+    expect(doc.connections).toHaveLength(2);
   });
 
   it('refuses an action it does not know', async () => {
