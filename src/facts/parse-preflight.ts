@@ -32,6 +32,8 @@ export interface PreflightFacts {
   nodesRouteDev?: string;
   /** Time-sync daemons running (process names). */
   timeSync: string[];
+  /** The container manager the host runs under (/run/systemd/container: systemd-nspawn, lxc, docker...); absent on a machine. */
+  container?: string;
   cgroup: { version: 1 | 2 | undefined; memory: boolean | undefined };
   /** Active swap devices or files. */
   swaps: string[];
@@ -150,6 +152,8 @@ export function parsePreflight(sec: ReadonlyMap<string, string>, containerd?: st
   if (Number.isInteger(pageSize) && pageSize > 0) facts.pageSize = pageSize;
   if (/^\S+\s+\d+\s+\d+\s+\d+/.test(dfLast) && Number.isFinite(varFree)) facts.varFreeKiB = varFree;
   if (routeGet && typeof routeGet.dev === 'string') facts.nodesRouteDev = routeGet.dev;
+  const container = text('pf.container').split('\n')[0]!.trim();
+  if (container) facts.container = container;
   for (const [key, id] of [['machineId', 'pf.machineid'], ['productUuid', 'pf.uuid'], ['serial', 'pf.serial'], ['model', 'base.model']] as const) {
     const v = opt(id);
     if (v) facts[key] = key === 'productUuid' ? v.toLowerCase() : v;

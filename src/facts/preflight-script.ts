@@ -71,6 +71,9 @@ export function preflightLines(inv: Inventory, host: Host, o: PreflightLineOptio
     // v1's memory row of /proc/cgroups in a section of its own (pf.cgroup.v1; `ag`: the packages' awk reads it on a node).
     'else for P_d in /sys/fs/cgroup/*; do [ -e "$P_d" ] && { echo v1; ag pf.cgroup.v1 memory /proc/cgroups; }; break; done; fi',
     'ar pf.swap /proc/swaps',
+    // The container manager systemd found itself under (systemd-nspawn, lxc, docker...): it skips systemd-timesyncd
+    // there (ConditionVirtualization=!container), as the clock is the machine's.
+    'ar pf.container /run/systemd/container',
     ...(lb ? [] : ['s pf.var; df -Pk /var 2>/dev/null']),
     // Kubernetes already here (joined, or a half-done init whose static pods run): its ports are its own.
     // P_k: a running cluster's node (kubelet.conf or admin.conf); P_j: that, or a half-done init's API server manifest.

@@ -132,6 +132,13 @@ describe('parsePreflight (recorded lab output)', () => {
     expect(facts.containerd).toBeUndefined();
     expect(facts.joined).toBe(false);
     expect(facts.timeSync).toEqual([]);
+    expect(facts.container).toBeUndefined();
+  });
+
+  it('the container manager systemd runs under, first line of /run/systemd/container; none on a machine', () => {
+    expect(parse(`\n${M} pf.container\nsystemd-nspawn\n${M} pf.end\n`).facts.container).toBe('systemd-nspawn');
+    expect(parse(`\n${M} pf.container\nlxc\n\n${M} pf.end\n`).facts.container).toBe('lxc');
+    expect(parse(`\n${M} pf.container\n${M} pf.end\n`).facts.container).toBeUndefined();
   });
 
   it('a cut output is incomplete', () => {

@@ -33,6 +33,7 @@ describe('preflight rules', () => {
     ['clock 5 s ahead', { [W]: { clock: NOW + 5.2 } }, `${W} warning clock-skew`],
     ['clock 10 min behind', { [W]: { clock: NOW - 600 } }, `${W} error clock-skew`],
     ['no time-sync daemon', { [W]: { timeSync: [] } }, `${W} warning time-sync`],
+    ['no time-sync daemon in a container (its clock is the machine\'s)', { [W]: { timeSync: [], container: 'lxc' } }, `${W} info time-sync`],
     ['cgroup v1', { [W]: { cgroup: { version: 1, memory: true } } }, `${W} warning cgroup-v1`],
     ['memory controller off on a PC', { [W]: { cgroup: { version: 2, memory: false } } }, `${W} error cgroup-memory`],
     ['memory controller off on a Pi (up fixes it)', { [CP]: { cgroup: { version: 2, memory: false } } }, `${CP} warning cgroup-memory`],
