@@ -124,22 +124,15 @@ type Setter = (key: string, value: string) => void;
 
 async function readFile(file: string, pass: Pass, opts: SshOptions, set: Setter, ctx: BuiltinContext, depth: number, active = true): Promise<void> {
   if (depth > 16) throw new Error(`${file}: Include nested too deeply`);
-  const text = readFileSync(file, 'utf8');
+  const { text, lines, vars } = parsedConfig(file);
   if (ctx.trace) {
     ctx.trace.files.set(file, text);
-    for (const m of text.matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g)) ctx.trace.vars.add(m[1]!);
+    for (const v of vars) ctx.trace.vars.add(v);
   }
-  const lines = text.split('\n');
   let on = active;
-  for (const [i, raw] of lines.entries()) {
-    const where = `${file}:${i + 1}`;
-    // keyword, then whitespace or one `=` (with optional whitespace around it), then the arguments
-    const m = /^\s*([^\s=]+)(?:\s*=\s*|\s+)?(.*)$/.exec(raw);
-    if (!m?.[1] || m[1].startsWith('#')) continue;
-    const keyword = m[1];
-    const rest = (m[2] ?? '').trim();
-    const args = splitWords(rest, where);
-    const key = keyword.toLowerCase();
+  for (const line of lines) {
+    if ('error' in line) throw line.error;
+    const { key, rest, args, where } = line;
     if (key === 'host') on = active && hostMatches(args, pass.host);
     else if (key === 'match') on = active && (await matchLine(args, pass, opts, ctx, where));
     else if (key === 'include') {
@@ -148,6 +141,38 @@ async function readFile(file: string, pass: Pass, opts: SshOptions, set: Setter,
       set(key, REST_OF_LINE.has(key) ? rest : SEVERAL.has(key) ? args.join(' ') : args[0]!);
     }
   }
+}
+
+type ConfigLine = { key: string; rest: string; args: string[]; where: string } | { error: Error };
+interface ParsedConfig { text: string; lines: ConfigLine[]; vars: string[] }
+/**
+ * Config files split into their keyword lines once per text: a run resolves every host through the same files, and
+ * splitting a ~/.ssh/config with a Host block per node again for each node made that quadratic (~70 ms of a 100-host
+ * run's start). Each lookup still reads the file (a read is cheap), so an edit is seen at once.
+ */
+const parsedConfigs = new Map<string, ParsedConfig>();
+
+function parsedConfig(file: string): ParsedConfig {
+  const text = readFileSync(file, 'utf8');
+  const known = parsedConfigs.get(file);
+  if (known?.text === text) return known;
+  const lines: ConfigLine[] = [];
+  for (const [i, raw] of text.split('\n').entries()) {
+    const where = `${file}:${i + 1}`;
+    // keyword, then whitespace or one `=` (with optional whitespace around it), then the arguments
+    const m = /^\s*([^\s=]+)(?:\s*=\s*|\s+)?(.*)$/.exec(raw);
+    if (!m?.[1] || m[1].startsWith('#')) continue;
+    const rest = (m[2] ?? '').trim();
+    try {
+      lines.push({ key: m[1].toLowerCase(), rest, args: splitWords(rest, where), where });
+    } catch (e) {
+      lines.push({ error: e as Error });
+    }
+  }
+  const vars = [...new Set([...text.matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g)].map((m) => m[1]!))];
+  const parsed = { text, lines, vars };
+  parsedConfigs.set(file, parsed);
+  return parsed;
 }
 
 /** OpenSSH's argv split for config lines: whitespace, double or single quotes. */
