@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { provisionCacheDir } from '../../../core/cache-dir.js';
+import { UserError } from '../../../core/errors.js';
 import type { Inventory } from '../../../inventory/types.js';
 import { withoutObjects } from './bundle.js';
 import { ARTIFACTS, type Artifact } from './versions.js';
@@ -27,13 +28,15 @@ export function artifactTable(env: NodeJS.ProcessEnv = process.env): readonly Ar
   const file = env[ADDONS_TABLE_ENV];
   if (!file) return ARTIFACTS;
   let raw: unknown;
+  const hint = `unset ${ADDONS_TABLE_ENV} for the built-in versions table, or name a JSON file of {component, version, file, url, sha256} entries`;
   try {
     raw = JSON.parse(readFileSync(file, 'utf8'));
   } catch (e) {
-    throw new Error(`${ADDONS_TABLE_ENV}=${file}: ${(e as Error).message}`);
+    const why = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message;
+    throw new UserError(`${ADDONS_TABLE_ENV}=${file}: ${why}`, undefined, hint);
   }
   const r = tableSchema.safeParse(raw);
-  if (!r.success) throw new Error(`${ADDONS_TABLE_ENV}=${file}: not a versions table: ${r.error.issues[0]?.message ?? 'invalid'} at ${r.error.issues[0]?.path.join('.') ?? ''}`);
+  if (!r.success) throw new UserError(`${ADDONS_TABLE_ENV}=${file}: not a versions table: ${r.error.issues[0]?.message ?? 'invalid'} at ${r.error.issues[0]?.path.join('.') ?? ''}`, undefined, hint);
   return r.data;
 }
 

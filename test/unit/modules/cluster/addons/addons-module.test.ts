@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { prefetchAddons } from '../../../../../src/cli/cluster/addon-fetch.js';
 import { UserError } from '../../../../../src/core/errors.js';
 import mod from '../../../../../src/modules/cluster/addons.js';
-import { ChecksumError, ensureArtifacts, readArtifact } from '../../../../../src/modules/cluster/addons/artifacts.js';
+import { artifactTable, ChecksumError, ensureArtifacts, readArtifact } from '../../../../../src/modules/cluster/addons/artifacts.js';
 import { ADDONS_RECORD } from '../../../../../src/modules/cluster/addons/apply-script.js';
 import { withoutObjects } from '../../../../../src/modules/cluster/addons/bundle.js';
 import type { Artifact } from '../../../../../src/modules/cluster/addons/versions.js';
@@ -84,6 +84,24 @@ describe('artifacts', () => {
       vi.unstubAllEnvs();
       server.close();
     }
+  });
+
+  it('a PROVISION_ADDONS_TABLE that is missing or not a table is a user error naming it, with a hint (not an internal one)', () => {
+    const missing = join(dir, 'no-such-table.json');
+    const bad = join(dir, 'bad-table.json');
+    writeFileSync(bad, JSON.stringify([{ component: 'weave', version: 'v1', file: 'w.yaml', url: 'x', sha256: sha('') }]));
+    for (const [file, says] of [[missing, 'no such file'], [bad, 'not a versions table']] as const) {
+      let err: unknown;
+      try {
+        artifactTable({ PROVISION_ADDONS_TABLE: file });
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toBeInstanceOf(UserError);
+      expect((err as UserError).message).toContain(`PROVISION_ADDONS_TABLE=${file}: ${says}`);
+      expect((err as UserError).hint).toMatch(/unset PROVISION_ADDONS_TABLE/);
+    }
+    expect(artifactTable({ PROVISION_ADDONS_TABLE: join(dir, 'table.json') })).toEqual(table());
   });
 
   it('a cache file edited after download is refused when read', () => {
