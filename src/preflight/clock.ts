@@ -28,11 +28,12 @@ export const checkClock: PreflightRule = (ctx) => {
           'etcd and TLS need synchronised clocks: enable NTP on the node (systemd-timesyncd or chrony) and check this machine\'s clock too');
       }
     }
-    if (facts.timeSync.length === 0 && facts.container) {
+    if (facts.timeSync.length > 0) continue;
+    if (facts.container) {
       // systemd skips systemd-timesyncd in a container (up leaves it enabled and skipped): the clock is the machine's.
       ctx.report('info', 'time-sync', host.name, `no time-sync daemon is running: the host is a container (${facts.container}), its clock that of the machine it runs on`,
         'keep that machine\'s clock in sync (chrony or systemd-timesyncd there); systemd does not start systemd-timesyncd in a container');
-    } else if (facts.timeSync.length === 0) {
+    } else {
       ctx.report('warning', 'time-sync', host.name, 'no time-sync daemon is running (chronyd, systemd-timesyncd, ntpd, openntpd)',
         '`provision up` installs and starts systemd-timesyncd; on a host that keeps its own, start chrony or ntpd');
     }
